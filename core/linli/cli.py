@@ -1,0 +1,356 @@
+"""The ``linli`` command: set up an instance, migrate it, serve it, try the demo, and
+manage communities, plugins and events. Plugins add subcommands through the
+``linli_cli_commands`` hook."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from linli import db
+from linli.enablement import EnablementError, disable, enable, seed_demo_data
+from linli.events import EventBus, failed_events
+from linli.models import Community, PluginState
+from linli.registry import PluginRegistry
+from linli.settings import Settings, SettingsError, default_instance_dir, load_settings
+from linli.settings import write_instance as write_instance_files
+
+T = TypeVar("T")
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+DEMO_COMMUNITY = ("jianghanli", "江汉里社区", "Jianghanli Community")
+BUILTIN = (
+    "init", "migrate", "serve", "demo", "community", "plugins", "events",
+)  # fmt: skip
+
+
+class Instance:
+    """The instance folder a command works on, with its settings and plugins."""
+
+    def __init__(self, folder: Path, **overrides: Any) -> None:
+        self.folder = folder
+        self.overrides = overrides
+
+    @cached_property
+    def settings(self) -> Settings:
+        try:
+            return load_settings(self.folder, **self.overrides)
+        except SettingsError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    @cached_property
+    def registry(self) -> PluginRegistry:
+        return PluginRegistry.discover(self.settings)
+
+    def run(self, task: Callable[[], Awaitable[T]], *, check_migrated: bool = True) -> T:
+        """Run ``task`` with the database open (and, by default, up to date)."""
+
+        async def wrapped() -> T:
+            async with db.database(self.settings, self.registry):
+                if check_migrated:
+                    await db.ensure_migrated(self.settings, self.registry)
+                return await task()
+
+        try:
+            return asyncio.run(wrapped())
+        except (db.NotMigratedError, EnablementError, SettingsError) as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+pass_instance = click.make_pass_decorator(Instance)
+
+
+async def _reachable() -> None:
+    """Nothing to do: :meth:`Instance.run` has already checked the database."""
+
+
+class LinliGroup(click.Group):
+    """The top-level group; plugin commands are looked up only when needed, after
+    ``--instance`` is known, so a broken plugin cannot break ``linli init``."""
+
+    def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
+        instance = ctx.obj
+        if not isinstance(instance, Instance):
+            return {}
+        try:
+            registry = PluginRegistry.discover(
+                load_settings(instance.folder, mode="demo", **instance.overrides)
+            )
+        except SettingsError:
+            return {}
+        commands = {}
+        for _, command in registry.collect("linli_cli_commands", isolate=True):
+            if command.name and command.name not in BUILTIN:
+                commands[command.name] = command
+        return commands
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*super().list_commands(ctx), *sorted(self._plugin_commands(ctx))]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, cmd_name) or self._plugin_commands(ctx).get(cmd_name)
+
+
+@click.group(cls=LinliGroup)
+@click.option(
+    "--instance",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Instance folder holding linli.toml and the secret key "
+    "(default: $LINLI_INSTANCE or ./instance).",
+)
+@click.version_option(package_name="linli")
+@click.pass_context
+def main(ctx: click.Context, instance: Path | None) -> None:
+    """linli (邻里): run an urban residential community."""
+    ctx.obj = Instance((instance or default_instance_dir()).resolve())
+
+
+@main.command()
+@click.option("--database-url", default="", help="Database URL (default: SQLite in the folder).")
+@pass_instance
+def init(instance: Instance, database_url: str) -> None:
+    """Create the instance folder with linli.toml and a new secret key (mode 0600)."""
+    config, secret = write_instance_files(instance.folder, database_url=database_url)
+    click.echo(f"config: {config}")
+    click.echo(f"secret: {secret} (keep it private; back it up with the database)")
+    click.echo("next: linli migrate, then linli community add SLUG NAME, then linli serve")
+
+
+@main.command()
+@pass_instance
+def migrate(instance: Instance) -> None:
+    """Apply the pending migrations of the core and every installed plugin."""
+
+    async def task() -> list[str]:
+        return await db.migrate(
+            instance.settings, instance.registry, report=lambda m: click.echo(f"applying {m}")
+        )
+
+    applied = instance.run(task, check_migrated=False)
+    click.echo(f"{len(applied)} migration(s) applied" if applied else "already up to date")
+    for failed in instance.registry.failed.values():
+        click.echo(f"warning: plugin {failed.name} failed to load: {failed.error}", err=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, help="Worker processes.")
+@pass_instance
+def serve(instance: Instance, host: str, port: int, workers: int) -> None:
+    """Serve the instance over HTTP (refuses an unmigrated database)."""
+    import uvicorn
+
+    settings = instance.settings
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        raise click.ClickException(
+            "several workers need PostgreSQL: SQLite allows one writing process; "
+            "set database_url to a postgres:// URL or use --workers 1"
+        )
+
+    instance.run(_reachable)
+    os.environ["LINLI_INSTANCE"] = str(instance.folder)
+    click.echo(f"serving {instance.folder} at http://{host}:{port}/")
+    uvicorn.run(
+        "linli.web.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+    )
+
+
+@main.command()
+@click.option(
+    "--folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-instance"),
+    show_default=True,
+    help="Where the demo instance lives; it is reused if it exists.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--no-serve", is_flag=True, help="Prepare the demo instance and exit.")
+def demo(folder: Path, host: str, port: int, no_serve: bool) -> None:
+    """Create or reuse a demo community on SQLite, load every plugin's demo data, serve."""
+    folder = folder.resolve()
+    write_instance_files(folder)
+    instance = Instance(folder, mode="demo", database_url=f"sqlite://{folder / 'demo.sqlite3'}")
+    settings, registry = instance.settings, instance.registry
+
+    async def prepare() -> list[str]:
+        await db.migrate(settings, registry)
+        slug, name, name_en = DEMO_COMMUNITY
+        community, _ = await Community.get_or_create(
+            slug=slug, defaults={"name": name, "name_en": name_en}
+        )
+        for plugin in registry.loaded:
+            await enable(community, plugin, registry)
+        return await seed_demo_data(community, registry)
+
+    lines = instance.run(prepare, check_migrated=False)
+    for failed in registry.failed.values():
+        click.echo(f"warning: plugin {failed.name} failed to load: {failed.error}", err=True)
+    url = f"http://{host}:{port}/c/{DEMO_COMMUNITY[0]}/"
+    click.echo(f"linli demo: {url}")
+    click.echo(f"plugins enabled: {', '.join(registry.loaded) or 'none installed'}")
+    for line in lines:
+        click.echo(f"  {line}")
+    if no_serve:
+        return
+    import uvicorn
+
+    from linli.web.app import create_app
+
+    uvicorn.run(create_app(settings, registry=registry), host=host, port=port)
+
+
+@main.group()
+def community() -> None:
+    """Add and list communities."""
+
+
+@community.command("add")
+@click.argument("slug")
+@click.argument("name")
+@click.option("--name-en", default="", help="The community's name in English.")
+@pass_instance
+def community_add(instance: Instance, slug: str, name: str, name_en: str) -> None:
+    """Add a community; SLUG appears in its addresses (/c/SLUG/)."""
+    if not SLUG.match(slug):
+        raise click.BadParameter("lowercase letters, digits and '-', at most 64", param_hint="SLUG")
+
+    async def task() -> bool:
+        _, created = await Community.get_or_create(
+            slug=slug, defaults={"name": name, "name_en": name_en}
+        )
+        return created
+
+    created = instance.run(task)
+    click.echo(f"community {slug} {'added' if created else 'already exists'}")
+
+
+@community.command("list")
+@pass_instance
+def community_list(instance: Instance) -> None:
+    """List the communities of this instance."""
+
+    async def task() -> list[Community]:
+        return await Community.all()
+
+    for row in instance.run(task):
+        click.echo(f"{row.slug}\t{row.name}\t{row.name_en}")
+
+
+@main.group()
+def plugins() -> None:
+    """List installed plugins and switch them on or off per community."""
+
+
+@plugins.command("list")
+@pass_instance
+def plugins_list(instance: Instance) -> None:
+    """Each plugin with its version and state: enabled per community, disabled,
+    failed (with the reason) or skipped by LINLI_LOAD_PLUGINS / LINLI_BLOCK_PLUGINS."""
+    registry = instance.registry
+
+    async def task() -> dict[str, list[str]]:
+        rows = await PluginState.filter(enabled=True).prefetch_related("community")
+        where: dict[str, list[str]] = {}
+        for row in rows:
+            where.setdefault(row.plugin, []).append(row.community.slug)
+        return where
+
+    enabled_in = instance.run(task)
+    for name, plugin in registry.loaded.items():
+        slugs = enabled_in.get(name)
+        state = f"enabled in {', '.join(sorted(slugs))}" if slugs else "disabled"
+        click.echo(f"{name}\t{plugin.manifest.version}\t{state}\t{plugin.manifest.title['en']}")
+    for name, failed in registry.failed.items():
+        click.echo(f"{name}\t-\tfailed: {failed.error}")
+    for name in registry.skipped:
+        click.echo(f"{name}\t-\tskipped by settings")
+
+
+def _switch(instance: Instance, name: str, slug: str, *, on: bool) -> None:
+    registry = instance.registry
+
+    async def task() -> str:
+        found = await Community.get_or_none(slug=slug)
+        if found is None:
+            raise EnablementError(f"community {slug} does not exist (see `linli community list`)")
+        if on:
+            switched = await enable(found, name, registry)
+            if not switched:
+                return f"{name} was already enabled in {slug}"
+            return f"enabled in {slug}: {', '.join(switched)}"
+        changed = await disable(found, name, registry)
+        return f"{name} disabled in {slug}" if changed else f"{name} was not enabled in {slug}"
+
+    click.echo(instance.run(task))
+
+
+@plugins.command("enable")
+@click.argument("name")
+@click.option("--community", "slug", required=True, help="The community's slug.")
+@pass_instance
+def plugins_enable(instance: Instance, name: str, slug: str) -> None:
+    """Enable plugin NAME (and the plugins it requires) in a community."""
+    _switch(instance, name, slug, on=True)
+
+
+@plugins.command("disable")
+@click.argument("name")
+@click.option("--community", "slug", required=True, help="The community's slug.")
+@pass_instance
+def plugins_disable(instance: Instance, name: str, slug: str) -> None:
+    """Disable plugin NAME in a community; its data is kept."""
+    _switch(instance, name, slug, on=False)
+
+
+@main.group()
+def events() -> None:
+    """Inspect and retry domain events whose handlers failed."""
+
+
+@events.command("failed")
+@pass_instance
+def events_failed(instance: Instance) -> None:
+    """List events whose handlers failed (given up, or waiting for a retry)."""
+
+    async def task() -> list[Any]:
+        return await failed_events()
+
+    rows = instance.run(task)
+    if not rows:
+        click.echo("no failed events")
+    for row in rows:
+        first_line = row.last_error.splitlines()[0] if row.last_error else ""
+        click.echo(f"{row.id}\t{row.name}\t{row.state}\tattempts={row.attempts}\t{first_line}")
+
+
+@events.command("retry")
+@click.argument("event_ids", nargs=-1)
+@pass_instance
+def events_retry(instance: Instance, event_ids: tuple[str, ...]) -> None:
+    """Retry the given failed events now (all failed events if none are given)."""
+    try:
+        ids = [uuid.UUID(value) for value in event_ids]
+    except ValueError as exc:
+        raise click.BadParameter("event ids are UUIDs, as `linli events failed` shows") from exc
+
+    async def task() -> int:
+        return await EventBus(instance.registry).retry(ids or None)
+
+    delivered = instance.run(task)
+    click.echo(f"{delivered} event(s) delivered")

@@ -1,0 +1,125 @@
+"""The database: Tortoise ORM configuration, connection lifetime and migrations.
+
+Core is the Tortoise app ``core``; each plugin adds its own app through the
+``linli_tortoise_apps`` hook. Migrations are Tortoise's own and ship inside the packages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.connection import get_connection
+from tortoise.migrations.executor import MigrationExecutor, PlanStep
+
+from linli.registry import PluginRegistry
+from linli.settings import Settings
+
+CORE_APP = {"models": ["linli.models"], "migrations": "linli.migrations"}
+
+
+class NotMigratedError(RuntimeError):
+    """The database lacks migrations the installed code needs."""
+
+    def __init__(self, pending: list[str]) -> None:
+        shown = ", ".join(pending[:5]) + (" …" if len(pending) > 5 else "")
+        super().__init__(
+            f"the database is not up to date ({len(pending)} migration(s) pending: {shown}); "
+            "run `linli migrate`"
+        )
+        self.pending = pending
+
+
+def connection_url(url: str) -> str:
+    """Tortoise's form of a database URL: SQLite gets WAL and a busy timeout."""
+    if url.startswith("sqlite://") and "?" not in url:
+        return f"{url}?journal_mode=WAL&busy_timeout=5000"
+    return url
+
+
+def tortoise_config(settings: Settings, registry: PluginRegistry) -> dict[str, Any]:
+    apps: dict[str, dict[str, Any]] = {"core": dict(CORE_APP)}
+    apps.update(registry.tortoise_apps())
+    return {
+        "connections": {"default": connection_url(settings.database_url)},
+        "apps": apps,
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+_open_count = 0
+
+
+async def open_database(settings: Settings, registry: PluginRegistry) -> None:
+    """Initialise Tortoise for this process. Nested opens (a test that opens the
+    database and then starts an app on it) share the first one's context."""
+    global _open_count
+    if _open_count == 0:
+        config = tortoise_config(settings, registry)
+        await Tortoise.init(config=config, _enable_global_fallback=True)
+    _open_count += 1
+
+
+async def close_database() -> None:
+    global _open_count
+    _open_count -= 1
+    if _open_count == 0:
+        await Tortoise.close_connections()
+
+
+@asynccontextmanager
+async def database(settings: Settings, registry: PluginRegistry) -> AsyncIterator[None]:
+    """Open the database for a command-line task and close it afterwards."""
+    await open_database(settings, registry)
+    try:
+        yield
+    finally:
+        await close_database()
+
+
+async def pending_migrations(settings: Settings, registry: PluginRegistry) -> list[str]:
+    """Names (``app.migration``) of migrations not yet applied, in the order they would
+    run. Expects the database to be open."""
+    steps: list[PlanStep] = await _executor(settings, registry).plan()
+    return [f"{s.migration.app_label}.{s.migration.name}" for s in steps if not s.backward]
+
+
+def _executor(settings: Settings, registry: PluginRegistry) -> MigrationExecutor:
+    apps = tortoise_config(settings, registry)["apps"]
+    return MigrationExecutor(get_connection("default"), apps)
+
+
+async def migrate(
+    settings: Settings,
+    registry: PluginRegistry,
+    *,
+    report: Callable[[str], object] | None = None,
+) -> list[str]:
+    """Apply every pending migration of core and the loaded plugins, dependencies first,
+    each in its own transaction. Expects the database to be open; returns what it applied."""
+    pending = await pending_migrations(settings, registry)
+
+    def progress(event: str, app_label: str, name: str) -> None:
+        if event == "apply_start" and report is not None:
+            report(f"{app_label}.{name}")
+
+    await _executor(settings, registry).migrate(progress=progress)
+    return pending
+
+
+async def ensure_migrated(settings: Settings, registry: PluginRegistry) -> None:
+    pending = await pending_migrations(settings, registry)
+    if pending:
+        raise NotMigratedError(pending)
+
+
+async def ping() -> bool:
+    """Whether the database answers a trivial query."""
+    try:
+        await get_connection("default").execute_query("SELECT 1")
+    except Exception:
+        return False
+    return True

@@ -1,0 +1,121 @@
+"""The one list of hooks a linli plugin can implement.
+
+Every hook is synchronous and returns data (pluggy does not await coroutines). Where the
+work needs the database, the hook returns an async callable that linli awaits, as
+:func:`linli_demo_data` and :class:`~linli.plugins.Widget` do. Hooks are called with
+keyword arguments; an implementation may take fewer arguments than the spec.
+
+Data hooks (models, routes, templates, permissions, event handlers) fail loudly: a plugin
+that raises there is reported as failed at start-up. UI hooks (navigation, widgets) are
+isolated: an error is logged and the item left out, and the page still renders.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from linli.plugins import hookspec
+
+if TYPE_CHECKING:
+    import click
+    import msgspec
+
+    from linli.models import Community
+    from linli.plugins import DemoSeeder, EventHandler, NavItem, Permission, Role, Widget
+
+
+@hookspec
+def linli_tortoise_apps() -> dict[str, dict[str, Any]]:
+    """Tortoise ORM apps the plugin contributes.
+
+    Return ``{label: {"models": ["linli_x.models"], "migrations": "linli_x.migrations"}}``.
+    Use the plugin's name as the label. Foreign keys to core models are strings such as
+    ``"core.Community"``. ``linli migrate`` applies the migrations in dependency order.
+    """
+
+
+@hookspec
+def linli_routes() -> list[Any]:
+    """Litestar route handlers or controllers of the plugin.
+
+    They are mounted under ``/c/{community}/<plugin name>/`` and answer 404 in a
+    community where the plugin is not enabled. A handler receives the current community
+    by declaring a parameter ``community: Community``.
+    """
+
+
+@hookspec
+def linli_template_dirs() -> list[Path]:
+    """Folders holding the plugin's Jinja templates.
+
+    Keep templates under a sub-folder named after the plugin (``templates/notes/...``)
+    so they never shadow another plugin's. A template may ``{% extends "base.html" %}``;
+    ``"<plugin>:name.html"`` always reaches the plugin's own copy, bypassing a theme.
+    """
+
+
+@hookspec
+def linli_static_dirs() -> list[Path]:
+    """Folders served under ``/static/``; keep files under a sub-folder named after the
+    plugin. Templates link them with ``static_url("notes/notes.css")``."""
+
+
+@hookspec
+def linli_locale_dirs() -> list[Path]:
+    """Folders holding ``<language>/LC_MESSAGES/messages.po`` catalogues that translate
+    the plugin's message ids (English) into ``zh_CN``."""
+
+
+@hookspec
+def linli_nav_items(community: Community) -> list[NavItem]:
+    """Links the plugin adds to the navigation of a community where it is enabled."""
+
+
+@hookspec
+def linli_dashboard_widgets(community: Community) -> list[Widget]:
+    """Blocks the plugin adds to the home page of a community where it is enabled."""
+
+
+@hookspec
+def linli_permissions() -> list[Permission]:
+    """Permissions the plugin declares, each named ``<plugin>.<action>``."""
+
+
+@hookspec
+def linli_default_roles() -> list[Role]:
+    """Roles the plugin offers to a community when it is enabled there."""
+
+
+@hookspec
+def linli_event_types() -> dict[str, type[msgspec.Struct]]:
+    """Domain events the plugin emits: ``{"<plugin>.<what_happened>": PayloadStruct}``.
+
+    Emitting an event whose name no installed plugin declares is an error, so a typo
+    cannot silently lose an event.
+    """
+
+
+@hookspec
+def linli_event_handlers() -> list[EventHandler]:
+    """Handlers of domain events, from this plugin or any other.
+
+    A handler runs after the emitting transaction commits, at most once per event (the
+    delivery is recorded in the handler's own transaction), and is retried with back-off
+    if it raises. It runs only for events of communities where its plugin is enabled.
+    """
+
+
+@hookspec
+def linli_demo_data() -> DemoSeeder:
+    """An async callable that fills the demo community with the plugin's sample data.
+
+    It receives the community and may return lines to print to the person starting the
+    demo (for example demo accounts). linli calls it once per community.
+    """
+
+
+@hookspec
+def linli_cli_commands() -> list[click.Command]:
+    """Click commands added to the ``linli`` command line. Name them after the plugin
+    (a group ``notes`` with subcommands) to avoid clashes."""

@@ -1,0 +1,55 @@
+"""Translations with Babel. Message ids are English; ``zh_CN`` is the default language.
+
+Catalogues are ``.po`` files, compiled in memory when the app starts, so a catalogue
+edited in a checkout needs no build step and a stale ``.mo`` can never be served.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from linli.settings import LANGUAGES
+
+CORE_LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "messages"
+
+#: How each language calls itself, for the language switch.
+LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
+
+
+def _compile(po_path: Path) -> Translations:
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=po_path.parent.parent.name)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+class Catalogues:
+    """The merged translations of core and every loaded plugin, one per language."""
+
+    def __init__(self, locale_dirs: Iterable[Path]) -> None:
+        self._by_language: dict[str, NullTranslations] = {}
+        folders = [CORE_LOCALE_DIR, *locale_dirs]
+        for language in LANGUAGES:
+            merged: Translations | None = None
+            for folder in folders:
+                po_path = folder / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+                if not po_path.exists():
+                    continue
+                compiled = _compile(po_path)
+                merged = compiled if merged is None else merged.merge(compiled)
+            self._by_language[language] = merged or NullTranslations()
+
+    def get(self, language: str) -> NullTranslations:
+        return self._by_language.get(language) or NullTranslations()
+
+    def gettext(self, language: str, message: str) -> str:
+        return self.get(language).ugettext(message)

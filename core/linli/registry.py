@@ -1,0 +1,227 @@
+"""Discovering, loading and calling plugins and themes.
+
+Entry points are loaded one at a time so that a plugin that fails to import, to register
+or to validate is recorded as failed and skipped, and the site still starts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import msgspec
+import pluggy
+
+from linli import hookspecs
+from linli.plugins import (
+    ENTRY_POINT_GROUP,
+    PROJECT,
+    THEME_ENTRY_POINT_GROUP,
+    EventHandler,
+    Manifest,
+    Permission,
+    Role,
+)
+from linli.settings import Settings, SettingsError
+from linli.themes import Theme
+
+log = logging.getLogger(__name__)
+
+
+class PluginError(RuntimeError):
+    """A plugin's data hook failed; the site cannot run correctly without it."""
+
+
+@dataclass
+class LoadedPlugin:
+    name: str
+    manifest: Manifest
+    module: ModuleType
+    settings: msgspec.Struct | None = None
+
+
+@dataclass
+class FailedPlugin:
+    name: str
+    error: str
+
+
+@dataclass
+class PluginRegistry:
+    """The plugins of one running instance: loaded, failed and left out by settings."""
+
+    pm: pluggy.PluginManager
+    loaded: dict[str, LoadedPlugin] = field(default_factory=dict)
+    failed: dict[str, FailedPlugin] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+    @classmethod
+    def discover(cls, settings: Settings) -> PluginRegistry:
+        pm = pluggy.PluginManager(PROJECT)
+        pm.add_hookspecs(hookspecs)
+        registry = cls(pm=pm)
+        for entry_point in sorted(
+            metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name
+        ):
+            name = entry_point.name
+            if name in registry.loaded or name in registry.failed:
+                continue
+            allowed = settings.load_plugins is None or name in settings.load_plugins
+            if not allowed or name in settings.block_plugins:
+                registry.skipped.append(name)
+                continue
+            registry._load(entry_point, settings)
+        registry._drop_unmet_requirements()
+        return registry
+
+    def _load(self, entry_point: metadata.EntryPoint, settings: Settings) -> None:
+        name = entry_point.name
+        try:
+            module = entry_point.load()
+            manifest = getattr(module, "manifest", None)
+            if not isinstance(manifest, Manifest):
+                raise TypeError("the module has no `manifest = linli.Manifest(...)`")
+            if manifest.name != name:
+                raise TypeError(
+                    f"the manifest is named {manifest.name!r} but the entry point {name!r}"
+                )
+            plugin_settings = manifest.load_settings(settings.plugins.get(name))
+        except Exception as exc:
+            self._fail(name, f"{type(exc).__name__}: {exc}")
+            return
+        try:
+            self.pm.register(module, name=name)
+            self.pm.check_pending()
+        except Exception as exc:
+            if self.pm.is_registered(module):
+                self.pm.unregister(module)
+            self._fail(name, f"{type(exc).__name__}: {exc}")
+            return
+        self.loaded[name] = LoadedPlugin(name, manifest, module, plugin_settings)
+
+    def _fail(self, name: str, error: str) -> None:
+        log.error("plugin %s failed to load and is skipped: %s", name, error)
+        self.failed[name] = FailedPlugin(name, error)
+
+    def _drop_unmet_requirements(self) -> None:
+        changed = True
+        while changed:
+            changed = False
+            for plugin in list(self.loaded.values()):
+                missing = [req for req in plugin.manifest.requires if req not in self.loaded]
+                if missing:
+                    self.pm.unregister(plugin.module)
+                    del self.loaded[plugin.name]
+                    self._fail(plugin.name, f"requires {', '.join(missing)}, not loaded")
+                    changed = True
+
+    def requirements_of(self, name: str) -> list[str]:
+        """``name`` and every plugin it needs, needed ones first."""
+        order: list[str] = []
+
+        def visit(current: str) -> None:
+            for required in self.loaded[current].manifest.requires:
+                visit(required)
+            if current not in order:
+                order.append(current)
+
+        visit(name)
+        return order
+
+    def dependents_of(self, name: str) -> list[str]:
+        return [p.name for p in self.loaded.values() if name in p.manifest.requires]
+
+    def call(
+        self,
+        hook: str,
+        *,
+        only: Iterable[str] | None = None,
+        isolate: bool = False,
+        **kwargs: Any,
+    ) -> list[tuple[str, Any]]:
+        """Call ``hook`` on each plugin (in load order), optionally on ``only`` those
+        plugins, returning ``(plugin name, result)`` for every non-``None`` result.
+
+        With ``isolate`` an implementation that raises is logged and left out; without
+        it the error propagates as a :class:`PluginError` naming the plugin.
+        """
+        wanted = None if only is None else set(only)
+        results: list[tuple[str, Any]] = []
+        caller = getattr(self.pm.hook, hook)
+        for impl in reversed(caller.get_hookimpls()):
+            if wanted is not None and impl.plugin_name not in wanted:
+                continue
+            try:
+                result = impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
+            except Exception as exc:
+                if isolate:
+                    log.exception("plugin %s: hook %s failed", impl.plugin_name, hook)
+                    continue
+                raise PluginError(f"plugin {impl.plugin_name}: {hook} failed: {exc}") from exc
+            if result is not None:
+                results.append((impl.plugin_name, result))
+        return results
+
+    def collect(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Flatten list results of ``hook`` into ``(plugin name, item)`` pairs."""
+        return [(name, item) for name, items in self.call(hook, **kwargs) for item in items]
+
+    def tortoise_apps(self) -> dict[str, dict[str, Any]]:
+        apps: dict[str, dict[str, Any]] = {}
+        for name, contributed in self.call("linli_tortoise_apps"):
+            for label, app in contributed.items():
+                if label in apps or label == "core":
+                    raise PluginError(f"plugin {name}: Tortoise app {label!r} already exists")
+                apps[label] = app
+        return apps
+
+    def event_types(self) -> dict[str, type[msgspec.Struct]]:
+        types: dict[str, type[msgspec.Struct]] = {}
+        for name, declared in self.call("linli_event_types"):
+            for event, payload in declared.items():
+                if not event.startswith(f"{name}.") and event.split(".")[0] in self.loaded:
+                    raise PluginError(f"plugin {name}: event {event!r} belongs to another")
+                types[event] = payload
+        return types
+
+    def event_handlers(self) -> list[tuple[str, EventHandler]]:
+        return self.collect("linli_event_handlers")
+
+    def permissions(self) -> list[tuple[str, Permission]]:
+        found = self.collect("linli_permissions")
+        for name, permission in found:
+            if not permission.name.startswith(f"{name}."):
+                raise PluginError(f"plugin {name}: permission {permission.name!r} lacks prefix")
+        return found
+
+    def default_roles(self) -> list[tuple[str, Role]]:
+        return self.collect("linli_default_roles")
+
+    def template_dirs(self) -> dict[str, list[Path]]:
+        return {name: [Path(d) for d in dirs] for name, dirs in self.call("linli_template_dirs")}
+
+    def static_dirs(self) -> list[Path]:
+        return [Path(d) for _, d in self.collect("linli_static_dirs")]
+
+    def locale_dirs(self) -> list[Path]:
+        return [Path(d) for _, d in self.collect("linli_locale_dirs")]
+
+
+def load_theme(name: str) -> Theme:
+    """The installed theme called ``name``; a missing theme is a settings error."""
+    found = {ep.name: ep for ep in metadata.entry_points(group=THEME_ENTRY_POINT_GROUP)}
+    if name not in found:
+        installed = ", ".join(sorted(found)) or "none"
+        raise SettingsError(
+            f"setting theme: {name!r} is not installed (installed: {installed}); "
+            "install its package or choose another"
+        )
+    theme = found[name].load()
+    if not isinstance(theme, Theme):
+        raise SettingsError(f"setting theme: entry point {name!r} is not a linli.themes.Theme")
+    return theme

@@ -1,0 +1,187 @@
+"""Settings: one typed object, read from ``linli.toml`` in the instance folder and
+overridden by ``LINLI_*`` environment variables.
+
+A wrong setting stops start-up with a :class:`SettingsError` whose message is one line
+naming the setting and the fix, because the person reading it is an operator at a
+console, not a Python programmer.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import msgspec
+
+CONFIG_FILE = "linli.toml"
+SECRET_FILE = "secret_key"
+LANGUAGES = ("zh_CN", "en")
+MODES = ("production", "demo", "test")
+MIN_SECRET_LENGTH = 32
+
+Mode = Literal["production", "demo", "test"]
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Everything an instance of linli is configured with."""
+
+    instance_dir: Path
+    database_url: str = ""
+    secret_key: str = ""
+    time_zone: str = "Asia/Shanghai"
+    default_language: str = "zh_CN"
+    theme: str = "default"
+    mode: Mode = "production"
+    #: ``None`` loads every installed plugin; an empty list boots the core alone.
+    load_plugins: list[str] | None = None
+    block_plugins: list[str] = msgspec.field(default_factory=list)
+    #: Per-plugin settings, validated against each plugin's manifest schema.
+    plugins: dict[str, dict[str, Any]] = msgspec.field(default_factory=dict)
+    #: Seconds between sweeps of the event outbox for due retries.
+    event_poll_seconds: float = 5.0
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def auto_migrate(self) -> bool:
+        """Demo and test instances migrate by themselves; production never does."""
+        return self.mode != "production"
+
+
+_ENV_FIELDS: dict[str, str] = {
+    "LINLI_DATABASE_URL": "database_url",
+    "LINLI_SECRET_KEY": "secret_key",
+    "LINLI_TIME_ZONE": "time_zone",
+    "LINLI_DEFAULT_LANGUAGE": "default_language",
+    "LINLI_THEME": "theme",
+    "LINLI_MODE": "mode",
+    "LINLI_LOAD_PLUGINS": "load_plugins",
+    "LINLI_BLOCK_PLUGINS": "block_plugins",
+    "LINLI_EVENT_POLL_SECONDS": "event_poll_seconds",
+}
+_LIST_FIELDS = {"load_plugins", "block_plugins"}
+
+
+def _split_names(value: str) -> list[str]:
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def default_instance_dir(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    return Path(env.get("LINLI_INSTANCE", "instance")).resolve()
+
+
+def load_settings(
+    instance_dir: Path | str | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Read ``linli.toml`` from the instance folder, apply ``LINLI_*`` variables, then
+    ``overrides`` (used by the CLI and the test kit), and validate the result."""
+    env = os.environ if env is None else env
+    folder = Path(instance_dir).resolve() if instance_dir else default_instance_dir(env)
+    raw: dict[str, Any] = {}
+    config_path = folder / CONFIG_FILE
+    if config_path.exists():
+        try:
+            raw.update(tomllib.loads(config_path.read_text(encoding="utf-8")))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{config_path}: not valid TOML ({exc}); fix the file") from exc
+    for variable, field in _ENV_FIELDS.items():
+        if variable in env:
+            value = env[variable]
+            raw[field] = _split_names(value) if field in _LIST_FIELDS else value
+    raw.update(overrides)
+    raw["instance_dir"] = str(folder)
+    if not raw.get("secret_key"):
+        secret_path = folder / SECRET_FILE
+        if secret_path.exists():
+            raw["secret_key"] = secret_path.read_text(encoding="utf-8").strip()
+    try:
+        settings = msgspec.convert(raw, Settings, strict=False, dec_hook=_decode_path)
+    except msgspec.ValidationError as exc:
+        raise SettingsError(_explain(exc)) from exc
+    return _validated(settings)
+
+
+def _decode_path(kind: type, value: Any) -> Any:
+    if kind is Path and isinstance(value, str):
+        return Path(value)
+    raise NotImplementedError(kind)
+
+
+def _explain(exc: msgspec.ValidationError) -> str:
+    message = str(exc)
+    if "unknown field" in message.lower():
+        return f"linli.toml: {message}; remove it or check its spelling"
+    return f"setting {message}; see docs/configuration.md"
+
+
+def _validated(settings: Settings) -> Settings:
+    if not settings.database_url:
+        settings.database_url = f"sqlite://{settings.instance_dir / 'linli.sqlite3'}"
+    if not settings.database_url.startswith(("sqlite://", "postgres://", "asyncpg://")):
+        raise SettingsError(
+            f"setting database_url: {settings.database_url!r} is not supported; "
+            "use sqlite:///path/to/file.sqlite3 or postgres://user@host:5432/name"
+        )
+    try:
+        ZoneInfo(settings.time_zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError(
+            f"setting time_zone: {settings.time_zone!r} is not a known time zone; "
+            "use an IANA name such as Asia/Shanghai"
+        ) from exc
+    if settings.default_language not in LANGUAGES:
+        raise SettingsError(
+            f"setting default_language: {settings.default_language!r} is not offered; "
+            f"use one of {', '.join(LANGUAGES)}"
+        )
+    if settings.mode == "production" and len(settings.secret_key) < MIN_SECRET_LENGTH:
+        raise SettingsError(
+            "setting secret_key: missing or shorter than "
+            f"{MIN_SECRET_LENGTH} characters; run `linli init` to generate one "
+            "or set LINLI_SECRET_KEY"
+        )
+    if not settings.secret_key:
+        # Demo and test instances get a throwaway key for this process only.
+        settings.secret_key = secrets.token_urlsafe(32)
+    return settings
+
+
+def write_instance(folder: Path, *, database_url: str = "") -> tuple[Path, Path]:
+    """Create an instance folder with ``linli.toml`` and a fresh secret (mode 0600).
+
+    An existing config or secret is kept, so running it twice is harmless."""
+    folder.mkdir(parents=True, exist_ok=True)
+    config_path = folder / CONFIG_FILE
+    if not config_path.exists():
+        lines = [
+            "# linli instance settings; every key can be overridden by LINLI_<KEY>.",
+            "# See docs/configuration.md.",
+            f'database_url = "{database_url}"'
+            if database_url
+            else '# database_url = "postgres://linli@127.0.0.1:5432/linli"',
+            'time_zone = "Asia/Shanghai"',
+            'default_language = "zh_CN"',
+            'theme = "default"',
+        ]
+        config_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    secret_path = folder / SECRET_FILE
+    if not secret_path.exists():
+        descriptor = os.open(secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(48) + "\n")
+    return config_path, secret_path

@@ -1,0 +1,126 @@
+"""``create_app(settings)``: the Litestar application of one linli instance."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Request, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader, State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from linli import db
+from linli.events import EventBus
+from linli.i18n import Catalogues
+from linli.registry import PluginRegistry, load_theme
+from linli.settings import Settings, load_settings
+from linli.web.errors import http_error, server_error
+from linli.web.guards import PLUGIN_OPT, community_guard, current_community
+from linli.web.pages import CORE_ROUTES
+from linli.web.site import Site
+from linli.web.templating import CORE_STATIC, STATIC_PREFIX, StaticFiles, build_engine
+
+log = logging.getLogger("linli.web")
+
+CSRF_COOKIE = "linli_csrf"
+CSRF_HEADER = "x-csrftoken"
+
+
+def _plugin_routers(registry: PluginRegistry) -> list[Router]:
+    """Each plugin's handlers under ``/c/{community_slug}/<plugin>/``, behind the
+    community guard that answers 404 where the plugin is not enabled."""
+    routers = []
+    for name, handlers in registry.call("linli_routes"):
+        routers.append(
+            Router(
+                path=f"/c/{{community_slug:str}}/{name}",
+                route_handlers=list(handlers),
+                guards=[community_guard],
+                dependencies={"community": Provide(current_community, sync_to_thread=False)},
+                opt={PLUGIN_OPT: name},
+            )
+        )
+    return routers
+
+
+def create_app(
+    settings: Settings | None = None, *, registry: PluginRegistry | None = None
+) -> Litestar:
+    """Build the application: plugins, theme, templates, static files, CSRF, the
+    database lifespan and the event dispatcher."""
+    settings = settings or load_settings()
+    registry = registry or PluginRegistry.discover(settings)
+    theme = load_theme(settings.theme)
+    static = StaticFiles([theme.static, *registry.static_dirs(), CORE_STATIC])
+    site = Site(
+        settings=settings,
+        registry=registry,
+        bus=EventBus(registry),
+        catalogues=Catalogues(registry.locale_dirs()),
+        theme=theme,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await db.open_database(settings, registry)
+        try:
+            if settings.auto_migrate:
+                await db.migrate(settings, registry)
+            else:
+                await db.ensure_migrated(settings, registry)
+            site.bus.activate()
+            dispatcher = asyncio.create_task(site.bus.run_forever(settings.event_poll_seconds))
+            try:
+                yield
+            finally:
+                site.bus.deactivate()
+                dispatcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await dispatcher
+        finally:
+            await db.close_database()
+
+    async def after_response(request: Request[Any, Any, Any]) -> None:
+        site.bus.nudge()
+
+    engine = build_engine(theme.templates, registry.template_dirs(), static)
+    static_router = create_static_files_router(
+        path=STATIC_PREFIX,
+        directories=static.folders,
+        name="static",
+        cache_control=CacheControlHeader(max_age=365 * 24 * 3600, public=True),
+        include_in_schema=False,
+    )
+    return Litestar(
+        route_handlers=[*CORE_ROUTES, *_plugin_routers(registry), static_router],
+        lifespan=[lifespan],
+        after_response=after_response,
+        template_config=TemplateConfig(instance=engine),
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name=CSRF_COOKIE,
+            header_name=CSRF_HEADER,
+            cookie_samesite="lax",
+            cookie_httponly=False,
+        ),
+        plugins=[HTMXPlugin()],
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+        state=State({"site": site}),
+        openapi_config=None,
+        debug=False,
+    )
+
+
+def app_from_environment() -> Litestar:
+    """Factory for ``uvicorn --factory`` and several workers: settings from the
+    instance folder named by ``LINLI_INSTANCE`` and the ``LINLI_*`` variables."""
+    return create_app(load_settings())

@@ -1,0 +1,62 @@
+"""Friendly error pages in the visitor's language, for people rather than programs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException
+from litestar.response import Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+log = logging.getLogger("linli.web")
+
+#: Message ids shown for each status; anything else falls back to the generic text.
+TITLES = {
+    400: "This request could not be understood",
+    403: "You may not do this",
+    404: "This page does not exist",
+    405: "This page does not accept that action",
+    429: "Too many attempts; please wait a moment",
+    500: "Something went wrong on our side",
+    503: "The service is not available right now",
+}
+HINTS = {
+    403: "If you think you should be allowed, ask your community worker.",
+    404: "The link may be old, or the feature may not be switched on in this community.",
+    500: "The error has been recorded. Please try again in a little while.",
+}
+
+
+def _page(request: Request[Any, Any, Any], status: int, detail: str = "") -> Response[Any]:
+    return Template(
+        template_name="error.html",
+        context={
+            "status": status,
+            "title": TITLES.get(status, "Something went wrong"),
+            "hint": HINTS.get(status, ""),
+            "detail": detail,
+        },
+        status_code=status,
+    )
+
+
+def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    # Only messages meant for visitors are shown; Litestar's own details stay out.
+    detail = exc.detail if getattr(exc, "linli_visible", False) else ""
+    response = _page(request, exc.status_code, detail)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _page(request, HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+class VisibleError(HTTPException):
+    """An HTTP error whose ``detail`` is a translated message for the visitor."""
+
+    linli_visible = True

@@ -1,0 +1,43 @@
+"""The community guard: every page under ``/c/{community_slug}/`` belongs to a community,
+and a plugin's pages exist only where the community enabled the plugin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotFoundException
+from litestar.handlers.base import BaseRouteHandler
+
+from linli.models import Community, PluginState
+from linli.web.site import site_of
+
+PLUGIN_OPT = "linli_plugin"
+
+
+async def community_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """Load the community named in the path and the plugins it enables (two indexed
+    queries); answer 404 for an unknown community or a plugin it has not enabled."""
+    slug = connection.path_params.get("community_slug", "")
+    community = await Community.get_or_none(slug=slug)
+    if community is None:
+        raise NotFoundException()
+    registry = site_of(connection).registry
+    names = set(
+        await PluginState.filter(community_id=community.id, enabled=True).values_list(
+            "plugin", flat=True
+        )
+    )
+    enabled = [name for name in registry.loaded if name in names]
+    plugin = handler.opt.get(PLUGIN_OPT)
+    if plugin is not None and plugin not in enabled:
+        raise NotFoundException()
+    connection.state.community = community
+    connection.state.enabled_plugins = enabled
+
+
+def current_community(request: Any) -> Community:
+    """Dependency ``community`` for handlers under a community path."""
+    return request.state.community

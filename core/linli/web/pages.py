@@ -1,0 +1,129 @@
+"""The core's own pages: the community list, a community's home, the visitor's
+preferences (language and elder-friendly mode) and the health check."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.di import NamedDependency, Provide
+from litestar.params import URLEncodedBody
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_503_SERVICE_UNAVAILABLE
+from markupsafe import Markup
+
+from linli import db
+from linli.models import Community
+from linli.settings import LANGUAGES
+from linli.web.errors import VisibleError
+from linli.web.guards import community_guard, current_community
+from linli.web.site import ELDER_COOKIE, LANGUAGE_COOKIE, ONE_YEAR, language_of, site_of
+
+log = logging.getLogger("linli.web")
+
+
+@get("/", name="home")
+async def home() -> Response[Any]:
+    """With one community, go straight to it; otherwise list them."""
+    communities = await Community.all().limit(201)
+    if len(communities) == 1:
+        return Redirect(f"/c/{communities[0].slug}/")
+    return Template("home.html", context={"communities": communities[:200]})
+
+
+@get(
+    "/c/{community_slug:str}/",
+    name="community",
+    guards=[community_guard],
+    dependencies={"community": Provide(current_community, sync_to_thread=False)},
+)
+async def community_home(
+    request: Request[Any, Any, Any], community: NamedDependency[Community]
+) -> Template:
+    """The community's home: its enabled plugins' dashboard widgets."""
+    site = site_of(request)
+    language = language_of(request)
+    enabled = request.state.enabled_plugins
+    widgets = site.registry.collect(
+        "linli_dashboard_widgets", only=enabled, isolate=True, community=community
+    )
+    widgets.sort(key=lambda pair: (pair[1].order, pair[1].title))
+    rendered = []
+    engine = request.app.template_engine
+    for plugin, widget in widgets:
+        try:
+            context = await widget.load(community)
+            if context is None:
+                continue
+            template = engine.get_template(widget.template)
+            html = template.render(request=request, community=community, **context)
+        except Exception:
+            log.exception("plugin %s: widget %s failed and is left out", plugin, widget.title)
+            continue
+        rendered.append(
+            {"title": site.catalogues.gettext(language, widget.title), "html": Markup(html)}
+        )
+    plugins = [site.registry.loaded[name].manifest.title_in(language) for name in enabled]
+    return Template(
+        "community.html",
+        context={"community": community, "widgets": rendered, "plugins": plugins},
+    )
+
+
+class LanguageForm(msgspec.Struct):
+    language: str
+    next: str = "/"
+
+
+class ElderForm(msgspec.Struct):
+    elder: str = "off"
+    next: str = "/"
+
+
+def _safe_next(target: str) -> str:
+    """Only same-site paths: never send a visitor to another host."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def _remember(target: str, name: str, value: str) -> Redirect:
+    return Redirect(
+        _safe_next(target),
+        status_code=HTTP_303_SEE_OTHER,
+        cookies=[Cookie(key=name, value=value, max_age=ONE_YEAR, samesite="lax", httponly=True)],
+    )
+
+
+@post("/prefs/language", name="set_language")
+async def set_language(
+    data: URLEncodedBody[LanguageForm],
+) -> Redirect:
+    """Remember the visitor's language for a year."""
+    if data.language not in LANGUAGES:
+        raise VisibleError(status_code=400, detail="This language is not offered.")
+    return _remember(data.next, LANGUAGE_COOKIE, data.language)
+
+
+@post("/prefs/elder", name="set_elder_mode")
+async def set_elder_mode(
+    data: URLEncodedBody[ElderForm],
+) -> Redirect:
+    """Switch the elder-friendly mode (large type, high contrast) on or off."""
+    if data.elder not in ("on", "off"):
+        raise VisibleError(status_code=400, detail="Choose on or off.")
+    return _remember(data.next, ELDER_COOKIE, "1" if data.elder == "on" else "0")
+
+
+@get("/healthz", name="healthz", media_type="text/plain", cache_control=None)
+async def healthz() -> Response[str]:
+    """200 when the database answers, 503 when it does not (for load balancers)."""
+    if await db.ping():
+        return Response("ok", media_type="text/plain")
+    return Response("database unreachable", status_code=HTTP_503_SERVICE_UNAVAILABLE)
+
+
+CORE_ROUTES = [home, community_home, set_language, set_elder_mode, healthz]

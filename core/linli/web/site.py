@@ -1,0 +1,52 @@
+"""The running site: what every request handler and template may reach through
+``request.app.state.site``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from litestar.connection import ASGIConnection
+
+from linli.events import EventBus
+from linli.i18n import Catalogues
+from linli.registry import PluginRegistry
+from linli.settings import LANGUAGES, Settings
+from linli.themes import Theme
+
+if TYPE_CHECKING:
+    from linli.models import Community
+
+LANGUAGE_COOKIE = "linli_lang"
+ELDER_COOKIE = "linli_elder"
+ONE_YEAR = 365 * 24 * 3600
+
+
+@dataclass
+class Site:
+    settings: Settings
+    registry: PluginRegistry
+    bus: EventBus
+    catalogues: Catalogues
+    theme: Theme
+
+
+def site_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Site:
+    return connection.app.state.site
+
+
+def language_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The visitor's chosen language (a cookie), else the instance's default."""
+    chosen = connection.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return site_of(connection).settings.default_language
+
+
+def elder_mode_of(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    return connection.cookies.get(ELDER_COOKIE) == "1"
+
+
+def community_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Community | None:
+    """The community of the page being served, set by the community guard."""
+    return connection.state.get("community")
