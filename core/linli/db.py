@@ -53,14 +53,17 @@ def tortoise_config(settings: Settings, registry: PluginRegistry) -> dict[str, A
 _open_count = 0
 
 
-async def open_database(settings: Settings, registry: PluginRegistry) -> None:
-    """Initialise Tortoise for this process. Nested opens (a test that opens the
-    database and then starts an app on it) share the first one's context."""
+async def open_database(settings: Settings, registry: PluginRegistry) -> bool:
+    """Initialise Tortoise for this process; returns whether this call did it. Nested
+    opens (a test that opens the database, then starts an app on it) share the first
+    one's context, which is also responsible for the schema being up to date."""
     global _open_count
-    if _open_count == 0:
+    first = _open_count == 0
+    if first:
         config = tortoise_config(settings, registry)
         await Tortoise.init(config=config, _enable_global_fallback=True)
     _open_count += 1
+    return first
 
 
 async def close_database() -> None:

@@ -23,6 +23,12 @@ DOMAIN = "messages"
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it here: it is translated
+    where it is shown, in the visitor's language."""
+    return message
+
+
 def _compile(po_path: Path) -> Translations:
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale=po_path.parent.parent.name)

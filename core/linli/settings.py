@@ -48,6 +48,9 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     plugins: dict[str, dict[str, Any]] = msgspec.field(default_factory=dict)
     #: Seconds between sweeps of the event outbox for due retries.
     event_poll_seconds: float = 5.0
+    #: Deliver events from a background task of the web process. The test kit turns it
+    #: off so that tests deliver explicitly and deterministically.
+    dispatch_in_background: bool = True
 
     @property
     def zone(self) -> ZoneInfo:

@@ -71,21 +71,25 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        await db.open_database(settings, registry)
+        opened_here = await db.open_database(settings, registry)
         try:
-            if settings.auto_migrate:
+            if opened_here and settings.auto_migrate:
                 await db.migrate(settings, registry)
-            else:
+            elif opened_here:
                 await db.ensure_migrated(settings, registry)
             site.bus.activate()
-            dispatcher = asyncio.create_task(site.bus.run_forever(settings.event_poll_seconds))
+            dispatcher = None
+            if settings.dispatch_in_background:
+                poll = settings.event_poll_seconds
+                dispatcher = asyncio.create_task(site.bus.run_forever(poll))
             try:
                 yield
             finally:
                 site.bus.deactivate()
-                dispatcher.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await dispatcher
+                if dispatcher is not None:
+                    dispatcher.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await dispatcher
         finally:
             await db.close_database()
 

@@ -10,22 +10,24 @@ from litestar.exceptions import HTTPException
 from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from linli.i18n import N_
+
 log = logging.getLogger("linli.web")
 
 #: Message ids shown for each status; anything else falls back to the generic text.
 TITLES = {
-    400: "This request could not be understood",
-    403: "You may not do this",
-    404: "This page does not exist",
-    405: "This page does not accept that action",
-    429: "Too many attempts; please wait a moment",
-    500: "Something went wrong on our side",
-    503: "The service is not available right now",
+    400: N_("This request could not be understood"),
+    403: N_("You may not do this"),
+    404: N_("This page does not exist"),
+    405: N_("This page does not accept that action"),
+    429: N_("Too many attempts; please wait a moment"),
+    500: N_("Something went wrong on our side"),
+    503: N_("The service is not available right now"),
 }
 HINTS = {
-    403: "If you think you should be allowed, ask your community worker.",
-    404: "The link may be old, or the feature may not be switched on in this community.",
-    500: "The error has been recorded. Please try again in a little while.",
+    403: N_("If you think you should be allowed, ask your community worker."),
+    404: N_("The link may be old, or the feature may not be switched on in this community."),
+    500: N_("The error has been recorded. Please try again in a little while."),
 }
 
 
@@ -34,7 +36,7 @@ def _page(request: Request[Any, Any, Any], status: int, detail: str = "") -> Res
         template_name="error.html",
         context={
             "status": status,
-            "title": TITLES.get(status, "Something went wrong"),
+            "title": TITLES.get(status, N_("Something went wrong")),
             "hint": HINTS.get(status, ""),
             "detail": detail,
         },

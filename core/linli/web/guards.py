@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException
 from litestar.handlers.base import BaseRouteHandler
@@ -38,6 +39,6 @@ async def community_guard(
     connection.state.enabled_plugins = enabled
 
 
-def current_community(request: Any) -> Community:
+def current_community(request: Request[Any, Any, Any]) -> Community:
     """Dependency ``community`` for handlers under a community path."""
     return request.state.community

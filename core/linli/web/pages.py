@@ -16,6 +16,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_503_SERVICE_UNAVAILAB
 from markupsafe import Markup
 
 from linli import db
+from linli.i18n import N_
 from linli.models import Community
 from linli.settings import LANGUAGES
 from linli.web.errors import VisibleError
@@ -104,7 +105,7 @@ async def set_language(
 ) -> Redirect:
     """Remember the visitor's language for a year."""
     if data.language not in LANGUAGES:
-        raise VisibleError(status_code=400, detail="This language is not offered.")
+        raise VisibleError(status_code=400, detail=N_("This language is not offered."))
     return _remember(data.next, LANGUAGE_COOKIE, data.language)
 
 
@@ -114,7 +115,7 @@ async def set_elder_mode(
 ) -> Redirect:
     """Switch the elder-friendly mode (large type, high contrast) on or off."""
     if data.elder not in ("on", "off"):
-        raise VisibleError(status_code=400, detail="Choose on or off.")
+        raise VisibleError(status_code=400, detail=N_("Choose on or off."))
     return _remember(data.next, ELDER_COOKIE, "1" if data.elder == "on" else "0")
 
 

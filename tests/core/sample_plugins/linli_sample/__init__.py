@@ -1,0 +1,142 @@
+"""A small but complete plugin used by the core's tests: a notice board of notes.
+
+It exercises every kind of hook: a model with its migration, a page and a form, a nav
+item, a dashboard widget, a domain event with a handler, demo data and a CLI command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+import msgspec
+from linli import EventHandler, Manifest, NavItem, Permission, Role, Widget, hookimpl
+from linli.cli import Instance, pass_instance
+from linli.events import Event
+from linli.i18n import N_
+from linli.models import Community
+
+HERE = Path(__file__).parent
+
+
+class SampleSettings(msgspec.Struct):
+    max_length: int = 200
+
+
+manifest = Manifest(
+    name="sample",
+    title={"zh_CN": "留言板", "en": "Notice board"},
+    description={"zh_CN": "测试用插件", "en": "A plugin for the core's tests"},
+    version="0.1",
+    settings=SampleSettings,
+)
+
+
+class NoteAdded(msgspec.Struct):
+    note_id: int
+    text: str
+
+
+#: How many more times the acknowledging handler should fail (tests set it).
+FAILURES_TO_INJECT = {"count": 0}
+
+
+async def acknowledge(event: Event) -> None:
+    from linli_sample.models import Note
+
+    await Note.filter(id=event.payload.note_id).update(acknowledged=1)
+    if FAILURES_TO_INJECT["count"] > 0:
+        FAILURES_TO_INJECT["count"] -= 1
+        raise RuntimeError("injected failure")
+
+
+@hookimpl
+def linli_tortoise_apps() -> dict[str, dict[str, Any]]:
+    return {"sample": {"models": ["linli_sample.models"], "migrations": "linli_sample.migrations"}}
+
+
+@hookimpl
+def linli_routes() -> list[Any]:
+    from linli_sample.routes import NotesController
+
+    return [NotesController]
+
+
+@hookimpl
+def linli_template_dirs() -> list[Path]:
+    return [HERE / "templates"]
+
+
+@hookimpl
+def linli_static_dirs() -> list[Path]:
+    return [HERE / "static"]
+
+
+@hookimpl
+def linli_locale_dirs() -> list[Path]:
+    return [HERE / "locale"]
+
+
+@hookimpl
+def linli_nav_items(community: Community) -> list[NavItem]:
+    return [NavItem(N_("Notes"), "sample/", order=10)]
+
+
+@hookimpl
+def linli_dashboard_widgets(community: Community) -> list[Widget]:
+    async def load(community: Community) -> dict[str, Any]:
+        from linli_sample.models import Note
+
+        return {"count": await Note.filter(community=community).count()}
+
+    return [Widget(N_("Notes"), "sample/widget.html", load)]
+
+
+@hookimpl
+def linli_permissions() -> list[Permission]:
+    return [Permission("sample.post", N_("Post a note"))]
+
+
+@hookimpl
+def linli_default_roles() -> list[Role]:
+    return [Role("sample_writer", N_("Note writer"), ("sample.post",))]
+
+
+@hookimpl
+def linli_event_types() -> dict[str, type[msgspec.Struct]]:
+    return {"sample.note_added": NoteAdded}
+
+
+@hookimpl
+def linli_event_handlers() -> list[EventHandler]:
+    return [EventHandler("sample.note_added", "acknowledge", acknowledge)]
+
+
+@hookimpl
+def linli_demo_data() -> Any:
+    async def seed(community: Community) -> list[str]:
+        from linli_sample.models import Note
+
+        await Note.create(community=community, text="欢迎来到留言板")
+        return ["sample: one note on the board"]
+
+    return seed
+
+
+@click.command("sample-count")
+@click.argument("slug")
+@pass_instance
+def sample_count(instance: Instance, slug: str) -> None:
+    """Print how many notes a community's board holds."""
+    from linli_sample.models import Note
+
+    async def count() -> int:
+        return await Note.filter(community__slug=slug).count()
+
+    click.echo(f"{instance.run(count)} notes")
+
+
+@hookimpl
+def linli_cli_commands() -> list[click.Command]:
+    return [sample_count]
