@@ -77,13 +77,10 @@ class LinliGroup(click.Group):
     ``--instance`` is known, so a broken plugin cannot break ``linli init``."""
 
     def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
-        instance = ctx.obj
-        if not isinstance(instance, Instance):
-            return {}
+        # Runs before the group's callback: read --instance from the parsed options.
+        folder = ctx.params.get("instance") or default_instance_dir()
         try:
-            registry = PluginRegistry.discover(
-                load_settings(instance.folder, mode="demo", **instance.overrides)
-            )
+            registry = PluginRegistry.discover(load_settings(folder, mode="demo"))
         except SettingsError:
             return {}
         commands = {}

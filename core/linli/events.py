@@ -11,6 +11,7 @@ handler sees an event twice and a failure is retried with back-off.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import traceback
 import uuid
@@ -124,10 +125,8 @@ class EventBus:
     async def run_forever(self, poll_seconds: float) -> None:
         """Dispatch due events whenever nudged and at least every ``poll_seconds``."""
         while True:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=poll_seconds)
-            except TimeoutError:
-                pass
             self._wake.clear()
             try:
                 await self.dispatch_due()

@@ -127,9 +127,15 @@ def _decode_path(kind: type, value: Any) -> Any:
 
 def _explain(exc: msgspec.ValidationError) -> str:
     message = str(exc)
-    if "unknown field" in message.lower():
-        return f"linli.toml: {message}; remove it or check its spelling"
-    return f"setting {message}; see docs/configuration.md"
+    problem, _, where = message.partition(" - at ")
+    field = where.strip("`").removeprefix("$.").split(".")[0] or "?"
+    if problem.startswith("Object contains unknown field"):
+        name = problem.rsplit(" ", 1)[-1].strip("`")
+        return f"linli.toml: unknown setting {name}; remove it or check its spelling"
+    return (
+        f"setting {field}: {problem[0].lower()}{problem[1:]}; fix it in linli.toml "
+        f"or LINLI_{field.upper()} (see docs/configuration.md)"
+    )
 
 
 def _validated(settings: Settings) -> Settings:

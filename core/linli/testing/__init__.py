@@ -39,7 +39,7 @@ __all__ = [
 
 
 def settings_for_test(
-    folder: Path, database_url: str, plugins: list[str], **extra: Any
+    folder: Path, database_url: str, plugin_names: list[str], **extra: Any
 ) -> Settings:
     """Settings of a test instance: test mode, the given database and plugins, events
     delivered only when the test asks (``await bus.dispatch_due()``)."""
@@ -48,7 +48,7 @@ def settings_for_test(
         env={},
         mode="test",
         database_url=database_url,
-        load_plugins=list(plugins),
+        load_plugins=list(plugin_names),
         dispatch_in_background=False,
         **extra,
     )

@@ -1,0 +1,158 @@
+"""The ``linli`` command, run as a real process against a real database."""
+
+import asyncio
+import os
+import subprocess
+import sys
+
+import linli_sample
+import pytest
+from click.testing import CliRunner
+from linli.cli import main
+from linli.db import NotMigratedError
+from linli.settings import load_settings, write_instance
+from linli.web.app import create_app
+
+from tests.conftest import SAMPLE_PLUGINS
+
+pytestmark = pytest.mark.linli_plugins("sample")
+
+
+def _linli(*args, env_extra=None, instance=None):
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(SAMPLE_PLUGINS),
+        "LINLI_LOAD_PLUGINS": "sample,broken",
+        **(env_extra or {}),
+    }
+    command = [sys.executable, "-m", "linli"]
+    if instance is not None:
+        command += ["--instance", str(instance)]
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+
+
+async def linli(*args, **kwargs):
+    return await asyncio.to_thread(_linli, *args, **kwargs)
+
+
+def _commands(group, prefix=()):
+    for name, command in group.commands.items():
+        yield (*prefix, name)
+        if hasattr(command, "commands"):
+            yield from _commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("words", [(), *_commands(main)], ids=" ".join)
+def test_every_command_explains_itself(words):
+    result = CliRunner().invoke(main, [*words, "--help"], prog_name="linli")
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.stdout
+    usage, _, rest = result.stdout.partition("\n\n")
+    assert rest.strip(), f"linli {' '.join(words)} --help says nothing"
+
+
+def test_init_migrate_and_serve_refusal(tmp_path):
+    instance = tmp_path / "instance"
+    created = _linli("init", instance=instance)
+    assert created.returncode == 0
+    assert (instance / "linli.toml").exists() and (instance / "secret_key").exists()
+    refused = _linli("serve", "--port", "8999", instance=instance)
+    assert refused.returncode == 1
+    last_line = refused.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("Error: the database is not up to date")
+    assert last_line.endswith("run `linli migrate`")
+    migrated = _linli("migrate", instance=instance)
+    assert migrated.returncode == 0, migrated.stderr
+    assert "applying core.0001_initial" in migrated.stdout
+    assert "applying sample.0001_initial" in migrated.stdout
+    assert "plugin broken failed to load" in migrated.stderr
+    again = _linli("migrate", instance=instance)
+    assert "already up to date" in again.stdout
+
+
+def test_production_without_secret_is_one_clear_line(tmp_path):
+    result = _linli("migrate", instance=tmp_path / "empty")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: setting secret_key: missing or shorter than 32 characters; "
+        "run `linli init` to generate one or set LINLI_SECRET_KEY"
+    ]
+
+
+def test_serving_needs_postgres_for_several_workers(tmp_path):
+    write_instance(tmp_path)
+    result = _linli("serve", "--workers", "2", instance=tmp_path)
+    assert result.returncode == 1 and "PostgreSQL" in result.stderr
+
+
+async def test_communities_plugins_and_plugin_commands(linli_db, linli_database_url, tmp_path):
+    write_instance(tmp_path)
+    env = {"LINLI_DATABASE_URL": linli_database_url}
+    added = await linli("community", "add", "jhl", "江汉里社区", instance=tmp_path, env_extra=env)
+    assert added.returncode == 0 and "added" in added.stdout
+    listed = await linli("plugins", "list", instance=tmp_path, env_extra=env)
+    assert "sample\t0.1\tdisabled" in listed.stdout
+    assert "broken\t-\tfailed: ImportError" in listed.stdout
+    enabled = await linli(
+        "plugins", "enable", "sample", "--community", "jhl", instance=tmp_path, env_extra=env
+    )
+    assert "enabled in jhl: sample" in enabled.stdout
+    listed = await linli("plugins", "list", instance=tmp_path, env_extra=env)
+    assert "sample\t0.1\tenabled in jhl" in listed.stdout
+    count = await linli("sample-count", "jhl", instance=tmp_path, env_extra=env)
+    assert count.stdout.strip() == "0 notes", count.stderr
+    refused = await linli(
+        "plugins", "enable", "broken", "--community", "jhl", instance=tmp_path, env_extra=env
+    )
+    assert refused.returncode == 1 and "failed to load" in refused.stderr
+    unknown = await linli(
+        "plugins", "disable", "sample", "--community", "nowhere", instance=tmp_path, env_extra=env
+    )
+    assert unknown.returncode == 1 and "does not exist" in unknown.stderr
+
+
+async def test_events_failed_and_retry(linli_bus, linli_community, linli_database_url, tmp_path):
+    from tests.core.test_events import _note_with_event
+
+    write_instance(tmp_path)
+    env = {"LINLI_DATABASE_URL": linli_database_url}
+    linli_sample.FAILURES_TO_INJECT["count"] = 1
+    try:
+        await _note_with_event(linli_community)
+        await linli_bus.dispatch_due()
+    finally:
+        linli_sample.FAILURES_TO_INJECT["count"] = 0
+    failed = await linli("events", "failed", instance=tmp_path, env_extra=env)
+    assert "sample.note_added\tpending\tattempts=1" in failed.stdout
+    retried = await linli("events", "retry", instance=tmp_path, env_extra=env)
+    assert "1 event(s) delivered" in retried.stdout, retried.stderr
+    assert (
+        "no failed events"
+        in (await linli("events", "failed", instance=tmp_path, env_extra=env)).stdout
+    )
+    bad = await linli("events", "retry", "not-a-uuid", instance=tmp_path, env_extra=env)
+    assert bad.returncode == 2
+
+
+async def test_app_refuses_an_unmigrated_database(tmp_path):
+    write_instance(tmp_path)
+    settings = load_settings(tmp_path, env={}, load_plugins=["sample"])
+    app = create_app(settings)
+    with pytest.raises(BaseExceptionGroup) as caught:
+        async with app.lifespan():
+            pass
+    assert caught.group_contains(NotMigratedError, match="run `linli migrate`")
+
+
+@pytest.mark.linli_plugins()
+async def test_app_refuses_a_half_migrated_database(linli_database_url, tmp_path):
+    write_instance(tmp_path)
+    settings = load_settings(
+        tmp_path, env={}, load_plugins=["sample"], database_url=linli_database_url
+    )
+    with pytest.raises(BaseExceptionGroup) as caught:
+        async with create_app(settings).lifespan():
+            pass
+    assert caught.group_contains(NotMigratedError, match=r"sample\.0001_initial")

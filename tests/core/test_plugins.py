@@ -1,0 +1,131 @@
+"""Plugins: discovery through entry points, failures isolated, enabled per community."""
+
+import pytest
+from linli.enablement import EnablementError, disable, enable, enabled_plugins, seed_demo_data
+from linli.models import Community
+from linli.registry import PluginRegistry
+from linli.testing import form_post, settings_for_test
+from linli.web.app import create_app
+from linli_sample.models import Note
+
+pytestmark = pytest.mark.linli_plugins("sample")
+
+
+def _registry(tmp_path, names, **extra):
+    return PluginRegistry.discover(settings_for_test(tmp_path, "sqlite://:memory:", names, **extra))
+
+
+def test_plugins_are_discovered_and_failures_are_recorded(tmp_path):
+    registry = _registry(tmp_path, ["sample", "broken", "typo", "needy"])
+    assert list(registry.loaded) == ["needy", "sample"]
+    assert "ImportError" in registry.failed["broken"].error
+    assert "cannot find a library" in registry.failed["broken"].error
+    assert "linli_nav_itemz" in registry.failed["typo"].error  # a misspelled hook
+
+
+def test_a_plugin_whose_requirement_is_missing_is_not_loaded(tmp_path):
+    registry = _registry(tmp_path, ["needy"])
+    assert registry.loaded == {}
+    assert "requires sample" in registry.failed["needy"].error
+
+
+def test_block_list_and_safe_mode(tmp_path):
+    blocked = _registry(tmp_path, ["sample", "needy"], block_plugins=["sample"])
+    assert "sample" in blocked.skipped
+    assert "sample" not in blocked.loaded
+    safe = _registry(tmp_path, [])
+    assert safe.loaded == {} and safe.failed == {}
+
+
+def test_plugin_settings_are_validated_against_the_manifest(tmp_path):
+    good = _registry(tmp_path, ["sample"], plugins={"sample": {"max_length": 50}})
+    assert good.loaded["sample"].settings.max_length == 50
+    assert _registry(tmp_path, ["sample"]).loaded["sample"].settings.max_length == 200
+    bad = _registry(tmp_path, ["sample"], plugins={"sample": {"max_length": "long"}})
+    assert "max_length" in bad.failed["sample"].error
+
+
+async def test_plugin_page_nav_item_and_widget_work(linli_client, linli_community):
+    page = await linli_client.get("/c/test/sample/")
+    assert page.status_code == 200
+    assert 'href="/c/test/sample/"' in page.text and "留言" in page.text
+    response = await form_post(linli_client, "/c/test/sample/", {"text": "楼道灯坏了"})
+    assert response.status_code == 200
+    assert "楼道灯坏了" in response.text
+    assert await Note.filter(community=linli_community).count() == 1
+    home = await linli_client.get("/c/test/")
+    assert '<p class="sample-count">1</p>' in home.text
+    assert "留言板" in home.text  # the plugin's title among the community's services
+
+
+async def test_bad_form_input_is_refused_in_the_visitors_language(linli_client, linli_community):
+    response = await form_post(linli_client, "/c/test/sample/", {"text": "   "})
+    assert response.status_code == 400
+    missing = await form_post(linli_client, "/c/test/sample/", {})
+    assert missing.status_code == 400
+    assert await Note.all().count() == 0
+
+
+async def test_disabling_hides_the_plugin_and_keeps_its_data(
+    linli_client, linli_community, linli_registry
+):
+    await Note.create(community=linli_community, text="保留的留言")
+    await disable(linli_community, "sample", linli_registry)
+    assert (await linli_client.get("/c/test/sample/")).status_code == 404
+    home = await linli_client.get("/c/test/")
+    assert "/c/test/sample/" not in home.text
+    assert "sample-count" not in home.text
+    await enable(linli_community, "sample", linli_registry)
+    again = await linli_client.get("/c/test/sample/")
+    assert again.status_code == 200 and "保留的留言" in again.text
+
+
+async def test_another_community_does_not_see_a_plugin_it_did_not_enable(
+    linli_client, linli_community
+):
+    await Community.create(slug="other", name="另一个社区")
+    assert (await linli_client.get("/c/other/sample/")).status_code == 404
+    assert (await linli_client.get("/c/test/sample/")).status_code == 200
+
+
+@pytest.mark.linli_plugins("sample", "needy")
+async def test_enabling_a_plugin_enables_what_it_requires(linli_db, linli_registry):
+    community = await Community.create(slug="fresh", name="新社区")
+    assert await enable(community, "needy", linli_registry) == ["sample", "needy"]
+    assert await enable(community, "needy", linli_registry) == []
+    with pytest.raises(EnablementError, match="needed by needy"):
+        await disable(community, "sample", linli_registry)
+    assert await enabled_plugins(community, linli_registry) == ["needy", "sample"]
+    assert await disable(community, "needy", linli_registry)
+    assert await disable(community, "sample", linli_registry)
+
+
+async def test_enabling_an_unknown_or_failed_plugin_is_refused(linli_db, tmp_path):
+    registry = _registry(tmp_path, ["sample", "broken"])
+    community = await Community.create(slug="fresh", name="新社区")
+    with pytest.raises(EnablementError, match="not installed"):
+        await enable(community, "ghost", registry)
+    with pytest.raises(EnablementError, match="failed to load"):
+        await enable(community, "broken", registry)
+    assert await enabled_plugins(community, registry) == []
+
+
+async def test_demo_data_is_seeded_once_per_community(linli_community, linli_registry):
+    lines = await seed_demo_data(linli_community, linli_registry)
+    assert lines == ["sample: one note on the board"]
+    assert await seed_demo_data(linli_community, linli_registry) == []
+    assert await Note.filter(community=linli_community).count() == 1
+
+
+async def test_a_failed_plugin_does_not_take_the_site_down(linli_db, linli_database_url, tmp_path):
+    settings = settings_for_test(tmp_path, linli_database_url, ["sample", "broken"])
+    app = create_app(settings)
+    assert "broken" in app.state.site.registry.failed
+    await Community.create(slug="only", name="唯一社区")
+    import httpx
+
+    async with (
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
+    ):
+        response = await client.get("/c/only/")
+    assert response.status_code == 200
