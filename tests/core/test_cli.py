@@ -49,7 +49,7 @@ def test_every_command_explains_itself(words):
     result = CliRunner().invoke(main, [*words, "--help"], prog_name="linli")
     assert result.exit_code == 0, result.output
     assert "Usage:" in result.stdout
-    usage, _, rest = result.stdout.partition("\n\n")
+    rest = result.stdout.partition("\n\n")[2]
     assert rest.strip(), f"linli {' '.join(words)} --help says nothing"
 
 

@@ -92,5 +92,5 @@ def test_unknown_key_in_the_file_is_named(tmp_path):
 def test_broken_toml_names_the_file(tmp_path):
     write_instance(tmp_path)
     (tmp_path / "linli.toml").write_text("time_zone = \n")
-    with pytest.raises(SettingsError, match="linli.toml"):
+    with pytest.raises(SettingsError, match=r"linli\.toml"):
         load_settings(tmp_path, env={})
