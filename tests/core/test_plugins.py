@@ -129,3 +129,28 @@ async def test_a_failed_plugin_does_not_take_the_site_down(linli_db, linli_datab
     ):
         response = await client.get("/c/only/")
     assert response.status_code == 200
+
+
+@pytest.mark.linli_plugins("sample", "flaky")
+async def test_failing_ui_hooks_are_left_out_and_the_page_renders(linli_client, linli_community):
+    home = await linli_client.get("/c/test/")
+    assert home.status_code == 200
+    assert 'href="/c/test/sample/"' in home.text  # the healthy plugin's nav item is there
+    assert "Broken widget" not in home.text
+
+
+@pytest.mark.linli_plugins("flaky")
+async def test_a_crash_shows_the_friendly_500_page_without_details(linli_client, linli_community):
+    response = await linli_client.get("/c/test/flaky/crash")
+    assert response.status_code == 500
+    assert "系统出了点问题" in response.text
+    assert "secret internal detail" not in response.text
+    assert "Traceback" not in response.text
+
+
+def test_a_failing_data_hook_fails_loudly_naming_the_plugin(tmp_path):
+    from linli.registry import PluginError
+
+    registry = _registry(tmp_path, ["flaky"])
+    with pytest.raises(PluginError, match="plugin flaky: linli_permissions failed"):
+        registry.permissions()
