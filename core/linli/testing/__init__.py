@@ -13,9 +13,12 @@ to run the suite there; the kit creates and drops its own databases beside it.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -33,9 +36,45 @@ TEST_DATABASE_VARIABLE = "LINLI_TEST_DATABASE_URL"
 __all__ = [
     "TEST_DATABASE_VARIABLE",
     "TemplateDatabases",
+    "count_queries",
     "form_post",
     "settings_for_test",
 ]
+
+_SQL_VERBS = {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"}
+
+
+class _QueryLog(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.queries: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        words = message.split(None, 1)
+        if words and words[0].upper() in _SQL_VERBS:
+            self.queries.append(message)
+
+
+@contextmanager
+def count_queries() -> Iterator[list[str]]:
+    """Collect the SQL statements run inside the block, to prove that a page makes a
+    constant number of queries however much data there is::
+
+        with count_queries() as queries:
+            await client.get("/c/test/notes/")
+        assert len(queries) == 3
+    """
+    logger = logging.getLogger("tortoise.db_client")
+    handler = _QueryLog()
+    previous = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    try:
+        yield handler.queries
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
 
 
 def settings_for_test(
