@@ -5,14 +5,14 @@ import os
 import subprocess
 import sys
 
-import linli_sample
 import pytest
 from click.testing import CliRunner
+
+import linli_sample
 from linli.cli import main
 from linli.db import NotMigratedError
 from linli.settings import load_settings, write_instance
 from linli.web.app import create_app
-
 from tests.conftest import SAMPLE_PLUGINS
 
 pytestmark = pytest.mark.linli_plugins("sample")

@@ -3,14 +3,15 @@ handler, retried after a failure, visible to operators when they keep failing.""
 
 import asyncio
 
+import pytest
+from tortoise.transactions import in_transaction
+
 import linli
 import linli_sample
-import pytest
 from linli.enablement import disable
 from linli.events import MAX_ATTEMPTS, EventBus, UnknownEventError, failed_events
 from linli.models import EventDelivery, OutboxEvent
 from linli_sample.models import Note
-from tortoise.transactions import in_transaction
 
 pytestmark = pytest.mark.linli_plugins("sample")
 

@@ -1,6 +1,7 @@
 """Plugins: discovery through entry points, failures isolated, enabled per community."""
 
 import pytest
+
 from linli.enablement import EnablementError, disable, enable, enabled_plugins, seed_demo_data
 from linli.models import Community
 from linli.registry import PluginRegistry

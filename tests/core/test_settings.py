@@ -3,6 +3,7 @@
 import stat
 
 import pytest
+
 from linli.settings import SettingsError, load_settings, write_instance
 
 

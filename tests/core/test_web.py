@@ -1,9 +1,10 @@
 """The core's pages: language, elder-friendly mode, CSRF, error pages, health."""
 
 import pytest
+from tortoise import Tortoise
+
 from linli.models import Community
 from linli.testing import form_post
-from tortoise import Tortoise
 
 
 async def test_single_community_home_redirects_to_it(linli_client, linli_community):

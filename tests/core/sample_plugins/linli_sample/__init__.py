@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 import msgspec
+
 from linli import EventHandler, Manifest, NavItem, Permission, Role, Widget, hookimpl
 from linli.cli import Instance, pass_instance
 from linli.events import Event

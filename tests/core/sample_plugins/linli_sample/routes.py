@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 import msgspec
-from linli import emit
-from linli.models import Community
-from linli.web.errors import VisibleError
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 from tortoise.transactions import in_transaction
 
+from linli import emit
+from linli.models import Community
+from linli.web.errors import VisibleError
 from linli_sample.models import Note
 
 
