@@ -107,3 +107,27 @@ async def test_error_page_follows_the_language(linli_client, linli_community, la
     response = await linli_client.get("/c/test/missing")
     expected = "页面不存在" if language == "zh_CN" else "This page does not exist"
     assert expected in response.text
+
+
+async def test_htmx_requests_pass_csrf_in_the_header(linli_client, linli_community):
+    await linli_client.get("/c/test/")
+    token = linli_client.cookies["linli_csrf"]
+    response = await linli_client.post(
+        "/prefs/elder",
+        data={"elder": "on"},
+        headers={"HX-Request": "true", "x-csrftoken": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.cookies["linli_elder"] == "1"
+    forged = await linli_client.post(
+        "/prefs/elder", data={"elder": "on"}, headers={"x-csrftoken": "forged"}
+    )
+    assert forged.status_code == 403
+
+
+async def test_pages_carry_security_headers(linli_client, linli_community):
+    response = await linli_client.get("/c/test/")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["referrer-policy"] == "same-origin"

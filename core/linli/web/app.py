@@ -11,7 +11,7 @@ from typing import Any
 
 from litestar import Litestar, Request, Router
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import CacheControlHeader, State
+from litestar.datastructures import CacheControlHeader, ResponseHeader, State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.plugins.htmx import HTMXPlugin
@@ -31,6 +31,11 @@ from linli.web.templating import CORE_STATIC, STATIC_PREFIX, StaticFiles, build_
 
 log = logging.getLogger("linli.web")
 
+SECURITY_HEADERS = [
+    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
+    ResponseHeader(name="X-Frame-Options", value="DENY"),
+    ResponseHeader(name="Referrer-Policy", value="same-origin"),
+]
 CSRF_COOKIE = "linli_csrf"
 CSRF_HEADER = "x-csrftoken"
 
@@ -117,6 +122,7 @@ def create_app(
             cookie_httponly=False,
         ),
         plugins=[HTMXPlugin()],
+        response_headers=SECURITY_HEADERS,
         exception_handlers={HTTPException: http_error, Exception: server_error},
         state=State({"site": site}),
         openapi_config=None,
