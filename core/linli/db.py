@@ -17,7 +17,16 @@ from tortoise.migrations.executor import MigrationExecutor, PlanStep
 from linli.registry import PluginRegistry
 from linli.settings import Settings
 
-CORE_APP = {"models": ["linli.models"], "migrations": "linli.migrations"}
+CORE_APP = {
+    "models": [
+        "linli.models",
+        "linli.hierarchy.models",
+        "linli.identity.models",
+        "linli.permissions.models",
+        "linli.audit.models",
+    ],
+    "migrations": "linli.migrations",
+}
 
 
 class NotMigratedError(RuntimeError):

@@ -1,0 +1,1 @@
+"""Places and organisations as trees of typed nodes with a materialised path."""

@@ -1,0 +1,1 @@
+"""People, households and accounts."""

@@ -1,0 +1,1 @@
+"""Roles granted at a node cover the node's subtree."""
