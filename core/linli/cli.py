@@ -19,7 +19,7 @@ from linli import db
 from linli.enablement import EnablementError, disable, enable, seed_demo_data
 from linli.events import EventBus, failed_events
 from linli.models import Community, PluginState
-from linli.registry import PluginRegistry
+from linli.registry import PluginRegistry, load_theme
 from linli.settings import Settings, SettingsError, default_instance_dir, load_settings
 from linli.settings import write_instance as write_instance_files
 
@@ -54,10 +54,15 @@ class Instance:
         """Run ``task`` with the database open (and, by default, up to date)."""
 
         async def wrapped() -> T:
-            async with db.database(self.settings, self.registry):
-                if check_migrated:
-                    await db.ensure_migrated(self.settings, self.registry)
-                return await task()
+            bus = EventBus(self.registry)
+            bus.activate()  # events emitted by a command wait in the outbox for the server
+            try:
+                async with db.database(self.settings, self.registry):
+                    if check_migrated:
+                        await db.ensure_migrated(self.settings, self.registry)
+                    return await task()
+            finally:
+                bus.deactivate()
 
         try:
             return asyncio.run(wrapped())
@@ -148,6 +153,10 @@ def serve(instance: Instance, host: str, port: int, workers: int) -> None:
     import uvicorn
 
     settings = instance.settings
+    try:
+        load_theme(settings.theme)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
     if workers > 1 and settings.database_url.startswith("sqlite"):
         raise click.ClickException(
             "several workers need PostgreSQL: SQLite allows one writing process; "

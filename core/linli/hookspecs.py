@@ -21,8 +21,18 @@ if TYPE_CHECKING:
     import click
     import msgspec
 
+    from linli.identity.models import Person
     from linli.models import Community
-    from linli.plugins import DemoSeeder, EventHandler, NavItem, Permission, Role, Widget
+    from linli.permissions.services import Actor
+    from linli.plugins import (
+        DemoSeeder,
+        EventHandler,
+        NavItem,
+        Permission,
+        PersonSection,
+        Role,
+        Widget,
+    )
 
 
 @hookspec
@@ -39,9 +49,10 @@ def linli_tortoise_apps() -> dict[str, dict[str, Any]]:
 def linli_routes() -> list[Any]:
     """Litestar route handlers or controllers of the plugin.
 
-    They are mounted under ``/c/{community}/<plugin name>/`` and answer 404 in a
+    They are mounted under ``/c/{community_slug}/<plugin name>/`` and answer 404 in a
     community where the plugin is not enabled. A handler receives the current community
-    by declaring a parameter ``community: Community``.
+    by declaring ``community: NamedDependency[Community]``; use Litestar's explicit
+    markers (``URLEncodedBody[...]``, ``FromPath[...]``) throughout.
     """
 
 
@@ -85,6 +96,22 @@ def linli_permissions() -> list[Permission]:
 @hookspec
 def linli_default_roles() -> list[Role]:
     """Roles the plugin offers to a community when it is enabled there."""
+
+
+@hookspec
+def linli_object_permission(actor: Actor, permission: str, obj: Any) -> bool | None:
+    """An object rule: may ``actor`` use ``permission`` on ``obj``?
+
+    Return ``True`` to allow, ``False`` to deny (any ``False`` wins) or ``None`` when the
+    rule does not concern ``obj``. For example a mediation case is visible to its
+    parties and its mediators. A rule that raises denies (checks fail closed).
+    """
+
+
+@hookspec
+def linli_person_sections(person: Person, actor: Actor) -> list[PersonSection]:
+    """Sections the plugin adds to a person's page in the register (the street bank
+    adds a balance, the canteen the subsidy tier). Isolated like other UI hooks."""
 
 
 @hookspec

@@ -73,8 +73,8 @@ class Manifest:
 
 @dataclass(frozen=True)
 class NavItem:
-    """A link in a community's navigation. ``label`` is a message id translated with the
-    plugin's catalogue; ``path`` is relative to the community (``"notes/"``)."""
+    """A link in a community's navigation. ``label`` is a message id (English) that the
+    merged catalogues translate; ``path`` is relative to the community (``"notes/"``)."""
 
     label: str
     path: str
@@ -89,6 +89,17 @@ class Widget:
     title: str
     template: str
     load: Callable[[Community], Awaitable[dict[str, Any] | None]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PersonSection:
+    """A block on a person's page: ``template`` rendered with what ``load(person)``
+    returns (``None`` hides it)."""
+
+    title: str
+    template: str
+    load: Callable[[Any], Awaitable[dict[str, Any] | None]]
     order: int = 100
 
 

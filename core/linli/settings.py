@@ -164,6 +164,11 @@ def _validated(settings: Settings) -> Settings:
             f"{MIN_SECRET_LENGTH} characters; run `linli init` to generate one "
             "or set LINLI_SECRET_KEY"
         )
+    if settings.event_poll_seconds <= 0:
+        raise SettingsError(
+            f"setting event_poll_seconds: {settings.event_poll_seconds} must be above 0; "
+            "use a number of seconds such as 5"
+        )
     if not settings.secret_key:
         # Demo and test instances get a throwaway key for this process only.
         settings.secret_key = secrets.token_urlsafe(32)
@@ -178,7 +183,7 @@ def write_instance(folder: Path, *, database_url: str = "") -> tuple[Path, Path]
     config_path = folder / CONFIG_FILE
     if not config_path.exists():
         lines = [
-            "# linli instance settings; every key can be overridden by LINLI_<KEY>.",
+            "# linli instance settings; most keys can be overridden by LINLI_<KEY>.",
             "# See docs/configuration.md.",
             f'database_url = "{database_url}"'
             if database_url

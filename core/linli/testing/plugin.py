@@ -24,6 +24,14 @@ from linli.registry import PluginRegistry
 from linli.settings import Settings
 from linli.testing import TEST_DATABASE_VARIABLE, TemplateDatabases, settings_for_test
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "linli_plugins(*names): the plugins the test's app loads and its community enables",
+    )
+
+
 TEST_COMMUNITY = ("test", "测试社区", "Test Community")
 TEST_BASE_URL = "http://testserver.local"
 
