@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import uuid
 from collections.abc import Awaitable, Callable
 from functools import cached_property
@@ -16,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from linli import db
+from linli.communities import CommunityError, create_community
 from linli.enablement import EnablementError, disable, enable, seed_demo_data
 from linli.events import EventBus, failed_events
 from linli.models import Community, PluginState
@@ -25,7 +25,6 @@ from linli.settings import write_instance as write_instance_files
 
 T = TypeVar("T")
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 DEMO_COMMUNITY = ("jianghanli", "江汉里社区", "Jianghanli Community")
 BUILTIN = (
     "init", "migrate", "serve", "demo", "community", "plugins", "events",
@@ -66,7 +65,7 @@ class Instance:
 
         try:
             return asyncio.run(wrapped())
-        except (db.NotMigratedError, EnablementError, SettingsError) as exc:
+        except (db.NotMigratedError, EnablementError, SettingsError, CommunityError) as exc:
             raise click.ClickException(str(exc)) from exc
 
 
@@ -197,9 +196,9 @@ def demo(folder: Path, host: str, port: int, no_serve: bool) -> None:
     async def prepare() -> list[str]:
         await db.migrate(settings, registry)
         slug, name, name_en = DEMO_COMMUNITY
-        community, _ = await Community.get_or_create(
-            slug=slug, defaults={"name": name, "name_en": name_en}
-        )
+        community = await Community.get_or_none(slug=slug)
+        if community is None:
+            community = await create_community(slug, name, registry, name_en=name_en)
         for plugin in registry.loaded:
             await enable(community, plugin, registry)
         return await seed_demo_data(community, registry)
@@ -233,17 +232,12 @@ def community() -> None:
 @pass_instance
 def community_add(instance: Instance, slug: str, name: str, name_en: str) -> None:
     """Add a community; SLUG appears in its addresses (/c/SLUG/)."""
-    if not SLUG.match(slug):
-        raise click.BadParameter("lowercase letters, digits and '-', at most 64", param_hint="SLUG")
 
-    async def task() -> bool:
-        _, created = await Community.get_or_create(
-            slug=slug, defaults={"name": name, "name_en": name_en}
-        )
-        return created
+    async def task() -> Community:
+        return await create_community(slug, name, instance.registry, name_en=name_en)
 
-    created = instance.run(task)
-    click.echo(f"community {slug} {'added' if created else 'already exists'}")
+    instance.run(task)
+    click.echo(f"community {slug} added")
 
 
 @community.command("list")

@@ -24,6 +24,7 @@ CORE_APP = {
         "linli.identity.models",
         "linli.permissions.models",
         "linli.audit.models",
+        "linli.sessions",
     ],
     "migrations": "linli.migrations",
 }

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from tortoise.transactions import in_transaction
 
 from linli.models import Community, PluginState
+from linli.permissions.services import ensure_roles
 from linli.registry import PluginRegistry
 
 
@@ -28,8 +29,8 @@ async def enabled_plugins(community: Community, registry: PluginRegistry) -> lis
 
 
 async def enable(community: Community, name: str, registry: PluginRegistry) -> list[str]:
-    """Enable ``name`` and whatever it requires in ``community``; returns the plugins
-    that were switched on by this call (empty if all already were)."""
+    """Enable ``name`` and whatever it requires in ``community``, offering their default
+    roles there (idempotently); returns the plugins this call switched on."""
     if name not in registry.loaded:
         reason = registry.failed.get(name)
         if reason is not None:
@@ -44,6 +45,8 @@ async def enable(community: Community, name: str, registry: PluginRegistry) -> l
                 state.enabled = True
                 await state.save(update_fields=["enabled", "changed_at"])
                 switched.append(plugin)
+        roles = [(p, role) for p, role in registry.default_roles() if p in needed]
+        await ensure_roles(community, roles, registry.catalogues)
     return switched
 
 

@@ -57,5 +57,5 @@ class Catalogues:
     def get(self, language: str) -> NullTranslations:
         return self._by_language.get(language) or NullTranslations()
 
-    def gettext(self, language: str, message: str) -> str:
+    def translate(self, language: str, message: str) -> str:
         return self.get(language).ugettext(message)

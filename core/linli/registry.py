@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
@@ -18,6 +19,7 @@ import msgspec
 import pluggy
 
 from linli import hookspecs
+from linli.i18n import Catalogues
 from linli.plugins import (
     ENTRY_POINT_GROUP,
     PROJECT,
@@ -210,6 +212,11 @@ class PluginRegistry:
 
     def locale_dirs(self) -> list[Path]:
         return [Path(d) for _, d in self.collect("linli_locale_dirs")]
+
+    @cached_property
+    def catalogues(self) -> Catalogues:
+        """The translations of the core and every loaded plugin, merged."""
+        return Catalogues(self.locale_dirs())
 
 
 def load_theme(name: str) -> Theme:

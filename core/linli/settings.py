@@ -40,6 +40,9 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     time_zone: str = "Asia/Shanghai"
     default_language: str = "zh_CN"
     theme: str = "default"
+    #: Redis for sessions and login throttles (``redis://127.0.0.1:6379/0``); empty
+    #: keeps them in the database. Either way every worker shares them.
+    redis_url: str = ""
     mode: Mode = "production"
     #: ``None`` loads every installed plugin; an empty list boots the core alone.
     load_plugins: list[str] | None = None
@@ -68,6 +71,7 @@ _ENV_FIELDS: dict[str, str] = {
     "LINLI_TIME_ZONE": "time_zone",
     "LINLI_DEFAULT_LANGUAGE": "default_language",
     "LINLI_THEME": "theme",
+    "LINLI_REDIS_URL": "redis_url",
     "LINLI_MODE": "mode",
     "LINLI_LOAD_PLUGINS": "load_plugins",
     "LINLI_BLOCK_PLUGINS": "block_plugins",

@@ -38,6 +38,6 @@ def test_every_core_message_is_translated_into_chinese():
 def test_plugin_catalogues_merge_with_the_core():
     plugin_locale = Path(__file__).parent / "sample_plugins" / "linli_sample" / "locale"
     catalogues = Catalogues([plugin_locale])
-    assert catalogues.gettext("zh_CN", "Notes") == "留言"
-    assert catalogues.gettext("zh_CN", "Home") == "首页"
-    assert catalogues.gettext("en", "Notes") == "Notes"
+    assert catalogues.translate("zh_CN", "Notes") == "留言"
+    assert catalogues.translate("zh_CN", "Home") == "首页"
+    assert catalogues.translate("en", "Notes") == "Notes"

@@ -469,4 +469,27 @@ class Migration(migrations.Migration):
             },
             bases=["Model"],
         ),
+        ops.CreateModel(
+            name="StoredValue",
+            fields=[
+                (
+                    "key",
+                    fields.CharField(primary_key=True, unique=True, db_index=True, max_length=255),
+                ),
+                ("value", fields.BinaryField()),
+                (
+                    "expires_at",
+                    fields.DatetimeField(
+                        null=True, db_index=True, auto_now=False, auto_now_add=False
+                    ),
+                ),
+            ],
+            options={
+                "table": "core_stored_value",
+                "app": "core",
+                "pk_attr": "key",
+                "table_description": "A key in the database store (sessions, login throttles).",
+            },
+            bases=["Model"],
+        ),
     ]

@@ -17,6 +17,7 @@ import pytest
 from litestar import Litestar
 
 from linli import db
+from linli.communities import create_community
 from linli.enablement import enable
 from linli.events import EventBus
 from linli.models import Community
@@ -138,7 +139,7 @@ async def linli_community(
 ) -> Community:
     """A community (slug ``test``) with this test's plugins enabled."""
     slug, name, name_en = TEST_COMMUNITY
-    community = await Community.create(slug=slug, name=name, name_en=name_en)
+    community = await create_community(slug, name, linli_registry, name_en=name_en)
     for plugin in linli_plugin_names:
         await enable(community, plugin, linli_registry)
     return community

@@ -20,10 +20,19 @@ from litestar.template.config import TemplateConfig
 
 from linli import db
 from linli.events import EventBus
-from linli.i18n import Catalogues
 from linli.registry import PluginRegistry, load_theme
+from linli.sessions import SessionConfig, make_store
 from linli.settings import Settings, load_settings
-from linli.web.errors import http_error, server_error
+from linli.web.account import ACCOUNT_ROUTES
+from linli.web.auth import (
+    PUBLIC,
+    SESSION_COOKIE,
+    SESSION_DAYS,
+    LoginRequired,
+    PasswordChangeRequired,
+    current_actor,
+)
+from linli.web.errors import http_error, login_required, password_change_required, server_error
 from linli.web.guards import PLUGIN_OPT, community_guard, current_community
 from linli.web.pages import CORE_ROUTES
 from linli.web.site import Site
@@ -70,7 +79,7 @@ def create_app(
         settings=settings,
         registry=registry,
         bus=EventBus(registry),
-        catalogues=Catalogues(registry.locale_dirs()),
+        catalogues=registry.catalogues,
         theme=theme,
     )
 
@@ -101,6 +110,10 @@ def create_app(
     async def after_response(request: Request[Any, Any, Any]) -> None:
         site.bus.nudge()
 
+    async def before_request(request: Request[Any, Any, Any]) -> None:
+        if not request.url.path.startswith(STATIC_PREFIX):
+            await current_actor(request)  # so every page knows who is visiting
+
     engine = build_engine(theme.templates, registry.template_dirs(), static)
     static_router = create_static_files_router(
         path=STATIC_PREFIX,
@@ -108,9 +121,25 @@ def create_app(
         name="static",
         cache_control=CacheControlHeader(max_age=365 * 24 * 3600, public=True),
         include_in_schema=False,
+        opt=PUBLIC,
     )
+    store = make_store(settings)
     return Litestar(
-        route_handlers=[*CORE_ROUTES, *_plugin_routers(registry), static_router],
+        route_handlers=[*CORE_ROUTES, *ACCOUNT_ROUTES, *_plugin_routers(registry), static_router],
+        before_request=before_request,
+        stores={
+            "sessions": store.with_namespace("sessions"),
+            "throttle": store.with_namespace("throttle"),
+        },
+        middleware=[
+            SessionConfig(
+                store="sessions",
+                key=SESSION_COOKIE,
+                max_age=SESSION_DAYS * 24 * 3600,
+                samesite="lax",
+                httponly=True,
+            ).middleware
+        ],
         lifespan=[lifespan],
         after_response=after_response,
         template_config=TemplateConfig(instance=engine),
@@ -123,7 +152,12 @@ def create_app(
         ),
         plugins=[HTMXPlugin()],
         response_headers=SECURITY_HEADERS,
-        exception_handlers={HTTPException: http_error, Exception: server_error},
+        exception_handlers={
+            LoginRequired: login_required,
+            PasswordChangeRequired: password_change_required,
+            HTTPException: http_error,
+            Exception: server_error,
+        },
         state=State({"site": site}),
         openapi_config=None,
         debug=False,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from linli.i18n import N_
@@ -17,6 +18,7 @@ log = logging.getLogger("linli.web")
 #: Message ids shown for each status; anything else falls back to the generic text.
 TITLES = {
     400: N_("This request could not be understood"),
+    401: N_("Please log in first"),
     403: N_("You may not do this"),
     404: N_("This page does not exist"),
     405: N_("This page does not accept that action"),
@@ -51,6 +53,18 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
     if exc.headers:
         response.headers.update(exc.headers)
     return response
+
+
+def login_required(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    """Pages send an anonymous visitor to log in and come back; actions answer 401."""
+    if request.method in ("GET", "HEAD"):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/login?{urlencode({'next': target})}", status_code=303)
+    return _page(request, 401)
+
+
+def password_change_required(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    return Redirect("/account/password", status_code=303)
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

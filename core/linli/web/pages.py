@@ -19,14 +19,22 @@ from linli import db
 from linli.i18n import N_
 from linli.models import Community
 from linli.settings import LANGUAGES
+from linli.web.auth import PUBLIC
 from linli.web.errors import VisibleError
 from linli.web.guards import community_guard, current_community
-from linli.web.site import ELDER_COOKIE, LANGUAGE_COOKIE, ONE_YEAR, language_of, site_of
+from linli.web.site import (
+    ELDER_COOKIE,
+    LANGUAGE_COOKIE,
+    ONE_YEAR,
+    language_of,
+    safe_next,
+    site_of,
+)
 
 log = logging.getLogger("linli.web")
 
 
-@get("/", name="home")
+@get("/", name="home", opt=PUBLIC)
 async def home() -> Response[Any]:
     """With one community, go straight to it; otherwise list them."""
     communities = await Community.all().limit(201)
@@ -39,6 +47,7 @@ async def home() -> Response[Any]:
     "/c/{community_slug:str}/",
     name="community",
     guards=[community_guard],
+    opt=PUBLIC,
     dependencies={"community": Provide(current_community, sync_to_thread=False)},
 )
 async def community_home(
@@ -65,7 +74,7 @@ async def community_home(
             log.exception("plugin %s: widget %s failed and is left out", plugin, widget.title)
             continue
         rendered.append(
-            {"title": site.catalogues.gettext(language, widget.title), "html": Markup(html)}
+            {"title": site.catalogues.translate(language, widget.title), "html": Markup(html)}
         )
     plugins = [site.registry.loaded[name].manifest.title_in(language) for name in enabled]
     return Template(
@@ -84,22 +93,15 @@ class ElderForm(msgspec.Struct):
     next: str = "/"
 
 
-def _safe_next(target: str) -> str:
-    """Only same-site paths: never send a visitor to another host."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
-
-
 def _remember(target: str, name: str, value: str) -> Redirect:
     return Redirect(
-        _safe_next(target),
+        safe_next(target),
         status_code=HTTP_303_SEE_OTHER,
         cookies=[Cookie(key=name, value=value, max_age=ONE_YEAR, samesite="lax", httponly=True)],
     )
 
 
-@post("/prefs/language", name="set_language")
+@post("/prefs/language", name="set_language", opt=PUBLIC)
 async def set_language(
     data: URLEncodedBody[LanguageForm],
 ) -> Redirect:
@@ -109,7 +111,7 @@ async def set_language(
     return _remember(data.next, LANGUAGE_COOKIE, data.language)
 
 
-@post("/prefs/elder", name="set_elder_mode")
+@post("/prefs/elder", name="set_elder_mode", opt=PUBLIC)
 async def set_elder_mode(
     data: URLEncodedBody[ElderForm],
 ) -> Redirect:
@@ -119,7 +121,7 @@ async def set_elder_mode(
     return _remember(data.next, ELDER_COOKIE, "1" if data.elder == "on" else "0")
 
 
-@get("/healthz", name="healthz", media_type="text/plain", cache_control=None)
+@get("/healthz", name="healthz", media_type="text/plain", opt=PUBLIC)
 async def healthz() -> Response[str]:
     """200 when the database answers, 503 when it does not (for load balancers)."""
     if await db.ping():

@@ -47,6 +47,13 @@ def elder_mode_of(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
     return connection.cookies.get(ELDER_COOKIE) == "1"
 
 
+def safe_next(target: str) -> str:
+    """Only same-site paths: never send a visitor to another host."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
 def community_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Community | None:
     """The community of the page being served, set by the community guard."""
     return connection.state.get("community")

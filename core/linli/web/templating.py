@@ -60,7 +60,7 @@ def _request(context: Context) -> Any:
 @pass_context
 def _gettext(context: Context, message: str) -> str:
     request = _request(context)
-    return site_of(request).catalogues.gettext(language_of(request), message)
+    return site_of(request).catalogues.translate(language_of(request), message)
 
 
 @pass_context
@@ -85,6 +85,23 @@ def _community(context: Context) -> Any:
 
 
 @pass_context
+def _here(context: Context) -> str:
+    """The address of this page as the visitor asked for it (Litestar's ``url.path``
+    drops a trailing slash), for forms that come back to it."""
+    scope = _request(context).scope
+    path = scope.get("raw_path", b"").decode("latin-1") or scope["path"]
+    query = scope.get("query_string", b"").decode("latin-1")
+    return f"{path}?{query}" if query else path
+
+
+@pass_context
+def _account(context: Context) -> Any:
+    """The logged-in account, if the request loaded one (every page does)."""
+    actor = _request(context).state.get("actor")
+    return actor.account if actor is not None else None
+
+
+@pass_context
 def _nav_items(context: Context) -> list[dict[str, str]]:
     """Navigation of the current community: the enabled plugins' items, in order."""
     request = _request(context)
@@ -100,7 +117,7 @@ def _nav_items(context: Context) -> list[dict[str, str]]:
     items.sort(key=lambda pair: (pair[1].order, pair[1].label))
     return [
         {
-            "label": site.catalogues.gettext(language, item.label),
+            "label": site.catalogues.translate(language, item.label),
             "href": f"/c/{community.slug}/{item.path}",
             "plugin": plugin,
         }
@@ -139,6 +156,8 @@ def build_engine(
         elder_mode=_elder_mode,
         current_community=_community,
         nav_items=_nav_items,
+        current_account=_account,
+        here=_here,
         language_names=LANGUAGE_NAMES,
     )
     return JinjaTemplateEngine.from_environment(env)

@@ -1,0 +1,205 @@
+"""May this actor do this here?
+
+An :class:`Actor` is loaded once per request with one query (its active grants, their
+roles and nodes); after that :meth:`Actor.can` answers from memory, whatever the depth of
+the tree. A grant at a node covers the node's subtree, so "is the node inside a granted
+node" is a prefix test on materialised paths.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from linli.hierarchy.models import Node
+from linli.permissions.catalogue import BUILTIN_ROLES, CORE_PERMISSIONS
+from linli.permissions.models import Grant, Role
+from linli.plugins import Permission
+from linli.plugins import Role as RoleSpec
+
+if TYPE_CHECKING:
+    from linli.i18n import Catalogues
+    from linli.identity.models import Account
+    from linli.models import Community
+    from linli.registry import PluginRegistry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class HeldGrant:
+    """A grant as the permission check needs it: where, which role, what it allows."""
+
+    grant_id: int
+    node_id: int
+    node_path: str
+    community_id: int | None
+    role_key: str
+    permissions: frozenset[str]
+
+
+@dataclass
+class Actor:
+    """Who is acting, and what their grants allow. Anonymous visitors have no account."""
+
+    account: Account | None
+    grants: list[HeldGrant] = field(default_factory=list)
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.account is None
+
+    def can(self, permission: str, node: Node) -> bool:
+        """Whether a grant at ``node`` or above it allows ``permission``."""
+        return self.why(permission, node) is not None
+
+    def why(self, permission: str, node: Node) -> HeldGrant | None:
+        """The grant that allows ``permission`` at ``node`` (for "allowed by role X
+        granted at node Y"), or ``None``."""
+        for held in self.grants:
+            if permission in held.permissions and node.path.startswith(held.node_path):
+                return held
+        return None
+
+    def paths_allowing(self, permission: str) -> list[str]:
+        return [held.node_path for held in self.grants if permission in held.permissions]
+
+    def visible(
+        self, permission: str, queryset: QuerySet[Any], node_field: str = "node"
+    ) -> QuerySet[Any]:
+        """Narrow ``queryset`` in SQL to rows whose node lies inside a node where
+        ``permission`` is granted; nothing at all when it is granted nowhere."""
+        paths = _outermost(self.paths_allowing(permission))
+        if not paths:
+            return queryset.filter(id__in=[])
+        lookup = f"{node_field}__path__startswith"
+        return queryset.filter(Q(*[Q(**{lookup: path}) for path in paths], join_type="OR"))
+
+
+ANONYMOUS = Actor(account=None)
+
+
+def _outermost(paths: Iterable[str]) -> list[str]:
+    """Drop paths inside other paths: they add nothing to an OR of prefixes."""
+    kept: list[str] = []
+    for path in sorted(set(paths), key=len):
+        if not any(path.startswith(outer) for outer in kept):
+            kept.append(path)
+    return kept
+
+
+async def load_actor(account: Account | None, *, now: datetime | None = None) -> Actor:
+    """The actor for ``account`` with its active grants: one query."""
+    if account is None:
+        return ANONYMOUS
+    moment = now or datetime.now(UTC)
+    rows = (
+        await Grant.filter(account_id=account.id, starts_at__lte=moment)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=moment))
+        .select_related("role", "node")
+    )
+    held = [
+        HeldGrant(
+            grant_id=row.id,
+            node_id=row.node_id,
+            node_path=row.node.path,
+            community_id=row.node.community_id,
+            role_key=row.role.key,
+            permissions=frozenset(row.role.permissions),
+        )
+        for row in rows
+    ]
+    return Actor(account=account, grants=held)
+
+
+async def can(actor: Actor, permission: str, node: Node) -> bool:
+    """``await can(actor, "streetbank.redeem", node)``: the one-line check for services."""
+    return actor.can(permission, node)
+
+
+def check_object(registry: PluginRegistry, actor: Actor, permission: str, obj: Any) -> bool | None:
+    """Ask the plugins' object rules (``linli_object_permission``). ``True`` or ``False``
+    from any plugin decides (``False`` wins); ``None`` means no rule applies. A rule that
+    raises counts as ``False``: permission checks fail closed."""
+    decision: bool | None = None
+    arguments = {"actor": actor, "permission": permission, "obj": obj}
+    for impl in registry.pm.hook.linli_object_permission.get_hookimpls():
+        try:
+            answer = impl.function(**{name: arguments[name] for name in impl.argnames})
+        except Exception:
+            log.exception("object rule of %s failed; denying", impl.plugin_name)
+            return False
+        if answer is False:
+            return False
+        if answer is True:
+            decision = True
+    return decision
+
+
+def all_permissions(registry: PluginRegistry) -> list[tuple[str, Permission]]:
+    """Every permission: the core's, then each loaded plugin's."""
+    return [("core", p) for p in CORE_PERMISSIONS] + registry.permissions()
+
+
+async def ensure_roles(
+    community: Community,
+    specs: Iterable[tuple[str, RoleSpec]],
+    catalogues: Catalogues,
+) -> list[Role]:
+    """Create the roles ``specs`` describe in ``community`` where missing. Existing roles
+    are left as administrators edited them."""
+    created = []
+    async with in_transaction():
+        for source, spec in specs:
+            role, made = await Role.get_or_create(
+                community=community,
+                key=spec.name,
+                defaults={
+                    "name": catalogues.translate("zh_CN", spec.title),
+                    "name_en": spec.title,
+                    "permissions": list(spec.permissions),
+                    "source": source,
+                },
+            )
+            if made:
+                created.append(role)
+    return created
+
+
+def builtin_roles() -> list[tuple[str, RoleSpec]]:
+    return [("core", spec) for spec in BUILTIN_ROLES]
+
+
+async def grant(
+    account: Account,
+    role: Role,
+    node: Node,
+    *,
+    granted_by: Account | None = None,
+    ends_at: datetime | None = None,
+) -> Grant:
+    """Give ``role`` to ``account`` at ``node`` (the audit trail is written by callers
+    that act for staff; see :mod:`linli.audit`)."""
+    if role.community_id != node.community_id:
+        raise ValueError("a role can only be granted at a node of its own community")
+    return await Grant.create(
+        account=account, role=role, node=node, granted_by=granted_by, ends_at=ends_at
+    )
+
+
+async def holders_at_or_above(node: Node) -> list[Grant]:
+    """Everyone holding a role at ``node`` or any node above it: one query."""
+    now = datetime.now(UTC)
+    return (
+        await Grant.filter(node_id__in=node.ancestor_ids())
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .select_related("account", "role", "node")
+        .order_by("node__depth", "role__key")
+    )

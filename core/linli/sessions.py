@@ -1,0 +1,127 @@
+"""Where sessions and login throttles live: Redis when ``redis_url`` is set, else a
+table in the database. Both are shared by every worker process and survive a restart;
+nothing is kept in one process's memory."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.middleware.session.server_side import (
+    ServerSideSessionBackend,
+    ServerSideSessionConfig,
+)
+from litestar.stores.base import NamespacedStore
+from litestar.types import Empty, Message, ScopeSession
+from tortoise import fields
+from tortoise.models import Model
+
+from linli.settings import Settings
+
+
+class StoredValue(Model):
+    """A key in the database store (sessions, login throttles)."""
+
+    key = fields.CharField(max_length=255, primary_key=True)
+    value = fields.BinaryField()
+    expires_at = fields.DatetimeField(null=True, db_index=True)
+
+    class Meta:
+        table = "core_stored_value"
+
+
+def _deadline(expires_in: int | timedelta | None) -> datetime | None:
+    if expires_in is None:
+        return None
+    seconds = expires_in.total_seconds() if isinstance(expires_in, timedelta) else expires_in
+    return datetime.now(UTC) + timedelta(seconds=seconds)
+
+
+class DatabaseStore(NamespacedStore):
+    """A Litestar store in the ``core_stored_value`` table."""
+
+    def __init__(self, namespace: str = "linli") -> None:
+        self.namespace = namespace
+
+    def with_namespace(self, namespace: str) -> DatabaseStore:
+        return DatabaseStore(f"{self.namespace}:{namespace}")
+
+    def _key(self, key: str) -> str:
+        return f"{self.namespace}:{key}"
+
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+    ) -> None:
+        data = value.encode() if isinstance(value, str) else value
+        await StoredValue.update_or_create(
+            key=self._key(key), defaults={"value": data, "expires_at": _deadline(expires_in)}
+        )
+
+    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        row = await StoredValue.get_or_none(key=self._key(key))
+        if row is None:
+            return None
+        if row.expires_at is not None and row.expires_at <= datetime.now(UTC):
+            await StoredValue.filter(key=row.key).delete()
+            return None
+        if renew_for is not None and row.expires_at is not None:
+            await StoredValue.filter(key=row.key).update(expires_at=_deadline(renew_for))
+        return bytes(row.value)
+
+    async def delete(self, key: str) -> None:
+        await StoredValue.filter(key=self._key(key)).delete()
+
+    async def delete_all(self) -> None:
+        await StoredValue.filter(key__startswith=f"{self.namespace}:").delete()
+
+    async def exists(self, key: str) -> bool:
+        return await self.get(key) is not None
+
+    async def expires_in(self, key: str) -> int | None:
+        row = await StoredValue.get_or_none(key=self._key(key))
+        if row is None or row.expires_at is None:
+            return None
+        return max(0, int((row.expires_at - datetime.now(UTC)).total_seconds()))
+
+    async def delete_expired(self) -> int:
+        return await StoredValue.filter(expires_at__lte=datetime.now(UTC)).delete()
+
+
+def make_store(settings: Settings) -> NamespacedStore:
+    if settings.redis_url:
+        from litestar.stores.redis import RedisStore
+
+        return RedisStore.with_client(url=settings.redis_url, namespace="linli")
+    return DatabaseStore()
+
+
+class QuietSessionBackend(ServerSideSessionBackend):
+    """Litestar's server-side sessions, minus the writes nobody needs: a visitor who
+    never logs in gets no session row and no cookie, and a session whose data did not
+    change is not written again. A session therefore lasts ``max_age`` from login."""
+
+    async def load_from_connection(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> dict[str, Any]:
+        data = await super().load_from_connection(connection)
+        connection.scope.setdefault("state", {})["linli_session_loaded"] = dict(data)
+        return data
+
+    async def store_in_message(
+        self,
+        scope_session: ScopeSession,
+        message: Message,
+        connection: ASGIConnection[Any, Any, Any, Any],
+    ) -> None:
+        had_cookie = self.config.key in connection.cookies
+        if not scope_session and not had_cookie:
+            return
+        loaded = connection.scope.get("state", {}).get("linli_session_loaded")
+        if scope_session and had_cookie and scope_session == loaded:
+            return
+        await super().store_in_message(scope_session or Empty, message, connection)
+
+
+class SessionConfig(ServerSideSessionConfig):
+    _backend_class = QuietSessionBackend

@@ -1,0 +1,116 @@
+"""Logging in and out, and changing one's password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request, get, post
+from litestar.params import URLEncodedBody
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+
+from linli.i18n import N_
+from linli.identity.services import (
+    AccountError,
+    authenticate,
+    change_password,
+    session_stamp,
+)
+from linli.web.auth import PUBLIC, LoginThrottle, current_actor, logged_in
+from linli.web.errors import VisibleError
+from linli.web.site import safe_next
+
+AnyRequest = Request[Any, Any, Any]
+
+
+class LoginForm(msgspec.Struct):
+    login: str = ""
+    password: str = ""
+    next: str = "/"
+
+
+class PasswordForm(msgspec.Struct):
+    current: str = ""
+    new: str = ""
+    repeat: str = ""
+
+
+def _throttle(request: AnyRequest) -> LoginThrottle:
+    return LoginThrottle(request.app.stores.get("throttle"))
+
+
+def _address(request: AnyRequest) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@get("/login", name="login", opt=PUBLIC)
+async def login_page(request: AnyRequest) -> Template:
+    target = safe_next(request.query_params.get("next", "/"))
+    return Template("account/login.html", context={"next": target, "error": ""})
+
+
+@post("/login", name="login_submit", opt=PUBLIC)
+async def login_submit(request: AnyRequest, data: URLEncodedBody[LoginForm]) -> Any:
+    """Check the password, with failed attempts throttled per account and address."""
+    throttle = _throttle(request)
+    address = _address(request)
+    if await throttle.blocked(data.login, address):
+        raise VisibleError(
+            status_code=429,
+            detail=N_("Too many failed logins. Wait 15 minutes or ask your community worker."),
+        )
+    account = await authenticate(data.login, data.password)
+    if account is None:
+        await throttle.failed(data.login, address)
+        return Template(
+            "account/login.html",
+            context={
+                "next": safe_next(data.next),
+                "error": N_("The account or the password is not right."),
+                "login": data.login,
+            },
+            status_code=400,
+        )
+    await throttle.succeeded(data.login)
+    request.clear_session()
+    request.set_session({"account_id": account.id, "stamp": session_stamp(account)})
+    target = "/account/password" if account.must_change_password else safe_next(data.next)
+    return Redirect(target, status_code=HTTP_303_SEE_OTHER)
+
+
+@post("/logout", name="logout", opt=PUBLIC)
+async def logout(request: AnyRequest) -> Redirect:
+    request.clear_session()
+    return Redirect("/", status_code=HTTP_303_SEE_OTHER)
+
+
+@get("/account/password", name="password", guards=[logged_in])
+async def password_page(request: AnyRequest) -> Template:
+    actor = await current_actor(request)
+    forced = bool(actor.account and actor.account.must_change_password)
+    return Template("account/password.html", context={"forced": forced, "error": ""})
+
+
+@post("/account/password", name="password_submit", guards=[logged_in])
+async def password_submit(request: AnyRequest, data: URLEncodedBody[PasswordForm]) -> Any:
+    actor = await current_actor(request)
+    assert actor.account is not None
+    error = ""
+    if data.new != data.repeat:
+        error = N_("The two new passwords are not the same.")
+    else:
+        try:
+            await change_password(actor.account, data.current, data.new)
+        except AccountError as exc:
+            error = str(exc)
+    if error:
+        forced = actor.account.must_change_password
+        return Template(
+            "account/password.html", context={"forced": forced, "error": error}, status_code=400
+        )
+    request.set_session({"account_id": actor.account.id, "stamp": session_stamp(actor.account)})
+    return Redirect("/", status_code=HTTP_303_SEE_OTHER)
+
+
+ACCOUNT_ROUTES = [login_page, login_submit, logout, password_page, password_submit]

@@ -1,0 +1,147 @@
+"""Who is visiting, and the one-line guard that says what a route requires.
+
+Sessions live in the shared store (:mod:`linli.sessions`), so any worker can read them
+and they survive a restart. The session holds the account id and a stamp derived from
+the password hash: changing the password ends every other session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.stores.base import Store
+
+from linli.communities import community_root
+from linli.hierarchy.models import Node
+from linli.identity.models import Account
+from linli.identity.services import session_stamp
+from linli.permissions.services import ANONYMOUS, Actor, load_actor
+
+Connection = ASGIConnection[Any, Any, Any, Any]
+NodeResolver = Callable[[Connection], Awaitable[Node]]
+
+SESSION_COOKIE = "linli_session"
+SESSION_DAYS = 14
+PUBLIC_OPT = "public"
+#: Route ``opt`` that marks a route as open to everyone (``opt=PUBLIC``).
+PUBLIC = {PUBLIC_OPT: True}
+
+
+class LoginRequired(NotAuthorizedException):
+    """The visitor must log in first: pages redirect to the login page."""
+
+
+class PasswordChangeRequired(NotAuthorizedException):
+    """An administrator reset the password: the visitor must choose a new one first."""
+
+
+async def current_actor(connection: Connection) -> Actor:
+    """The visiting actor, loaded once per request (three queries when logged in: the
+    session, the account, its grants; none for an anonymous visitor)."""
+    cached = connection.state.get("actor")
+    if cached is not None:
+        return cached
+    actor = ANONYMOUS
+    session = connection.scope.get("session") or {}
+    account_id = session.get("account_id") if isinstance(session, dict) else None
+    if account_id is not None:
+        account = await Account.get_or_none(id=account_id, is_active=True)
+        if account is not None and session.get("stamp") == session_stamp(account):
+            actor = await load_actor(account)
+    connection.state.actor = actor
+    return actor
+
+
+async def community_node(connection: Connection) -> Node:
+    """The default node a permission is checked at: the community's own place node."""
+    node = connection.state.get("community_node")
+    if node is None:
+        node = await community_root(connection.state.community)
+        connection.state.community_node = node
+    return node
+
+
+def requires(
+    permission: str, *, node: NodeResolver | None = None, hide: bool = False
+) -> Callable[[Connection, BaseRouteHandler], Awaitable[None]]:
+    """A guard: ``guards=[requires("streetbank.redeem")]``.
+
+    Anonymous visitors are sent to log in (pages) or refused (actions); a visitor
+    without the permission at the node gets 403, or 404 with ``hide=True`` for things
+    whose very existence is private. ``node`` resolves the node from the request; by
+    default it is the community's own place node.
+    """
+    resolve = node or community_node
+
+    async def guard(connection: Connection, _: BaseRouteHandler) -> None:
+        actor = await current_actor(connection)
+        if actor.is_anonymous:
+            raise LoginRequired()
+        if actor.account is not None and actor.account.must_change_password:
+            raise PasswordChangeRequired()
+        target = await resolve(connection)
+        if not actor.can(permission, target):
+            raise NotFoundException() if hide else PermissionDeniedException()
+
+    guard.permission = permission  # type: ignore[attr-defined]  # read by the route audit
+    return guard
+
+
+async def logged_in(connection: Connection, _: BaseRouteHandler) -> None:
+    """A guard for pages every logged-in visitor may see (their own account)."""
+    if (await current_actor(connection)).is_anonymous:
+        raise LoginRequired()
+
+
+logged_in.permission = "authenticated"  # type: ignore[attr-defined]
+
+
+def declared_requirement(handler: BaseRouteHandler) -> str | None:
+    """What a route requires: a permission name, ``"authenticated"``, ``"public"``, or
+    ``None`` when it declares nothing (which the route test refuses)."""
+    for guard in handler.resolve_guards():
+        permission = getattr(guard, "permission", None)
+        if permission is not None:
+            return permission
+    if handler.opt.get(PUBLIC_OPT):
+        return "public"
+    return None
+
+
+class LoginThrottle:
+    """Counts failed logins per account and per address in the shared store."""
+
+    WINDOW_SECONDS = 15 * 60
+    PER_ACCOUNT = 5
+    PER_ADDRESS = 20
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _keys(self, login: str, address: str) -> list[tuple[str, int]]:
+        return [
+            (f"account:{login.strip().lower()}", self.PER_ACCOUNT),
+            (f"address:{address}", self.PER_ADDRESS),
+        ]
+
+    async def _count(self, key: str) -> int:
+        raw = await self.store.get(key)
+        return int(raw) if raw else 0
+
+    async def blocked(self, login: str, address: str) -> bool:
+        for key, limit in self._keys(login, address):
+            if await self._count(key) >= limit:
+                return True
+        return False
+
+    async def failed(self, login: str, address: str) -> None:
+        for key, _ in self._keys(login, address):
+            count = await self._count(key)
+            await self.store.set(key, str(count + 1), expires_in=self.WINDOW_SECONDS)
+
+    async def succeeded(self, login: str) -> None:
+        await self.store.delete(self._keys(login, "")[0][0])
