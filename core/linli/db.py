@@ -21,6 +21,7 @@ CORE_APP = {
     "models": [
         "linli.models",
         "linli.hierarchy.models",
+        "linli.hierarchy.escalation",
         "linli.identity.models",
         "linli.permissions.models",
         "linli.audit.models",

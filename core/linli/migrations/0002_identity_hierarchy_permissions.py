@@ -292,6 +292,60 @@ class Migration(migrations.Migration):
             bases=["Model"],
         ),
         ops.CreateModel(
+            name="Escalation",
+            fields=[
+                (
+                    "id",
+                    fields.IntField(generated=True, primary_key=True, unique=True, db_index=True),
+                ),
+                ("matter_type", fields.CharField(db_index=True, max_length=64)),
+                ("matter_id", fields.CharField(db_index=True, max_length=64)),
+                (
+                    "from_node",
+                    fields.ForeignKeyField(
+                        "core.Node",
+                        source_field="from_node_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="escalations_from",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "to_node",
+                    fields.ForeignKeyField(
+                        "core.Node",
+                        source_field="to_node_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="escalations_to",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "actor",
+                    fields.ForeignKeyField(
+                        "core.Account",
+                        source_field="actor_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="escalations",
+                        on_delete=OnDelete.SET_NULL,
+                    ),
+                ),
+                ("reason", fields.TextField(unique=False)),
+                ("at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={
+                "table": "core_escalation",
+                "app": "core",
+                "pk_attr": "id",
+                "table_description": "One move of a matter up the tree.",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
             name="Membership",
             fields=[
                 (

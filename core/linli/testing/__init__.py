@@ -27,6 +27,13 @@ import asyncpg
 from httpx import AsyncClient, Response
 
 from linli import db
+from linli.communities import community_root
+from linli.hierarchy.models import Node
+from linli.identity.models import Account, Person
+from linli.identity.services import create_account
+from linli.models import Community
+from linli.permissions.models import Role
+from linli.permissions.services import grant
 from linli.registry import PluginRegistry
 from linli.settings import Settings, load_settings
 from linli.web.app import CSRF_COOKIE
@@ -38,6 +45,8 @@ __all__ = [
     "TemplateDatabases",
     "count_queries",
     "form_post",
+    "log_in",
+    "make_account",
     "settings_for_test",
 ]
 
@@ -169,3 +178,31 @@ async def form_post(client: AsyncClient, url: str, data: dict[str, Any], **kwarg
         await client.get("/healthz")
     token = client.cookies.get(CSRF_COOKIE, "")
     return await client.post(url, data={**data, "_csrf_token": token}, **kwargs)
+
+
+TEST_PASSWORD = "neighbour-2026"
+
+
+async def make_account(
+    username: str,
+    community: Community,
+    *roles: str | tuple[str, Node],
+    person: Person | None = None,
+    password: str = TEST_PASSWORD,
+) -> Account:
+    """An account holding ``roles`` in ``community``: each a role key (granted at the
+    community's own place node) or ``(role key, node)``."""
+    account = await create_account(username, password, person=person)
+    root = await community_root(community)
+    for entry in roles:
+        key, node = (entry, root) if isinstance(entry, str) else entry
+        role = await Role.get(community=community, key=key)
+        await grant(account, role, node)
+    return account
+
+
+async def log_in(client: AsyncClient, username: str, password: str = TEST_PASSWORD) -> Response:
+    """Log ``client`` in through the real login form; later requests carry the session."""
+    response = await form_post(client, "/login", {"login": username, "password": password})
+    assert response.status_code == 200, f"login of {username} failed: {response.status_code}"
+    return response

@@ -24,6 +24,7 @@ from linli.registry import PluginRegistry, load_theme
 from linli.sessions import SessionConfig, make_store
 from linli.settings import Settings, load_settings
 from linli.web.account import ACCOUNT_ROUTES
+from linli.web.admin import ADMIN_ROUTES
 from linli.web.auth import (
     PUBLIC,
     SESSION_COOKIE,
@@ -35,6 +36,7 @@ from linli.web.auth import (
 from linli.web.errors import http_error, login_required, password_change_required, server_error
 from linli.web.guards import PLUGIN_OPT, community_guard, current_community
 from linli.web.pages import CORE_ROUTES
+from linli.web.register import REGISTER_ROUTES
 from linli.web.site import Site
 from linli.web.templating import CORE_STATIC, STATIC_PREFIX, StaticFiles, build_engine
 
@@ -49,21 +51,24 @@ CSRF_COOKIE = "linli_csrf"
 CSRF_HEADER = "x-csrftoken"
 
 
+def community_router(section: str, handlers: list[Any], *, plugin: str | None = None) -> Router:
+    """Handlers under ``/c/{community_slug}/<section>/``, behind the community guard
+    (404 for an unknown community, or where ``plugin`` is not enabled). Handlers
+    receive the community as ``community: NamedDependency[Community]``."""
+    return Router(
+        path=f"/c/{{community_slug:str}}/{section}",
+        route_handlers=list(handlers),
+        guards=[community_guard],
+        dependencies={"community": Provide(current_community, sync_to_thread=False)},
+        opt={PLUGIN_OPT: plugin},
+    )
+
+
 def _plugin_routers(registry: PluginRegistry) -> list[Router]:
-    """Each plugin's handlers under ``/c/{community_slug}/<plugin>/``, behind the
-    community guard that answers 404 where the plugin is not enabled."""
-    routers = []
-    for name, handlers in registry.call("linli_routes"):
-        routers.append(
-            Router(
-                path=f"/c/{{community_slug:str}}/{name}",
-                route_handlers=list(handlers),
-                guards=[community_guard],
-                dependencies={"community": Provide(current_community, sync_to_thread=False)},
-                opt={PLUGIN_OPT: name},
-            )
-        )
-    return routers
+    return [
+        community_router(name, handlers, plugin=name)
+        for name, handlers in registry.call("linli_routes")
+    ]
 
 
 def create_app(
@@ -125,7 +130,14 @@ def create_app(
     )
     store = make_store(settings)
     return Litestar(
-        route_handlers=[*CORE_ROUTES, *ACCOUNT_ROUTES, *_plugin_routers(registry), static_router],
+        route_handlers=[
+            *CORE_ROUTES,
+            *ACCOUNT_ROUTES,
+            community_router("register", REGISTER_ROUTES),
+            community_router("admin", ADMIN_ROUTES),
+            *_plugin_routers(registry),
+            static_router,
+        ],
         before_request=before_request,
         stores={
             "sessions": store.with_namespace("sessions"),
