@@ -29,7 +29,8 @@ async def create_account(
     must_change_password: bool = False,
 ) -> Account:
     _check_new_password(password)
-    if await Account.filter(Q(username=username) | Q(phone=phone or "\0")).exists():
+    taken = Q(username=username) | Q(phone=phone) if phone else Q(username=username)
+    if await Account.filter(taken).exists():
         raise AccountError(N_("This username or phone number is already taken."))
     return await Account.create(
         username=username,
