@@ -29,7 +29,7 @@ async def _place_tree(community):
 
 
 async def test_a_grant_covers_its_subtree_only(linli_community):
-    root, estate, b10, b11, entrance, flat = await _place_tree(linli_community)
+    _root, estate, b10, b11, _entrance, flat = await _place_tree(linli_community)
     account = await make_account("grid", linli_community, ("grid_worker", b10))
     actor = await load_actor(account)
     assert actor.can("identity.person.view", b10)
@@ -89,7 +89,7 @@ async def test_can_costs_one_query_whatever_the_depth(linli_community):
 
 
 async def test_visible_filters_in_sql(linli_community):
-    root, estate, b10, b11, entrance, flat = await _place_tree(linli_community)
+    _root, _estate, b10, b11, _entrance, flat = await _place_tree(linli_community)
     flat11 = await add_node(kind="household", name="11-1-101", parent=b11)
     h10 = await Household.create(community=linli_community, node=flat, code="10-1-301")
     await Household.create(community=linli_community, node=flat11, code="11-1-101")
@@ -142,7 +142,7 @@ async def test_escalation_moves_the_matter_and_who_may_handle_it(linli_community
 
 
 async def test_acting_on_behalf_needs_the_permission_where_the_person_lives(linli_community):
-    root, estate, b10, b11, entrance, flat = await _place_tree(linli_community)
+    _root, _estate, b10, b11, _entrance, flat = await _place_tree(linli_community)
     household = await Household.create(community=linli_community, node=flat, code="10-1-301")
     grandma = await Person.create(community=linli_community, name="王奶奶")
     await Membership.create(
