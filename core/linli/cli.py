@@ -27,7 +27,8 @@ T = TypeVar("T")
 
 DEMO_COMMUNITY = ("jianghanli", "江汉里社区", "Jianghanli Community")
 BUILTIN = (
-    "init", "migrate", "serve", "demo", "community", "plugins", "events",
+    "init", "migrate", "serve", "demo", "community", "plugins", "events", "createadmin",
+    "accounts", "register",
 )  # fmt: skip
 
 
@@ -354,3 +355,13 @@ def events_retry(instance: Instance, event_ids: tuple[str, ...]) -> None:
 
     delivered = instance.run(task)
     click.echo(f"{delivered} event(s) delivered")
+
+
+def _add_account_commands() -> None:
+    from linli.cli_accounts import accounts, createadmin
+
+    main.add_command(createadmin)
+    main.add_command(accounts)
+
+
+_add_account_commands()

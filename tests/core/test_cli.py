@@ -156,3 +156,25 @@ async def test_app_refuses_a_half_migrated_database(linli_database_url, tmp_path
         async with create_app(settings).lifespan():
             pass
     assert caught.group_contains(NotMigratedError, match=r"sample\.0001_initial")
+
+
+async def test_createadmin_and_reset_password(linli_community, linli_database_url, tmp_path):
+    from linli.communities import community_root
+    from linli.identity.models import Account
+    from linli.permissions.services import load_actor
+
+    write_instance(tmp_path)
+    env = {"LINLI_DATABASE_URL": linli_database_url}
+    made = await linli(
+        "createadmin", "boss", "--community", "test", "--password", "strong-password-1",
+        instance=tmp_path, env_extra=env,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    actor = await load_actor(await Account.get(username="boss"))
+    assert actor.can("admin.plugins.manage", await community_root(linli_community))
+    short = await linli("createadmin", "weak", "--community", "test", "--password", "short",
+                        instance=tmp_path, env_extra=env)  # fmt: skip
+    assert short.returncode == 1 and "8 characters" in short.stderr
+    reset = await linli("accounts", "reset-password", "boss", instance=tmp_path, env_extra=env)
+    assert "temporary password for boss" in reset.stdout
+    assert (await Account.get(username="boss")).must_change_password

@@ -121,8 +121,10 @@ async def test_unknown_event_or_bad_payload_is_refused(linli_bus, linli_communit
 async def test_event_emitted_through_a_page_is_delivered_after_the_response(
     linli_app, linli_client, linli_community
 ):
-    from linli.testing import form_post
+    from linli.testing import form_post, log_in, make_account
 
+    await make_account("writer", linli_community, "sample_writer")
+    await log_in(linli_client, "writer")
     await form_post(linli_client, "/c/test/sample/", {"text": "电梯又坏了"})
     bus = linli_app.state.site.bus
     assert await bus.dispatch_due() == 1

@@ -5,7 +5,7 @@ import pytest
 from linli.enablement import EnablementError, disable, enable, enabled_plugins, seed_demo_data
 from linli.models import Community
 from linli.registry import PluginRegistry
-from linli.testing import form_post, settings_for_test
+from linli.testing import form_post, log_in, make_account, settings_for_test
 from linli.web.app import create_app
 from linli_sample.models import Note
 
@@ -46,10 +46,16 @@ def test_plugin_settings_are_validated_against_the_manifest(tmp_path):
     assert "max_length" in bad.failed["sample"].error
 
 
+async def _writer(client, community):
+    await make_account("writer", community, "sample_writer")
+    await log_in(client, "writer")
+
+
 async def test_plugin_page_nav_item_and_widget_work(linli_client, linli_community):
     page = await linli_client.get("/c/test/sample/")
     assert page.status_code == 200
     assert 'href="/c/test/sample/"' in page.text and "留言" in page.text
+    await _writer(linli_client, linli_community)
     response = await form_post(linli_client, "/c/test/sample/", {"text": "楼道灯坏了"})
     assert response.status_code == 200
     assert "楼道灯坏了" in response.text
@@ -59,7 +65,26 @@ async def test_plugin_page_nav_item_and_widget_work(linli_client, linli_communit
     assert "留言板" in home.text  # the plugin's title among the community's services
 
 
+async def test_enabling_a_plugin_offers_its_default_roles(linli_community):
+    from linli.permissions.models import Role
+
+    role = await Role.get(community=linli_community, key="sample_writer")
+    assert role.permissions == ["sample.post"]
+    assert role.name == "Note writer" and role.source == "sample"
+
+
+async def test_posting_a_note_needs_the_permission(linli_client, linli_community):
+    anonymous = await form_post(linli_client, "/c/test/sample/", {"text": "匿名"})
+    assert anonymous.status_code == 401
+    await make_account("resident", linli_community, "resident")
+    await log_in(linli_client, "resident")
+    refused = await form_post(linli_client, "/c/test/sample/", {"text": "没有权限"})
+    assert refused.status_code == 403
+    assert await Note.all().count() == 0
+
+
 async def test_bad_form_input_is_refused_in_the_visitors_language(linli_client, linli_community):
+    await _writer(linli_client, linli_community)
     response = await form_post(linli_client, "/c/test/sample/", {"text": "   "})
     assert response.status_code == 400
     missing = await form_post(linli_client, "/c/test/sample/", {})

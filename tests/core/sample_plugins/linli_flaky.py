@@ -6,6 +6,7 @@ from typing import Any
 from litestar import get
 
 from linli import Manifest, NavItem, Permission, Widget, hookimpl
+from linli.web.auth import PUBLIC
 
 manifest = Manifest(name="flaky", title={"zh_CN": "不稳定", "en": "Flaky"}, version="0.1")
 
@@ -28,7 +29,7 @@ def linli_permissions() -> list[Permission]:
     raise RuntimeError("permissions exploded")
 
 
-@get("/crash", name="flaky:crash")
+@get("/crash", name="flaky:crash", opt=PUBLIC)
 async def crash() -> str:
     raise RuntimeError("secret internal detail")
 

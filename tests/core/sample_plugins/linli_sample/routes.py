@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from linli import emit
 from linli.models import Community
+from linli.web.auth import PUBLIC, requires
 from linli.web.errors import VisibleError
 from linli_sample.models import Note
 
@@ -20,12 +21,12 @@ class NoteForm(msgspec.Struct):
 class NotesController(Controller):
     path = "/"
 
-    @get("/", name="sample:index")
+    @get("/", name="sample:index", opt=PUBLIC)
     async def index(self, community: NamedDependency[Community]) -> Template:
         notes = await Note.filter(community=community).limit(50)
         return Template("sample/index.html", context={"notes": notes})
 
-    @post("/", name="sample:add")
+    @post("/", name="sample:add", guards=[requires("sample.post")])
     async def add(
         self, community: NamedDependency[Community], data: URLEncodedBody[NoteForm]
     ) -> Redirect:
