@@ -1,5 +1,7 @@
 """Logging in and out, passwords, throttling, sessions."""
 
+import pytest
+
 from linli.identity.models import Account
 from linli.identity.services import reset_password
 from linli.testing import TEST_PASSWORD, form_post, log_in, make_account
@@ -107,3 +109,37 @@ async def test_anonymous_visits_write_no_session(linli_client, linli_community):
     await linli_client.get("/c/test/")
     assert await StoredValue.all().count() == 0
     assert "linli_session" not in linli_client.cookies
+
+
+async def test_sessions_and_throttles_can_live_in_redis(
+    linli_database_url, linli_registry, linli_db, tmp_path
+):
+    """With redis_url set, every worker shares sessions through Redis."""
+    import httpx
+    import redis.asyncio as redis
+
+    from linli.communities import create_community
+    from linli.testing import settings_for_test
+    from linli.web.app import create_app
+
+    url = "redis://127.0.0.1:6379/0"
+    client = redis.from_url(url)
+    try:
+        await client.ping()
+    except OSError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings = settings_for_test(tmp_path, linli_database_url, [], redis_url=url)
+    community = await create_community("rd", "红社区", linli_registry)
+    await make_account("zhou", community)
+    before = set(await client.keys("linli_sessions:*"))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(settings)),
+        base_url="http://t",
+        follow_redirects=True,
+    ) as http:
+        await log_in(http, "zhou")
+        assert "zhou" in (await http.get("/c/rd/")).text
+    created = set(await client.keys("linli_sessions:*")) - before
+    assert len(created) == 1
+    await client.delete(*created)
+    await client.aclose()
