@@ -213,3 +213,19 @@ async def test_can_agrees_with_a_reference_implementation(linli_community, fores
         for permission in PERMISSIONS:
             expected = _reference_can(grant_specs, parent_map, permission, index)
             assert actor.can(permission, node) == expected
+
+
+@pytest.mark.linli_plugins("sample", "flaky")
+async def test_object_rules_come_from_plugins_and_fail_closed(linli_community, linli_registry):
+    from linli.permissions.services import check_object
+    from linli_sample.models import Note
+
+    writer = await load_actor(await make_account("w", linli_community, "sample_writer"))
+    reader = await load_actor(await make_account("r", linli_community, "resident"))
+    private = await Note.create(community=linli_community, text="[private] 钥匙放在门卫室")
+    public = await Note.create(community=linli_community, text="周六义诊")
+    assert check_object(linli_registry, writer, "sample.read", private) is True
+    assert check_object(linli_registry, reader, "sample.read", private) is False
+    assert check_object(linli_registry, reader, "sample.read", public) is True
+    assert check_object(linli_registry, reader, "other.thing", public) is None
+    assert check_object(linli_registry, writer, "flaky.touch", public) is False
