@@ -4,14 +4,22 @@ refuses the wrong person: anonymous visitors go to the login page (pages) or get
 
 import re
 import uuid
+from importlib.metadata import entry_points
 
 import pytest
 from litestar.routes import HTTPRoute
 
+from linli.plugins import ENTRY_POINT_GROUP
 from linli.testing import form_post, log_in, make_account
 from linli.web.auth import declared_requirement
 
-pytestmark = pytest.mark.linli_plugins("sample")
+#: Every installed plugin except the core's own test doubles, plus the sample plugin.
+BUNDLED = sorted(
+    entry_point.name
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP)
+    if not entry_point.dist.name.startswith("linli-test-")
+)
+pytestmark = pytest.mark.linli_plugins("sample", *BUNDLED)
 
 SAFE = {"GET", "HEAD"}
 PARAMETER = re.compile(r"{(\w+)(?::(\w+))?}")
