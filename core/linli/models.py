@@ -6,7 +6,17 @@ from tortoise import fields
 from tortoise.models import Model
 
 
-class Community(Model):
+class BilingualName:
+    """For models with a Chinese ``name`` and an optional English ``name_en``."""
+
+    name: str
+    name_en: str
+
+    def name_in(self, language: str) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name
+
+
+class Community(BilingualName, Model):
     """A residential community (社区): the unit that enables plugins and owns their data."""
 
     id = fields.IntField(primary_key=True)
@@ -18,9 +28,6 @@ class Community(Model):
     class Meta:
         table = "core_community"
         ordering = ("slug",)
-
-    def name_in(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name
 
     def __str__(self) -> str:
         return self.slug

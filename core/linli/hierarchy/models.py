@@ -7,8 +7,10 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from linli.models import BilingualName
 
-class NodeKind(Model):
+
+class NodeKind(BilingualName, Model):
     """A level of a tree (楼栋 building, 党小组 party group …).
 
     Kinds are rows, not code: another city renames or drops levels by editing them."""
@@ -24,11 +26,8 @@ class NodeKind(Model):
         table = "core_node_kind"
         ordering = ("tree", "rank")
 
-    def name_in(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name
 
-
-class Node(Model):
+class Node(BilingualName, Model):
     """A place (building, entrance, household …) or an organisation unit.
 
     ``covers`` ties an organisation unit to the place it serves: a building party
@@ -60,9 +59,6 @@ class Node(Model):
     class Meta:
         table = "core_node"
         ordering = ("path",)
-
-    def name_in(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name
 
     def contains(self, other: Node) -> bool:
         """Whether ``other`` is this node or lies inside it."""

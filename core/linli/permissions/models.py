@@ -5,8 +5,10 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from linli.models import BilingualName
 
-class Role(Model):
+
+class Role(BilingualName, Model):
     """A named bundle of permissions in a community (built-in, from a plugin, or made
     by an administrator)."""
 
@@ -23,9 +25,6 @@ class Role(Model):
     class Meta:
         table = "core_role"
         unique_together = (("community", "key"),)
-
-    def name_in(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name
 
 
 class Grant(Model):
