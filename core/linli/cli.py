@@ -28,7 +28,7 @@ T = TypeVar("T")
 DEMO_COMMUNITY = ("jianghanli", "江汉里社区", "Jianghanli Community")
 BUILTIN = (
     "init", "migrate", "serve", "demo", "community", "plugins", "events", "createadmin",
-    "accounts", "register",
+    "accounts", "register", "makemigrations",
 )  # fmt: skip
 
 
@@ -357,11 +357,13 @@ def events_retry(instance: Instance, event_ids: tuple[str, ...]) -> None:
     click.echo(f"{delivered} event(s) delivered")
 
 
-def _add_account_commands() -> None:
+def _add_more_commands() -> None:
     from linli.cli_accounts import accounts, createadmin
+    from linli.cli_dev import makemigrations
 
     main.add_command(createadmin)
     main.add_command(accounts)
+    main.add_command(makemigrations)
 
 
-_add_account_commands()
+_add_more_commands()

@@ -12,7 +12,10 @@ from typing import Any
 
 from tortoise import Tortoise
 from tortoise.connection import get_connection
+from tortoise.context import require_context
+from tortoise.migrations.autodetector import MigrationAutodetector
 from tortoise.migrations.executor import MigrationExecutor, PlanStep
+from tortoise.migrations.writer import MigrationWriter
 
 from linli.registry import PluginRegistry
 from linli.settings import Settings
@@ -122,6 +125,13 @@ async def migrate(
 
     await _executor(settings, registry).migrate(progress=progress)
     return pending
+
+
+async def model_changes(settings: Settings, registry: PluginRegistry) -> list[MigrationWriter]:
+    """Migrations the models need but that do not exist yet, one writer per app with
+    changes (nothing is written). Expects the database to be open."""
+    apps = tortoise_config(settings, registry)["apps"]
+    return await MigrationAutodetector(require_context().apps, apps).changes()
 
 
 async def ensure_migrated(settings: Settings, registry: PluginRegistry) -> None:

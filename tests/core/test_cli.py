@@ -178,3 +178,19 @@ async def test_createadmin_and_reset_password(linli_community, linli_database_ur
     reset = await linli("accounts", "reset-password", "boss", instance=tmp_path, env_extra=env)
     assert "temporary password for boss" in reset.stdout
     assert (await Account.get(username="boss")).must_change_password
+
+
+@pytest.mark.linli_plugins("sample")
+async def test_every_model_has_its_migration(linli_settings, linli_registry, linli_db):
+    from linli.db import model_changes
+
+    assert [
+        writer.app_label for writer in await model_changes(linli_settings, linli_registry)
+    ] == []
+
+
+def test_makemigrations_check_passes_on_this_tree(tmp_path):
+    write_instance(tmp_path)
+    result = _linli("makemigrations", "--check", instance=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "every model matches its migrations" in result.stdout
