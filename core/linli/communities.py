@@ -6,7 +6,7 @@ import re
 
 from tortoise.transactions import in_transaction
 
-from linli.hierarchy.models import Node, NodeKind
+from linli.hierarchy.models import COMMUNITY_KIND, Node, NodeKind
 from linli.hierarchy.services import add_node
 from linli.models import Community
 from linli.permissions.services import builtin_roles, ensure_roles
@@ -61,7 +61,7 @@ async def create_community(
             raise CommunityError(f"community {slug} already exists")
         await ensure_node_kinds()
         community = await Community.create(slug=slug, name=name, name_en=name_en)
-        await add_node(kind="community", name=name, name_en=name_en, community_id=community.id)
+        await add_node(kind=COMMUNITY_KIND, name=name, name_en=name_en, community_id=community.id)
         await ensure_roles(community, builtin_roles(), registry.catalogues)
     return community
 

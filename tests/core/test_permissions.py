@@ -229,3 +229,36 @@ async def test_object_rules_come_from_plugins_and_fail_closed(linli_community, l
     assert check_object(linli_registry, reader, "sample.read", public) is True
     assert check_object(linli_registry, reader, "other.thing", public) is None
     assert check_object(linli_registry, writer, "flaky.touch", public) is False
+
+
+async def test_an_organisation_unit_reaches_the_place_it_covers(linli_community):
+    root, _estate, b10, b11, _entrance, flat = await _place_tree(linli_community)
+    committee = await add_node(
+        kind="party_committee", name="社区党委", community_id=root.community_id
+    )
+    group = await add_node(kind="party_group", name="10栋党小组", parent=committee, covers=b10)
+    actor = await load_actor(
+        await make_account("leader", linli_community, ("party_group_leader", group))
+    )
+    assert actor.can("matters.escalate", group)
+    assert actor.can("matters.escalate", flat)  # inside building 10, which the group covers
+    assert not actor.can("matters.escalate", b11)
+    assert not actor.can("matters.escalate", committee)
+    flat_household = await Household.create(community=linli_community, node=flat, code="f")
+    assert [h.id for h in await actor.visible("matters.escalate", Household.all())] == [
+        flat_household.id
+    ]
+
+
+async def test_a_grant_at_the_community_reaches_every_tree_of_it(linli_community, linli_registry):
+    from linli.communities import create_community
+
+    root = await community_root(linli_community)
+    company = await add_node(
+        kind="property_company", name="物业公司", community_id=root.community_id
+    )
+    other = await create_community("other", "别的社区", linli_registry)
+    other_root = await community_root(other)
+    admin = await load_actor(await make_account("admin", linli_community, "administrator"))
+    assert admin.can("hierarchy.node.edit", company)
+    assert not admin.can("hierarchy.node.edit", other_root)

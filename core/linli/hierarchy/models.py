@@ -9,6 +9,10 @@ from tortoise.models import Model
 
 from linli.models import BilingualName
 
+#: The kind of a community's own place node (the top of its place tree). A grant there
+#: reaches the whole community, in every tree.
+COMMUNITY_KIND = "community"
+
 
 class NodeKind(BilingualName, Model):
     """A level of a tree (楼栋 building, 党小组 party group …).

@@ -18,7 +18,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from linli.hierarchy.models import Node
+from linli.hierarchy.models import COMMUNITY_KIND, Node
 from linli.permissions.catalogue import BUILTIN_ROLES, CORE_PERMISSIONS
 from linli.permissions.models import Grant, Role
 from linli.plugins import Permission
@@ -35,7 +35,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class HeldGrant:
-    """A grant as the permission check needs it: where, which role, what it allows."""
+    """A grant as the permission check needs it: where, which role, what it allows.
+
+    A grant reaches the subtree of its node and, for an organisation unit that covers a
+    place (a building party group covers its building), the subtree of that place too. A
+    grant at the community's own node reaches everything of the community, in every
+    tree."""
 
     grant_id: int
     node_id: int
@@ -43,6 +48,15 @@ class HeldGrant:
     community_id: int | None
     role_key: str
     permissions: frozenset[str]
+    covers_path: str | None = None
+    whole_community: bool = False
+
+    def reaches(self, node: Node) -> bool:
+        if node.path.startswith(self.node_path):
+            return True
+        if self.covers_path is not None and node.path.startswith(self.covers_path):
+            return True
+        return self.whole_community and node.community_id == self.community_id
 
 
 @dataclass
@@ -64,12 +78,25 @@ class Actor:
         """The grant that allows ``permission`` at ``node`` (for "allowed by role X
         granted at node Y"), or ``None``."""
         for held in self.grants:
-            if permission in held.permissions and node.path.startswith(held.node_path):
+            if permission in held.permissions and held.reaches(node):
                 return held
         return None
 
     def paths_allowing(self, permission: str) -> list[str]:
-        return [held.node_path for held in self.grants if permission in held.permissions]
+        paths = []
+        for held in self.grants:
+            if permission in held.permissions:
+                paths.append(held.node_path)
+                if held.covers_path is not None:
+                    paths.append(held.covers_path)
+        return paths
+
+    def communities_allowing(self, permission: str) -> list[int]:
+        return [
+            held.community_id
+            for held in self.grants
+            if permission in held.permissions and held.whole_community and held.community_id
+        ]
 
     def visible(
         self, permission: str, queryset: QuerySet[Any], node_field: str = "node"
@@ -77,10 +104,12 @@ class Actor:
         """Narrow ``queryset`` in SQL to rows whose node lies inside a node where
         ``permission`` is granted; nothing at all when it is granted nowhere."""
         paths = _outermost(self.paths_allowing(permission))
-        if not paths:
+        communities = self.communities_allowing(permission)
+        if not paths and not communities:
             return queryset.filter(id__in=[])
-        lookup = f"{node_field}__path__startswith"
-        return queryset.filter(Q(*[Q(**{lookup: path}) for path in paths], join_type="OR"))
+        conditions = [Q(**{f"{node_field}__path__startswith": path}) for path in paths]
+        conditions += [Q(**{f"{node_field}__community_id": cid}) for cid in set(communities)]
+        return queryset.filter(Q(*conditions, join_type="OR"))
 
 
 ANONYMOUS = Actor(account=None)
@@ -103,7 +132,7 @@ async def load_actor(account: Account | None, *, now: datetime | None = None) ->
     rows = (
         await Grant.filter(account_id=account.id, starts_at__lte=moment)
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=moment))
-        .select_related("role", "node")
+        .select_related("role", "node__kind", "node__covers")
     )
     held = [
         HeldGrant(
@@ -113,6 +142,8 @@ async def load_actor(account: Account | None, *, now: datetime | None = None) ->
             community_id=row.node.community_id,
             role_key=row.role.key,
             permissions=frozenset(row.role.permissions),
+            covers_path=row.node.covers.path if row.node.covers_id else None,
+            whole_community=row.node.kind.key == COMMUNITY_KIND,
         )
         for row in rows
     ]
