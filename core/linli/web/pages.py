@@ -16,6 +16,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_503_SERVICE_UNAVAILAB
 from markupsafe import Markup
 
 from linli import db
+from linli.demo import DEMO_PASSWORD, demo_accounts
 from linli.i18n import N_
 from linli.models import Community
 from linli.settings import LANGUAGES
@@ -77,9 +78,17 @@ async def community_home(
             {"title": site.catalogues.translate(language, widget.title), "html": Markup(html)}
         )
     plugins = [site.registry.loaded[name].manifest.title_in(language) for name in enabled]
+    # A demo site lists its demo accounts, password included (one query).
+    accounts = await demo_accounts(community) if site.settings.mode == "demo" else []
     return Template(
         "community.html",
-        context={"community": community, "widgets": rendered, "plugins": plugins},
+        context={
+            "community": community,
+            "widgets": rendered,
+            "plugins": plugins,
+            "demo_accounts": accounts,
+            "demo_password": DEMO_PASSWORD,
+        },
     )
 
 
