@@ -131,3 +131,18 @@ async def test_pages_carry_security_headers(linli_client, linli_community):
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["referrer-policy"] == "same-origin"
+
+
+async def test_staff_see_links_to_their_sections_and_residents_do_not(
+    linli_client, linli_community
+):
+    from linli.testing import log_in, make_account
+
+    await make_account("worker", linli_community, "community_worker")
+    await make_account("resident", linli_community, "resident")
+    await log_in(linli_client, "resident")
+    assert 'class="staff-link"' not in (await linli_client.get("/c/test/")).text
+    await form_post(linli_client, "/logout", {})
+    await log_in(linli_client, "worker")
+    page = (await linli_client.get("/c/test/")).text
+    assert 'href="/c/test/register/"' in page and 'href="/c/test/admin/"' in page
