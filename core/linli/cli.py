@@ -16,6 +16,7 @@ import click
 
 from linli import db
 from linli.communities import CommunityError, create_community
+from linli.demo import build_demo_register
 from linli.enablement import EnablementError, disable, enable, seed_demo_data
 from linli.events import EventBus, failed_events
 from linli.models import Community, PluginState
@@ -200,9 +201,11 @@ def demo(folder: Path, host: str, port: int, no_serve: bool) -> None:
         community = await Community.get_or_none(slug=slug)
         if community is None:
             community = await create_community(slug, name, registry, name_en=name_en)
+        accounts = await build_demo_register(community, registry)
         for plugin in registry.loaded:
             await enable(community, plugin, registry)
-        return await seed_demo_data(community, registry)
+        lines = [f"demo account {account.line()}" for account in accounts]
+        return lines + await seed_demo_data(community, registry)
 
     lines = instance.run(prepare, check_migrated=False)
     for failed in registry.failed.values():
@@ -355,6 +358,95 @@ def events_retry(instance: Instance, event_ids: tuple[str, ...]) -> None:
 
     delivered = instance.run(task)
     click.echo(f"{delivered} event(s) delivered")
+
+
+@main.group()
+def register() -> None:
+    """Import and export the resident register (居民底册) as xlsx or CSV."""
+
+
+def _say(instance: Instance) -> Callable[[str], str]:
+    """Translate register messages into the instance's default language."""
+    language = instance.settings.default_language
+    return lambda message: instance.registry.catalogues.translate(language, message)
+
+
+async def _community(slug: str) -> Community:
+    found = await Community.get_or_none(slug=slug)
+    if found is None:
+        raise CommunityError(f"community {slug} does not exist (see `linli community list`)")
+    return found
+
+
+@register.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--community", "slug", required=True, help="The community's slug.")
+@click.option("--dry-run", is_flag=True, help="Check every row and report; change nothing.")
+@pass_instance
+def register_import(instance: Instance, file: Path, slug: str, dry_run: bool) -> None:
+    """Import FILE (.xlsx or .csv, in the template's columns) into a community's register:
+    all rows or none. People already there are updated, not duplicated."""
+    from linli.i18n import N_
+    from linli.identity.register import RegisterFileError, import_register, read_table
+
+    say = _say(instance)
+    try:
+        table = read_table(file.read_bytes())
+    except RegisterFileError as exc:
+        raise click.ClickException(exc.text(say)) from exc
+    label = say(N_("Checking")) if dry_run else say(N_("Importing"))
+    with click.progressbar(length=2 * len(table.rows), label=label) as bar:
+
+        async def task() -> Any:
+            community = await _community(slug)
+            return await import_register(
+                community, table, dry_run=dry_run, actor=None, progress=bar.update
+            )
+
+        report = instance.run(task)
+    if not report.ok:
+        click.echo("\t".join(say(heading) for heading in (N_("Row"), N_("Column"), N_("Problem"))))
+        for problem in report.problems:
+            click.echo(f"{problem.row}\t{problem.column or '-'}\t{problem.text(say)}")
+        raise click.ClickException(
+            f"{report.problem_rows} of {report.rows} rows have problems; nothing was imported"
+        )
+    counts = [
+        say(N_("Created: %(count)d")) % {"count": report.created},
+        say(N_("Updated: %(count)d")) % {"count": report.updated},
+        say(N_("Unchanged: %(count)d")) % {"count": report.unchanged},
+    ]
+    click.echo(("dry run, nothing changed: " if dry_run else "") + "  ".join(counts))
+
+
+@register.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--community", "slug", required=True, help="The community's slug.")
+@pass_instance
+def register_export(instance: Instance, file: Path, slug: str) -> None:
+    """Write a community's register to FILE (.xlsx, or .csv by its name) in the
+    template's columns, with full ID-card numbers: it can be imported again."""
+    from linli.identity.register import csv_of, export_rows, workbook_of
+
+    async def task() -> list[list[str]]:
+        community = await _community(slug)
+        return await export_rows(community.id, full_ids=True)
+
+    rows = instance.run(task)
+    file.write_bytes(csv_of(rows) if file.suffix.lower() == ".csv" else workbook_of(rows))
+    click.echo(f"{len(rows)} people written to {file}")
+
+
+@register.command("template")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def register_template(file: Path) -> None:
+    """Write the empty register template (xlsx, Chinese headers) to FILE."""
+    from linli.i18n import Catalogues
+    from linli.identity.register import template_workbook
+
+    catalogues = Catalogues([])
+    file.write_bytes(template_workbook(lambda message: catalogues.translate("zh_CN", message)))
+    click.echo(f"template written to {file}")
 
 
 def _add_more_commands() -> None:

@@ -1,7 +1,493 @@
-"""Pages of the resident register (居民底册), under ``/c/{community_slug}/register/``."""
+"""Pages of the resident register (居民底册), under ``/c/{community_slug}/register/``:
+the people list, a person's page, importing (upload, dry run, confirm), exporting and
+the template. The rules live in :mod:`linli.identity.register` and
+:mod:`linli.identity.people`; these handlers only translate between HTTP and them."""
 
 from __future__ import annotations
 
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
+from urllib.parse import quote, urlencode
 
-REGISTER_ROUTES: list[Any] = []
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromQuery, MultipartBody, URLEncodedBody
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+from litestar.stores.base import Store
+from markupsafe import Markup
+
+from linli.hierarchy.models import Node
+from linli.i18n import N_
+from linli.identity.behalf import home_node
+from linli.identity.models import Person
+from linli.identity.people import (
+    KNOWN_TAGS,
+    PeopleError,
+    PeopleFilter,
+    add_tag,
+    buildings_of,
+    household_by_code,
+    move_person,
+    page_of_people,
+    person_details,
+    remove_tag,
+    search_people,
+    visible_people,
+)
+from linli.identity.register import (
+    XLSX_MEDIA_TYPE,
+    ImportReport,
+    RegisterFileError,
+    export_rows,
+    import_register,
+    read_table,
+    template_workbook,
+    today_in,
+    workbook_of,
+)
+from linli.models import Community
+from linli.web.auth import Connection, NodeResolver, community_node, current_actor, requires
+from linli.web.site import language_of, site_of
+
+log = logging.getLogger("linli.web")
+
+AnyRequest = Request[Any, Any, Any]
+
+VIEW = "identity.person.view"
+SENSITIVE = "identity.person.view_sensitive"
+EDIT = "identity.person.edit"
+IMPORT = "identity.register.import"
+#: An uploaded file waits this long for the clerk to confirm the import.
+UPLOAD_SECONDS = 3600
+#: The dry-run page lists at most this many problems (the command line lists all).
+SHOWN_PROBLEMS = 500
+
+
+# -- where permissions are checked -----------------------------------------------------
+
+
+def anywhere_in_community(permission: str) -> NodeResolver:
+    """A node resolver for list pages: a node of this community where the visitor holds
+    ``permission`` (so a grid worker granted at one building passes), else the
+    community's own node. The list then shows only what :func:`visible_people` allows."""
+
+    async def resolve(connection: Connection) -> Node:
+        actor = await current_actor(connection)
+        community = connection.state.community
+        for held in actor.grants:
+            if permission in held.permissions and held.community_id == community.id:
+                return Node(id=held.node_id, path=held.node_path, community_id=community.id)
+        return await community_node(connection)
+
+    return resolve
+
+
+async def person_node(connection: Connection) -> Node:
+    """Where the person of the URL lives: permissions on them are checked there. A
+    person of another community, or none, is 404 before any permission is looked at."""
+    cached = connection.state.get("person_node")
+    if cached is not None:
+        return cached
+    try:
+        person_id = int(connection.path_params["person_id"])
+    except (KeyError, TypeError, ValueError):
+        raise NotFoundException() from None
+    community = connection.state.community
+    person = await Person.get_or_none(id=person_id, community_id=community.id)
+    if person is None:
+        raise NotFoundException()
+    node = await home_node(person)
+    connection.state.person = person
+    connection.state.person_node = node
+    return node
+
+
+can_view_list = requires(VIEW, node=anywhere_in_community(VIEW))
+can_view_person = requires(VIEW, node=person_node)
+can_edit_person = requires(EDIT, node=person_node)
+can_import = requires(IMPORT)
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _say(request: AnyRequest, message: str, params: dict[str, Any] | None = None) -> str:
+    """``message`` in the visitor's language, with ``params`` filled in."""
+    text = site_of(request).catalogues.translate(language_of(request), message)
+    return text % params if params else text
+
+
+def _today(request: AnyRequest) -> date:
+    return today_in(site_of(request).settings.zone)
+
+
+def _xlsx(content: bytes, filename: str) -> Response[bytes]:
+    disposition = f"attachment; filename=\"register.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    return Response(
+        content,
+        media_type=XLSX_MEDIA_TYPE,
+        headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
+    )
+
+
+def _uploads(request: AnyRequest) -> Store:
+    """Uploads waiting for confirmation, in the shared store every worker reads (the one
+    sessions live in), so the confirm may reach another worker than the upload did."""
+    return request.app.stores.get("sessions").with_namespace("register-uploads")
+
+
+async def _upload_key(request: AnyRequest, token: str) -> str:
+    """Uploads are kept per account: nobody can confirm another clerk's file."""
+    actor = await current_actor(request)
+    assert actor.account is not None  # the guard let only logged-in visitors in
+    return f"{actor.account.id}:{token}"
+
+
+async def _filter_of(community: Community, q: str, building: str, tag: str) -> PeopleFilter:
+    node = None
+    if building.isdigit():
+        node = await Node.get_or_none(id=int(building), community_id=community.id)
+    return PeopleFilter(text=q.strip(), building=node, tag=tag if tag in KNOWN_TAGS else "")
+
+
+# -- the people list -------------------------------------------------------------------
+
+
+@get("/", name="register_people", guards=[can_view_list])
+async def people_list(
+    request: AnyRequest,
+    community: NamedDependency[Community],
+    q: FromQuery[str] = "",
+    building: FromQuery[str] = "",
+    tag: FromQuery[str] = "",
+    page: FromQuery[int] = 1,
+) -> Template:
+    """People of the community the visitor may see, searched and paginated: a fixed
+    number of queries per page, however many people there are."""
+    actor = await current_actor(request)
+    buildings = await buildings_of(community.id)
+    chosen = next((b for b in buildings if str(b.id) == building), None)
+    wanted = PeopleFilter(text=q.strip(), building=chosen, tag=tag if tag in KNOWN_TAGS else "")
+    root = await community_node(request)
+    people = search_people(visible_people(actor, VIEW, community.id, root), wanted)
+    found = await page_of_people(people, page, today=_today(request))
+    query = {"q": wanted.text, "building": building if chosen else "", "tag": wanted.tag}
+    query = {key: value for key, value in query.items() if value}
+    return Template(
+        "register/people.html",
+        context={
+            "community": community,
+            "found": found,
+            "wanted": wanted,
+            "buildings": buildings,
+            "tags": KNOWN_TAGS,
+            "query": urlencode(query),
+            "can_import": actor.can(IMPORT, root),
+        },
+    )
+
+
+# -- a person's page -------------------------------------------------------------------
+
+
+@dataclass
+class RenderedSection:
+    title: str
+    html: Markup
+
+
+async def _sections(request: AnyRequest, person: Person) -> list[RenderedSection]:
+    """Sections plugins add through ``linli_person_sections``. Isolated like the other
+    UI hooks: a section that fails is logged and left out, and the page still renders."""
+    site = site_of(request)
+    actor = await current_actor(request)
+    collected = site.registry.collect(
+        "linli_person_sections",
+        only=request.state.enabled_plugins,
+        isolate=True,
+        person=person,
+        actor=actor,
+    )
+    collected.sort(key=lambda pair: (pair[1].order, pair[1].title))
+    engine = request.app.template_engine
+    rendered = []
+    for plugin, section in collected:
+        try:
+            context = await section.load(person)
+            if context is None:
+                continue
+            template = engine.get_template(section.template)
+            html = template.render(request=request, person=person, **context)
+        except Exception:
+            log.exception(
+                "plugin %s: person section %s failed and is left out", plugin, section.title
+            )
+            continue
+        rendered.append(RenderedSection(_say(request, section.title), Markup(html)))
+    return rendered
+
+
+async def _person_page(
+    request: AnyRequest, community: Community, *, error: str = "", status: int = 200
+) -> Template:
+    actor = await current_actor(request)
+    person: Person = request.state.person
+    node: Node = request.state.person_node
+    details = await person_details(person, today=_today(request))
+    return Template(
+        "register/person.html",
+        context={
+            "community": community,
+            "details": details,
+            "person": person,
+            "full_id": actor.can(SENSITIVE, node),
+            "can_edit": actor.can(EDIT, node),
+            "sections": await _sections(request, person),
+            "tags": [tag for tag in KNOWN_TAGS if tag not in details.tags],
+            "zone": site_of(request).settings.zone,
+            "actions": ACTIONS,
+            "error": error,
+        },
+        status_code=status,
+    )
+
+
+#: What the audit actions about a person mean, for their history.
+ACTIONS = {
+    "identity.person.imported": N_("Added by a register import"),
+    "identity.person.reimported": N_("Changed by a register import"),
+    "identity.person.tag_added": N_("Tag added"),
+    "identity.person.tag_removed": N_("Tag removed"),
+    "identity.person.moved": N_("Moved to another household"),
+}
+
+
+@get("/people/{person_id:int}", name="register_person", guards=[can_view_person])
+async def person_page(request: AnyRequest, community: NamedDependency[Community]) -> Template:
+    """A person: household and its members, tags, roles, history, plugin sections. The
+    ID-card number is masked unless the visitor may see it where the person lives."""
+    return await _person_page(request, community)
+
+
+class TagForm(msgspec.Struct):
+    tag: str = ""
+
+
+class MoveForm(msgspec.Struct):
+    household: str = ""
+    relation: str = ""
+
+
+def _back_to_person(request: AnyRequest, community: Community) -> Redirect:
+    person: Person = request.state.person
+    return Redirect(
+        f"/c/{community.slug}/register/people/{person.id}", status_code=HTTP_303_SEE_OTHER
+    )
+
+
+@post("/people/{person_id:int}/tags", name="register_tag_add", guards=[can_edit_person])
+async def tag_add(
+    request: AnyRequest, community: NamedDependency[Community], data: URLEncodedBody[TagForm]
+) -> Response[Any]:
+    try:
+        await add_tag(request.state.person, data.tag, actor=await current_actor(request))
+    except PeopleError as exc:
+        return await _person_page(
+            request, community, error=_say(request, exc.message, exc.params), status=400
+        )
+    return _back_to_person(request, community)
+
+
+@post("/people/{person_id:int}/tags/remove", name="register_tag_remove", guards=[can_edit_person])
+async def tag_remove(
+    request: AnyRequest, community: NamedDependency[Community], data: URLEncodedBody[TagForm]
+) -> Redirect:
+    await remove_tag(request.state.person, data.tag, actor=await current_actor(request))
+    return _back_to_person(request, community)
+
+
+@post("/people/{person_id:int}/move", name="register_move", guards=[can_edit_person])
+async def move(
+    request: AnyRequest, community: NamedDependency[Community], data: URLEncodedBody[MoveForm]
+) -> Response[Any]:
+    """Move the person to another household; the old membership is ended, not erased."""
+    household = await household_by_code(community.id, data.household)
+    try:
+        if household is None:
+            raise PeopleError(N_("There is no household %(code)s."), code=data.household.strip())
+        await move_person(
+            request.state.person,
+            household,
+            actor=await current_actor(request),
+            relation=data.relation,
+            on=_today(request),
+        )
+    except PeopleError as exc:
+        return await _person_page(
+            request, community, error=_say(request, exc.message, exc.params), status=400
+        )
+    return _back_to_person(request, community)
+
+
+# -- importing -------------------------------------------------------------------------
+
+
+@dataclass
+class UploadForm:
+    file: UploadFile | None = None
+
+
+class ConfirmForm(msgspec.Struct):
+    token: str = ""
+    filename: str = ""
+
+
+def _import_page(error: str = "", status: int = 200) -> Template:
+    return Template("register/import.html", context={"error": error}, status_code=status)
+
+
+def _report_page(
+    request: AnyRequest,
+    report: ImportReport,
+    *,
+    token: str = "",
+    filename: str = "",
+    status: int = 200,
+) -> Template:
+    problems = [
+        {"row": p.row, "column": p.column, "text": _say(request, p.message, p.params)}
+        for p in report.problems[:SHOWN_PROBLEMS]
+    ]
+    return Template(
+        "register/report.html",
+        context={
+            "report": report,
+            "problems": problems,
+            "hidden_problems": max(0, len(report.problems) - SHOWN_PROBLEMS),
+            "token": token,
+            "filename": filename,
+        },
+        status_code=status,
+    )
+
+
+@get("/import", name="register_import", guards=[can_import])
+async def import_page() -> Template:
+    return _import_page()
+
+
+@post("/import", name="register_import_upload", guards=[can_import])
+async def import_upload(
+    request: AnyRequest,
+    community: NamedDependency[Community],
+    data: MultipartBody[UploadForm],
+) -> Template:
+    """Read the upload and dry-run it: every problem by row and column, or what the
+    import would do. The file waits in the shared store for the clerk to confirm."""
+    if data.file is None or not data.file.filename:
+        return _import_page(_say(request, N_("Choose a file to upload.")), status=400)
+    content = await data.file.read()
+    filename = data.file.filename
+    try:
+        table = read_table(content)
+        report = await import_register(
+            community, table, dry_run=True, actor=None, today=_today(request)
+        )
+    except RegisterFileError as exc:
+        return _import_page(_say(request, exc.message, exc.params), status=400)
+    token = ""
+    if report.ok:
+        token = secrets.token_urlsafe(16)
+        await _uploads(request).set(
+            await _upload_key(request, token), content, expires_in=UPLOAD_SECONDS
+        )
+    return _report_page(request, report, token=token, filename=filename)
+
+
+@post("/import/confirm", name="register_import_confirm", guards=[can_import])
+async def import_confirm(
+    request: AnyRequest,
+    community: NamedDependency[Community],
+    data: URLEncodedBody[ConfirmForm],
+) -> Template:
+    """Import the checked file for real, all rows or none. It is checked again inside
+    the import's transaction, in case the register changed since the dry run."""
+    store = _uploads(request)
+    key = await _upload_key(request, data.token) if data.token else ""
+    content = await store.get(key) if key else None
+    if content is None:
+        return _import_page(
+            _say(
+                request,
+                N_("This upload has expired or was already imported. Upload the file again."),
+            ),
+            status=400,
+        )
+    try:
+        report = await import_register(
+            community,
+            read_table(content),
+            dry_run=False,
+            actor=await current_actor(request),
+            today=_today(request),
+        )
+    except RegisterFileError as exc:
+        return _import_page(_say(request, exc.message, exc.params), status=400)
+    if report.applied:
+        await store.delete(key)
+    return _report_page(
+        request, report, filename=data.filename, status=200 if report.applied else 400
+    )
+
+
+# -- exporting and the template --------------------------------------------------------
+
+
+@get("/export", name="register_export", guards=[can_import])
+async def export(
+    request: AnyRequest,
+    community: NamedDependency[Community],
+    q: FromQuery[str] = "",
+    building: FromQuery[str] = "",
+    tag: FromQuery[str] = "",
+) -> Response[bytes]:
+    """The register (or the people matching the list's search) as xlsx, in the
+    template's columns so that it can be imported again. ID-card numbers are masked
+    unless the visitor may see them; a masked export still imports back unchanged."""
+    actor = await current_actor(request)
+    root = await community_node(request)
+    wanted = await _filter_of(community, q, building, tag)
+    people = await search_people(visible_people(actor, VIEW, community.id, root), wanted)
+    rows = await export_rows(community.id, people, full_ids=actor.can(SENSITIVE, root))
+    title = _say(request, N_("resident register"))
+    filename = f"{community.name}-{title}-{_today(request)}.xlsx"
+    return _xlsx(workbook_of(rows), filename)
+
+
+@get("/template", name="register_template", guards=[can_import])
+async def template(request: AnyRequest) -> Response[bytes]:
+    """The empty register with its headers and a sheet explaining how to fill it in."""
+    content = template_workbook(lambda message: _say(request, message))
+    title = _say(request, N_("resident register template"))
+    return _xlsx(content, f"{title}.xlsx")
+
+
+REGISTER_ROUTES: list[Any] = [
+    people_list,
+    person_page,
+    tag_add,
+    tag_remove,
+    move,
+    import_page,
+    import_upload,
+    import_confirm,
+    export,
+    template,
+]
