@@ -12,8 +12,8 @@ pytestmark = pytest.mark.browser
 
 COMMUNITY_PATH = "/c/jianghanli/"
 NAME_ZH, NAME_EN = "江汉里社区", "Jianghanli Community"
-EMPTY_ZH = "本社区还没有开通任何服务。"
-EMPTY_EN = "No services are switched on in this community yet."
+LEAD_ZH = "街坊们好！这里是我们社区提供的服务。"
+LEAD_EN = "Welcome, neighbours. Here is what our community offers."
 STANDARD_SIZE, ELDER_SIZE = "17px", "24px"  # the default theme's root font sizes
 ELDER = re.compile(r"(^|\s)elder(\s|$)")
 ON_COMMUNITY_PAGE = re.compile(r"/c/jianghanli/$")
@@ -29,7 +29,7 @@ def expect_chinese(page: Page) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     expect(page.locator(".site-name")).to_have_text(NAME_ZH)
     expect(page.locator("main h1")).to_have_text(NAME_ZH)
-    expect(page.locator("main")).to_contain_text(EMPTY_ZH)
+    expect(page.locator("main")).to_contain_text(LEAD_ZH)
     expect(page.get_by_role("button", name="中文")).to_be_disabled()
 
 
@@ -37,8 +37,8 @@ def expect_english(page: Page) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator(".site-name")).to_have_text(NAME_EN)
     expect(page.locator("main h1")).to_have_text(NAME_EN)
-    expect(page.locator("main")).to_contain_text(EMPTY_EN)
-    expect(page.locator("main")).not_to_contain_text(EMPTY_ZH)
+    expect(page.locator("main")).to_contain_text(LEAD_EN)
+    expect(page.locator("main")).not_to_contain_text(LEAD_ZH)
     expect(page.get_by_role("button", name="English")).to_be_disabled()
     expect(page.get_by_role("button", name="中文")).to_be_enabled()
 
@@ -114,3 +114,16 @@ def test_preference_forms_return_to_the_address_they_were_sent_from(page: Page):
     expect(page.locator('form[action="/prefs/language"] input[name="next"]')).to_have_value(
         COMMUNITY_PATH, timeout=1000
     )
+
+
+def test_a_demo_account_from_the_home_page_logs_in(page: Page):
+    page.goto(COMMUNITY_PATH)
+    expect(page.locator("#demo-accounts")).to_have_text("演示账号")
+    page.get_by_role("link", name="登录").click()
+    page.get_by_label("用户名或手机号").fill("community_worker")
+    page.get_by_label("密码").fill("linli-demo")
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(ON_COMMUNITY_PAGE)
+    expect(page.locator(".account-name")).to_have_text("community_worker")
+    page.get_by_role("link", name="居民底册").click()
+    expect(page.locator("main h1")).to_contain_text("居民底册")
