@@ -52,12 +52,6 @@ class AdminError(ValueError):
         return translated % self.params if self.params else translated
 
 
-def admin_can(actor: Actor, permission: str, node: Node, community_node: Node) -> bool:
-    """Whether ``actor`` may use ``permission`` at ``node`` in the admin area: granted at
-    the node or above it, or at the community's own place node (``community_node``)."""
-    return actor.can(permission, node) or actor.can(permission, community_node)
-
-
 # Roles
 
 

@@ -5,13 +5,12 @@ Handlers are thin: they read the form, call the services of
 :mod:`linli.hierarchy.services` and :mod:`linli.permissions.admin`, and show the result.
 An id in the path or in a form is looked up within the community, so an id from another
 community answers 404 and changes nothing. Pages about one node check the permission at
-that node (or community-wide, see :func:`linli.permissions.admin.admin_can`).
+that node; a grant at the community's own node reaches every tree of the community.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from datetime import tzinfo
 from typing import Any
@@ -50,7 +49,6 @@ from linli.permissions.admin import (
     AuditFilters,
     active_grants,
     add_role,
-    admin_can,
     audit_choices,
     audit_entries,
     community_account,
@@ -142,27 +140,12 @@ async def _path_grant(connection: Connection) -> Grant:
     return row
 
 
-def _scoped(
-    permission: str, load: Callable[[Connection], Awaitable[Node]]
-) -> Callable[[Connection], Awaitable[Node]]:
-    """A node resolver for :func:`requires`: the node the page is about when the actor
-    holds ``permission`` there, else the community's own node, so that either a grant
-    covering the node or a community-wide grant lets the visitor in."""
-
-    async def resolve(connection: Connection) -> Node:
-        node = await load(connection)
-        actor = await current_actor(connection)
-        return node if actor.can(permission, node) else await community_node(connection)
-
-    return resolve
-
-
 async def _grant_node(connection: Connection) -> Node:
     return (await _path_grant(connection)).node
 
 
 def _node_guard(permission: str) -> list[Any]:
-    return [requires(permission, node=_scoped(permission, _path_node))]
+    return [requires(permission, node=_path_node)]
 
 
 def _the_node(request: AnyRequest) -> Node:
@@ -362,7 +345,6 @@ async def node_page(
     """A node: its kind and place in the tree, what is below it, what it covers and who
     holds a role at it or above it."""
     actor = await current_actor(request)
-    root = await community_node(request)
     children = await children_of(node)
     return await _page(
         request,
@@ -375,8 +357,8 @@ async def node_page(
         counts=await child_counts(children),
         covered_by=await covered_by(node),
         holders=await holders_at_or_above(node),
-        can_edit=admin_can(actor, "hierarchy.node.edit", node, root),
-        can_grant=admin_can(actor, "permissions.grant", node, root),
+        can_edit=actor.can("hierarchy.node.edit", node),
+        can_grant=actor.can("permissions.grant", node),
     )
 
 
@@ -596,7 +578,7 @@ async def node_move_submit(
     parent = await node_in_community(community.id, _number(data.parent))
     if parent is None:
         raise VisibleError(status_code=404, detail=NO_NODE)
-    if not admin_can(actor, "hierarchy.node.edit", parent, await community_node(request)):
+    if not actor.can("hierarchy.node.edit", parent):
         raise VisibleError(
             status_code=403, detail=N_("You may not change the tree at the chosen place.")
         )
@@ -857,7 +839,7 @@ class WithdrawForm(msgspec.Struct):
 @post(
     "/grants/{grant_id:int}/withdraw",
     name="admin:grant_withdraw",
-    guards=[requires("permissions.grant", node=_scoped("permissions.grant", _grant_node))],
+    guards=[requires("permissions.grant", node=_grant_node)],
     dependencies=GRANT,
 )
 async def grant_withdraw(
