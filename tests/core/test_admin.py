@@ -772,3 +772,54 @@ async def test_switching_plugins_from_the_page(linli_client, linli_community):
     ]
     unknown = await form_post(linli_client, f"{ADMIN}/plugins/nothing/enable", {})
     assert unknown.status_code == 404
+
+
+async def test_accounts_are_opened_reset_and_switched_off_from_the_admin_pages(
+    linli_client, linli_community
+):
+    from linli.audit.models import AuditEntry
+    from linli.identity.models import Account, Person
+    from linli.testing import form_post, log_in, make_account
+
+    await make_account("admin", linli_community, "administrator")
+    await log_in(linli_client, "admin")
+    grandpa = await Person.create(community=linli_community, name="李爷爷")
+    opened = await form_post(
+        linli_client,
+        "/c/test/admin/accounts",
+        {"username": "li-yeye", "phone": "13900000002", "person_id": str(grandpa.id)},
+    )
+    assert opened.status_code == 200
+    assert "临时密码" in opened.text or "Temporary password" in opened.text
+    account = await Account.get(username="li-yeye")
+    assert account.person_id == grandpa.id and account.must_change_password
+    twice = await form_post(
+        linli_client, "/c/test/admin/accounts", {"username": "li-2", "person_id": str(grandpa.id)}
+    )
+    assert twice.status_code == 400 and not await Account.exists(username="li-2")
+    await form_post(linli_client, f"/c/test/admin/accounts/{account.id}/active", {"active": "off"})
+    assert not (await Account.get(id=account.id)).is_active
+    reset = await form_post(linli_client, f"/c/test/admin/accounts/{account.id}/reset", {})
+    assert reset.status_code == 200 and "temporary-password" in reset.text
+    actions = set(await AuditEntry.all().values_list("action", flat=True))
+    assert {"account.create", "account.deactivate", "account.reset_password"} <= actions
+
+
+async def test_accounts_of_another_community_are_out_of_reach(
+    linli_client, linli_community, linli_registry
+):
+    from linli.communities import create_community
+    from linli.identity.models import Account
+    from linli.testing import form_post, log_in, make_account
+
+    other = await create_community("other", "别的社区", linli_registry)
+    stranger = await make_account("stranger", other, "resident")
+    await make_account("admin", linli_community, "administrator")
+    await log_in(linli_client, "admin")
+    response = await form_post(
+        linli_client, f"/c/test/admin/accounts/{stranger.id}/active", {"active": "off"}
+    )
+    assert response.status_code == 404
+    assert (await Account.get(id=stranger.id)).is_active
+    listing = await linli_client.get("/c/test/admin/accounts")
+    assert "stranger" not in listing.text

@@ -13,6 +13,7 @@ too. A grant lower down counts for its own subtree, as everywhere else.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -27,7 +28,8 @@ from linli.enablement import EnablementError, disable, enable, enabled_plugins
 from linli.hierarchy.models import Node
 from linli.hierarchy.services import IDS
 from linli.i18n import N_
-from linli.identity.models import Account
+from linli.identity.models import Account, Person
+from linli.identity.services import AccountError, create_account, reset_password
 from linli.models import Community
 from linli.permissions.models import Grant, Role
 from linli.permissions.services import Actor, all_permissions, grant
@@ -55,6 +57,7 @@ class AdminError(ValueError):
 # Roles
 
 
+ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9._-]{2,64}$")
 ROLE_KEY = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 ROLE_NAME_LENGTH = 64
 
@@ -408,3 +411,106 @@ async def audit_choices(community_id: int) -> tuple[list[str], list[str]]:
     actions = await entries.order_by("action").values_list("action", flat=True)
     types = await entries.order_by("object_type").values_list("object_type", flat=True)
     return [str(a) for a in actions], [str(t) for t in types if t]
+
+
+# Accounts
+
+
+def _of_community(community_id: int) -> Q:
+    return Q(person__community_id=community_id) | Q(grants__node__community_id=community_id)
+
+
+async def community_accounts(
+    community_id: int, search: str, *, offset: int, limit: int
+) -> list[Account]:
+    """Accounts of the community (see :func:`community_account`), filtered by username,
+    phone or the resident's name; one query."""
+    query = Account.filter(_of_community(community_id))
+    search = search.strip()
+    if search:
+        query = query.filter(
+            Q(username__icontains=search)
+            | Q(phone__icontains=search)
+            | Q(person__name__icontains=search)
+        )
+    return (
+        await query.distinct()
+        .select_related("person")
+        .order_by("username")
+        .offset(offset)
+        .limit(limit)
+    )
+
+
+async def account_in_community(community_id: int, account_id: int) -> Account:
+    account = await Account.filter(_of_community(community_id), id=account_id).distinct().first()
+    if account is None:
+        raise AdminError(N_("There is no such account in this community."), status=404)
+    return account
+
+
+def temporary_password() -> str:
+    return secrets.token_urlsafe(9)
+
+
+async def open_account(
+    community_id: int, *, username: str, phone: str, person_id: int | None, actor: Actor
+) -> tuple[Account, str]:
+    """A new account with a temporary password its holder must change at first login,
+    linked to a resident of the community if ``person_id`` is given; audited."""
+    username = username.strip()
+    if not ACCOUNT_NAME.match(username):
+        raise AdminError(N_("A username has 2 to 64 letters, digits, '.', '-' or '_'."))
+    person = None
+    if person_id is not None:
+        person = await Person.get_or_none(id=person_id, community_id=community_id)
+        if person is None:
+            raise AdminError(N_("There is no such resident in this community."), status=404)
+        if await Account.exists(person_id=person.id):
+            raise AdminError(N_("This resident already has an account."))
+    password = temporary_password()
+    async with in_transaction():
+        try:
+            account = await create_account(
+                username, password, phone=phone.strip() or None, person=person,
+                must_change_password=True,
+            )  # fmt: skip
+        except AccountError as exc:
+            raise AdminError(str(exc)) from exc
+        await record(
+            "account.create",
+            actor=actor,
+            community_id=community_id,
+            obj=account,
+            after={"username": username, "phone": account.phone, "person": person_id},
+        )
+    return account, password
+
+
+async def reset_account_password(account: Account, *, community_id: int, actor: Actor) -> str:
+    """A temporary password that must be changed at the next login; audited."""
+    password = temporary_password()
+    async with in_transaction():
+        await reset_password(account, password)
+        await record("account.reset_password", actor=actor, community_id=community_id, obj=account)
+    return password
+
+
+async def set_account_active(
+    account: Account, active: bool, *, community_id: int, actor: Actor
+) -> None:
+    """Switch an account on or off (never one's own); audited."""
+    if actor.account is not None and actor.account.id == account.id:
+        raise AdminError(N_("You cannot switch off your own account."))
+    before = account.is_active
+    async with in_transaction():
+        account.is_active = active
+        await account.save(update_fields=["is_active"])
+        await record(
+            "account.activate" if active else "account.deactivate",
+            actor=actor,
+            community_id=community_id,
+            obj=account,
+            before={"is_active": before},
+            after={"is_active": active},
+        )

@@ -43,20 +43,26 @@ from linli.hierarchy.services import (
     tree_roots,
 )
 from linli.i18n import N_
+from linli.identity.models import Account
 from linli.models import Community
 from linli.permissions.admin import (
     AdminError,
     AuditFilters,
+    account_in_community,
     active_grants,
     add_role,
     audit_choices,
     audit_entries,
     community_account,
+    community_accounts,
     edit_role,
     give_role,
     grant_in_community,
     known_permissions,
+    open_account,
     parse_day,
+    reset_account_password,
+    set_account_active,
     switch_plugin,
     withdraw_grant,
 )
@@ -94,6 +100,9 @@ ACTION_TITLES = {
     "matter.escalate": N_("Matter escalated"),
     "account.create_admin": N_("Administrator created"),
     "account.reset_password": N_("Password reset"),
+    "account.create": N_("Account created"),
+    "account.deactivate": N_("Account switched off"),
+    "account.activate": N_("Account switched on"),
 }
 
 #: The admin area's sections: (path, title, the permission that opens it).
@@ -105,6 +114,7 @@ SECTIONS = [
     ("grants", N_("Who holds which role"), "permissions.grant"),
     ("audit", N_("Audit trail"), "audit.view"),
     ("plugins", N_("Plugins"), "admin.plugins.manage"),
+    ("accounts", N_("Accounts"), "identity.account.manage"),
 ]
 
 BAD_FORM = N_("This form was not filled in correctly. Please try again.")
@@ -1005,6 +1015,129 @@ async def plugin_disable(
     return await _switch(request, community, name, on=False)
 
 
+# Accounts
+
+
+class AccountForm(msgspec.Struct):
+    username: str = ""
+    phone: str = ""
+    person_id: str = ""
+
+
+class ActiveForm(msgspec.Struct):
+    active: str = "off"
+
+
+async def _accounts_page(
+    request: AnyRequest,
+    community: Community,
+    *,
+    search: str = "",
+    page: int = 1,
+    status: int = 200,
+    **extra: Any,
+) -> Template:
+    rows = await community_accounts(community.id, search, offset=_offset(page), limit=PER_PAGE + 1)
+    context: dict[str, Any] = {"error": "", "issued": None, "form": {}, **extra}
+    return await _page(
+        request,
+        community,
+        "admin/accounts.html",
+        section="accounts",
+        status=status,
+        q=search,
+        accounts=rows[:PER_PAGE],
+        pages=_pages(page, len(rows) > PER_PAGE, {"q": search}),
+        **context,
+    )
+
+
+@get("/accounts", name="admin:accounts", guards=[requires("identity.account.manage")])
+async def accounts_page(
+    request: AnyRequest,
+    community: NamedDependency[Community],
+    q: FromQuery[str] = "",
+    page: FromQuery[int] = 1,
+) -> Template:
+    """The community's accounts: residents' and staff's logins."""
+    return await _accounts_page(request, community, search=q[:QUERY_LENGTH], page=page)
+
+
+@post("/accounts", name="admin:account_add", guards=[requires("identity.account.manage")])
+async def account_add(
+    request: AnyRequest, community: NamedDependency[Community], data: URLEncodedBody[AccountForm]
+) -> Template:
+    """Open an account; its temporary password is shown once, to hand over in person."""
+    try:
+        person_id = _number(data.person_id) if data.person_id.strip() else None
+        account, password = await open_account(
+            community.id,
+            username=data.username,
+            phone=data.phone,
+            person_id=person_id,
+            actor=await current_actor(request),
+        )
+    except AdminError as exc:
+        return await _accounts_page(
+            request, community, status=exc.status, error=_explain(request, exc), form=data
+        )
+    return await _accounts_page(
+        request, community, search=account.username, issued=(account, password)
+    )
+
+
+async def _account(request: AnyRequest, community: Community, account_id: int) -> Account:
+    try:
+        return await account_in_community(community.id, account_id)
+    except AdminError as exc:
+        raise _refuse(request, exc) from exc
+
+
+@post(
+    "/accounts/{account_id:int}/reset",
+    name="admin:account_reset",
+    guards=[requires("identity.account.manage")],
+)
+async def account_reset(
+    request: AnyRequest, community: NamedDependency[Community], account_id: FromPath[int]
+) -> Template:
+    """Reset a password: the holder must choose a new one at the next login."""
+    account = await _account(request, community, account_id)
+    password = await reset_account_password(
+        account, community_id=community.id, actor=await current_actor(request)
+    )
+    return await _accounts_page(
+        request, community, search=account.username, issued=(account, password)
+    )
+
+
+@post(
+    "/accounts/{account_id:int}/active",
+    name="admin:account_active",
+    guards=[requires("identity.account.manage")],
+)
+async def account_state(
+    request: AnyRequest,
+    community: NamedDependency[Community],
+    account_id: FromPath[int],
+    data: URLEncodedBody[ActiveForm],
+) -> Template | Redirect:
+    """Switch an account off (it can no longer log in) or on again."""
+    account = await _account(request, community, account_id)
+    try:
+        await set_account_active(
+            account,
+            data.active == "on",
+            community_id=community.id,
+            actor=await current_actor(request),
+        )
+    except AdminError as exc:
+        return await _accounts_page(
+            request, community, status=exc.status, error=_explain(request, exc)
+        )
+    return _see_other(f"{_base(community)}/accounts?{urlencode({'q': account.username})}")
+
+
 ADMIN_ROUTES: list[Any] = [
     overview,
     trees_page,
@@ -1030,4 +1163,8 @@ ADMIN_ROUTES: list[Any] = [
     plugins_page,
     plugin_enable,
     plugin_disable,
+    accounts_page,
+    account_add,
+    account_reset,
+    account_state,
 ]
