@@ -121,6 +121,7 @@ async def _ids(community):
         "node_id": trees.b10.id,
         "role_id": role.id,
         "grant_id": held.id,
+        "account_id": holder.id,
         "tree": "party",
         "name": "sample",
     }
