@@ -1,0 +1,250 @@
+"""街坊银行 (street bank): residents earn points for verified service and redeem them
+with partner units and merchants. A double-entry, append-only ledger that never loses
+or invents a point. See ``docs/plugins/streetbank.md``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+import msgspec
+
+from linli import EventHandler, Manifest, NavItem, Permission, Role, Widget, hookimpl
+from linli.cli import Instance, pass_instance
+from linli.events import Event
+from linli.i18n import N_
+from linli.models import Community
+from linli.plugins import PersonSection
+
+HERE = Path(__file__).parent
+
+manifest = Manifest(
+    name="streetbank",
+    title={"zh_CN": "街坊银行", "en": "Street bank"},
+    description={
+        "zh_CN": "志愿服务积分:居民服务得积分,在共建单位和商户兑换商品与服务",
+        "en": "Points for verified volunteer service, redeemed with partner units and merchants",
+    },
+    version="0.1.0",
+)
+
+
+class ServiceVerified(msgspec.Struct):
+    """Payload of ``volunteer.service_verified``, emitted by a volunteers plugin when a
+    person's service has been verified. ``category`` is the key of a street bank service
+    category; ``reference`` identifies the service (one credit per reference)."""
+
+    person: int
+    hours: float
+    category: str
+    reference: str = ""
+
+
+async def credit_verified_service(event: Event) -> None:
+    """Credit the points of a verified service, once per service."""
+    from linli_streetbank import services
+
+    if event.community_id is None:
+        raise ValueError("volunteer.service_verified needs a community")
+    payload: ServiceVerified = event.payload
+    await services.credit_verified_service(
+        event.community_id,
+        person_id=payload.person,
+        hours=payload.hours,
+        category_key=payload.category,
+        reference=payload.reference,
+        event_id=str(event.id),
+        now=event.created_at,
+    )
+
+
+@hookimpl
+def linli_tortoise_apps() -> dict[str, dict[str, Any]]:
+    return {
+        "streetbank": {
+            "models": ["linli_streetbank.models"],
+            "migrations": "linli_streetbank.migrations",
+        }
+    }
+
+
+@hookimpl
+def linli_routes() -> list[Any]:
+    from linli_streetbank.routes import ROUTES
+
+    return ROUTES
+
+
+@hookimpl
+def linli_template_dirs() -> list[Path]:
+    return [HERE / "templates"]
+
+
+@hookimpl
+def linli_static_dirs() -> list[Path]:
+    return [HERE / "static"]
+
+
+@hookimpl
+def linli_locale_dirs() -> list[Path]:
+    return [HERE / "locale"]
+
+
+@hookimpl
+def linli_nav_items(community: Community) -> list[NavItem]:
+    return [NavItem(N_("Street bank"), "streetbank/", order=20)]
+
+
+@hookimpl
+def linli_dashboard_widgets(community: Community) -> list[Widget]:
+    async def load(community: Community) -> dict[str, Any]:
+        from linli_streetbank import services
+
+        return await services.summary(community)
+
+    return [Widget(N_("Street bank"), "streetbank/widget.html", load, order=20)]
+
+
+@hookimpl
+def linli_person_sections(person: Any, actor: Any) -> list[PersonSection]:
+    async def load(person: Any) -> dict[str, Any]:
+        from linli_streetbank import services
+        from linli_streetbank.models import ServiceRecord
+
+        services_count = await ServiceRecord.filter(person_id=person.id).count()
+        return {"balance": await services.balance_of(person), "services": services_count}
+
+    return [PersonSection(N_("Street bank points"), "streetbank/person_section.html", load)]
+
+
+PERMISSIONS = [
+    Permission("streetbank.use", N_("Use the street bank: balance, catalogue and vouchers")),
+    Permission("streetbank.verify", N_("Verify vouchers of a partner")),
+    Permission("streetbank.record", N_("Record verified service")),
+    Permission("streetbank.redeem_for", N_("Redeem points on behalf of a resident")),
+    Permission("streetbank.manage", N_("Manage street bank accounts, catalogue and partners")),
+    Permission("streetbank.figures", N_("See the street bank's figures")),
+]
+
+
+@hookimpl
+def linli_permissions() -> list[Permission]:
+    return PERMISSIONS
+
+
+@hookimpl
+def linli_default_roles() -> list[Role]:
+    return [
+        Role("streetbank_member", N_("Street bank member"), ("streetbank.use",)),
+        Role("streetbank_operator", N_("Street bank partner operator"), ("streetbank.verify",)),
+        Role(
+            "streetbank_clerk",
+            N_("Street bank clerk"),
+            (
+                "streetbank.record",
+                "streetbank.redeem_for",
+                "streetbank.manage",
+                "streetbank.figures",
+            ),
+        ),
+    ]
+
+
+@hookimpl
+def linli_object_permission(actor: Any, permission: str, obj: Any) -> bool | None:
+    """A resident sees their own ledger account and vouchers; whoever else may see
+    them is decided by the route's permission (``streetbank.manage``)."""
+    from linli_streetbank.models import PERSON, LedgerAccount, Voucher
+
+    if not permission.startswith("streetbank."):
+        return None
+    account = getattr(actor, "account", None)
+    person_id = getattr(account, "person_id", None)
+    mine = isinstance(obj, Voucher) or (isinstance(obj, LedgerAccount) and obj.kind == PERSON)
+    if mine and person_id is not None and obj.person_id == person_id:
+        return True
+    return None
+
+
+@hookimpl
+def linli_event_types() -> dict[str, type[msgspec.Struct]]:
+    # Declared here so that the event exists even before a volunteers plugin is
+    # installed; the registry allows it because no plugin named "volunteer" is loaded.
+    return {"volunteer.service_verified": ServiceVerified}
+
+
+@hookimpl
+def linli_event_handlers() -> list[EventHandler]:
+    return [EventHandler("volunteer.service_verified", "credit_service", credit_verified_service)]
+
+
+@hookimpl
+def linli_demo_data() -> Any:
+    from linli_streetbank.demo import seed
+
+    return seed
+
+
+@click.group("streetbank")
+def streetbank_command() -> None:
+    """Street bank (街坊银行): check and maintain the points ledger."""
+
+
+@streetbank_command.command("verify")
+@click.option("--community", "slug", default="", help="Check one community (default: all).")
+@pass_instance
+def verify_command(instance: Instance, slug: str) -> None:
+    """Check that every entry sums to zero and every balance equals its postings."""
+    from linli_streetbank import services
+
+    async def check() -> services.LedgerReport:
+        community_id = None
+        if slug:
+            community = await Community.get_or_none(slug=slug)
+            if community is None:
+                raise click.ClickException(f"no community {slug}")
+            community_id = community.id
+        return await services.verify_ledger(community_id)
+
+    report = instance.run(check)
+    for line in report.lines():
+        click.echo(line)
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@streetbank_command.command("expire-vouchers")
+@pass_instance
+def expire_vouchers_command(instance: Instance) -> None:
+    """Lapse unused vouchers past their time and return their points (run daily)."""
+    from linli_streetbank import services
+
+    click.echo(f"{instance.run(services.expire_vouchers)} vouchers expired")
+
+
+@streetbank_command.command("expire-points")
+@click.argument("slug")
+@click.argument("year", type=int)
+@pass_instance
+def expire_points_command(instance: Instance, slug: str, year: int) -> None:
+    """Expire points that lapse at the end of YEAR, where the community switched it on."""
+    from linli_streetbank import services
+
+    async def run() -> dict[int, int]:
+        community = await Community.get_or_none(slug=slug)
+        if community is None:
+            raise click.ClickException(f"no community {slug}")
+        try:
+            return (await services.expire_points(community, year)).value
+        except services.StreetbankError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    done = instance.run(run)
+    click.echo(f"{sum(done.values())} points expired on {len(done)} accounts")
+
+
+@hookimpl
+def linli_cli_commands() -> list[click.Command]:
+    return [streetbank_command]

@@ -1,0 +1,1304 @@
+"""The street bank's rules. No HTTP here: routes, the event handler, the command line
+and the demo data all call these functions.
+
+The ledger in four rules:
+
+1. Every movement is an :class:`~linli_streetbank.models.Entry` whose postings sum to
+   zero; entries are only inserted. A mistake is corrected by a new entry that
+   ``reverses`` the old one (the column is unique: an entry is reversed at most once).
+2. A person's cached balance moves only through a guarded atomic UPDATE
+   (``balance >= n``) in the same transaction as the entry: if it matches no row, the
+   whole transaction rolls back. Never read-then-write.
+3. Every entry carries a unique idempotency key: the same request or event posted twice
+   moves points once, and the second call learns that it was a duplicate.
+4. Updates touch rows in one global order (catalogue item, monthly usage, then ledger
+   accounts by id), so concurrent transactions on PostgreSQL cannot deadlock.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q
+from tortoise.functions import Count, Sum
+from tortoise.transactions import in_transaction
+
+from linli.audit.services import record as audit
+from linli.communities import ensure_node_kinds
+from linli.hierarchy.models import Node
+from linli.hierarchy.services import add_node
+from linli.i18n import N_
+from linli.identity.behalf import OnBehalfError, check_on_behalf
+from linli.identity.models import Account as CoreAccount
+from linli.identity.models import Person
+from linli.models import Community
+from linli.permissions.models import Grant, Role
+from linli.permissions.services import Actor, grant
+from linli_streetbank.models import (
+    ADJUSTMENT,
+    CANCELLED,
+    EARN,
+    EXPIRED,
+    EXPIRY,
+    ISSUED,
+    ISSUING,
+    LAPSED,
+    PARTNER,
+    PERSON,
+    REDEEM,
+    REFUND,
+    REVERSAL,
+    USED,
+    BankSettings,
+    CatalogueItem,
+    Entry,
+    LedgerAccount,
+    MonthlyUsage,
+    Partner,
+    Posting,
+    ServiceCategory,
+    ServiceRecord,
+    Voucher,
+)
+
+T = TypeVar("T")
+
+DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read aloud
+CODE_LENGTH = 8
+MAX_HOURS = Decimal(24)
+MAX_TASKS = Decimal(100)
+#: Entries a worker may correct with a reversing entry (vouchers are cancelled instead).
+REVERSIBLE = (EARN, ADJUSTMENT, EXPIRY)
+
+#: Catalogue categories: key → message id.
+ITEM_CATEGORIES = {
+    "food": N_("Food and groceries"),
+    "household": N_("Household services"),
+    "health": N_("Health and care"),
+    "learning": N_("Learning and culture"),
+    "repair": N_("Repairs"),
+    "goods": N_("Goods"),
+}
+UNITS = {"hour": N_("per hour"), "task": N_("per task")}
+PARTNER_KINDS = {"merchant": N_("Merchant"), "partner_unit": N_("Partner unit")}
+OPERATOR_ROLE = "streetbank_operator"
+CATEGORY_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{1,47}$")
+
+
+class StreetbankError(ValueError):
+    """A rule refused the request. ``message`` is a message id for the visitor;
+    ``values`` fill its ``%(name)s`` placeholders. Nothing was changed."""
+
+    message = N_("The street bank could not do this.")
+    status = 400
+
+    def __init__(self, message: str | None = None, **values: Any) -> None:
+        if message is not None:
+            self.message = message
+        self.values = values
+        super().__init__(self.message % values if values else self.message)
+
+
+class InsufficientPoints(StreetbankError):
+    message = N_("Not enough points.")
+    status = 409
+
+
+class OutOfStock(StreetbankError):
+    message = N_("This item is out of stock.")
+    status = 409
+
+
+class LimitReached(StreetbankError):
+    message = N_("You have reached this item's limit for this month.")
+    status = 409
+
+
+class NotAvailable(StreetbankError):
+    message = N_("This item is not available now.")
+    status = 409
+
+
+class NotAllowed(StreetbankError):
+    message = N_("You may not do this.")
+    status = 403
+
+
+class VoucherNotFound(StreetbankError):
+    message = N_("No voucher of this partner has that code.")
+    status = 404
+
+
+class VoucherClosed(StreetbankError):
+    message = N_("This voucher can no longer be used.")
+    status = 409
+
+
+class VoucherExpired(VoucherClosed):
+    message = N_("This voucher has expired; the points went back to the resident.")
+
+
+class ExpiryOff(StreetbankError):
+    message = N_("Yearly expiry of points is switched off in this community.")
+    status = 409
+
+
+@dataclass
+class Done:
+    """What a posting service did: ``value`` and whether the request was a duplicate
+    (already done once, so nothing moved this time)."""
+
+    value: Any
+    duplicate: bool = False
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def month_of(moment: datetime, zone: ZoneInfo = DEFAULT_ZONE) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m")
+
+
+def new_request_key() -> str:
+    """A fresh key for a form: rendered in a hidden field, so a form sent twice (a
+    double tap, a resent POST) carries the same key and moves points once."""
+    return secrets.token_urlsafe(16)
+
+
+def _code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+# ---------------------------------------------------------------------------- accounts
+
+
+async def _account(key: str, **defaults: Any) -> LedgerAccount:
+    found = await LedgerAccount.get_or_none(key=key)
+    if found is not None:
+        return found
+    try:
+        return await LedgerAccount.create(key=key, **defaults)
+    except IntegrityError:  # created by a concurrent request
+        return await LedgerAccount.get(key=key)
+
+
+async def bank_account(community_id: int, kind: str = ISSUING) -> LedgerAccount:
+    """The bank's own account: ``issuing`` (credits earned points, goes negative) or
+    ``expired`` (receives expired points)."""
+    assert kind in (ISSUING, EXPIRED)
+    return await _account(
+        f"c{community_id}:{kind}", community_id=community_id, kind=kind, allow_negative=True
+    )
+
+
+async def person_account(person: Person) -> LedgerAccount:
+    return await _account(
+        f"c{person.community_id}:person:{person.id}",
+        community_id=person.community_id,
+        kind=PERSON,
+        person_id=person.id,
+    )
+
+
+async def partner_account(partner: Partner) -> LedgerAccount:
+    return await _account(
+        f"c{partner.community_id}:partner:{partner.id}",
+        community_id=partner.community_id,
+        kind=PARTNER,
+        partner_id=partner.id,
+    )
+
+
+async def balance_of(person: Person) -> int:
+    account = await LedgerAccount.get_or_none(key=f"c{person.community_id}:person:{person.id}")
+    return int(account.balance) if account is not None else 0
+
+
+async def settings_of(community: Community | int) -> BankSettings:
+    community_id = community if isinstance(community, int) else community.id
+    found = await BankSettings.get_or_none(community_id=community_id)
+    if found is not None:
+        return found
+    try:
+        return await BankSettings.create(community_id=community_id)
+    except IntegrityError:
+        return await BankSettings.get(community_id=community_id)
+
+
+# ---------------------------------------------------------- partners and the catalogue
+
+
+async def partner_network(community: Community) -> Node:
+    """The root of the community's partner tree (共建资源池), created when missing."""
+    node = (
+        await Node.filter(community_id=community.id, tree="partner", parent_id__isnull=True)
+        .order_by("id")
+        .first()
+    )
+    if node is None:
+        await ensure_node_kinds()
+        node = await add_node(
+            kind="partner_network",
+            name="共建资源池",
+            name_en="Partner network",
+            community_id=community.id,
+        )
+    return node
+
+
+async def create_partner(
+    community: Community,
+    *,
+    name: str,
+    kind: str = "merchant",
+    name_en: str = "",
+    address: str = "",
+    phone: str = "",
+    description: str = "",
+    actor: Actor | None = None,
+) -> Partner:
+    """A partner unit or merchant: a node in the partner tree and its partner record."""
+    name = name.strip()
+    if not name:
+        raise StreetbankError(N_("A partner needs a name."))
+    if kind not in PARTNER_KINDS:
+        raise StreetbankError(N_("Choose a kind of partner."))
+    network = await partner_network(community)
+    async with in_transaction():
+        node = await add_node(kind=kind, name=name[:200], name_en=name_en[:200], parent=network)
+        partner = await Partner.create(
+            community=community,
+            node=node,
+            name=name[:200],
+            name_en=name_en[:200],
+            kind=kind,
+            address=address[:200],
+            phone=phone[:32],
+            description=description,
+        )
+        if actor is not None:
+            await audit(
+                "streetbank.partner_add",
+                actor=actor,
+                community_id=community.id,
+                obj=partner,
+                after={"name": partner.name, "kind": kind},
+            )
+    return partner
+
+
+async def add_operator(
+    partner: Partner, account: CoreAccount, *, actor: Actor | None = None
+) -> None:
+    """Make ``account`` an operator of ``partner``: the street bank's operator role,
+    granted at the partner's node (so it covers that partner only)."""
+    role = await Role.get_or_none(community_id=partner.community_id, key=OPERATOR_ROLE)
+    if role is None:
+        raise StreetbankError(N_("The operator role is missing; enable the plugin again."))
+    node = await Node.get(id=partner.node_id)
+    if await Grant.exists(account_id=account.id, role_id=role.id, node_id=node.id):
+        return
+    async with in_transaction():
+        await grant(account, role, node, granted_by=actor.account if actor else None)
+        if actor is not None:
+            await audit(
+                "streetbank.operator_add",
+                actor=actor,
+                community_id=partner.community_id,
+                obj=partner,
+                after={"account": account.id},
+            )
+
+
+async def operators_of(partner: Partner) -> list[CoreAccount]:
+    grants = await Grant.filter(node_id=partner.node_id, role__key=OPERATOR_ROLE).select_related(
+        "account"
+    )
+    return [each.account for each in grants]
+
+
+def _optional_int(raw: Any) -> int | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise StreetbankError(N_("Enter a whole number.")) from None
+    if value < 0:
+        raise StreetbankError(N_("Enter a whole number.")) from None
+    return value
+
+
+async def save_item(
+    community: Community,
+    *,
+    partner_id: int,
+    title: str,
+    price: Any,
+    item: CatalogueItem | None = None,
+    title_en: str = "",
+    description: str = "",
+    image: str = "",
+    category: str = "goods",
+    stock: Any = None,
+    monthly_limit: Any = None,
+    available_from: date | None = None,
+    available_until: date | None = None,
+    active: bool = True,
+    actor: Actor | None = None,
+) -> CatalogueItem:
+    """Create or edit a catalogue item (a price change applies to later redemptions)."""
+    partner = await Partner.get_or_none(id=partner_id, community_id=community.id)
+    if partner is None:
+        raise StreetbankError(N_("Choose a partner."))
+    if not title.strip():
+        raise StreetbankError(N_("An item needs a title."))
+    points = _optional_int(price)
+    if not points:
+        raise StreetbankError(N_("The price is a whole number of points above zero."))
+    if category not in ITEM_CATEGORIES:
+        raise StreetbankError(N_("Choose a category."))
+    if available_from and available_until and available_until < available_from:
+        raise StreetbankError(N_("The end of the window is before its start."))
+    if image and not (image.startswith("/") or image.startswith("https://")):
+        raise StreetbankError(N_("The image must be a link starting with / or https://."))
+    values = {
+        "partner_id": partner.id,
+        "title": title.strip()[:120],
+        "title_en": title_en.strip()[:120],
+        "description": description.strip(),
+        "image": image.strip()[:300],
+        "category": category,
+        "price": points,
+        "stock": _optional_int(stock),
+        "monthly_limit": _optional_int(monthly_limit),
+        "available_from": available_from,
+        "available_until": available_until,
+        "active": active,
+    }
+    async with in_transaction():
+        if item is None:
+            item = await CatalogueItem.create(community_id=community.id, **values)
+            action = "streetbank.item_add"
+        else:
+            await CatalogueItem.filter(id=item.id).update(**values)
+            await item.refresh_from_db()
+            action = "streetbank.item_edit"
+        if actor is not None:
+            await audit(
+                action,
+                actor=actor,
+                community_id=community.id,
+                obj=item,
+                after={"title": item.title, "price": item.price, "stock": item.stock},
+            )
+    return item
+
+
+async def save_category(
+    community: Community,
+    *,
+    key: str,
+    name: str,
+    rate: Any,
+    unit: str = "hour",
+    name_en: str = "",
+    active: bool = True,
+    actor: Actor | None = None,
+) -> ServiceCategory:
+    """Create a service category or change its rate (by key)."""
+    key = key.strip().lower()
+    if not CATEGORY_KEY.match(key):
+        raise StreetbankError(N_("The key is 2-48 lowercase letters, digits, '-' or '_'."))
+    if not name.strip():
+        raise StreetbankError(N_("A category needs a name."))
+    if unit not in UNITS:
+        raise StreetbankError(N_("Choose per hour or per task."))
+    points = _optional_int(rate)
+    if not points:
+        raise StreetbankError(N_("The rate is a whole number of points above zero."))
+    values = {
+        "name": name.strip()[:64],
+        "name_en": name_en.strip()[:64],
+        "unit": unit,
+        "rate": points,
+        "active": active,
+    }
+    async with in_transaction():
+        category = await ServiceCategory.get_or_none(community_id=community.id, key=key)
+        if category is None:
+            category = await ServiceCategory.create(community_id=community.id, key=key, **values)
+        else:
+            await ServiceCategory.filter(id=category.id).update(**values)
+            await category.refresh_from_db()
+        if actor is not None:
+            await audit(
+                "streetbank.category_save",
+                actor=actor,
+                community_id=community.id,
+                obj=category,
+                after={"key": key, **values},
+            )
+    return category
+
+
+# ------------------------------------------------------------------------------ ledger
+
+
+async def _post(
+    *,
+    community_id: int,
+    kind: str,
+    key: str,
+    legs: list[tuple[LedgerAccount, int]],
+    actor: Actor | None,
+    memo: str = "",
+    on_behalf_of: Person | None = None,
+    reverses: Entry | None = None,
+    now: datetime | None = None,
+) -> Entry:
+    """Write one entry with its postings and move the cached balances. Call it inside
+    a transaction: if a guarded debit finds too few points it raises and everything the
+    transaction did rolls back."""
+    if len(legs) < 2 or sum(amount for _, amount in legs) != 0:
+        raise ValueError("an entry needs two or more postings that sum to zero")
+    if any(not isinstance(amount, int) or amount == 0 for _, amount in legs):
+        raise ValueError("postings are non-zero whole numbers of points")
+    entry = await Entry.create(
+        community_id=community_id,
+        kind=kind,
+        idempotency_key=key,
+        memo=memo[:300],
+        actor=actor.account if actor is not None else None,
+        on_behalf_of=on_behalf_of,
+        reverses=reverses,
+        created_at=now or now_utc(),
+    )
+    for account, amount in sorted(legs, key=lambda leg: leg[0].id):
+        query = LedgerAccount.filter(id=account.id)
+        if amount < 0 and not account.allow_negative:
+            query = query.filter(balance__gte=-amount)
+        if await query.update(balance=F("balance") + amount) != 1:
+            raise InsufficientPoints()
+    await Posting.bulk_create(
+        [
+            Posting(entry_id=entry.id, account_id=account.id, amount=amount)
+            for account, amount in legs
+        ]
+    )
+    return entry
+
+
+async def _once(
+    key: str,
+    work: Callable[[], Awaitable[T]],
+    found: Callable[[Entry], Awaitable[T]],
+    *,
+    retries: int = 3,
+) -> Done:
+    """Run ``work`` in a transaction unless an entry with ``key`` exists; a duplicate
+    returns ``found(existing entry)``. A unique clash that is not the key (a voucher
+    code collision) is retried."""
+    for attempt in range(retries):
+        existing = await Entry.get_or_none(idempotency_key=key)
+        if existing is not None:
+            return Done(await found(existing), duplicate=True)
+        try:
+            async with in_transaction():
+                return Done(await work())
+        except IntegrityError:
+            existing = await Entry.get_or_none(idempotency_key=key)
+            if existing is not None:
+                return Done(await found(existing), duplicate=True)
+            if attempt == retries - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _entry_found(entry: Entry) -> Entry:
+    return entry
+
+
+# ----------------------------------------------------------------------------- earning
+
+
+def points_for(category: ServiceCategory, quantity: Decimal) -> int:
+    return int((quantity * category.rate).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def parse_quantity(raw: str | float | Decimal, unit: str) -> Decimal:
+    try:
+        quantity = Decimal(str(raw).strip())
+    except InvalidOperation:
+        raise StreetbankError(N_("Enter the hours or tasks as a number.")) from None
+    ceiling = MAX_HOURS if unit == "hour" else MAX_TASKS
+    if not quantity.is_finite() or quantity <= 0 or quantity > ceiling:
+        raise StreetbankError(N_("Enter the hours or tasks as a number.")) from None
+    return quantity.quantize(Decimal("0.01"))
+
+
+async def record_service(
+    community: Community,
+    *,
+    person: Person,
+    category: ServiceCategory,
+    quantity: Decimal | str | float,
+    served_on: date,
+    key: str,
+    actor: Actor | None,
+    note: str = "",
+    source: str = "form",
+    reference: str = "",
+    now: datetime | None = None,
+) -> Done:
+    """Credit verified service to ``person`` at once. The worker who records it may not
+    be the person credited. Returns ``Done(ServiceRecord)``."""
+    if person.community_id != community.id or category.community_id != community.id:
+        raise NotAllowed()
+    if not category.active:
+        raise StreetbankError(N_("This service category is not in use."))
+    if actor is not None and actor.account is not None and actor.account.person_id == person.id:
+        raise NotAllowed(N_("You may not record service for yourself."))
+    amount = parse_quantity(quantity, category.unit)
+    points = points_for(category, amount)
+    if points < 1:
+        raise StreetbankError(N_("This service earns no points."))
+    moment = now or now_utc()
+    if served_on > moment.astimezone(DEFAULT_ZONE).date() + timedelta(days=1):
+        raise StreetbankError(N_("The date of the service cannot be in the future."))
+    issuing = await bank_account(community.id)
+    mine = await person_account(person)
+
+    async def work() -> ServiceRecord:
+        entry = await _post(
+            community_id=community.id,
+            kind=EARN,
+            key=key,
+            legs=[(issuing, -points), (mine, points)],
+            actor=actor,
+            memo=f"{category.name} × {amount.normalize()}",
+            now=moment,
+        )
+        return await ServiceRecord.create(
+            community_id=community.id,
+            person=person,
+            category=category,
+            quantity=amount,
+            points=points,
+            served_on=served_on,
+            note=note.strip()[:300],
+            source=source,
+            reference=reference[:128],
+            recorded_by=actor.account if actor is not None else None,
+            entry=entry,
+        )
+
+    async def found(entry: Entry) -> ServiceRecord | None:
+        return await ServiceRecord.get_or_none(entry_id=entry.id)
+
+    return await _once(key, work, found)
+
+
+async def credit_verified_service(
+    community_id: int,
+    *,
+    person_id: int,
+    hours: float,
+    category_key: str,
+    reference: str,
+    event_id: str,
+    now: datetime | None = None,
+) -> Done:
+    """Credit the points of a ``volunteer.service_verified`` event, once per service:
+    the key is the event's ``reference`` (or its id when the reference is empty)."""
+    community = await Community.get(id=community_id)
+    person = await Person.get_or_none(id=person_id, community_id=community_id)
+    if person is None:
+        raise LookupError(f"person {person_id} is not in community {community_id}")
+    category = await ServiceCategory.get_or_none(community_id=community_id, key=category_key)
+    if category is None:
+        raise LookupError(
+            f"no service category {category_key!r} in community {community_id}; "
+            "add it, then retry the event (`linli events retry`)"
+        )
+    key = f"c{community_id}:volunteer:{reference or event_id}"
+    moment = now or now_utc()
+    return await record_service(
+        community,
+        person=person,
+        category=category,
+        quantity=Decimal(str(hours)),
+        served_on=moment.astimezone(DEFAULT_ZONE).date(),
+        key=key,
+        actor=None,
+        note=reference,
+        source="event",
+        reference=reference,
+        now=moment,
+    )
+
+
+# --------------------------------------------------------------------------- redeeming
+
+
+def item_available(item: CatalogueItem, today: date) -> bool:
+    if not item.active:
+        return False
+    if item.available_from is not None and today < item.available_from:
+        return False
+    return not (item.available_until is not None and today > item.available_until)
+
+
+async def _may_act_for(actor: Actor, person: Person) -> bool:
+    """The resident themself, or someone allowed to act on their behalf."""
+    try:
+        await check_on_behalf(actor, person)
+    except OnBehalfError:
+        return False
+    return True
+
+
+async def redeem(
+    community: Community,
+    *,
+    person: Person,
+    item: CatalogueItem,
+    actor: Actor,
+    key: str,
+    now: datetime | None = None,
+    zone: ZoneInfo = DEFAULT_ZONE,
+) -> Done:
+    """Debit ``person``, reserve a unit of stock, count the monthly limit and issue a
+    voucher, all in one transaction. ``actor`` is the resident or, on behalf of a
+    resident without a phone, a worker allowed to act for them (recorded as such)."""
+    if person.community_id != community.id or item.community_id != community.id:
+        raise NotAllowed()
+    own = actor.account is not None and actor.account.person_id == person.id
+    if not own and not await _may_act_for(actor, person):
+        raise NotAllowed(N_("You may not act on behalf of this resident."))
+    moment = now or now_utc()
+    partner = await Partner.get(id=item.partner_id)
+    if not partner.active or not item_available(item, moment.astimezone(zone).date()):
+        raise NotAvailable()
+    settings = await settings_of(community)
+    mine = await person_account(person)
+    theirs = await partner_account(partner)
+    month = month_of(moment, zone)
+    usage = None
+    if item.monthly_limit is not None:
+        usage, _ = await _usage_row(person.id, item.id, month)
+
+    async def work() -> Voucher:
+        # One global order of row updates: item, usage, accounts (by id).
+        if item.stock is not None:
+            taken = await CatalogueItem.filter(id=item.id, stock__gte=1).update(
+                stock=F("stock") - 1
+            )
+            if taken != 1:
+                raise OutOfStock()
+        if usage is not None:
+            counted = await MonthlyUsage.filter(id=usage.id, count__lt=item.monthly_limit).update(
+                count=F("count") + 1
+            )
+            if counted != 1:
+                raise LimitReached()
+        entry = await _post(
+            community_id=community.id,
+            kind=REDEEM,
+            key=key,
+            legs=[(mine, -item.price), (theirs, item.price)],
+            actor=actor,
+            memo=item.title,
+            on_behalf_of=None if own else person,
+            now=moment,
+        )
+        voucher = await Voucher.create(
+            community_id=community.id,
+            code=_code(),
+            person=person,
+            item=item,
+            partner=partner,
+            points=item.price,
+            month=month,
+            status=ISSUED,
+            redeem_entry=entry,
+            issued_by=actor.account,
+            on_behalf=not own,
+            issued_at=moment,
+            expires_at=moment + timedelta(days=settings.voucher_days),
+        )
+        if not own:
+            await audit(
+                "streetbank.redeem_on_behalf",
+                actor=actor,
+                community_id=community.id,
+                obj=voucher,
+                after={"item": item.id, "points": item.price, "code": voucher.code},
+                on_behalf_of=person,
+            )
+        return voucher
+
+    async def found(entry: Entry) -> Voucher | None:
+        return await Voucher.get_or_none(redeem_entry_id=entry.id)
+
+    return await _once(key, work, found)
+
+
+async def _usage_row(person_id: int, item_id: int, month: str) -> tuple[MonthlyUsage, bool]:
+    found = await MonthlyUsage.get_or_none(person_id=person_id, item_id=item_id, month=month)
+    if found is not None:
+        return found, False
+    try:
+        return await MonthlyUsage.create(person_id=person_id, item_id=item_id, month=month), True
+    except IntegrityError:
+        return await MonthlyUsage.get(person_id=person_id, item_id=item_id, month=month), False
+
+
+async def _close(
+    voucher: Voucher, status: str, *, actor: Actor | None, memo: str, now: datetime
+) -> Voucher:
+    """Cancel or lapse an issued voucher: give back its stock and monthly count, and
+    return the points through a refund entry that reverses the redemption."""
+    mine = await person_account(await Person.get(id=voucher.person_id))
+    theirs = await partner_account(await Partner.get(id=voucher.partner_id))
+    redeemed = await Entry.get(id=voucher.redeem_entry_id)
+    async with in_transaction():
+        closed = await Voucher.filter(id=voucher.id, status=ISSUED).update(
+            status=status, closed_at=now
+        )
+        if closed != 1:
+            raise VoucherClosed()
+        await CatalogueItem.filter(id=voucher.item_id, stock__isnull=False).update(
+            stock=F("stock") + 1
+        )
+        await MonthlyUsage.filter(
+            person_id=voucher.person_id, item_id=voucher.item_id, month=voucher.month, count__gt=0
+        ).update(count=F("count") - 1)
+        entry = await _post(
+            community_id=voucher.community_id,
+            kind=REFUND,
+            key=f"refund:{voucher.id}",
+            legs=[(theirs, -voucher.points), (mine, voucher.points)],
+            actor=actor,
+            memo=memo,
+            reverses=redeemed,
+            now=now,
+        )
+        await Voucher.filter(id=voucher.id).update(refund_entry_id=entry.id)
+    await voucher.refresh_from_db()
+    return voucher
+
+
+async def cancel_voucher(voucher: Voucher, *, actor: Actor, now: datetime | None = None) -> Voucher:
+    """Cancel an unused voucher: the resident (or someone acting for them) gets the
+    points back through a reversing entry."""
+    person = await Person.get(id=voucher.person_id)
+    own = actor.account is not None and actor.account.person_id == person.id
+    if not own and not await _may_act_for(actor, person):
+        raise NotAllowed()
+    return await _close(voucher, CANCELLED, actor=actor, memo="cancelled", now=now or now_utc())
+
+
+async def expire_vouchers(community_id: int | None = None, *, now: datetime | None = None) -> int:
+    """Lapse every issued voucher past its time, returning the points; how many lapsed."""
+    moment = now or now_utc()
+    query = Voucher.filter(status=ISSUED, expires_at__lte=moment)
+    if community_id is not None:
+        query = query.filter(community_id=community_id)
+    lapsed = 0
+    for voucher in await query:
+        try:
+            await _close(voucher, LAPSED, actor=None, memo="expired", now=moment)
+            lapsed += 1
+        except VoucherClosed:
+            continue  # used or cancelled meanwhile
+    return lapsed
+
+
+def is_operator(actor: Actor, partner_node: Any) -> bool:
+    return actor.can("streetbank.verify", partner_node)
+
+
+async def find_voucher_for_partner(partner: Partner, code: str) -> Voucher | None:
+    """A voucher of this partner with ``code``; vouchers of other partners stay unseen."""
+    cleaned = normalise_code(code)
+    if not cleaned:
+        return None
+    return (
+        await Voucher.filter(code=cleaned, partner_id=partner.id)
+        .select_related("item", "person")
+        .first()
+    )
+
+
+async def verify_voucher(
+    partner: Partner, code: str, *, actor: Actor, now: datetime | None = None
+) -> Voucher:
+    """The partner's operator accepts a voucher: the redemption completes. Only
+    vouchers of the operator's own partner are found."""
+    node = await partner.node
+    if not is_operator(actor, node):
+        raise NotAllowed()
+    voucher = await find_voucher_for_partner(partner, code)
+    if voucher is None:
+        raise VoucherNotFound()
+    moment = now or now_utc()
+    if voucher.status == ISSUED and voucher.expires_at <= moment:
+        await _close(voucher, LAPSED, actor=None, memo="expired", now=moment)
+        raise VoucherExpired()
+    used = await Voucher.filter(id=voucher.id, status=ISSUED, expires_at__gt=moment).update(
+        status=USED, used_at=moment, used_by_id=actor.account.id, closed_at=moment
+    )
+    if used != 1:
+        raise VoucherClosed()
+    await voucher.refresh_from_db()
+    return voucher
+
+
+# ------------------------------------------------------------------------- corrections
+
+
+async def reverse_entry(
+    entry: Entry, *, actor: Actor, reason: str, now: datetime | None = None
+) -> Done:
+    """Correct a mistaken earning, adjustment or expiry with an entry that reverses it
+    (at most once). Refused if the resident has already spent the points."""
+    if entry.kind not in REVERSIBLE:
+        raise StreetbankError(N_("This kind of entry cannot be reversed here."))
+    if not reason.strip():
+        raise StreetbankError(N_("Give a reason for the correction."))
+    postings = await Posting.filter(entry_id=entry.id).select_related("account")
+    legs = [(posting.account, -int(posting.amount)) for posting in postings]
+    moment = now or now_utc()
+
+    async def work() -> Entry:
+        return await _post(
+            community_id=entry.community_id,
+            kind=REVERSAL,
+            key=f"reverse:{entry.id}",
+            legs=legs,
+            actor=actor,
+            memo=reason.strip(),
+            reverses=entry,
+            now=moment,
+        )
+
+    return await _once(f"reverse:{entry.id}", work, _entry_found)
+
+
+async def adjust(
+    community: Community,
+    *,
+    person: Person,
+    amount: int,
+    reason: str,
+    key: str,
+    actor: Actor,
+    now: datetime | None = None,
+) -> Done:
+    """A worker's manual correction: credit (or, negative, debit) ``person``."""
+    if person.community_id != community.id:
+        raise NotAllowed()
+    if not reason.strip():
+        raise StreetbankError(N_("Give a reason for the correction."))
+    if amount == 0 or abs(amount) > 100_000:
+        raise StreetbankError(N_("Enter a whole number of points."))
+    issuing = await bank_account(community.id)
+    mine = await person_account(person)
+
+    async def work() -> Entry:
+        return await _post(
+            community_id=community.id,
+            kind=ADJUSTMENT,
+            key=key,
+            legs=[(issuing, -amount), (mine, amount)],
+            actor=actor,
+            memo=reason.strip(),
+            now=now,
+        )
+
+    return await _once(key, work, _entry_found)
+
+
+# ------------------------------------------------------------------------------ expiry
+
+
+def year_start(year: int, zone: ZoneInfo = DEFAULT_ZONE) -> datetime:
+    return datetime(year, 1, 1, tzinfo=zone)
+
+
+async def expiring_points(
+    community_id: int, year: int, *, now: datetime | None = None, zone: ZoneInfo = DEFAULT_ZONE
+) -> dict[int, int]:
+    """Points that expire at the end of ``year``, by person account: points held on
+    1 January of ``year`` that were not spent since (oldest points are spent first).
+    So every point stays valid for the rest of the year it was earned and all of the next."""
+    moment = now or now_utc()
+    cutoff = year_start(year, zone)
+    held = await (
+        Posting.filter(
+            account__community_id=community_id, account__kind=PERSON, entry__created_at__lt=cutoff
+        )
+        .annotate(total=Sum("amount"))
+        .group_by("account_id")
+        .values("account_id", "total")
+    )
+    spent = await (
+        Posting.filter(
+            account__community_id=community_id,
+            account__kind=PERSON,
+            entry__created_at__gte=cutoff,
+            entry__created_at__lte=moment,
+            amount__lt=0,
+        )
+        .annotate(total=Sum("amount"))
+        .group_by("account_id")
+        .values("account_id", "total")
+    )
+    outflow = {row["account_id"]: -int(row["total"] or 0) for row in spent}
+    balances = dict(
+        await LedgerAccount.filter(community_id=community_id, kind=PERSON).values_list(
+            "id", "balance"
+        )
+    )
+    result = {}
+    for row in held:
+        account_id = row["account_id"]
+        unspent = int(row["total"] or 0) - outflow.get(account_id, 0)
+        amount = min(unspent, int(balances.get(account_id, 0)))
+        if amount > 0:
+            result[account_id] = amount
+    return result
+
+
+async def expire_points(
+    community: Community,
+    year: int,
+    *,
+    actor: Actor | None = None,
+    now: datetime | None = None,
+    zone: ZoneInfo = DEFAULT_ZONE,
+) -> Done:
+    """Expire, as ledger entries, the points that lapse at the end of ``year`` (after it
+    has ended, and only where the community switched yearly expiry on). Running it again
+    expires nothing more. Returns ``Done({account id: points})``."""
+    settings = await settings_of(community)
+    if not settings.expiry_enabled:
+        raise ExpiryOff()
+    moment = now or now_utc()
+    if moment < year_start(year + 1, zone):
+        raise StreetbankError(N_("Points of a year can expire only after the year has ended."))
+    sink = await bank_account(community.id, EXPIRED)
+    done: dict[int, int] = {}
+    for account_id, amount in (await expiring_points(community.id, year, now=moment)).items():
+        account = await LedgerAccount.get(id=account_id)
+        key = f"expiry:{account_id}:{year}"
+
+        async def work(
+            account: LedgerAccount = account, amount: int = amount, key: str = key
+        ) -> Entry:
+            return await _post(
+                community_id=community.id,
+                kind=EXPIRY,
+                key=key,
+                legs=[(account, -amount), (sink, amount)],
+                actor=actor,
+                memo=str(year),
+                now=moment,
+            )
+
+        try:
+            result = await _once(key, work, _entry_found)
+        except InsufficientPoints:
+            continue  # spent meanwhile: nothing left to expire
+        if not result.duplicate:
+            done[account_id] = amount
+    return Done(done)
+
+
+# --------------------------------------------------------------------------- checking
+
+
+@dataclass
+class LedgerReport:
+    """What ``linli streetbank verify`` found."""
+
+    entries: int = 0
+    accounts: int = 0
+    unbalanced: list[tuple[int, int]] = field(default_factory=list)
+    too_few_postings: list[int] = field(default_factory=list)
+    wrong_balances: list[tuple[str, int, int]] = field(default_factory=list)
+    negative: list[tuple[str, int]] = field(default_factory=list)
+    negative_stock: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (
+            self.unbalanced
+            or self.too_few_postings
+            or self.wrong_balances
+            or self.negative
+            or self.negative_stock
+        )
+
+    def lines(self) -> list[str]:
+        out = [f"{self.entries} entries, {self.accounts} accounts checked"]
+        out += [f"entry {eid}: postings sum to {total}, not 0" for eid, total in self.unbalanced]
+        out += [f"entry {eid}: fewer than two postings" for eid in self.too_few_postings]
+        out += [
+            f"account {key}: cached balance {cached} but postings sum to {actual}"
+            for key, cached, actual in self.wrong_balances
+        ]
+        out += [f"account {key}: negative balance {value}" for key, value in self.negative]
+        out += [f"catalogue item {iid}: negative stock" for iid in self.negative_stock]
+        out.append("ledger OK" if self.ok else "ledger has ERRORS")
+        return out
+
+
+async def verify_ledger(community_id: int | None = None) -> LedgerReport:
+    """Check that every entry sums to zero (with two postings or more), every cached
+    balance equals the sum of its postings, no person is below zero and no stock is."""
+    report = LedgerReport()
+    entries = Entry.all() if community_id is None else Entry.filter(community_id=community_id)
+    report.entries = await entries.count()
+    sums = (
+        await entries.annotate(total=Sum("postings__amount"), n=Count("postings__id"))
+        .group_by("id")
+        .values("id", "total", "n")
+    )
+    for row in sums:
+        if int(row["n"] or 0) < 2:
+            report.too_few_postings.append(row["id"])
+        elif int(row["total"] or 0) != 0:
+            report.unbalanced.append((row["id"], int(row["total"])))
+    accounts = (
+        LedgerAccount.all()
+        if community_id is None
+        else LedgerAccount.filter(community_id=community_id)
+    )
+    rows = (
+        await accounts.annotate(total=Sum("postings__amount"))
+        .group_by("id")
+        .values("id", "key", "balance", "total", "allow_negative")
+    )
+    report.accounts = len(rows)
+    for row in rows:
+        actual = int(row["total"] or 0)
+        if int(row["balance"]) != actual:
+            report.wrong_balances.append((row["key"], int(row["balance"]), actual))
+        if not row["allow_negative"] and int(row["balance"]) < 0:
+            report.negative.append((row["key"], int(row["balance"])))
+    items = CatalogueItem.filter(stock__lt=0)
+    if community_id is not None:
+        items = items.filter(community_id=community_id)
+    report.negative_stock = list(await items.values_list("id", flat=True))
+    return report
+
+
+# ------------------------------------------------------------------------ reading data
+
+
+async def history(account: LedgerAccount, *, page: int = 1, per_page: int = 30) -> list[Posting]:
+    """A page of an account's postings, newest first, with their entries: one query."""
+    page = max(page, 1)
+    return (
+        await Posting.filter(account_id=account.id)
+        .select_related("entry")
+        .order_by("-entry_id", "-id")
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+
+
+async def catalogue(
+    community: Community,
+    *,
+    category: str = "",
+    partner_id: int | None = None,
+    query: str = "",
+    today: date,
+    limit: int = 200,
+) -> list[CatalogueItem]:
+    """Items a resident may redeem today, filtered: one query."""
+    items = CatalogueItem.filter(
+        Q(available_from__isnull=True) | Q(available_from__lte=today),
+        Q(available_until__isnull=True) | Q(available_until__gte=today),
+        community_id=community.id,
+        active=True,
+        partner__active=True,
+    )
+    if category:
+        items = items.filter(category=category)
+    if partner_id:
+        items = items.filter(partner_id=partner_id)
+    if query.strip():
+        items = items.filter(title__icontains=query.strip())
+    return await items.select_related("partner").order_by("price", "id").limit(limit)
+
+
+async def usage_this_month(person: Person, item_ids: list[int], month: str) -> dict[int, int]:
+    rows = await MonthlyUsage.filter(
+        person_id=person.id, item_id__in=item_ids, month=month
+    ).values_list("item_id", "count")
+    return dict(rows)
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+@dataclass
+class Figures:
+    year: int
+    issued_by_month: list[int]
+    redeemed_by_month: list[int]
+    issued: int
+    redeemed: int
+    by_partner: list[tuple[str, int]]
+    top_items: list[tuple[str, int]]
+    active_earners: int
+    earners_by_month: list[int]
+    years: list[tuple[int, int, int]]
+
+
+async def figures(community: Community, year: int, *, zone: ZoneInfo = DEFAULT_ZONE) -> Figures:
+    """Points issued and redeemed by month and year, by partner, top items and active
+    earners. Redeemed means net of refunds; issued means net of reversals."""
+    start, end = year_start(year, zone), year_start(year + 1, zone)
+    issuing_key = f"c{community.id}:{ISSUING}"
+    rows = await Posting.filter(
+        account__community_id=community.id,
+        entry__created_at__gte=start,
+        entry__created_at__lt=end,
+    ).values(
+        "amount",
+        "entry__created_at",
+        "entry__kind",
+        "account__kind",
+        "account__key",
+        "account__person_id",
+        "account__partner_id",
+    )
+    issued = [0] * 12
+    redeemed = [0] * 12
+    earners: list[set[int]] = [set() for _ in range(12)]
+    by_partner: dict[int, int] = defaultdict(int)
+    for row in rows:
+        month = row["entry__created_at"].astimezone(zone).month - 1
+        amount = int(row["amount"])
+        if row["account__key"] == issuing_key:
+            issued[month] -= amount
+        elif row["account__kind"] == PARTNER and row["entry__kind"] in (REDEEM, REFUND):
+            redeemed[month] += amount
+            by_partner[row["account__partner_id"]] += amount
+        elif row["account__kind"] == PERSON and row["entry__kind"] == EARN:
+            earners[month].add(row["account__person_id"])
+    names = dict(await Partner.filter(id__in=list(by_partner)).values_list("id", "name"))
+    partners = sorted(
+        ((names.get(pid, "?"), total) for pid, total in by_partner.items() if total),
+        key=lambda pair: -pair[1],
+    )
+    top = (
+        await Voucher.filter(
+            community_id=community.id,
+            issued_at__gte=start,
+            issued_at__lt=end,
+            status__in=(ISSUED, USED),
+        )
+        .annotate(n=Count("id"))
+        .group_by("item__title")
+        .order_by("-n")
+        .limit(10)
+        .values_list("item__title", "n")
+    )
+    all_earners = set().union(*earners)
+    years = await _yearly(community, zone)
+    return Figures(
+        year=year,
+        issued_by_month=issued,
+        redeemed_by_month=redeemed,
+        issued=sum(issued),
+        redeemed=sum(redeemed),
+        by_partner=partners,
+        top_items=[(title, int(n)) for title, n in top],
+        active_earners=len(all_earners),
+        earners_by_month=[len(s) for s in earners],
+        years=years,
+    )
+
+
+async def _yearly(community: Community, zone: ZoneInfo) -> list[tuple[int, int, int]]:
+    """(year, issued, redeemed) for every year with entries."""
+    rows = await Posting.filter(
+        account__community_id=community.id, account__kind__in=(ISSUING, PARTNER)
+    ).values_list("amount", "account__kind", "entry__created_at")
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for amount, kind, created in rows:
+        year = created.astimezone(zone).year
+        if kind == ISSUING:
+            totals[year][0] -= int(amount)
+        else:
+            totals[year][1] += int(amount)
+    return [(year, *totals[year]) for year in sorted(totals)]
+
+
+async def _total(postings: Any) -> int:
+    rows = await postings.annotate(total=Sum("amount")).values("total")
+    return int(rows[0]["total"] or 0) if rows else 0
+
+
+async def summary(community: Community, *, zone: ZoneInfo = DEFAULT_ZONE) -> dict[str, int]:
+    """This year's totals for the dashboard widget: three aggregate queries."""
+    start = year_start(now_utc().astimezone(zone).year, zone)
+    issued = await _total(
+        Posting.filter(account__key=f"c{community.id}:{ISSUING}", entry__created_at__gte=start)
+    )
+    redeemed = await _total(
+        Posting.filter(
+            account__community_id=community.id,
+            account__kind=PARTNER,
+            entry__created_at__gte=start,
+        )
+    )
+    partners = await Partner.filter(community_id=community.id, active=True).count()
+    return {
+        "issued": -int(issued or 0),
+        "redeemed": int(redeemed or 0),
+        "partners": partners,
+    }
+
+
+VOUCHER_STATUS_LABELS = {
+    ISSUED: N_("Ready to use"),
+    USED: N_("Used"),
+    CANCELLED: N_("Cancelled"),
+    LAPSED: N_("Expired"),
+}
+ENTRY_KIND_LABELS = {
+    EARN: N_("Service credited"),
+    REDEEM: N_("Redeemed"),
+    REFUND: N_("Points returned"),
+    EXPIRY: N_("Points expired"),
+    ADJUSTMENT: N_("Correction"),
+    REVERSAL: N_("Reversal"),
+}
+ACCOUNT_KIND_LABELS = {
+    PERSON: N_("Resident"),
+    ISSUING: N_("Issuing account"),
+    PARTNER: N_("Partner"),
+    EXPIRED: N_("Expired points"),
+}
