@@ -197,3 +197,18 @@ async def test_pages_make_a_constant_number_of_queries(linli_client, linli_commu
         await linli_client.get("/c/test/sample/")
     assert len(few_home) == len(many_home) == 3  # community, its plugins, the widget
     assert len(few_list) == len(many_list) == 3  # community, its plugins, one page of notes
+
+
+async def test_a_plugin_extends_a_core_role_it_names(linli_community, linli_registry):
+    from linli.i18n import Catalogues
+    from linli.permissions.models import Role
+    from linli.permissions.services import ensure_roles
+    from linli.plugins import Role as RoleSpec
+
+    before = await Role.get(community=linli_community, key="merchant_operator")
+    assert "sample.post" not in before.permissions
+    spec = RoleSpec("merchant_operator", "Merchant operator", ("sample.post",))
+    created = await ensure_roles(linli_community, [("sample", spec)], Catalogues([]))
+    assert created == []
+    after = await Role.get(community=linli_community, key="merchant_operator")
+    assert "sample.post" in after.permissions and after.source == "core"

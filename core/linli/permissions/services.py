@@ -184,8 +184,10 @@ async def ensure_roles(
     specs: Iterable[tuple[str, RoleSpec]],
     catalogues: Catalogues,
 ) -> list[Role]:
-    """Create the roles ``specs`` describe in ``community`` where missing. Existing roles
-    are left as administrators edited them."""
+    """Create the roles ``specs`` describe in ``community`` where missing; returns those
+    created. Existing roles are left as administrators edited them, with one exception:
+    a plugin naming a role of the core (``merchant_operator``) extends it with the
+    plugin's permissions, so that the core's role does the plugin's work too."""
     created = []
     async with in_transaction():
         for source, spec in specs:
@@ -201,6 +203,9 @@ async def ensure_roles(
             )
             if made:
                 created.append(role)
+            elif role.source != source and not set(spec.permissions) <= set(role.permissions):
+                role.permissions = sorted({*role.permissions, *spec.permissions})
+                await role.save(update_fields=["permissions"])
     return created
 
 

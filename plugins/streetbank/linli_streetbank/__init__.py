@@ -138,7 +138,8 @@ def linli_permissions() -> list[Permission]:
 def linli_default_roles() -> list[Role]:
     return [
         Role("streetbank_member", N_("Street bank member"), ("streetbank.use",)),
-        Role("streetbank_operator", N_("Street bank partner operator"), ("streetbank.verify",)),
+        # extends the core's role: its holders at a partner's node operate that partner
+        Role("merchant_operator", N_("Merchant operator"), ("streetbank.verify",)),
         Role(
             "streetbank_clerk",
             N_("Street bank clerk"),

@@ -220,13 +220,12 @@ async def _grant_demo_roles(community: Community) -> list[str]:
         if account is not None and role_key in roles:
             await grant(account, roles[role_key], root)
             lines.append(f"streetbank: {username} holds {role_key}")
-    # Whoever holds the core's merchant-operator role at a partner operates it here.
+    # Whoever holds the core's merchant-operator role at a partner already operates it.
     for held in await Grant.filter(
         role__community_id=community.id, role__key="merchant_operator"
     ).select_related("account"):
         partner = await Partner.get_or_none(node_id=held.node_id)
         if partner is not None:
-            await services.add_operator(partner, held.account)
             lines.append(f"streetbank: {held.account.username} operates {partner.name}")
     return lines
 

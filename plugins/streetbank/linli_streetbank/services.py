@@ -91,7 +91,7 @@ ITEM_CATEGORIES = {
 }
 UNITS = {"hour": N_("per hour"), "task": N_("per task")}
 PARTNER_KINDS = {"merchant": N_("Merchant"), "partner_unit": N_("Partner unit")}
-OPERATOR_ROLE = "streetbank_operator"
+OPERATOR_ROLE = "merchant_operator"
 CATEGORY_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{1,47}$")
 
 
