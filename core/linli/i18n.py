@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
+from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -59,3 +60,35 @@ class Catalogues:
 
     def translate(self, language: str, message: str) -> str:
         return self.get(language).ugettext(message)
+
+
+#: Where the message ids of a package are: its Python code and its templates.
+_EXTRACT_METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
+_EXTRACT_OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+
+
+def message_ids(package_dir: Path) -> set[str]:
+    """Every message id a package marks for translation, in code and templates."""
+    found = extract_from_dir(
+        str(package_dir),
+        method_map=_EXTRACT_METHODS,
+        options_map=_EXTRACT_OPTIONS,
+        keywords=_KEYWORDS,
+    )
+    ids: set[str] = set()
+    for _, _, message, _, _ in found:
+        ids.update(message if isinstance(message, tuple) else (message,))
+    return ids
+
+
+def missing_translations(package_dir: Path, language: str = "zh_CN") -> list[str]:
+    """Message ids of the package that its ``locale/<language>`` catalogue leaves
+    untranslated (or marks fuzzy), sorted."""
+    po_path = package_dir / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    translated: set[str] = set()
+    if po_path.exists():
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle)
+        translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    return sorted(message_ids(package_dir) - translated)

@@ -3,7 +3,6 @@ preferences (language and elder-friendly mode) and the health check."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import msgspec
@@ -13,7 +12,6 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_503_SERVICE_UNAVAILABLE
-from markupsafe import Markup
 
 from linli import db
 from linli.demo import DEMO_PASSWORD, demo_accounts
@@ -21,6 +19,7 @@ from linli.i18n import N_
 from linli.models import Community
 from linli.settings import LANGUAGES
 from linli.web.auth import PUBLIC
+from linli.web.blocks import render_blocks
 from linli.web.errors import VisibleError
 from linli.web.guards import community_guard, current_community
 from linli.web.site import (
@@ -31,8 +30,6 @@ from linli.web.site import (
     safe_next,
     site_of,
 )
-
-log = logging.getLogger("linli.web")
 
 
 @get("/", name="home", opt=PUBLIC)
@@ -61,22 +58,7 @@ async def community_home(
     widgets = site.registry.collect(
         "linli_dashboard_widgets", only=enabled, isolate=True, community=community
     )
-    widgets.sort(key=lambda pair: (pair[1].order, pair[1].title))
-    rendered = []
-    engine = request.app.template_engine
-    for plugin, widget in widgets:
-        try:
-            context = await widget.load(community)
-            if context is None:
-                continue
-            template = engine.get_template(widget.template)
-            html = template.render(request=request, community=community, **context)
-        except Exception:
-            log.exception("plugin %s: widget %s failed and is left out", plugin, widget.title)
-            continue
-        rendered.append(
-            {"title": site.catalogues.translate(language, widget.title), "html": Markup(html)}
-        )
+    rendered = await render_blocks(request, widgets, "community", community)
     plugins = [site.registry.loaded[name].manifest.title_in(language) for name in enabled]
     # A demo site lists its demo accounts, password included (one query).
     accounts = await demo_accounts(community) if site.settings.mode == "demo" else []

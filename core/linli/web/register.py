@@ -5,7 +5,6 @@ the template. The rules live in :mod:`linli.identity.register` and
 
 from __future__ import annotations
 
-import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +20,6 @@ from litestar.params import FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from litestar.stores.base import Store
-from markupsafe import Markup
 
 from linli.hierarchy.models import Node
 from linli.i18n import N_
@@ -54,9 +52,8 @@ from linli.identity.register import (
 )
 from linli.models import Community
 from linli.web.auth import Connection, NodeResolver, community_node, current_actor, requires
+from linli.web.blocks import RenderedBlock, render_blocks
 from linli.web.site import language_of, site_of
-
-log = logging.getLogger("linli.web")
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -197,41 +194,16 @@ async def people_list(
 # -- a person's page -------------------------------------------------------------------
 
 
-@dataclass
-class RenderedSection:
-    title: str
-    html: Markup
-
-
-async def _sections(request: AnyRequest, person: Person) -> list[RenderedSection]:
-    """Sections plugins add through ``linli_person_sections``. Isolated like the other
-    UI hooks: a section that fails is logged and left out, and the page still renders."""
-    site = site_of(request)
-    actor = await current_actor(request)
-    collected = site.registry.collect(
+async def _sections(request: AnyRequest, person: Person) -> list[RenderedBlock]:
+    """Sections plugins add through ``linli_person_sections``."""
+    collected = site_of(request).registry.collect(
         "linli_person_sections",
         only=request.state.enabled_plugins,
         isolate=True,
         person=person,
-        actor=actor,
+        actor=await current_actor(request),
     )
-    collected.sort(key=lambda pair: (pair[1].order, pair[1].title))
-    engine = request.app.template_engine
-    rendered = []
-    for plugin, section in collected:
-        try:
-            context = await section.load(person)
-            if context is None:
-                continue
-            template = engine.get_template(section.template)
-            html = template.render(request=request, person=person, **context)
-        except Exception:
-            log.exception(
-                "plugin %s: person section %s failed and is left out", plugin, section.title
-            )
-            continue
-        rendered.append(RenderedSection(_say(request, section.title), Markup(html)))
-    return rendered
+    return await render_blocks(request, collected, "person", person)
 
 
 async def _person_page(
