@@ -16,7 +16,7 @@ import segno
 from litestar import Controller, Request, get, post
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 from markupsafe import Markup
@@ -27,7 +27,7 @@ from linli.i18n import N_
 from linli.identity.models import Account as CoreAccount
 from linli.identity.models import Person
 from linli.models import Community
-from linli.web.auth import community_node, current_actor, requires
+from linli.web.auth import community_node, current_actor, logged_in, requires
 from linli.web.errors import VisibleError
 from linli.web.site import language_of, site_of
 from linli_streetbank import services
@@ -271,7 +271,7 @@ class ResidentController(Controller):
     path = "/"
     guards = [requires("streetbank.use")]  # noqa: RUF012
 
-    @get("/", name="streetbank:home")
+    @get("/me", name="streetbank:home")
     async def home(
         self, request: Req, community: NamedDependency[Community], page: FromQuery[int] = 1
     ) -> Template:
@@ -955,4 +955,28 @@ class FiguresController(Controller):
         return Template("streetbank/figures.html", context=context)
 
 
-ROUTES = [ResidentController, OperatorController, WorkerController, FiguresController]
+#: Where the street bank's link in the navigation leads each kind of visitor, in order:
+#: (the permission, anywhere in the community, and the page it opens).
+START_PAGES = [
+    ("streetbank.use", "me"),
+    ("streetbank.record", "worker/record"),
+    ("streetbank.manage", "worker/accounts"),
+    ("streetbank.verify", "operator/"),
+    ("streetbank.figures", "figures/"),
+]
+
+
+@get("/", name="streetbank:start", guards=[logged_in])
+async def start(request: Req, community: NamedDependency[Community]) -> Redirect:
+    """The navigation's entry: a resident's own page, a worker's or an operator's."""
+    actor = await current_actor(request)
+    for permission, page in START_PAGES:
+        if any(
+            permission in held.permissions and held.community_id == community.id
+            for held in actor.grants
+        ):
+            return Redirect(f"/c/{community.slug}/streetbank/{page}", status_code=303)
+    raise PermissionDeniedException()
+
+
+ROUTES = [start, ResidentController, OperatorController, WorkerController, FiguresController]

@@ -241,3 +241,21 @@ async def test_a_member_role_is_needed(linli_client, bank):
     await make_account("plain", bank.community, "resident")
     await log_in(linli_client, "plain")
     assert (await linli_client.get(f"{BASE}/")).status_code == 403
+
+
+async def test_the_navigation_link_leads_each_visitor_to_their_own_page(
+    linli_client, linli_community
+):
+    from linli.testing import form_post, log_in, make_account
+
+    await make_account("member", linli_community, "streetbank_member")
+    await make_account("clerk", linli_community, "community_worker", "streetbank_clerk")
+    await make_account("plain", linli_community, "resident")
+    await log_in(linli_client, "member")
+    assert str((await linli_client.get("/c/test/streetbank/")).url).endswith("/streetbank/me")
+    await form_post(linli_client, "/logout", {})
+    await log_in(linli_client, "clerk")
+    assert "/streetbank/worker/" in str((await linli_client.get("/c/test/streetbank/")).url)
+    await form_post(linli_client, "/logout", {})
+    await log_in(linli_client, "plain")
+    assert (await linli_client.get("/c/test/streetbank/")).status_code == 403
