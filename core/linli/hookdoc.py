@@ -1,0 +1,53 @@
+"""The hook reference, generated from the docstrings in :mod:`linli.hookspecs`.
+
+``python -m linli.hookdoc > docs/plugins/hooks.md`` rewrites the page; a test fails when
+a hook has no docstring or the page is stale.
+"""
+
+from __future__ import annotations
+
+import inspect
+from types import ModuleType
+
+from linli import hookspecs
+from linli.plugins import PROJECT
+
+HEADER = """# Hook reference
+
+Generated from the docstrings in `core/linli/hookspecs.py` by
+`python -m linli.hookdoc > docs/plugins/hooks.md`; do not edit by hand. How to use hooks
+in a plugin is in [../plugins.md](../plugins.md).
+"""
+
+
+def hook_functions(module: ModuleType = hookspecs) -> list[tuple[str, object]]:
+    """The hook specifications of ``module``, in the order they are written."""
+    marker = f"{PROJECT}_spec"
+    found = [
+        (name, value)
+        for name, value in vars(module).items()
+        if inspect.isfunction(value) and hasattr(value, marker)
+    ]
+    return sorted(found, key=lambda pair: pair[1].__code__.co_firstlineno)
+
+
+def undocumented_hooks(module: ModuleType = hookspecs) -> list[str]:
+    return [name for name, function in hook_functions(module) if not inspect.getdoc(function)]
+
+
+def render(module: ModuleType = hookspecs) -> str:
+    """The Markdown page: an index, then each hook's signature and documentation."""
+    hooks = hook_functions(module)
+    lines = [HEADER, "| hook | in short |", "| --- | --- |"]
+    for name, function in hooks:
+        summary = (inspect.getdoc(function) or "").split("\n\n")[0].replace("\n", " ")
+        lines.append(f"| [`{name}`](#{name}) | {summary} |")
+    for name, function in hooks:
+        signature = str(inspect.signature(function)).replace("'", "")
+        lines += ["", f"## {name}", "", "```python", f"def {name}{signature}: ...", "```", ""]
+        lines.append(inspect.getdoc(function) or "")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(render(), end="")
