@@ -130,3 +130,13 @@ async def test_event_emitted_through_a_page_is_delivered_after_the_response(
     assert await bus.dispatch_due() == 1
     note = await Note.get(text="电梯又坏了")
     assert note.acknowledged == 1
+
+
+async def test_the_test_kit_captures_emitted_events(linli_bus, linli_community):
+    from linli.testing import emitted_events
+
+    note = await _note_with_event(linli_community, "周日打扫楼道")
+    assert await emitted_events("sample.note_added") == [
+        ("sample.note_added", {"note_id": note.id, "text": "周日打扫楼道"})
+    ]
+    assert await emitted_events("sample.other") == []

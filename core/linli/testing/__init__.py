@@ -31,7 +31,7 @@ from linli.communities import community_root
 from linli.hierarchy.models import Node
 from linli.identity.models import Account, Person
 from linli.identity.services import create_account
-from linli.models import Community
+from linli.models import Community, OutboxEvent
 from linli.permissions.models import Role
 from linli.permissions.services import grant
 from linli.registry import PluginRegistry
@@ -44,6 +44,7 @@ __all__ = [
     "TEST_DATABASE_VARIABLE",
     "TemplateDatabases",
     "count_queries",
+    "emitted_events",
     "form_post",
     "log_in",
     "make_account",
@@ -206,3 +207,13 @@ async def log_in(client: AsyncClient, username: str, password: str = TEST_PASSWO
     response = await form_post(client, "/login", {"login": username, "password": password})
     assert response.status_code == 200, f"login of {username} failed: {response.status_code}"
     return response
+
+
+async def emitted_events(name: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """The domain events written to the outbox so far (optionally only those called
+    ``name``), oldest first, as ``(name, payload)``: what a test asserts a service or a
+    page emitted, whether or not the events were delivered yet."""
+    query = OutboxEvent.all().order_by("created_at")
+    if name is not None:
+        query = query.filter(name=name)
+    return [(row.name, row.payload) for row in await query]
