@@ -29,7 +29,7 @@ T = TypeVar("T")
 DEMO_COMMUNITY = ("jianghanli", "江汉里社区", "Jianghanli Community")
 BUILTIN = (
     "init", "migrate", "serve", "demo", "community", "plugins", "events", "createadmin",
-    "accounts", "register", "makemigrations",
+    "accounts", "register", "makemigrations", "kinds", "new-plugin",
 )  # fmt: skip
 
 
@@ -286,6 +286,21 @@ def plugins_list(instance: Instance) -> None:
         click.echo(f"{name}\t-\tskipped by settings")
 
 
+@plugins.command("check")
+@click.argument("name")
+@pass_instance
+def plugins_check(instance: Instance, name: str) -> None:
+    """Check plugin NAME before publishing it: manifest, hook names, route permissions,
+    template namespace, migrations and zh_CN translations. Exits 1 on any problem."""
+    from linli.checks import check_plugin
+
+    report = check_plugin(name, instance.settings)
+    for line in report.lines():
+        click.echo(line)
+    if not report.ok:
+        raise SystemExit(1)
+
+
 def _switch(instance: Instance, name: str, slug: str, *, on: bool) -> None:
     registry = instance.registry
 
@@ -449,13 +464,44 @@ def register_template(file: Path) -> None:
     click.echo(f"template written to {file}")
 
 
+@main.command("new-plugin")
+@click.argument("name")
+@click.option(
+    "--path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder in which the plugin's folder NAME is created.",
+)
+def new_plugin(name: str, path: Path) -> None:
+    """Write a new plugin distribution in PATH/NAME: package, model, migration, page,
+    permission, role, translations, demo data and tests."""
+    from linli.scaffold import ScaffoldError
+    from linli.scaffold import new_plugin as write_plugin
+
+    try:
+        target = write_plugin(name, path)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"plugin {name} written to {target}:")
+    for file in sorted(p for p in target.rglob("*") if p.is_file()):
+        click.echo(f"  {file.relative_to(target)}")
+    click.echo("next:")
+    click.echo(f"  uv pip install -e {target}   (or pip install -e, with linli[testing])")
+    click.echo(f"  cd {target} && pytest")
+    click.echo("  linli migrate")
+    click.echo(f"  linli plugins enable {name} --community SLUG")
+
+
 def _add_more_commands() -> None:
     from linli.cli_accounts import accounts, createadmin
     from linli.cli_dev import makemigrations
+    from linli.cli_kinds import kinds
 
     main.add_command(createadmin)
     main.add_command(accounts)
     main.add_command(makemigrations)
+    main.add_command(kinds)
 
 
 _add_more_commands()

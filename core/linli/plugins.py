@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 import pluggy
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 if TYPE_CHECKING:
     from linli.events import Event
@@ -36,6 +37,8 @@ class Manifest:
     ``title`` and ``description`` map a language code (``zh_CN``, ``en``) to text.
     ``settings`` is a ``msgspec.Struct`` whose defaults are the plugin's default settings;
     an instance's ``[plugins.<name>]`` table in ``linli.toml`` is validated against it.
+    ``linli_api`` is a PEP 440 specifier of the plugin API versions the plugin works with
+    (``linli.PLUGIN_API_VERSION``); linli refuses to load it when its version is outside.
     """
 
     name: str
@@ -44,6 +47,7 @@ class Manifest:
     description: dict[str, str] = field(default_factory=dict)
     requires: tuple[str, ...] = ()
     settings: type[msgspec.Struct] | None = None
+    linli_api: str = ">=1,<2"
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -57,6 +61,16 @@ class Manifest:
             isinstance(self.settings, type) and issubclass(self.settings, msgspec.Struct)
         ):
             raise ManifestError("settings must be a msgspec.Struct class")
+        try:
+            SpecifierSet(self.linli_api)
+        except (InvalidSpecifier, TypeError) as exc:
+            raise ManifestError(
+                f"linli_api {self.linli_api!r} is not a version specifier like '>=1,<2'"
+            ) from exc
+
+    def supports_api(self, version: str) -> bool:
+        """Whether the plugin works with linli's plugin API ``version``."""
+        return SpecifierSet(self.linli_api).contains(version, prereleases=True)
 
     def title_in(self, language: str) -> str:
         return self.title.get(language) or self.title["en"]

@@ -35,6 +35,18 @@ from linli.themes import Theme
 log = logging.getLogger(__name__)
 
 
+def api_incompatibility(manifest: Manifest) -> str | None:
+    """Why linli cannot load a plugin made for another plugin API, or ``None``."""
+    from linli import PLUGIN_API_VERSION  # the package imports this module
+
+    if manifest.supports_api(PLUGIN_API_VERSION):
+        return None
+    return (
+        f"needs linli plugin API {manifest.linli_api}, this linli offers "
+        f"{PLUGIN_API_VERSION}; upgrade the plugin or linli"
+    )
+
+
 class PluginError(RuntimeError):
     """A plugin's data hook failed; the site cannot run correctly without it."""
 
@@ -92,6 +104,10 @@ class PluginRegistry:
                 raise TypeError(
                     f"the manifest is named {manifest.name!r} but the entry point {name!r}"
                 )
+            problem = api_incompatibility(manifest)
+            if problem:
+                self._fail(name, problem)
+                return
             plugin_settings = manifest.load_settings(settings.plugins.get(name))
         except Exception as exc:
             self._fail(name, f"{type(exc).__name__}: {exc}")

@@ -194,3 +194,25 @@ def test_makemigrations_check_passes_on_this_tree(tmp_path):
     result = _linli("makemigrations", "--check", instance=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "every model matches its migrations" in result.stdout
+
+
+async def test_levels_of_the_trees_are_renamed_and_added_without_code(
+    linli_community, linli_database_url, tmp_path
+):
+    from linli.hierarchy.models import NodeKind
+
+    write_instance(tmp_path)
+    env = {"LINLI_DATABASE_URL": linli_database_url}
+    renamed = await linli(
+        "kinds", "rename", "entrance", "门洞", "--name-en", "Doorway",
+        instance=tmp_path, env_extra=env,
+    )  # fmt: skip
+    assert renamed.returncode == 0, renamed.stderr
+    kind = await NodeKind.get(key="entrance")
+    assert (kind.name, kind.name_en) == ("门洞", "Doorway")
+    added = await linli("kinds", "add", "place", "floor", "楼层", instance=tmp_path, env_extra=env)
+    assert added.returncode == 0 and await NodeKind.exists(key="floor", tree="place")
+    listed = await linli("kinds", "list", instance=tmp_path, env_extra=env)
+    assert "place\tentrance\t门洞\tDoorway" in listed.stdout
+    missing = await linli("kinds", "rename", "nothing", "无", instance=tmp_path, env_extra=env)
+    assert missing.returncode == 1 and "no level is called nothing" in missing.stderr

@@ -70,7 +70,7 @@ async def test_enabling_a_plugin_offers_its_default_roles(linli_community):
 
     role = await Role.get(community=linli_community, key="sample_writer")
     assert role.permissions == ["sample.post"]
-    assert role.name == "Note writer" and role.source == "sample"
+    assert (role.name, role.name_en, role.source) == ("留言员", "Note writer", "sample")
 
 
 async def test_posting_a_note_needs_the_permission(linli_client, linli_community):
