@@ -29,6 +29,7 @@ CORE_APP = {
         "linli.permissions.models",
         "linli.audit.models",
         "linli.sessions",
+        "linli.uploads",
     ],
     "migrations": "linli.migrations",
 }

@@ -28,6 +28,7 @@ PUBLIC_API = {
     "linli.permissions.services",
     "linli.plugins",
     "linli.testing",
+    "linli.uploads",
     "linli.web.auth",
     "linli.web.errors",
     "linli.web.site",
