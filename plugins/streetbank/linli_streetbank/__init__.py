@@ -60,6 +60,32 @@ async def credit_verified_service(event: Event) -> None:
     )
 
 
+#: The service category that rewards a canteen meal delivered to an elderly resident's door.
+MEAL_DELIVERY_CATEGORY = "meal-delivery"
+
+
+async def credit_meal_delivery(event: Event) -> None:
+    """Credit one task of the ``meal-delivery`` category to the volunteer of a delivered
+    canteen order, once per order. A community without that category does not reward
+    deliveries: adding the category is how it switches the reward on."""
+    from linli_streetbank import services
+
+    if event.community_id is None:
+        raise ValueError("canteen.delivery_done needs a community")
+    if not await services.has_category(event.community_id, MEAL_DELIVERY_CATEGORY):
+        return
+    payload = event.payload
+    await services.credit_verified_service(
+        event.community_id,
+        person_id=payload.volunteer,
+        hours=1,
+        category_key=MEAL_DELIVERY_CATEGORY,
+        reference=f"canteen.delivery:{payload.order}",
+        event_id=str(event.id),
+        now=event.created_at,
+    )
+
+
 @hookimpl
 def linli_tortoise_apps() -> dict[str, dict[str, Any]]:
     return {
@@ -178,7 +204,10 @@ def linli_event_types() -> dict[str, type[msgspec.Struct]]:
 
 @hookimpl
 def linli_event_handlers() -> list[EventHandler]:
-    return [EventHandler("volunteer.service_verified", "credit_service", credit_verified_service)]
+    return [
+        EventHandler("volunteer.service_verified", "credit_service", credit_verified_service),
+        EventHandler("canteen.delivery_done", "credit_meal_delivery", credit_meal_delivery),
+    ]
 
 
 @hookimpl

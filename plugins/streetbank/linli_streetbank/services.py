@@ -614,6 +614,10 @@ async def record_service(
     return await _once(key, work, found)
 
 
+async def has_category(community_id: int, key: str) -> bool:
+    return await ServiceCategory.filter(community_id=community_id, key=key).exists()
+
+
 async def credit_verified_service(
     community_id: int,
     *,
