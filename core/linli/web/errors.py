@@ -7,11 +7,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response
+from litestar.connection import ASGIConnection
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from linli.i18n import N_
+from linli.web.site import translate
 
 log = logging.getLogger("linli.web")
 
@@ -76,3 +78,12 @@ class VisibleError(HTTPException):
     """An HTTP error whose ``detail`` is a translated message for the visitor."""
 
     linli_visible = True
+
+
+def refused(
+    connection: ASGIConnection[Any, Any, Any, Any], message: str, status: int = 400, **values: Any
+) -> VisibleError:
+    """A :class:`VisibleError` whose detail is ``message`` in the visitor's language:
+    ``raise refused(request, N_("Choose a day."))``. Services raise their own errors with
+    an English message id and values; routes turn them into this."""
+    return VisibleError(status_code=status, detail=translate(connection, message, **values))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -47,13 +46,12 @@ from linli.identity.register import (
     import_register,
     read_table,
     template_workbook,
-    today_in,
     workbook_of,
 )
 from linli.models import Community
 from linli.web.auth import Connection, NodeResolver, community_node, current_actor, requires
 from linli.web.blocks import RenderedBlock, render_blocks
-from linli.web.site import language_of, site_of
+from linli.web.site import site_of, today_of, translate
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -117,12 +115,7 @@ can_import = requires(IMPORT)
 
 def _say(request: AnyRequest, message: str, params: dict[str, Any] | None = None) -> str:
     """``message`` in the visitor's language, with ``params`` filled in."""
-    text = site_of(request).catalogues.translate(language_of(request), message)
-    return text % params if params else text
-
-
-def _today(request: AnyRequest) -> date:
-    return today_in(site_of(request).settings.zone)
+    return translate(request, message, **(params or {}))
 
 
 def _xlsx(content: bytes, filename: str) -> Response[bytes]:
@@ -174,7 +167,7 @@ async def people_list(
     wanted = PeopleFilter(text=q.strip(), building=chosen, tag=tag if tag in KNOWN_TAGS else "")
     root = await community_node(request)
     people = search_people(visible_people(actor, VIEW, community.id, root), wanted)
-    found = await page_of_people(people, page, today=_today(request))
+    found = await page_of_people(people, page, today=today_of(request))
     query = {"q": wanted.text, "building": building if chosen else "", "tag": wanted.tag}
     query = {key: value for key, value in query.items() if value}
     return Template(
@@ -212,7 +205,7 @@ async def _person_page(
     actor = await current_actor(request)
     person: Person = request.state.person
     node: Node = request.state.person_node
-    details = await person_details(person, today=_today(request))
+    details = await person_details(person, today=today_of(request))
     return Template(
         "register/person.html",
         context={
@@ -299,7 +292,7 @@ async def move(
             household,
             actor=await current_actor(request),
             relation=data.relation,
-            on=_today(request),
+            on=today_of(request),
         )
     except PeopleError as exc:
         return await _person_page(
@@ -370,7 +363,7 @@ async def import_upload(
     try:
         table = read_table(content)
         report = await import_register(
-            community, table, dry_run=True, actor=None, today=_today(request)
+            community, table, dry_run=True, actor=None, today=today_of(request)
         )
     except RegisterFileError as exc:
         return _import_page(_say(request, exc.message, exc.params), status=400)
@@ -408,7 +401,7 @@ async def import_confirm(
             read_table(content),
             dry_run=False,
             actor=await current_actor(request),
-            today=_today(request),
+            today=today_of(request),
         )
     except RegisterFileError as exc:
         return _import_page(_say(request, exc.message, exc.params), status=400)
@@ -439,7 +432,7 @@ async def export(
     people = await search_people(visible_people(actor, VIEW, community.id, root), wanted)
     rows = await export_rows(community.id, people, full_ids=actor.can(SENSITIVE, root))
     title = _say(request, N_("resident register"))
-    filename = f"{community.name}-{title}-{_today(request)}.xlsx"
+    filename = f"{community.name}-{title}-{today_of(request)}.xlsx"
     return _xlsx(workbook_of(rows), filename)
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from litestar.connection import ASGIConnection
@@ -41,6 +42,18 @@ def language_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     if chosen in LANGUAGES:
         return chosen
     return site_of(connection).settings.default_language
+
+
+def translate(connection: ASGIConnection[Any, Any, Any, Any], message: str, **values: Any) -> str:
+    """``message`` (an English message id) in the visitor's language, with its
+    ``%(name)s`` placeholders filled from ``values``."""
+    text = site_of(connection).catalogues.translate(language_of(connection), message)
+    return text % values if values else text
+
+
+def today_of(connection: ASGIConnection[Any, Any, Any, Any]) -> date:
+    """Today's date in the instance's time zone (``Asia/Shanghai`` by default)."""
+    return datetime.now(site_of(connection).settings.zone).date()
 
 
 def elder_mode_of(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:

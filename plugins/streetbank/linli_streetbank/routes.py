@@ -28,8 +28,8 @@ from linli.identity.models import Account as CoreAccount
 from linli.identity.models import Person
 from linli.models import Community
 from linli.web.auth import community_node, current_actor, logged_in, requires
-from linli.web.errors import VisibleError
-from linli.web.site import language_of, site_of
+from linli.web.errors import VisibleError, refused
+from linli.web.site import site_of, translate
 from linli_streetbank import services
 from linli_streetbank.models import (
     PERSON,
@@ -88,17 +88,12 @@ async def operated_node(connection: ASGIConnection[Any, Any, Any, Any]) -> Node:
     return await community_node(connection)
 
 
-def _t(request: Req, message: str, **values: Any) -> str:
-    text = site_of(request).catalogues.translate(language_of(request), message)
-    return text % values if values else text
-
-
 def refuse(request: Req, exc: services.StreetbankError) -> VisibleError:
-    return VisibleError(status_code=exc.status, detail=_t(request, exc.message, **exc.values))
+    return refused(request, exc.message, exc.status, **exc.values)
 
 
 def bad(request: Req, message: str) -> VisibleError:
-    return VisibleError(status_code=400, detail=_t(request, message))
+    return refused(request, message)
 
 
 def zone(request: Req) -> Any:
@@ -493,7 +488,7 @@ class OperatorController(Controller):
             )
         except services.StreetbankError as exc:
             context = await operator_context(
-                request, community, code=data.code, error=_t(request, exc.message)
+                request, community, code=data.code, error=translate(request, exc.message)
             )
             return Template("streetbank/operator.html", context=context, status_code=exc.status)
         context = await operator_context(request, community, verified=voucher)
@@ -946,8 +941,8 @@ class FiguresController(Controller):
         data = await services.figures(community, year, zone=zone(request))
         chart = bar_chart(
             [
-                (_t(request, N_("Issued")), data.issued_by_month),
-                (_t(request, N_("Redeemed")), data.redeemed_by_month),
+                (translate(request, N_("Issued")), data.issued_by_month),
+                (translate(request, N_("Redeemed")), data.redeemed_by_month),
             ],
             [str(m) for m in range(1, 13)],
         )
