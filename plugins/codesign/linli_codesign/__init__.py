@@ -1,8 +1,10 @@
-"""Codesign: a linli plugin.
+"""全过程参与式设计 (participatory design): co-built projects that residents shape from
+the first idea to the satisfaction survey: ideas, designs, a secret vote, the build
+with their own time and donations, and the evaluation. See ``docs/plugins/codesign.md``.
 
-Made with ``linli new-plugin``: a model with its migration, a rule in ``services.py``, a
-page and a form in ``routes.py``, a permission and a default role, a nav item, demo data
-and translations. See linli's ``docs/plugins.md``.
+It talks to other plugins only through domain events: it creates a project when the
+council emits ``council.project_requested``, announces ``codesign.project_created``, and
+emits ``volunteer.service_verified`` for confirmed hours so the street bank rewards them.
 """
 
 from __future__ import annotations
@@ -10,27 +12,35 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from linli import Manifest, NavItem, Permission, Role, hookimpl
+import msgspec
+
+from linli import EventHandler, Manifest, NavItem, Permission, Role, Widget, hookimpl
+from linli.events import Event
 from linli.i18n import N_
 from linli.models import Community
 
 HERE = Path(__file__).parent
 
-# The titles are shown in the menu and by `linli plugins list`: write the Chinese one
-# here and in locale/zh_CN/LC_MESSAGES/messages.po.
 manifest = Manifest(
     name="codesign",
-    title={
-        "zh_CN": "Codesign",
-        "en": "Codesign",
-    },
+    title={"zh_CN": "参与式设计", "en": "Co-design"},
     description={
-        "zh_CN": "Codesign",
-        "en": "Codesign",
+        "zh_CN": "全过程参与式设计:居民出点子、做设计、投票、共建和评价共建项目",
+        "en": "Co-built projects designed with residents: ideas, designs, a secret vote, "
+        "building together and a satisfaction survey",
     },
     version="0.1.0",
     linli_api=">=1,<2",
 )
+
+
+async def create_requested_project(event: Event) -> None:
+    """Create the project a council topic asked for, once per topic."""
+    from linli_codesign import services
+
+    if event.community_id is None:
+        raise ValueError("council.project_requested needs a community")
+    await services.project_from_topic(event.community_id, event.payload)
 
 
 @hookimpl
@@ -45,14 +55,19 @@ def linli_tortoise_apps() -> dict[str, dict[str, Any]]:
 
 @hookimpl
 def linli_routes() -> list[Any]:
-    from linli_codesign import routes
+    from linli_codesign.routes import ROUTES
 
-    return [routes.CodesignController]
+    return ROUTES
 
 
 @hookimpl
 def linli_template_dirs() -> list[Path]:
     return [HERE / "templates"]
+
+
+@hookimpl
+def linli_static_dirs() -> list[Path]:
+    return [HERE / "static"]
 
 
 @hookimpl
@@ -62,42 +77,62 @@ def linli_locale_dirs() -> list[Path]:
 
 @hookimpl
 def linli_nav_items(community: Community) -> list[NavItem]:
-    return [
-        NavItem(
-            N_("Codesign"),
-            "codesign/",
-            order=50,
+    return [NavItem(N_("Co-design"), "codesign/", order=40)]
+
+
+@hookimpl
+def linli_dashboard_widgets(community: Community) -> list[Widget]:
+    async def load(community: Community) -> dict[str, Any]:
+        from linli_codesign import services
+
+        return await services.summary(community)
+
+    return [Widget(N_("Co-built projects"), "codesign/widget.html", load, order=40)]
+
+
+PERMISSIONS = [
+    Permission(
+        "codesign.manage",
+        N_(
+            "Run co-built projects: create them, move their stages, moderate, confirm contributions"
         ),
-    ]
+    ),
+]
 
 
 @hookimpl
 def linli_permissions() -> list[Permission]:
-    return [
-        Permission(
-            "codesign.edit",
-            N_("Add and change Codesign items"),
-        ),
-    ]
+    return PERMISSIONS
 
 
 @hookimpl
 def linli_default_roles() -> list[Role]:
     return [
-        Role(
-            "codesign_editor",
-            N_("Codesign editor"),
-            ("codesign.edit",),
-        ),
+        Role("codesign_coordinator", N_("Co-design coordinator"), ("codesign.manage",)),
+        # extends the core's role: community workers run the community's projects
+        Role("community_worker", N_("Community worker"), ("codesign.manage",)),
     ]
 
 
 @hookimpl
-def linli_demo_data() -> Any:
-    async def seed(community: Community) -> list[str]:
-        from linli_codesign import services
+def linli_event_types() -> dict[str, type[msgspec.Struct]]:
+    from linli_codesign.services import ProjectCreated, ServiceVerified
 
-        await services.add_item(community, "Codesign")
-        return ["codesign: one item"]
+    # ``volunteer.service_verified`` is declared here too (the street bank's shape), so
+    # the event exists when the street bank is not installed.
+    return {
+        "codesign.project_created": ProjectCreated,
+        "volunteer.service_verified": ServiceVerified,
+    }
+
+
+@hookimpl
+def linli_event_handlers() -> list[EventHandler]:
+    return [EventHandler("council.project_requested", "create_project", create_requested_project)]
+
+
+@hookimpl
+def linli_demo_data() -> Any:
+    from linli_codesign.demo import seed
 
     return seed
