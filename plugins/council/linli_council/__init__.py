@@ -1,8 +1,7 @@
-"""Council: a linli plugin.
-
-Made with ``linli new-plugin``: a model with its migration, a rule in ``services.py``, a
-page and a form in ``routes.py``, a permission and a default role, a nav item, demo data
-and translations. See linli's ``docs/plugins.md``.
+"""街坊议事会 (neighbours' council): residents raise needs and back them with "me too";
+the council turns frequent needs into topics, meets monthly, decides and follows up,
+and shows how many topics it closed as resolved. A decision to start a co-built project
+emits ``council.project_requested``. See ``docs/plugins/council.md``.
 """
 
 from __future__ import annotations
@@ -10,27 +9,44 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from linli import Manifest, NavItem, Permission, Role, hookimpl
+import msgspec
+
+from linli import EventHandler, Manifest, NavItem, Permission, Role, Widget, hookimpl
+from linli.events import Event
 from linli.i18n import N_
 from linli.models import Community
+from linli.plugins import PersonSection
 
 HERE = Path(__file__).parent
 
-# The titles are shown in the menu and by `linli plugins list`: write the Chinese one
-# here and in locale/zh_CN/LC_MESSAGES/messages.po.
 manifest = Manifest(
     name="council",
-    title={
-        "zh_CN": "Council",
-        "en": "Council",
-    },
+    title={"zh_CN": "街坊议事会", "en": "Neighbours' council"},
     description={
-        "zh_CN": "Council",
-        "en": "Council",
+        "zh_CN": "居民需求—社区议题—共建项目:提需求、议事会月度会议、纪要和议题办结率",
+        "en": "Residents' needs become topics of the monthly council, with minutes, "
+        "decisions, follow-up and the share of topics resolved",
     },
     version="0.1.0",
     linli_api=">=1,<2",
 )
+
+
+async def note_project_started(event: Event) -> None:
+    """``codesign.project_created``: note the co-built project on its topic's timeline
+    (once per project). The payload type is declared by the plugin that emits it."""
+    from linli_council import services
+
+    if event.community_id is None:
+        return
+    payload = event.payload
+    await services.record_project_started(
+        event.community_id,
+        project=payload.project,
+        topic_id=payload.topic,
+        title=payload.title,
+        url=payload.url,
+    )
 
 
 @hookimpl
@@ -45,14 +61,19 @@ def linli_tortoise_apps() -> dict[str, dict[str, Any]]:
 
 @hookimpl
 def linli_routes() -> list[Any]:
-    from linli_council import routes
+    from linli_council.routes import ROUTES
 
-    return [routes.CouncilController]
+    return ROUTES
 
 
 @hookimpl
 def linli_template_dirs() -> list[Path]:
     return [HERE / "templates"]
+
+
+@hookimpl
+def linli_static_dirs() -> list[Path]:
+    return [HERE / "static"]
 
 
 @hookimpl
@@ -62,42 +83,79 @@ def linli_locale_dirs() -> list[Path]:
 
 @hookimpl
 def linli_nav_items(community: Community) -> list[NavItem]:
-    return [
-        NavItem(
-            N_("Council"),
-            "council/",
-            order=50,
-        ),
-    ]
+    return [NavItem(N_("Neighbours' council"), "council/", order=30)]
+
+
+@hookimpl
+def linli_dashboard_widgets(community: Community) -> list[Widget]:
+    async def load(community: Community) -> dict[str, Any]:
+        from linli_council import services
+
+        return await services.summary(community)
+
+    return [Widget(N_("Neighbours' council"), "council/widget.html", load, order=30)]
+
+
+@hookimpl
+def linli_person_sections(person: Any, actor: Any) -> list[PersonSection]:
+    async def load(person: Any) -> dict[str, Any]:
+        from linli_council.models import Need, NeedSupport
+
+        return {
+            "raised": await Need.filter(author_id=person.id).count(),
+            "backed": await NeedSupport.filter(person_id=person.id).count(),
+        }
+
+    return [PersonSection(N_("Neighbours' council"), "council/person_section.html", load)]
+
+
+PERMISSIONS = [
+    Permission(
+        "council.take_part",
+        N_("Take part in the council without being a resident: needs and minutes"),
+    ),
+    Permission("council.manage", N_("Run the council: topics, meetings, minutes and actions")),
+    Permission("council.approve", N_("Approve the council's minutes and set its target")),
+]
 
 
 @hookimpl
 def linli_permissions() -> list[Permission]:
-    return [
-        Permission(
-            "council.edit",
-            N_("Add and change Council items"),
-        ),
-    ]
+    return PERMISSIONS
 
 
 @hookimpl
 def linli_default_roles() -> list[Role]:
     return [
+        Role("council_member", N_("Council member"), ("council.take_part", "council.manage")),
+        # extend the core's roles: staff run the council and approve its minutes
         Role(
-            "council_editor",
-            N_("Council editor"),
-            ("council.edit",),
+            "community_worker",
+            N_("Community worker"),
+            ("council.take_part", "council.manage", "council.approve"),
+        ),
+        Role(
+            "committee_secretary",
+            N_("Committee secretary"),
+            ("council.take_part", "council.manage", "council.approve"),
         ),
     ]
 
 
 @hookimpl
-def linli_demo_data() -> Any:
-    async def seed(community: Community) -> list[str]:
-        from linli_council import services
+def linli_event_types() -> dict[str, type[msgspec.Struct]]:
+    from linli_council.events import ProjectRequested
 
-        await services.add_item(community, "Council")
-        return ["council: one item"]
+    return {"council.project_requested": ProjectRequested}
+
+
+@hookimpl
+def linli_event_handlers() -> list[EventHandler]:
+    return [EventHandler("codesign.project_created", "note_project", note_project_started)]
+
+
+@hookimpl
+def linli_demo_data() -> Any:
+    from linli_council.demo import seed
 
     return seed

@@ -1,29 +1,931 @@
-"""The plugin's rules. No HTTP here: routes, demo data and commands call these."""
+"""The council's rules. No HTTP here: routes, the event handler and the demo data call
+these functions.
+
+- A need is backed once per resident: the unique (need, person) constraint refuses a
+  second "me too", and the cached ``support_count`` moves by an atomic UPDATE in the same
+  transaction as the support row, guarded by the need's state.
+- Merging a duplicate moves its supporters to the kept need, skipping those who back
+  both, and adds exactly the number moved.
+- A topic moves between states only along :data:`TRANSITIONS`, each move a guarded
+  UPDATE on the state it starts from, so two people pressing the same button move it
+  once. Closing as not feasible needs a public reason.
+- Deciding to start a co-built project emits ``council.project_requested`` once, in the
+  transaction that records the decision.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Subquery
+from tortoise.functions import Count, Sum
+from tortoise.transactions import in_transaction
+
+from linli.audit.services import record as audit
+from linli.events import emit
+from linli.hierarchy.escalation import EscalationError, escalate
+from linli.hierarchy.models import Node
 from linli.i18n import N_
+from linli.identity.behalf import OnBehalfError, check_on_behalf, home_node
+from linli.identity.models import Person
 from linli.models import Community
-from linli_council.models import Item
+from linli.permissions.services import Actor
+from linli.uploads import save_image
+from linli_council.events import ProjectRequested
+from linli_council.models import (
+    APPROVED,
+    CLOSED_STATES,
+    DECIDED,
+    DISCUSSED,
+    DRAFT,
+    IN_ACTION,
+    IN_TOPIC,
+    MERGED,
+    NOT_FEASIBLE,
+    OPEN,
+    PROPOSED,
+    RESOLVED,
+    SCHEDULED,
+    ActionItem,
+    AgendaItem,
+    Attendee,
+    CouncilSettings,
+    Meeting,
+    Need,
+    NeedSupport,
+    TimelineEntry,
+    Topic,
+)
 
+DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
+DEFAULT_TARGET = Decimal("0.8")
+MAX_TEXT = 1000
 MAX_TITLE = 200
+PER_PAGE = 30
+
+#: Categories of needs and topics: key → message id.
+CATEGORIES = {
+    "parking": N_("E-bike parking and charging"),
+    "lift": N_("Lifts"),
+    "safety": N_("Safety (things thrown from height, fire)"),
+    "environment": N_("Cleanliness and greenery"),
+    "property": N_("Property services and repairs"),
+    "care": N_("Care for elders and children"),
+    "pets": N_("Pets and civilised dog keeping"),
+    "other": N_("Other"),
+}
+NEED_STATUS_LABELS = {
+    OPEN: N_("Open"),
+    IN_TOPIC: N_("Taken up as a topic"),
+    MERGED: N_("Merged"),
+}
+STATE_LABELS = {
+    PROPOSED: N_("Proposed"),
+    SCHEDULED: N_("Scheduled"),
+    DISCUSSED: N_("Discussed"),
+    DECIDED: N_("Decided"),
+    IN_ACTION: N_("In action"),
+    RESOLVED: N_("Closed as resolved"),
+    NOT_FEASIBLE: N_("Closed as not feasible"),
+}
+#: The levels a topic is owned at: the kind of its party-tree node → message id.
+LEVELS = {
+    "party_group": N_("Building group"),
+    "party_branch": N_("Estate branch"),
+    "party_committee": N_("Community committee"),
+}
+ATTENDEE_LABELS = {
+    "resident": N_("Resident"),
+    "party_member": N_("Party member"),
+    "property": N_("Property staff"),
+    "guest": N_("Invited guest"),
+}
+TIMELINE_LABELS = {
+    "created": N_("Topic raised from residents' needs"),
+    "scheduled": N_("Put on a meeting's agenda"),
+    "discussed": N_("Discussed at a meeting"),
+    "decided": N_("Decided"),
+    "project_requested": N_("A co-built project was requested"),
+    "project_started": N_("Co-built project started"),
+    "in_action": N_("Work started"),
+    "action": N_("Action item"),
+    "action_done": N_("Action item done"),
+    "escalated": N_("Raised to the level above"),
+    "minutes": N_("Minutes published"),
+    RESOLVED: N_("Closed as resolved"),
+    NOT_FEASIBLE: N_("Closed as not feasible"),
+}
+
+#: Which state a topic may move to from which (closing as not feasible is allowed from
+#: every open state and written out here so that the table is the whole rule).
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    PROPOSED: (SCHEDULED, NOT_FEASIBLE),
+    SCHEDULED: (DISCUSSED, NOT_FEASIBLE),
+    DISCUSSED: (SCHEDULED, DECIDED, NOT_FEASIBLE),
+    DECIDED: (IN_ACTION, RESOLVED, NOT_FEASIBLE),
+    IN_ACTION: (RESOLVED, NOT_FEASIBLE),
+    RESOLVED: (),
+    NOT_FEASIBLE: (),
+}
 
 
-class ItemError(ValueError):
-    """A rule was broken; the message is a message id, translated where it is shown."""
+class CouncilError(ValueError):
+    """A rule refused the request. ``message`` is a message id for the visitor;
+    ``values`` fill its ``%(name)s`` placeholders. Nothing was changed."""
+
+    message = N_("The council could not do this.")
+    status = 400
+
+    def __init__(self, message: str | None = None, status: int | None = None, **values: Any):
+        if message is not None:
+            self.message = message
+        if status is not None:
+            self.status = status
+        self.values = values
+        super().__init__(self.message % values if values else self.message)
 
 
-async def add_item(community: Community, title: str) -> Item:
-    """Add an item to the community's list. A title is required and at most
-    ``MAX_TITLE`` characters long, surrounding spaces removed."""
-    title = title.strip()
-    if not title:
-        raise ItemError(N_("An item needs a title."))
-    if len(title) > MAX_TITLE:
-        raise ItemError(N_("The title is too long."))
-    return await Item.create(community=community, title=title)
+class AlreadySupported(CouncilError):
+    message = N_("You already support this need.")
+    status = 409
 
 
-async def latest_items(community: Community, limit: int = 50) -> list[Item]:
-    """The community's items, newest first."""
-    return await Item.filter(community=community).limit(limit)
+class WrongState(CouncilError):
+    message = N_("This topic cannot move from “%(current)s” to “%(wanted)s”.")
+    status = 409
+
+
+class NotAllowed(CouncilError):
+    message = N_("You may not do this.")
+    status = 403
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def year_start(year: int, zone: ZoneInfo = DEFAULT_ZONE) -> datetime:
+    return datetime(year, 1, 1, tzinfo=zone)
+
+
+def topic_url(community: Community | str, topic_id: int) -> str:
+    slug = community if isinstance(community, str) else community.slug
+    return f"/c/{slug}/council/topics/{topic_id}"
+
+
+# ------------------------------------------------------------------------- settings
+
+
+async def settings_of(community: Community | int) -> CouncilSettings:
+    community_id = community if isinstance(community, int) else community.id
+    found = await CouncilSettings.get_or_none(community_id=community_id)
+    if found is None:
+        try:
+            found = await CouncilSettings.create(community_id=community_id)
+        except IntegrityError:
+            found = await CouncilSettings.get(community_id=community_id)
+    return found
+
+
+def parse_target(raw: str) -> Decimal:
+    """A target written as a share (0.8) or a percentage (80 or 80%)."""
+    text = raw.strip().rstrip("%").strip()
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise CouncilError(N_("Enter the target as a percentage, for example 80.")) from None
+    if value > 1:
+        value = value / 100
+    if not Decimal(0) < value <= Decimal(1):
+        raise CouncilError(N_("The target must be between 1 and 100 percent."))
+    return value.quantize(Decimal("0.001"))
+
+
+async def save_target(community: Community, raw: str, *, actor: Actor) -> CouncilSettings:
+    target = parse_target(raw)
+    settings = await settings_of(community)
+    async with in_transaction():
+        before = str(settings.closure_target)
+        settings.closure_target = target
+        await settings.save(update_fields=["closure_target", "updated_at"])
+        await audit(
+            "council.settings", actor=actor, community_id=community.id, obj=settings,
+            before={"closure_target": before}, after={"closure_target": str(target)},
+        )  # fmt: skip
+    return settings
+
+
+# ---------------------------------------------------------------------------- needs
+
+
+def _clean_text(text: str, limit: int, empty: str) -> str:
+    text = text.strip()
+    if not text:
+        raise CouncilError(empty)
+    if len(text) > limit:
+        raise CouncilError(N_("The text is too long: at most %(limit)s characters."), limit=limit)
+    return text
+
+
+def _check_category(category: str) -> str:
+    if category not in CATEGORIES:
+        raise CouncilError(N_("Choose a category."))
+    return category
+
+
+async def place_in(community: Community | int, node_id: int | None) -> Node | None:
+    """A place node of the community, or ``None``; any other id is refused."""
+    if node_id is None:
+        return None
+    community_id = community if isinstance(community, int) else community.id
+    node = await Node.get_or_none(id=node_id, community_id=community_id, tree="place")
+    if node is None:
+        raise CouncilError(N_("Choose a place of this community."))
+    return node
+
+
+async def raise_need(
+    community: Community,
+    *,
+    author: Person,
+    text: str,
+    category: str,
+    place_id: int | None = None,
+    actor: Actor,
+    photo: tuple[bytes, str] | None = None,
+    at: datetime | None = None,
+) -> Need:
+    """Record a need of ``author``, who becomes its first supporter. A worker raising it
+    for a resident needs ``identity.act_on_behalf`` where the resident lives. ``photo``
+    is (bytes, file name), checked and shrunk by the core's uploads."""
+    text = _clean_text(text, MAX_TEXT, N_("Describe the need."))
+    _check_category(category)
+    if author.community_id != community.id:
+        raise CouncilError(N_("No resident matches this name or phone."))
+    try:
+        await check_on_behalf(actor, author)
+    except OnBehalfError:
+        raise NotAllowed(N_("You may not raise a need for this resident.")) from None
+    place = await place_in(community, place_id)
+    if place is None:
+        place = await home_node(author)
+    account = actor.account
+    async with in_transaction():
+        upload = None
+        if photo is not None:
+            upload = await save_image(community, photo[0], filename=photo[1], by=account)
+        need = await Need.create(
+            community=community, author=author, raised_by=account, text=text,
+            category=category, place=place, photo=upload, support_count=1,
+            created_at=at or now_utc(),
+        )  # fmt: skip
+        await NeedSupport.create(need=need, person=author)
+        if account is not None and account.person_id != author.id:
+            await audit(
+                "council.need.raise_for", actor=actor, community_id=community.id, obj=need,
+                on_behalf_of=author, after={"text": text, "category": category},
+            )  # fmt: skip
+    return need
+
+
+async def support_need(need: Need, person: Person) -> Need:
+    """Add ``person``'s "me too" to ``need``: once per person, whatever the race."""
+    if person.community_id != need.community_id:
+        raise NotAllowed()
+    try:
+        async with in_transaction():
+            await NeedSupport.create(need_id=need.id, person_id=person.id)
+            moved = await Need.filter(id=need.id, status__in=(OPEN, IN_TOPIC)).update(
+                support_count=F("support_count") + 1
+            )
+            if moved != 1:
+                raise CouncilError(N_("This need was merged into another; support that one."))
+    except IntegrityError:
+        raise AlreadySupported() from None
+    await need.refresh_from_db(fields=["support_count"])
+    return need
+
+
+async def merge_needs(keep: Need, duplicate: Need, *, actor: Actor) -> Need:
+    """Merge ``duplicate`` into ``keep``: its supporters move over, and a resident who
+    backs both counts once."""
+    if keep.id == duplicate.id or keep.community_id != duplicate.community_id:
+        raise CouncilError(N_("Choose another need to merge with."))
+    try:
+        async with in_transaction():
+            # Lock both rows in id order (guarded updates), so that two merges of the same
+            # pair in opposite directions cannot deadlock: the second one finds a merged
+            # need and stops.
+            for need_id in sorted((keep.id, duplicate.id)):
+                if need_id == duplicate.id:
+                    closed = await Need.filter(id=duplicate.id, status=OPEN).update(
+                        status=MERGED, merged_into_id=keep.id, support_count=0
+                    )
+                    if closed != 1:
+                        raise CouncilError(N_("Only an open need can be merged into another."))
+                else:
+                    kept = await Need.filter(id=keep.id, status__in=(OPEN, IN_TOPIC)).update(
+                        support_count=F("support_count")
+                    )
+                    if kept != 1:
+                        raise CouncilError(N_("A need cannot be merged into a merged need."))
+            both = Subquery(NeedSupport.filter(need_id=keep.id).values("person_id"))
+            moved = (
+                await NeedSupport.filter(need_id=duplicate.id)
+                .exclude(person_id__in=both)
+                .update(need_id=keep.id)
+            )
+            await NeedSupport.filter(need_id=duplicate.id).delete()
+            if moved:
+                await Need.filter(id=keep.id).update(support_count=F("support_count") + moved)
+            await audit(
+                "council.need.merge", actor=actor, community_id=keep.community_id,
+                obj=duplicate, after={"merged_into": keep.id, "supporters_moved": moved},
+            )  # fmt: skip
+    except IntegrityError:
+        # a resident backed the kept need at the same moment as the merge moved them
+        raise CouncilError(
+            N_("Someone backed these needs at the same moment; please try again."), status=409
+        ) from None
+    await keep.refresh_from_db(fields=["support_count"])
+    return keep
+
+
+@dataclass
+class NeedsPage:
+    needs: list[Need]
+    page: int
+    has_next: bool
+    supported: set[int] = field(default_factory=set)
+
+
+async def needs_page(
+    community: Community,
+    *,
+    category: str = "",
+    status: str = "",
+    sort: str = "support",
+    page: int = 1,
+    viewer_id: int | None = None,
+    per_page: int = PER_PAGE,
+) -> NeedsPage:
+    """One page of needs with their places and support counts, and which of them the
+    viewer (a person id) backs: two queries whatever the number of needs and supporters."""
+    page = max(page, 1)
+    query = Need.filter(community_id=community.id)
+    query = (
+        query.filter(status=status)
+        if status in NEED_STATUS_LABELS
+        else query.exclude(status=MERGED)
+    )
+    if category in CATEGORIES:
+        query = query.filter(category=category)
+    order = (
+        ("-support_count", "-created_at", "-id") if sort == "support" else ("-created_at", "-id")
+    )
+    rows = list(
+        await query.order_by(*order)
+        .select_related("place")
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+    )
+    supported: set[int] = set()
+    if viewer_id is not None and rows:
+        supported = set(
+            await NeedSupport.filter(
+                person_id=viewer_id, need_id__in=[n.id for n in rows[:per_page]]
+            ).values_list("need_id", flat=True)
+        )
+    return NeedsPage(rows[:per_page], page, len(rows) > per_page, supported)
+
+
+@dataclass
+class RankRow:
+    category: str
+    place: str
+    needs: int
+    support: int
+
+
+async def ranking(community: Community) -> list[RankRow]:
+    """Needs not yet merged, by category and place: how many and how many residents back
+    them, most backed first. Two queries."""
+    rows = (
+        await Need.filter(community_id=community.id, status__in=(OPEN, IN_TOPIC))
+        .annotate(needs=Count("id"), support=Sum("support_count"))
+        .group_by("category", "place_id")
+        .values("category", "place_id", "needs", "support")
+    )
+    ids = {row["place_id"] for row in rows if row["place_id"]}
+    names = dict(await Node.filter(id__in=list(ids)).values_list("id", "name")) if ids else {}
+    ranked = [
+        RankRow(row["category"], names.get(row["place_id"], ""), int(row["needs"]),
+                int(row["support"] or 0))
+        for row in rows
+    ]  # fmt: skip
+    return sorted(ranked, key=lambda r: (-r.support, -r.needs, r.category, r.place))
+
+
+# --------------------------------------------------------------------------- topics
+
+
+async def _timeline(
+    topic: Topic | int,
+    kind: str,
+    text: str = "",
+    *,
+    by: Actor | None = None,
+    link: str = "",
+    key: str | None = None,
+    at: datetime | None = None,
+) -> TimelineEntry:
+    topic_id = topic if isinstance(topic, int) else topic.id
+    return await TimelineEntry.create(
+        topic_id=topic_id, kind=kind, text=text, link=link, key=key,
+        by=by.account if by is not None else None, at=at or now_utc(),
+    )  # fmt: skip
+
+
+async def level_node(community: Community, node_id: int | None) -> Node:
+    """A node of the community's party tree at one of the council's levels."""
+    node = None
+    if node_id is not None:
+        node = (
+            await Node.filter(id=node_id, community_id=community.id, kind__key__in=list(LEVELS))
+            .select_related("kind")
+            .first()
+        )
+    if node is None:
+        raise CouncilError(N_("Choose the level that owns the topic."))
+    return node
+
+
+async def create_topic(
+    community: Community,
+    *,
+    need_ids: list[int],
+    title: str,
+    summary: str = "",
+    category: str,
+    node_id: int | None,
+    place_id: int | None = None,
+    actor: Actor,
+    at: datetime | None = None,
+) -> Topic:
+    """Turn open needs into a topic owned at ``node_id``; their authors see it on their
+    pages ("My needs")."""
+    title = _clean_text(title, MAX_TITLE, N_("A topic needs a title."))
+    summary = summary.strip()[:MAX_TEXT]
+    _check_category(category)
+    node = await level_node(community, node_id)
+    place = await place_in(community, place_id)
+    ids = sorted(set(need_ids))
+    if not ids:
+        raise CouncilError(N_("Choose at least one need."))
+    async with in_transaction():
+        topic = await Topic.create(
+            community=community, title=title, summary=summary, category=category, node=node,
+            place=place, owner=actor.account, created_at=at or now_utc(),
+        )  # fmt: skip
+        taken = await Need.filter(id__in=ids, community_id=community.id, status=OPEN).update(
+            status=IN_TOPIC, topic_id=topic.id
+        )
+        if taken != len(ids):
+            raise CouncilError(N_("Some of these needs are no longer open."), status=409)
+        await _timeline(topic, "created", by=actor, at=topic.created_at)
+        await audit(
+            "council.topic.create", actor=actor, community_id=community.id, obj=topic,
+            after={"title": title, "needs": ids, "node": node.id},
+        )  # fmt: skip
+    return topic
+
+
+async def move_topic(
+    topic: Topic,
+    wanted: str,
+    *,
+    actor: Actor,
+    text: str = "",
+    at: datetime | None = None,
+    **changes: Any,
+) -> Topic:
+    """Move ``topic`` to the state ``wanted`` if the rules allow it from its state; the
+    move is a guarded UPDATE, so of two simultaneous moves only one happens."""
+    current = topic.state
+    if wanted not in TRANSITIONS.get(current, ()):
+        raise WrongState(
+            current=STATE_LABELS.get(current, current), wanted=STATE_LABELS.get(wanted, wanted)
+        )
+    if wanted == NOT_FEASIBLE:
+        text = text.strip()
+        if not text:
+            raise CouncilError(N_("Give the public reason why the topic is not feasible."))
+        changes["closed_reason"] = text
+    moment = at or now_utc()
+    if wanted in CLOSED_STATES:
+        changes["closed_at"] = moment
+    async with in_transaction():
+        moved = await Topic.filter(id=topic.id, state=current).update(state=wanted, **changes)
+        if moved != 1:
+            raise WrongState(
+                current=STATE_LABELS.get(current, current),
+                wanted=STATE_LABELS.get(wanted, wanted),
+            )
+        await _timeline(topic, wanted, text, by=actor, at=moment)
+        await audit(
+            "council.topic.state", actor=actor, community_id=topic.community_id, obj=topic,
+            before={"state": current}, after={"state": wanted, "text": text},
+        )  # fmt: skip
+    await topic.refresh_from_db()
+    return topic
+
+
+async def decide(
+    topic: Topic,
+    decision: str,
+    *,
+    actor: Actor,
+    start_project: bool = False,
+    at: datetime | None = None,
+) -> Topic:
+    """Record the decision on a discussed topic. A decision to start a co-built project
+    emits ``council.project_requested`` once, with the decision."""
+    decision = _clean_text(decision, MAX_TEXT, N_("Write down the decision."))
+    async with in_transaction():
+        await move_topic(
+            topic, DECIDED, actor=actor, text=decision, at=at,
+            decision=decision, start_project=start_project,
+        )  # fmt: skip
+        if start_project:
+            community = await Community.get(id=topic.community_id)
+            await emit(
+                "council.project_requested",
+                ProjectRequested(
+                    topic=topic.id,
+                    title=topic.title,
+                    place=topic.place_id,
+                    summary=decision,
+                    topic_url=topic_url(community, topic.id),
+                ),
+                community=community,
+            )
+            await _timeline(topic, "project_requested", by=actor, at=at)
+    return topic
+
+
+async def escalate_topic(topic: Topic, *, actor: Actor, reason: str) -> Node:
+    """Raise the topic to the level above (building group → estate branch → community
+    committee) with the core's escalation: who, when and why are recorded."""
+    if topic.is_closed:
+        raise CouncilError(N_("A closed topic stays where it is."))
+    if not reason.strip():
+        raise CouncilError(N_("Say why the topic goes up a level."))
+    node = await Node.get(id=topic.node_id)
+    if (
+        node.parent_id is None
+        or not await Node.filter(id=node.parent_id, kind__key__in=list(LEVELS)).exists()
+    ):
+        raise CouncilError(N_("The topic is already at the top level."))
+    async with in_transaction():
+        try:
+            above = await escalate(topic, actor, reason)
+        except EscalationError:
+            raise NotAllowed(N_("You may not raise topics at this level.")) from None
+        await _timeline(topic, "escalated", f"{above.name}: {reason.strip()}", by=actor)
+    return above
+
+
+async def add_action(
+    topic: Topic,
+    *,
+    text: str,
+    owner: str,
+    due_on: date | None,
+    actor: Actor,
+    meeting: Meeting | None = None,
+) -> ActionItem:
+    """Follow-up work of a decided topic; the first one puts the topic in action."""
+    if topic.state not in (DECIDED, IN_ACTION):
+        raise CouncilError(N_("Action items follow a decision."), status=409)
+    text = _clean_text(text, 300, N_("Describe the action."))
+    owner = _clean_text(owner, 64, N_("Name who does it."))
+    if due_on is None:
+        raise CouncilError(N_("Enter the date as YYYY-MM-DD."))
+    async with in_transaction():
+        action = await ActionItem.create(
+            topic=topic, meeting=meeting, text=text, owner=owner, due_on=due_on
+        )
+        if topic.state == DECIDED:
+            await move_topic(topic, IN_ACTION, actor=actor)
+        await _timeline(topic, "action", f"{text} · {owner} · {due_on.isoformat()}", by=actor)
+        await audit(
+            "council.action.add", actor=actor, community_id=topic.community_id, obj=action,
+            after={"topic": topic.id, "text": text, "owner": owner, "due_on": due_on.isoformat()},
+        )  # fmt: skip
+    return action
+
+
+async def finish_action(action: ActionItem, *, actor: Actor) -> ActionItem:
+    async with in_transaction():
+        done = await ActionItem.filter(id=action.id, done_at__isnull=True).update(done_at=now_utc())
+        if done == 1:
+            await _timeline(action.topic_id, "action_done", action.text, by=actor)
+            topic = await Topic.get(id=action.topic_id)
+            await audit("council.action.done", actor=actor, community_id=topic.community_id,
+                        obj=action)  # fmt: skip
+    await action.refresh_from_db()
+    return action
+
+
+@dataclass
+class TopicsPage:
+    topics: list[Topic]
+    page: int
+    has_next: bool
+    needs: dict[int, int]
+    support: dict[int, int]
+
+
+async def topics_page(
+    community: Community,
+    *,
+    state: str = "",
+    category: str = "",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> TopicsPage:
+    """One page of topics with level, place and how many needs and supporters each
+    gathers: two queries whatever the number of topics, needs and supporters."""
+    page = max(page, 1)
+    query = Topic.filter(community_id=community.id)
+    if state in STATE_LABELS:
+        query = query.filter(state=state)
+    if category in CATEGORIES:
+        query = query.filter(category=category)
+    rows = list(
+        await query.select_related("node__kind", "place")
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+    )
+    shown = rows[:per_page]
+    needs: dict[int, int] = {}
+    support: dict[int, int] = {}
+    if shown:
+        for row in (
+            await Need.filter(topic_id__in=[t.id for t in shown])
+            .annotate(n=Count("id"), s=Sum("support_count"))
+            .group_by("topic_id")
+            .values("topic_id", "n", "s")
+        ):
+            needs[row["topic_id"]] = int(row["n"])
+            support[row["topic_id"]] = int(row["s"] or 0)
+    return TopicsPage(shown, page, len(rows) > per_page, needs, support)
+
+
+# ------------------------------------------------------------------------- meetings
+
+
+async def create_meeting(
+    community: Community,
+    *,
+    title: str,
+    held_on: date | None,
+    location: str = "",
+    place_id: int | None = None,
+    actor: Actor,
+) -> Meeting:
+    title = _clean_text(title, MAX_TITLE, N_("A meeting needs a title."))
+    if held_on is None:
+        raise CouncilError(N_("Enter the date as YYYY-MM-DD."))
+    place = await place_in(community, place_id)
+    async with in_transaction():
+        meeting = await Meeting.create(
+            community=community, title=title, held_on=held_on,
+            location=location.strip()[:200], place=place,
+        )  # fmt: skip
+        await audit("council.meeting.create", actor=actor, community_id=community.id, obj=meeting)
+    return meeting
+
+
+async def schedule(meeting: Meeting, topic: Topic, *, actor: Actor) -> AgendaItem:
+    """Put a topic on a meeting's agenda: a proposed or discussed topic becomes
+    scheduled; a scheduled one may be on several agendas."""
+    if topic.community_id != meeting.community_id:
+        raise CouncilError(N_("Choose a topic of this community."))
+    if meeting.minutes_status == APPROVED:
+        raise CouncilError(N_("The minutes of this meeting are approved; it is closed."))
+    try:
+        async with in_transaction():
+            position = await AgendaItem.filter(meeting_id=meeting.id).count()
+            item = await AgendaItem.create(meeting=meeting, topic=topic, position=position + 1)
+            if topic.state != SCHEDULED:
+                await move_topic(
+                    topic, SCHEDULED, actor=actor, text=f"{meeting.title} {meeting.held_on}"
+                )
+    except IntegrityError:
+        raise CouncilError(N_("This topic is already on the agenda."), status=409) from None
+    return item
+
+
+async def add_attendee(
+    meeting: Meeting, *, name: str, kind: str, note: str = "", actor: Actor | None = None
+) -> Attendee:
+    name = _clean_text(name, 64, N_("Enter a name."))
+    if kind not in ATTENDEE_LABELS:
+        raise CouncilError(N_("Choose who the attendee is."))
+    async with in_transaction():
+        attendee = await Attendee.create(
+            meeting=meeting, name=name, kind=kind, note=note.strip()[:100]
+        )
+        await audit(
+            "council.attendee.add", actor=actor, community_id=meeting.community_id,
+            obj=attendee, after={"meeting": meeting.id, "name": name, "kind": kind},
+        )  # fmt: skip
+    return attendee
+
+
+async def record_minutes(item: AgendaItem, minutes: str, *, actor: Actor) -> AgendaItem:
+    """Write the minutes of one agenda item; a scheduled topic is then discussed."""
+    minutes = _clean_text(minutes, 5000, N_("Write the minutes."))
+    meeting = await Meeting.get(id=item.meeting_id)
+    if meeting.minutes_status == APPROVED:
+        raise CouncilError(N_("The minutes of this meeting are approved; it is closed."))
+    topic = await Topic.get(id=item.topic_id)
+    async with in_transaction():
+        before = item.minutes
+        item.minutes = minutes
+        await item.save(update_fields=["minutes"])
+        await audit(
+            "council.minutes.write", actor=actor, community_id=meeting.community_id, obj=item,
+            before={"minutes": before}, after={"minutes": minutes},
+        )  # fmt: skip
+        if topic.state == SCHEDULED:
+            await move_topic(topic, DISCUSSED, actor=actor, text=meeting.title)
+    return item
+
+
+async def approve_minutes(meeting: Meeting, *, actor: Actor, at: datetime | None = None) -> Meeting:
+    """Publish the minutes to the residents of the covered place."""
+    items = await AgendaItem.filter(meeting_id=meeting.id).values_list("topic_id", "minutes")
+    if not items or any(not minutes for _, minutes in items):
+        raise CouncilError(N_("Write the minutes of every agenda item first."))
+    moment = at or now_utc()
+    async with in_transaction():
+        done = await Meeting.filter(id=meeting.id, minutes_status=DRAFT).update(
+            minutes_status=APPROVED, approved_by_id=actor.account.id if actor.account else None,
+            approved_at=moment,
+        )  # fmt: skip
+        if done != 1:
+            raise CouncilError(N_("These minutes are already approved."), status=409)
+        for topic_id, _ in items:
+            await _timeline(topic_id, "minutes", meeting.title, by=actor, at=moment,
+                            link=f"../meetings/{meeting.id}")  # fmt: skip
+        await audit("council.minutes.approve", actor=actor, community_id=meeting.community_id,
+                    obj=meeting)  # fmt: skip
+    await meeting.refresh_from_db()
+    return meeting
+
+
+async def may_read_minutes(actor: Actor, meeting: Meeting, community_node: Node) -> bool:
+    """Staff always; a resident once the minutes are approved and only if they live in
+    the meeting's place (anywhere in the community when it covers the community)."""
+    if actor.can("council.manage", community_node):
+        return True
+    if meeting.minutes_status != APPROVED or actor.account is None:
+        return False
+    if actor.account.person_id is None:
+        return False
+    person = await Person.get_or_none(id=actor.account.person_id)
+    if person is None or person.community_id != meeting.community_id:
+        return False
+    if meeting.place_id is None:
+        return True
+    place = await Node.get(id=meeting.place_id)
+    return place.contains(await home_node(person))
+
+
+# -------------------------------------------------------------------------- figures
+
+
+@dataclass
+class Figures:
+    year: int
+    total: int
+    resolved: int
+    not_feasible: int
+    rate: Decimal
+    target: Decimal
+    by_state: dict[str, int]
+    by_category: list[tuple[str, int, int]]  # category, topics, resolved
+    overdue: list[ActionItem]
+
+    @property
+    def on_target(self) -> bool:
+        return self.total > 0 and self.rate >= self.target
+
+    @property
+    def percent(self) -> str:
+        return f"{self.rate * 100:.0f}"
+
+    @property
+    def target_percent(self) -> str:
+        return f"{self.target * 100:.0f}"
+
+
+def closure_rate(resolved: int, total: int) -> Decimal:
+    """Share of topics closed as resolved, to three places (0 when there is none)."""
+    if total == 0:
+        return Decimal(0)
+    return (Decimal(resolved) / Decimal(total)).quantize(Decimal("0.001"))
+
+
+async def figures(
+    community: Community, year: int, *, today: date, zone: ZoneInfo = DEFAULT_ZONE
+) -> Figures:
+    """This year's topics (raised in ``year``): the share closed as resolved against the
+    target, by state and category, and the action items past their date."""
+    start, end = year_start(year, zone), year_start(year + 1, zone)
+    rows = (
+        await Topic.filter(community_id=community.id, created_at__gte=start, created_at__lt=end)
+        .annotate(n=Count("id"))
+        .group_by("state", "category")
+        .values_list("state", "category", "n")
+    )
+    by_state = dict.fromkeys(STATE_LABELS, 0)
+    per_category: dict[str, list[int]] = {}
+    for state, category, n in rows:
+        by_state[state] = by_state.get(state, 0) + int(n)
+        counts = per_category.setdefault(category, [0, 0])
+        counts[0] += int(n)
+        if state == RESOLVED:
+            counts[1] += int(n)
+    total = sum(by_state.values())
+    overdue = (
+        await ActionItem.filter(
+            topic__community_id=community.id, done_at__isnull=True, due_on__lt=today
+        )
+        .select_related("topic")
+        .limit(50)
+    )
+    settings = await settings_of(community)
+    return Figures(
+        year=year,
+        total=total,
+        resolved=by_state[RESOLVED],
+        not_feasible=by_state[NOT_FEASIBLE],
+        rate=closure_rate(by_state[RESOLVED], total),
+        target=Decimal(str(settings.closure_target)).quantize(Decimal("0.001")),
+        by_state=by_state,
+        by_category=sorted(
+            ((c, counts[0], counts[1]) for c, counts in per_category.items()),
+            key=lambda row: (-row[1], row[0]),
+        ),
+        overdue=list(overdue),
+    )
+
+
+async def summary(community: Community, *, zone: ZoneInfo = DEFAULT_ZONE) -> dict[str, Any]:
+    """What the dashboard widget shows."""
+    today = now_utc().astimezone(zone).date()
+    data = await figures(community, today.year, today=today, zone=zone)
+    open_needs = await Need.filter(community_id=community.id, status=OPEN).count()
+    return {"figures": data, "open_needs": open_needs}
+
+
+# ------------------------------------------------------------------- event handling
+
+
+async def record_project_started(
+    community_id: int, *, project: int, topic_id: int | None, title: str, url: str
+) -> TimelineEntry | None:
+    """Note on a topic's public timeline that its co-built project started, once per
+    project whatever the number of deliveries; a decided topic is then in action."""
+    if topic_id is None:
+        return None
+    topic = await Topic.get_or_none(id=topic_id, community_id=community_id)
+    if topic is None:
+        return None
+    key = f"codesign.project:{project}"
+    entry = await TimelineEntry.get_or_none(key=key)
+    if entry is not None:
+        return entry
+    link = url if url.startswith("/") and not url.startswith("//") else ""
+    async with in_transaction():
+        entry = await _timeline(topic, "project_started", title[:200], link=link, key=key)
+        await Topic.filter(id=topic.id, state=DECIDED).update(state=IN_ACTION)
+    return entry
+
+
+# ---------------------------------------------------------------------------- pages
+
+
+async def my_needs(person: Person, limit: int = 100) -> list[Need]:
+    """The needs a resident raised, newest first, with the topics they became."""
+    return list(
+        await Need.filter(author_id=person.id).select_related("topic", "merged_into").limit(limit)
+    )

@@ -1,0 +1,99 @@
+"""The demo year of the council, who may take part, and the Chinese catalogue."""
+
+import re
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+import linli_council
+from linli.i18n import Catalogues, message_ids, missing_translations
+from linli.identity.models import Account, Person
+from linli.testing import emitted_events, form_post, log_in
+from linli_council import services
+from linli_council.demo import seed
+from linli_council.models import (
+    NOT_FEASIBLE,
+    RESOLVED,
+    Attendee,
+    Meeting,
+    Need,
+    NeedSupport,
+    Topic,
+)
+
+from .conftest import make_account
+
+PACKAGE = Path(linli_council.__file__).parent
+
+
+@pytest.mark.linli_plugins("council")
+async def test_the_demo_is_a_year_of_council_history(linli_community, linli_bus):
+    started = time.monotonic()
+    lines = await seed(linli_community)
+    assert time.monotonic() - started < 20
+    assert any("council_member / linli-demo" in line for line in lines)
+    assert await Account.exists(username="council_member")
+    assert await Need.filter(community=linli_community).count() >= 100
+    meetings = await Meeting.filter(community=linli_community).count()
+    assert meetings == 12
+    assert await Attendee.filter(kind="guest", note__contains="律师").count() == 1
+    topics = await Topic.filter(community=linli_community).count()
+    resolved = await Topic.filter(community=linli_community, state=RESOLVED).count()
+    assert resolved / topics == 0.8
+    closed = await Topic.get(community=linli_community, state=NOT_FEASIBLE)
+    assert closed.closed_reason
+    # the counts cached on needs match their supporters
+    for need in await Need.filter(community=linli_community).limit(20):
+        assert need.support_count == await NeedSupport.filter(need_id=need.id).count()
+    events = await emitted_events("council.project_requested")
+    assert len(events) == 1 and events[0][1]["title"] == "文明养犬共建项目"
+    figures = await services.figures(linli_community, date.today().year, today=date.today())
+    assert figures.total > 0 and figures.overdue
+    # seeding again adds nothing
+    await seed(linli_community)
+    assert await Topic.filter(community=linli_community).count() == topics
+
+
+@pytest.mark.linli_plugins("council")
+async def test_only_residents_and_participants_take_part(client, council, linli_registry):
+    from linli.communities import create_community
+
+    other = await create_community("other", "别处", linli_registry)
+    stranger = await Person.create(community=other, name="外人")
+    await make_account("stranger", other, "resident", person=stranger)
+    await make_account("nobody", council.community)
+    for username in ("stranger", "nobody"):
+        await log_in(client, username)
+        assert (await client.get("/c/test/council/needs/")).status_code == 403
+        refused = await form_post(
+            client, "/c/test/council/needs/", {"text": "x", "category": "other"}
+        )
+        assert refused.status_code == 403
+    assert await Need.all().count() == 0
+    # a worker without a register entry takes part through the permission
+    await log_in(client, "worker")
+    assert (await client.get("/c/test/council/needs/")).status_code == 200
+
+
+def test_every_message_is_translated_into_chinese():
+    assert len(message_ids(PACKAGE)) > 150
+    assert missing_translations(PACKAGE) == []
+
+
+def test_placeholders_survive_translation():
+    with (PACKAGE / "locale" / "zh_CN" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        if message.id:
+            names = re.findall(r"%\((\w+)\)s", message.id)
+            assert sorted(names) == sorted(re.findall(r"%\((\w+)\)s", message.string)), message.id
+
+
+def test_the_catalogue_merges_with_the_core():
+    catalogues = Catalogues([PACKAGE / "locale"])
+    assert catalogues.translate("zh_CN", "Neighbours' council") == "街坊议事会"
+    assert catalogues.translate("en", "Me too") == "Me too"
+    assert catalogues.translate("zh_CN", "Home") == "首页"

@@ -1,0 +1,35 @@
+"""Acceptance 2: council → codesign → council through domain events only. Both plugins
+are loaded; neither imports the other (tests/core/test_architecture.py checks that)."""
+
+import pytest
+
+from linli_council import services
+from linli_council.models import DISCUSSED, IN_ACTION, SCHEDULED, TimelineEntry, Topic
+
+pytestmark = pytest.mark.linli_plugins("council", "codesign")
+
+
+async def test_a_decided_project_comes_back_on_the_topics_timeline(council, linli_bus):
+    worker = await council.actor(council.worker)
+    need = await services.raise_need(
+        council.community, author=council.resident, text="狗粪没人清理", category="pets",
+        actor=worker,
+    )  # fmt: skip
+    topic = await services.create_topic(
+        council.community, need_ids=[need.id], title="文明养犬", category="pets",
+        node_id=council.group.id, place_id=council.b10.id, actor=worker,
+    )  # fmt: skip
+    await services.move_topic(topic, SCHEDULED, actor=worker)
+    await services.move_topic(topic, DISCUSSED, actor=worker)
+    await services.decide(topic, "开展文明养犬共建项目", actor=worker, start_project=True)
+    # council.project_requested → codesign creates the project and emits
+    # codesign.project_created → the council notes it on the topic's timeline
+    for _ in range(3):
+        await linli_bus.dispatch_due()
+    entries = await TimelineEntry.filter(topic_id=topic.id, kind="project_started")
+    assert len(entries) == 1
+    assert entries[0].link.startswith("/c/test/codesign/")
+    assert (await Topic.get(id=topic.id)).state == IN_ACTION
+    for _ in range(2):  # nothing more happens on later rounds
+        await linli_bus.dispatch_due()
+    assert await TimelineEntry.filter(topic_id=topic.id, kind="project_started").count() == 1
