@@ -89,6 +89,9 @@ async def test_bad_form_input_is_refused_in_the_visitors_language(linli_client, 
     assert response.status_code == 400
     missing = await form_post(linli_client, "/c/test/sample/", {})
     assert missing.status_code == 400
+    too_long = await form_post(linli_client, "/c/test/sample/", {"text": "长" * 300})
+    assert too_long.status_code == 400  # a message with a "%" sign is shown as it is
+    assert "This note is 150% of the longest allowed" in too_long.text
     assert await Note.all().count() == 0
 
 

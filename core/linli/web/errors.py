@@ -50,7 +50,9 @@ def _page(request: Request[Any, Any, Any], status: int, detail: str = "") -> Res
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     # Only messages meant for visitors are shown; Litestar's own details stay out.
-    detail = exc.detail if getattr(exc, "linli_visible", False) else ""
+    # Translated here, not in the template: a message may hold a "%" sign, which the
+    # template's gettext would take for a placeholder.
+    detail = translate(request, exc.detail) if getattr(exc, "linli_visible", False) else ""
     response = _page(request, exc.status_code, detail)
     if exc.headers:
         response.headers.update(exc.headers)

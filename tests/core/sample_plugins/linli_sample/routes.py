@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
@@ -10,12 +12,15 @@ from tortoise.transactions import in_transaction
 from linli import emit
 from linli.models import Community
 from linli.web.auth import PUBLIC, requires
-from linli.web.errors import VisibleError
+from linli.web.errors import VisibleError, refused
 from linli_sample.models import Note
 
 
 class NoteForm(msgspec.Struct):
     text: str
+
+
+MAX_NOTE = 200
 
 
 class NotesController(Controller):
@@ -28,13 +33,22 @@ class NotesController(Controller):
 
     @post("/", name="sample:add", guards=[requires("sample.post")])
     async def add(
-        self, community: NamedDependency[Community], data: URLEncodedBody[NoteForm]
+        self,
+        request: Request[Any, Any, Any],
+        community: NamedDependency[Community],
+        data: URLEncodedBody[NoteForm],
     ) -> Redirect:
         text = data.text.strip()
         if not text:
             raise VisibleError(status_code=400, detail="A note needs some text.")
+        if len(text) > MAX_NOTE:
+            raise refused(
+                request,
+                "This note is %(share)d%% of the longest allowed; shorten it.",
+                share=len(text) * 100 // MAX_NOTE,
+            )
         async with in_transaction():
-            note = await Note.create(community=community, text=text[:200])
+            note = await Note.create(community=community, text=text)
             await emit(
                 "sample.note_added", {"note_id": note.id, "text": note.text}, community=community
             )
