@@ -1,32 +1,32 @@
-"""Canteen: a linli plugin.
-
-Made with ``linli new-plugin``: a model with its migration, a rule in ``services.py``, a
-page and a form in ``routes.py``, a permission and a default role, a nav item, demo data
-and translations. See linli's ``docs/plugins.md``.
+"""幸福食堂 (happiness canteen): menus and subsidised meals for the elderly, dine-in or
+delivered within the canteen's radius by volunteers, with welfare alerts when nobody
+opens the door. See ``docs/plugins/canteen.md``.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from linli import Manifest, NavItem, Permission, Role, hookimpl
+import click
+import msgspec
+
+from linli import Manifest, NavItem, Permission, Role, Widget, hookimpl
+from linli.cli import Instance, pass_instance
 from linli.i18n import N_
 from linli.models import Community
+from linli.plugins import PersonSection
 
 HERE = Path(__file__).parent
 
-# The titles are shown in the menu and by `linli plugins list`: write the Chinese one
-# here and in locale/zh_CN/LC_MESSAGES/messages.po.
 manifest = Manifest(
     name="canteen",
-    title={
-        "zh_CN": "Canteen",
-        "en": "Canteen",
-    },
+    title={"zh_CN": "幸福食堂", "en": "Happiness canteen"},
     description={
-        "zh_CN": "Canteen",
-        "en": "Canteen",
+        "zh_CN": "老年助餐:菜单、分档补贴、堂食与1.5公里内送餐、送餐路线与关怀提醒",
+        "en": "Meals for the elderly: menus, subsidy tiers, dine-in and delivery within "
+        "1.5 km, delivery runs and welfare alerts",
     },
     version="0.1.0",
     linli_api=">=1,<2",
@@ -45,14 +45,19 @@ def linli_tortoise_apps() -> dict[str, dict[str, Any]]:
 
 @hookimpl
 def linli_routes() -> list[Any]:
-    from linli_canteen import routes
+    from linli_canteen.routes import ROUTES
 
-    return [routes.CanteenController]
+    return ROUTES
 
 
 @hookimpl
 def linli_template_dirs() -> list[Path]:
     return [HERE / "templates"]
+
+
+@hookimpl
+def linli_static_dirs() -> list[Path]:
+    return [HERE / "static"]
 
 
 @hookimpl
@@ -62,42 +67,111 @@ def linli_locale_dirs() -> list[Path]:
 
 @hookimpl
 def linli_nav_items(community: Community) -> list[NavItem]:
-    return [
-        NavItem(
-            N_("Canteen"),
-            "canteen/",
-            order=50,
-        ),
-    ]
+    return [NavItem(N_("Canteen"), "canteen/", order=30)]
+
+
+@hookimpl
+def linli_dashboard_widgets(community: Community) -> list[Widget]:
+    async def load(community: Community) -> dict[str, Any]:
+        from linli_canteen import services
+
+        return await services.summary(community, services.local_day(services.now_utc()))
+
+    return [Widget(N_("Happiness canteen"), "canteen/widget.html", load, order=30)]
+
+
+@hookimpl
+def linli_person_sections(person: Any, actor: Any) -> list[PersonSection]:
+    async def load(person: Any) -> dict[str, Any]:
+        from linli_canteen import services
+
+        return await services.person_summary(person, services.local_day(services.now_utc()))
+
+    return [PersonSection(N_("Canteen"), "canteen/person_section.html", load)]
+
+
+PERMISSIONS = [
+    Permission("canteen.order", N_("Order meals for oneself")),
+    Permission("canteen.order_for", N_("Order meals on behalf of residents")),
+    Permission("canteen.deliver", N_("Deliver meals on one's delivery runs")),
+    Permission("canteen.manage", N_("Manage canteens, menus, subsidies, orders and runs")),
+    Permission("canteen.alert.handle", N_("See and resolve welfare alerts")),
+    Permission("canteen.figures", N_("See the canteen's figures")),
+]
 
 
 @hookimpl
 def linli_permissions() -> list[Permission]:
-    return [
-        Permission(
-            "canteen.edit",
-            N_("Add and change Canteen items"),
-        ),
-    ]
+    return PERMISSIONS
 
 
 @hookimpl
 def linli_default_roles() -> list[Role]:
     return [
+        Role("canteen_diner", N_("Canteen diner"), ("canteen.order",)),
+        # extends the core's roles
+        Role("volunteer", N_("Volunteer"), ("canteen.order_for", "canteen.deliver")),
         Role(
-            "canteen_editor",
-            N_("Canteen editor"),
-            ("canteen.edit",),
+            "community_worker",
+            N_("Community worker"),
+            ("canteen.order_for", "canteen.manage", "canteen.alert.handle", "canteen.figures"),
         ),
+        # a grid worker is on duty for the welfare alerts of the buildings in their grid
+        Role("grid_worker", N_("Grid worker"), ("canteen.alert.handle",)),
+        Role(
+            "canteen_manager",
+            N_("Canteen manager"),
+            ("canteen.order_for", "canteen.manage", "canteen.figures"),
+        ),
+        Role("meal_volunteer", N_("Meal delivery volunteer"), ("canteen.deliver",)),
     ]
 
 
 @hookimpl
-def linli_demo_data() -> Any:
-    async def seed(community: Community) -> list[str]:
-        from linli_canteen import services
+def linli_event_types() -> dict[str, type[msgspec.Struct]]:
+    from linli_canteen.services import DELIVERY_EVENT, DeliveryDone
 
-        await services.add_item(community, "Canteen")
-        return ["canteen: one item"]
+    return {DELIVERY_EVENT: DeliveryDone}
+
+
+@hookimpl
+def linli_demo_data() -> Any:
+    from linli_canteen.demo import seed
 
     return seed
+
+
+@click.group("canteen")
+def canteen_command() -> None:
+    """Happiness canteen (幸福食堂): daily jobs."""
+
+
+@canteen_command.command("standing")
+@click.argument("slug")
+@click.option("--day", default="", help="The day to order for, YYYY-MM-DD (default: today).")
+@pass_instance
+def standing_command(instance: Instance, slug: str, day: str) -> None:
+    """Place the meals standing orders ask for on DAY (run it before the cut-off)."""
+    from linli_canteen import services
+
+    async def run() -> services.StandingReport:
+        community = await Community.get_or_none(slug=slug)
+        if community is None:
+            raise click.ClickException(f"no community {slug}")
+        now = services.now_utc()
+        zone = instance.settings.zone
+        chosen = date.fromisoformat(day) if day else services.local_day(now, zone)
+        return await services.place_standing_orders(community, chosen, now=now, zone=zone)
+
+    report = instance.run(run)
+    click.echo(
+        f"{report.placed} meals ordered, {report.already} already ordered, "
+        f"{len(report.refused)} refused"
+    )
+    for standing_id, message in report.refused:
+        click.echo(f"  standing order {standing_id}: {message}")
+
+
+@hookimpl
+def linli_cli_commands() -> list[click.Command]:
+    return [canteen_command]
