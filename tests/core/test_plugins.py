@@ -63,6 +63,11 @@ async def test_plugin_page_nav_item_and_widget_work(linli_client, linli_communit
     home = await linli_client.get("/c/test/")
     assert '<p class="sample-count">1</p>' in home.text
     assert "留言板" in home.text  # the plugin's title among the community's services
+    assert '<p class="sample-viewer">writer</p>' in home.text  # a widget for the viewer
+    await form_post(linli_client, "/logout", {})
+    anonymous = await linli_client.get("/c/test/")
+    assert '<p class="sample-count">1</p>' in anonymous.text
+    assert "sample-viewer" not in anonymous.text
 
 
 async def test_enabling_a_plugin_offers_its_default_roles(linli_community):

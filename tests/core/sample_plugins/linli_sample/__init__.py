@@ -17,6 +17,7 @@ from linli.cli import Instance, pass_instance
 from linli.events import Event
 from linli.i18n import N_
 from linli.models import Community
+from linli.permissions.services import Actor
 
 HERE = Path(__file__).parent
 
@@ -91,7 +92,15 @@ def linli_dashboard_widgets(community: Community) -> list[Widget]:
 
         return {"count": await Note.filter(community=community).count()}
 
-    return [Widget(N_("Notes"), "sample/widget.html", load)]
+    async def load_for(community: Community, actor: Actor) -> dict[str, Any] | None:
+        if actor.account is None:
+            return None
+        return {"who": actor.account.username}
+
+    return [
+        Widget(N_("Notes"), "sample/widget.html", load),
+        Widget(N_("Your notes"), "sample/viewer_widget.html", load_for, for_viewer=True),
+    ]
 
 
 @hookimpl
