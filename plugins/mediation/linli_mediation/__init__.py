@@ -1,8 +1,6 @@
-"""Mediation: a linli plugin.
-
-Made with ``linli new-plugin``: a model with its migration, a rule in ``services.py``, a
-page and a form in ``routes.py``, a permission and a default role, a nav item, demo data
-and translations. See linli's ``docs/plugins.md``.
+"""调解工作室 (mediation studios): confidential neighbour-dispute cases, from intake
+through sessions and agreements to follow-up visits, with referral and escalation.
+See ``docs/plugins/mediation.md``.
 """
 
 from __future__ import annotations
@@ -10,26 +8,34 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from linli import Manifest, NavItem, Permission, Role, hookimpl
+import msgspec
+
+from linli import Manifest, NavItem, Permission, Role, Widget, hookimpl
 from linli.i18n import N_
 from linli.models import Community
 
 HERE = Path(__file__).parent
 
-# The titles are shown in the menu and by `linli plugins list`: write the Chinese one
-# here and in locale/zh_CN/LC_MESSAGES/messages.po.
+
+class MediationSettings(msgspec.Struct):
+    """``[plugins.mediation]`` in linli.toml."""
+
+    #: days after an agreement (or a failed mediation) when the follow-up visit is due
+    follow_up_days: int = 30
+    #: days a case may stay open before the mediators' dashboard shows it as late
+    time_limit_days: int = 30
+
+
 manifest = Manifest(
     name="mediation",
-    title={
-        "zh_CN": "Mediation",
-        "en": "Mediation",
-    },
+    title={"zh_CN": "调解工作室", "en": "Mediation"},
     description={
-        "zh_CN": "Mediation",
-        "en": "Mediation",
+        "zh_CN": "邻里纠纷调解:受理、调解、协议、回访,保密,可转介与上报",
+        "en": "Confidential neighbour-dispute cases: intake, sessions, agreements, "
+        "follow-up visits, referral and escalation",
     },
     version="0.1.0",
-    linli_api=">=1,<2",
+    settings=MediationSettings,
 )
 
 
@@ -45,14 +51,19 @@ def linli_tortoise_apps() -> dict[str, dict[str, Any]]:
 
 @hookimpl
 def linli_routes() -> list[Any]:
-    from linli_mediation import routes
+    from linli_mediation.routes import MediationController
 
-    return [routes.MediationController]
+    return [MediationController]
 
 
 @hookimpl
 def linli_template_dirs() -> list[Path]:
     return [HERE / "templates"]
+
+
+@hookimpl
+def linli_static_dirs() -> list[Path]:
+    return [HERE / "static"]
 
 
 @hookimpl
@@ -62,42 +73,61 @@ def linli_locale_dirs() -> list[Path]:
 
 @hookimpl
 def linli_nav_items(community: Community) -> list[NavItem]:
-    return [
-        NavItem(
-            N_("Mediation"),
-            "mediation/",
-            order=50,
-        ),
-    ]
+    return [NavItem(N_("Mediation"), "mediation/", order=50)]
+
+
+@hookimpl
+def linli_dashboard_widgets(community: Community) -> list[Widget]:
+    async def load(community: Community) -> dict[str, Any]:
+        # The widget's content depends on who looks, which a widget's loader does not
+        # know: the template fetches it from the plugin's own route (htmx), which
+        # filters by the visitor's cases.
+        base = f"/c/{community.slug}/mediation"
+        return {"widget_url": f"{base}/widget", "index_url": f"{base}/"}
+
+    return [Widget(N_("Mediation"), "mediation/widget.html", load, order=50)]
+
+
+PERMISSIONS = [
+    Permission("mediation.case.intake", N_("Take in mediation cases")),
+    Permission("mediation.case.handle", N_("Handle the mediation cases one can see")),
+    Permission("mediation.case.view_all", N_("See every mediation case at or below a node")),
+    Permission("mediation.case.assign", N_("Assign mediators to cases")),
+    Permission("mediation.conflict.clear", N_("Clear a mediator's conflict of interest")),
+    Permission("mediation.figures", N_("See the anonymised mediation figures")),
+]
 
 
 @hookimpl
 def linli_permissions() -> list[Permission]:
-    return [
-        Permission(
-            "mediation.edit",
-            N_("Add and change Mediation items"),
-        ),
-    ]
+    return PERMISSIONS
 
 
 @hookimpl
 def linli_default_roles() -> list[Role]:
     return [
+        Role("mediator", N_("Mediator"), ("mediation.case.intake", "matters.escalate")),
         Role(
-            "mediation_editor",
-            N_("Mediation editor"),
-            ("mediation.edit",),
+            "mediation_supervisor",
+            N_("Mediation supervisor"),
+            (
+                "mediation.case.intake",
+                "mediation.case.handle",
+                "mediation.case.view_all",
+                "mediation.case.assign",
+                "mediation.conflict.clear",
+                "mediation.figures",
+                "matters.escalate",
+            ),
         ),
+        # extend the core's roles: workers take cases in, the committee sees the figures
+        Role("community_worker", N_("Community worker"), ("mediation.case.intake",)),
+        Role("committee_secretary", N_("Committee secretary"), ("mediation.figures",)),
     ]
 
 
 @hookimpl
 def linli_demo_data() -> Any:
-    async def seed(community: Community) -> list[str]:
-        from linli_mediation import services
-
-        await services.add_item(community, "Mediation")
-        return ["mediation: one item"]
+    from linli_mediation.demo import seed
 
     return seed

@@ -1,29 +1,1113 @@
-"""The plugin's rules. No HTTP here: routes, demo data and commands call these."""
+"""The rules of mediation. No HTTP here: routes, the demo data and tests call these.
+
+Confidentiality in one place: :func:`access_to` decides what a visitor may see of one
+case, :func:`visible_cases` narrows any list of cases in SQL by the same rule. A case is
+seen by
+
+- its **parties** (the parts meant for them: state, session dates, the agreement and
+  the documents shared with them; never the mediators' notes),
+- its **assigned mediators** whose assignment is in effect (a flagged conflict of
+  interest keeps a mediator out until a supervisor clears it),
+- holders of ``mediation.case.view_all`` at or above the case's node.
+
+Anyone else gets :class:`CaseNotFound`, exactly as for a case that does not exist.
+"""
 
 from __future__ import annotations
 
+import secrets
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q, Subquery
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from linli.audit.services import record as audit
+from linli.communities import community_root
+from linli.hierarchy.escalation import EscalationError, escalate
+from linli.hierarchy.models import Node
 from linli.i18n import N_
+from linli.identity.models import Account, Membership, Person
 from linli.models import Community
-from linli_mediation.models import Item
+from linli.permissions.models import Grant
+from linli.permissions.services import Actor
+from linli.uploads import Upload, save_file
+from linli_mediation.models import (
+    ACCEPTED,
+    AGREEMENT,
+    CLOSED,
+    FINISHED,
+    FOLLOW_UP,
+    IN_MEDIATION,
+    NOT_RESOLVED,
+    REFERRED,
+    REQUESTED,
+    Agreement,
+    Assignment,
+    Attachment,
+    Case,
+    FollowUp,
+    Party,
+    Session,
+    Signature,
+    Studio,
+    Transition,
+)
 
-MAX_TITLE = 200
+VIEW_ALL = "mediation.case.view_all"
+INTAKE = "mediation.case.intake"
+HANDLE = "mediation.case.handle"
+ASSIGN = "mediation.case.assign"
+CLEAR = "mediation.conflict.clear"
+FIGURES = "mediation.figures"
+#: Roles whose holders may be assigned to cases.
+MEDIATOR_ROLES = ("mediator", "mediation_supervisor")
+
+FOLLOW_UP_DAYS = 30
+TIME_LIMIT_DAYS = 30
+#: Figures show counts from 1 to SMALL_CELL - 1 as "fewer than SMALL_CELL", so that a
+#: rare category in a small month cannot point at a household.
+SMALL_CELL = 3
+MAX_PARTIES = 4
+
+CATEGORIES = {
+    "noise": N_("Noise"),
+    "leak": N_("Water leaking between floors"),
+    "parking": N_("Parking and e-bikes"),
+    "pets": N_("Pets"),
+    "thrown": N_("Things thrown from height"),
+    "family": N_("Family"),
+    "property": N_("Property service"),
+    "other": N_("Other"),
+}
+URGENCIES = {"low": N_("Not urgent"), "normal": N_("Normal"), "urgent": N_("Urgent")}
+STATUS_LABELS = {
+    REQUESTED: N_("Requested"),
+    ACCEPTED: N_("Accepted"),
+    IN_MEDIATION: N_("In mediation"),
+    AGREEMENT: N_("Agreement reached"),
+    NOT_RESOLVED: N_("Not resolved"),
+    FOLLOW_UP: N_("Follow-up"),
+    CLOSED: N_("Closed"),
+    REFERRED: N_("Referred"),
+}
+OUTCOME_LABELS = {
+    "": N_("Open"),
+    AGREEMENT: N_("Agreement reached"),
+    NOT_RESOLVED: N_("Not resolved"),
+    REFERRED: N_("Referred"),
+}
+REFERRAL_TARGETS = {
+    "police": N_("Police office"),
+    "legal_aid": N_("Legal aid"),
+    "court": N_("Court"),
+    "property": N_("Property company"),
+}
+SIDES = {"applicant": N_("Applicant"), "respondent": N_("Respondent")}
+CONFLICTS = {
+    "party": N_("The mediator is a party to this case."),
+    "household": N_("The mediator lives in the same household as a party."),
+    "open_case": N_("The mediator has an open case with a party."),
+}
+
+#: The lifecycle: action → (states it starts from, state it leads to, label).
+ACTIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "accept": ((REQUESTED,), ACCEPTED, N_("Accept the case")),
+    "start": ((ACCEPTED,), IN_MEDIATION, N_("Start mediation")),
+    "agree": ((IN_MEDIATION,), AGREEMENT, N_("Agreement reached")),
+    "not_resolved": ((IN_MEDIATION,), NOT_RESOLVED, N_("Not resolved")),
+    "follow_up": ((AGREEMENT, NOT_RESOLVED), FOLLOW_UP, N_("Start the follow-up")),
+    "close": ((FOLLOW_UP,), CLOSED, N_("Close the case")),
+    "refer": ((REQUESTED, ACCEPTED, IN_MEDIATION, NOT_RESOLVED), REFERRED, N_("Refer")),
+}
+#: What the history calls the steps that are not lifecycle actions.
+HISTORY_LABELS = {
+    "request": N_("Requested by a resident"),
+    "intake": N_("Taken in"),
+    "escalate": N_("Escalated"),
+    **{key: label for key, (_, _, label) in ACTIONS.items()},
+}
+#: States in which sessions and follow-up visits may be recorded.
+SESSION_STATES = (ACCEPTED, IN_MEDIATION)
+VISIT_STATES = (AGREEMENT, NOT_RESOLVED, FOLLOW_UP)
+OPEN_STATES = tuple(s for s in STATUS_LABELS if s not in FINISHED)
+
+_ESCALATION_MESSAGES = {
+    "say why the matter goes up a level": N_("Say why the case goes up a level."),
+    "you may not escalate matters here": N_("You may not escalate cases here."),
+    "the matter is already at the top level": N_("The case is already at the top level."),
+}
 
 
-class ItemError(ValueError):
-    """A rule was broken; the message is a message id, translated where it is shown."""
+class MediationError(ValueError):
+    """A rule refused the request. ``message`` is a message id for the visitor;
+    ``values`` fill its ``%(name)s`` placeholders. Nothing was changed."""
+
+    message = N_("This could not be done.")
+    status = 400
+
+    def __init__(self, message: str | None = None, **values: Any) -> None:
+        if message is not None:
+            self.message = message
+        self.values = values
+        super().__init__(self.message % values if values else self.message)
 
 
-async def add_item(community: Community, title: str) -> Item:
-    """Add an item to the community's list. A title is required and at most
-    ``MAX_TITLE`` characters long, surrounding spaces removed."""
-    title = title.strip()
-    if not title:
-        raise ItemError(N_("An item needs a title."))
-    if len(title) > MAX_TITLE:
-        raise ItemError(N_("The title is too long."))
-    return await Item.create(community=community, title=title)
+class CaseNotFound(MediationError):
+    """No such case, or one the visitor may not see: the two are indistinguishable."""
+
+    message = N_("Page not found.")
+    status = 404
 
 
-async def latest_items(community: Community, limit: int = 50) -> list[Item]:
-    """The community's items, newest first."""
-    return await Item.filter(community=community).limit(limit)
+class NotAllowed(MediationError):
+    message = N_("You may not do this.")
+    status = 403
+
+
+class WrongState(MediationError):
+    message = N_("This step is not possible in the case's present state.")
+    status = 409
+
+
+class MissingRecords(MediationError):
+    status = 409
+
+
+class Duplicate(MediationError):
+    message = N_("This form was already sent: the case exists once.")
+    status = 409
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+# ----------------------------------------------------------------------------- who sees what
+
+
+@dataclass
+class Access:
+    """What one visitor may do with one case (the case is loaded with its node)."""
+
+    case: Case
+    actor: Actor
+    party: Party | None = None
+    mediator: bool = False
+    overseer: bool = False
+
+    @property
+    def staff(self) -> bool:
+        """Sees everything of the case, internal notes included."""
+        return self.mediator or self.overseer
+
+    @property
+    def may_handle(self) -> bool:
+        """May record sessions, visits and steps: an assigned mediator in effect, or a
+        supervisor holding ``mediation.case.handle`` where the view reaches."""
+        return self.mediator or (self.overseer and self.actor.can(HANDLE, self.case.node))
+
+    @property
+    def may_assign(self) -> bool:
+        return self.overseer and self.actor.can(ASSIGN, self.case.node)
+
+    @property
+    def may_clear(self) -> bool:
+        return self.overseer and self.actor.can(CLEAR, self.case.node)
+
+
+def holds_in(actor: Actor, permission: str, community_id: int) -> bool:
+    """Whether a grant anywhere in the community allows ``permission`` (a mediator is
+    granted at their studio, yet takes in cases from the whole community)."""
+    return any(
+        permission in held.permissions and held.community_id == community_id
+        for held in actor.grants
+    )
+
+
+def _person_id(actor: Actor) -> int | None:
+    return getattr(actor.account, "person_id", None)
+
+
+async def access_to(actor: Actor, community: Community, case_id: int) -> Access:
+    """The one gate to a case. Raises :class:`CaseNotFound` both for a case that does
+    not exist (or belongs to another community) and for one the visitor may not see."""
+    if actor.is_anonymous:
+        raise CaseNotFound()
+    case = await Case.filter(id=case_id, community_id=community.id).select_related("node").first()
+    if case is None:
+        raise CaseNotFound()
+    access = Access(case, actor, overseer=actor.can(VIEW_ALL, case.node))
+    assert actor.account is not None
+    access.mediator = await Assignment.exists(
+        case_id=case.id, account_id=actor.account.id, effective=True
+    )
+    person_id = _person_id(actor)
+    if person_id is not None:
+        access.party = await Party.filter(case_id=case.id, person_id=person_id).first()
+    if not (access.staff or access.party):
+        raise CaseNotFound()
+    return access
+
+
+def _staff_conditions(actor: Actor, community: Community) -> list[Q]:
+    """SQL conditions for the cases the visitor handles: assigned (in effect), or under
+    a node where they hold ``view_all`` (as :meth:`Actor.visible` builds them)."""
+    conditions: list[Q] = []
+    if actor.account is not None:
+        assigned = Assignment.filter(account_id=actor.account.id, effective=True)
+        conditions.append(Q(id__in=Subquery(assigned.values("case_id"))))
+    conditions += [Q(node__path__startswith=path) for path in actor.paths_allowing(VIEW_ALL)]
+    if community.id in actor.communities_allowing(VIEW_ALL):
+        conditions.append(Q(community_id=community.id))
+    return conditions
+
+
+def _cases_where(community: Community, conditions: list[Q]) -> QuerySet[Case]:
+    query = Case.filter(community_id=community.id)
+    if not conditions:
+        return query.filter(id__in=[])
+    return query.filter(Q(*conditions, join_type="OR"))
+
+
+def visible_cases(actor: Actor, community: Community) -> QuerySet[Case]:
+    """The community's cases the visitor may see, as a queryset (filtered in SQL; add
+    ordering, paging and counting as needed). Same rule as :func:`access_to`."""
+    conditions = _staff_conditions(actor, community)
+    person_id = _person_id(actor)
+    if person_id is not None:
+        mine = Party.filter(person_id=person_id).values("case_id")
+        conditions.append(Q(id__in=Subquery(mine)))
+    return _cases_where(community, conditions)
+
+
+def handled_cases(actor: Actor, community: Community) -> QuerySet[Case]:
+    """The cases the visitor works on as a mediator or supervisor (not as a party)."""
+    return _cases_where(community, _staff_conditions(actor, community))
+
+
+# ----------------------------------------------------------------------------- intake
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    """A party as entered: a person of the register, or an outsider's name and contact."""
+
+    name: str = ""
+    contact: str = ""
+    person: Person | None = None
+    side: str = "applicant"
+
+
+def _text(value: str, limit: int, message: str) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise MediationError(message, limit=limit)
+    return value
+
+
+def _check_case_fields(summary: str, category: str, urgency: str) -> str:
+    summary = _text(summary, 120, N_("Keep the summary under %(limit)s characters."))
+    if not summary:
+        raise MediationError(N_("Say in a few words what the dispute is about."))
+    if category not in CATEGORIES:
+        raise MediationError(N_("Choose a category."))
+    if urgency not in URGENCIES:
+        raise MediationError(N_("Choose how urgent it is."))
+    return summary
+
+
+async def owner_node(community: Community, place: Node | None) -> Node:
+    """The node that owns a new case: the party organisation unit closest to the place
+    (its building group, else the estate branch, else the committee), so that core
+    escalation takes it building group → estate branch → community committee. Without
+    such a unit, the place itself; without a place, the community."""
+    if place is None:
+        return await community_root(community)
+    unit = (
+        await Node.filter(
+            community_id=community.id,
+            tree="party",
+            covers_id__in=place.ancestor_ids(),
+            kind__key__in=("party_group", "party_branch", "party_committee"),
+        )
+        .order_by("-depth", "id")
+        .first()
+    )
+    return unit or place
+
+
+async def _create_case(
+    community: Community,
+    actor: Actor,
+    *,
+    summary: str,
+    description: str,
+    category: str,
+    urgency: str,
+    place: Node | None,
+    studio: Studio | None,
+    parties: list[PartyInput],
+    status: str,
+    action: str,
+    now: datetime,
+    key: str = "",
+) -> Case:
+    if key and await Case.exists(community_id=community.id, request_key=key):
+        raise Duplicate()
+    node = await owner_node(community, place)
+    case = await Case.create(
+        request_key=key or None,
+        community_id=community.id,
+        summary=summary,
+        description=description,
+        category=category,
+        urgency=urgency,
+        status=status,
+        studio=studio,
+        place=place,
+        node=node,
+        opened_at=now,
+        created_by=actor.account,
+    )
+    case.number = f"{now.year}-{case.id:04d}"
+    await Case.filter(id=case.id).update(number=case.number)
+    await Party.bulk_create(
+        [
+            Party(
+                case_id=case.id,
+                person=p.person,
+                name=p.person.name if p.person else p.name,
+                contact=p.contact,
+                side=p.side,
+            )
+            for p in parties
+        ]
+    )
+    await Transition.create(
+        case=case, action=action, from_status="", to_status=status, actor=actor.account, at=now
+    )
+    return case
+
+
+def _clean_parties(parties: Iterable[PartyInput]) -> list[PartyInput]:
+    kept = []
+    for p in parties:
+        name = _text(p.name, 64, N_("Keep names under %(limit)s characters."))
+        contact = _text(p.contact, 64, N_("Keep contacts under %(limit)s characters."))
+        if p.person is None and not name:
+            continue
+        if p.side not in SIDES:
+            raise MediationError(N_("Choose a side for each party."))
+        kept.append(PartyInput(name=name, contact=contact, person=p.person, side=p.side))
+    person_ids = [p.person.id for p in kept if p.person]
+    if len(person_ids) != len(set(person_ids)):
+        raise MediationError(N_("The same person is entered twice."))
+    if len(kept) > MAX_PARTIES:
+        raise MediationError(N_("At most %(n)s parties."), n=MAX_PARTIES)
+    return kept
+
+
+async def open_case(
+    community: Community,
+    actor: Actor,
+    *,
+    summary: str,
+    description: str = "",
+    category: str,
+    urgency: str = "normal",
+    place: Node | None = None,
+    studio: Studio | None = None,
+    parties: Iterable[PartyInput],
+    mediator: Account | None = None,
+    now: datetime | None = None,
+    key: str = "",
+) -> Case:
+    """Intake by a mediator or a community worker: the case starts "accepted". The
+    mediator named (the intake mediator by default) is assigned, with the conflict of
+    interest check."""
+    if not holds_in(actor, INTAKE, community.id):
+        raise NotAllowed()
+    summary = _check_case_fields(summary, category, urgency)
+    description = _text(description, 4000, N_("Keep the description under %(limit)s characters."))
+    cleaned = _clean_parties(parties)
+    if len(cleaned) < 2:
+        raise MediationError(N_("A dispute needs at least two parties."))
+    _check_studio(community, studio)
+    if (
+        mediator is None
+        and actor.account is not None
+        and await is_mediator(community.id, actor.account)
+    ):
+        mediator = actor.account
+    if mediator is None:
+        raise MediationError(N_("Choose the mediator who takes the case."))
+    if not await is_mediator(community.id, mediator):
+        raise MediationError(N_("This account is not a mediator here."))
+    now = now or now_utc()
+    key = _key(key)
+    try:
+        async with in_transaction():
+            case = await _create_case(
+                community, actor, summary=summary, description=description, category=category,
+                urgency=urgency, place=place, studio=studio, parties=cleaned, status=ACCEPTED,
+                action="intake", now=now, key=key,
+            )  # fmt: skip
+            await _assign(case, mediator, actor)
+            await audit(
+                "mediation.case.intake", actor=actor, community_id=community.id, obj=case,
+                after={"category": category, "status": ACCEPTED},
+            )  # fmt: skip
+    except IntegrityError:  # the same form, sent twice at the same moment
+        raise Duplicate() from None
+    return case
+
+
+async def request_mediation(
+    community: Community,
+    actor: Actor,
+    *,
+    summary: str,
+    description: str = "",
+    category: str,
+    other_name: str = "",
+    other_contact: str = "",
+    studio: Studio | None = None,
+    now: datetime | None = None,
+    key: str = "",
+) -> Case:
+    """A resident asks for mediation: the case starts "requested", with the resident as
+    applicant and, if named, the other side as an outside party until a mediator links
+    them to the register."""
+    person_id = _person_id(actor)
+    if person_id is None:
+        raise NotAllowed(
+            N_("Your account is not linked to a resident record. Ask your community worker.")
+        )
+    person = await Person.get_or_none(id=person_id, community_id=community.id)
+    if person is None:
+        raise NotAllowed(
+            N_("Your account is not linked to a resident record. Ask your community worker.")
+        )
+    summary = _check_case_fields(summary, category, "normal")
+    description = _text(description, 4000, N_("Keep the description under %(limit)s characters."))
+    parties = _clean_parties(
+        [
+            PartyInput(person=person, side="applicant"),
+            PartyInput(name=other_name, contact=other_contact, side="respondent"),
+        ]
+    )
+    _check_studio(community, studio)
+    place = await _home_of(person)
+    now = now or now_utc()
+    key = _key(key)
+    try:
+        async with in_transaction():
+            case = await _create_case(
+                community, actor, summary=summary, description=description, category=category,
+                urgency="normal", place=place, studio=studio, parties=parties, status=REQUESTED,
+                action="request", now=now, key=key,
+            )  # fmt: skip
+    except IntegrityError:  # the same form, sent twice at the same moment
+        raise Duplicate() from None
+    return case
+
+
+def _key(key: str) -> str:
+    key = (key or "").strip()
+    if len(key) > 32:
+        raise MediationError(N_("This form is damaged; reload the page and send it again."))
+    return key
+
+
+def new_key() -> str:
+    """A one-time key for a form that opens a case."""
+    return secrets.token_urlsafe(16)
+
+
+def _check_studio(community: Community, studio: Studio | None) -> None:
+    if studio is not None and studio.community_id != community.id:
+        raise MediationError(N_("Choose a studio."))
+
+
+async def _home_of(person: Person) -> Node | None:
+    membership = (
+        await Membership.filter(person_id=person.id, ended_on__isnull=True)
+        .select_related("household__node")
+        .first()
+    )
+    return membership.household.node if membership else None
+
+
+# ----------------------------------------------------------------------------- mediators
+
+
+async def mediator_grants(community: Community) -> list[Grant]:
+    """Active grants of the mediator roles in the community (accounts and persons
+    loaded), one query."""
+    now = now_utc()
+    return (
+        await Grant.filter(role__community_id=community.id, role__key__in=MEDIATOR_ROLES)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .select_related("account__person", "node", "role")
+        .order_by("account__username", "id")
+    )
+
+
+async def is_mediator(community_id: int, account: Account) -> bool:
+    now = now_utc()
+    return (
+        await Grant.filter(
+            account_id=account.id, role__community_id=community_id, role__key__in=MEDIATOR_ROLES
+        )
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .exists()
+    )
+
+
+async def mediators(community: Community) -> list[tuple[Account, int]]:
+    """Each mediator with their caseload (open cases they are assigned to): two queries."""
+    accounts: dict[int, Account] = {}
+    for held in await mediator_grants(community):
+        accounts.setdefault(held.account_id, held.account)
+    rows = await Assignment.filter(
+        account_id__in=list(accounts), effective=True, case__status__in=OPEN_STATES,
+        case__community_id=community.id,
+    ).values_list("account_id", flat=True)  # fmt: skip
+    load = Counter(rows)
+    return [(account, load[account_id]) for account_id, account in accounts.items()]
+
+
+async def studio_caseloads(community: Community) -> dict[int, int]:
+    """Open cases per studio: counts only, one query."""
+    rows = await Case.filter(
+        community_id=community.id, status__in=OPEN_STATES, studio_id__isnull=False
+    ).values_list("studio_id", flat=True)
+    return dict(Counter(rows))
+
+
+async def conflicts_of(case: Case, mediator: Account) -> list[str]:
+    """The conflict-of-interest keys (see :data:`CONFLICTS`) of ``mediator`` on
+    ``case``: a party, in a party's household, or in an open case with a party."""
+    person_id = mediator.person_id
+    if person_id is None:
+        return []
+    party_ids = [
+        pid
+        for pid in await Party.filter(case_id=case.id).values_list("person_id", flat=True)
+        if pid is not None
+    ]
+    found = []
+    if person_id in party_ids:
+        found.append("party")
+    homes = Membership.filter(person_id=person_id, ended_on__isnull=True).values("household_id")
+    if (
+        await Membership.filter(
+            household_id__in=Subquery(homes), person_id__in=party_ids, ended_on__isnull=True
+        )
+        .exclude(person_id=person_id)
+        .exists()
+    ):
+        found.append("household")
+    mine = (
+        Party.filter(person_id=person_id, case__status__in=OPEN_STATES)
+        .exclude(case_id=case.id)
+        .values("case_id")
+    )
+    if (
+        await Party.filter(case_id__in=Subquery(mine), person_id__in=party_ids)
+        .exclude(person_id=person_id)
+        .exists()
+    ):
+        found.append("open_case")
+    return found
+
+
+async def _assign(case: Case, mediator: Account, actor: Actor) -> Assignment:
+    conflicts = await conflicts_of(case, mediator)
+    try:
+        async with in_transaction():
+            assignment = await Assignment.create(
+                case=case,
+                account=mediator,
+                conflict=",".join(conflicts),
+                effective=not conflicts,
+            )
+    except IntegrityError:
+        raise MediationError(N_("This mediator is already assigned to the case.")) from None
+    await audit(
+        "mediation.case.assign", actor=actor, community_id=case.community_id, obj=case,
+        after={"mediator": mediator.id, "conflict": conflicts},
+    )  # fmt: skip
+    return assignment
+
+
+async def assign(access: Access, mediator: Account) -> Assignment:
+    """A supervisor assigns a mediator; a conflict of interest is flagged and keeps the
+    mediator out of the case until it is cleared."""
+    if not access.may_assign:
+        raise NotAllowed()
+    if access.case.status in FINISHED:
+        raise WrongState()
+    if not await is_mediator(access.case.community_id, mediator):
+        raise MediationError(N_("This account is not a mediator here."))
+    async with in_transaction():
+        return await _assign(access.case, mediator, access.actor)
+
+
+async def clear_conflict(access: Access, assignment_id: int, reason: str) -> Assignment:
+    """A supervisor clears a flagged conflict with a reason; the mediator then sees and
+    handles the case."""
+    if not access.may_clear:
+        raise NotAllowed()
+    reason = _text(reason, 1000, N_("Keep the reason under %(limit)s characters."))
+    if not reason:
+        raise MediationError(N_("Give the reason for clearing the conflict."))
+    assignment = await Assignment.get_or_none(id=assignment_id, case_id=access.case.id)
+    if assignment is None:
+        raise MediationError(N_("No such assignment."))
+    assert access.actor.account is not None
+    async with in_transaction():
+        changed = await Assignment.filter(id=assignment.id, effective=False).update(
+            effective=True, cleared_by_id=access.actor.account.id, cleared_reason=reason
+        )
+        if not changed:
+            raise MediationError(N_("There is no conflict to clear."))
+        await audit(
+            "mediation.conflict.clear", actor=access.actor, community_id=access.case.community_id,
+            obj=assignment, after={"reason": reason},
+        )  # fmt: skip
+    await assignment.refresh_from_db()
+    return assignment
+
+
+# ----------------------------------------------------------------------------- lifecycle
+
+
+@dataclass
+class StepInput:
+    """What a step may need besides the reason."""
+
+    reason: str = ""
+    target: str = ""
+    facts: str = ""
+    terms: str = ""
+    deadline: date | None = None
+
+
+async def apply(
+    access: Access,
+    action: str,
+    step: StepInput | None = None,
+    *,
+    follow_up_days: int = FOLLOW_UP_DAYS,
+    now: datetime | None = None,
+) -> Case:
+    """Apply one lifecycle step. Refused steps raise and change nothing; applied ones
+    are recorded (who, when, why) in the same transaction as the change, which is a
+    guarded UPDATE on the state, so two mediators clicking at once apply it once."""
+    step = step or StepInput()
+    if action not in ACTIONS:
+        raise MediationError(N_("Unknown step."))
+    if not access.may_handle:
+        raise NotAllowed()
+    case = access.case
+    sources, target, _ = ACTIONS[action]
+    if case.status not in sources:
+        raise WrongState()
+    reason = _text(step.reason, 1000, N_("Keep the reason under %(limit)s characters."))
+    now = now or now_utc()
+    changes: dict[str, Any] = {"status": target}
+    if action == "agree":
+        facts = _text(step.facts, 4000, N_("Keep the facts under %(limit)s characters."))
+        terms = _text(step.terms, 4000, N_("Keep the terms under %(limit)s characters."))
+        if not facts or not terms:
+            raise MediationError(N_("An agreement needs the facts and the terms."))
+        changes |= {
+            "outcome": AGREEMENT,
+            "agreed_at": now,
+            "follow_up_due": now.date() + timedelta(days=follow_up_days),
+        }
+    elif action == "not_resolved":
+        if not reason:
+            raise MediationError(N_("Say why the dispute was not resolved."))
+        changes |= {
+            "outcome": NOT_RESOLVED,
+            "follow_up_due": now.date() + timedelta(days=follow_up_days),
+        }
+    elif action == "refer":
+        if step.target not in REFERRAL_TARGETS:
+            raise MediationError(N_("Choose where the case is referred to."))
+        if not reason:
+            raise MediationError(N_("Say why the case is referred."))
+        changes |= {"outcome": REFERRED, "referred_to": step.target, "closed_at": now}
+    elif action == "close":
+        if not await Session.exists(case_id=case.id):
+            raise MissingRecords(N_("A case cannot close without at least one session record."))
+        if case.outcome == AGREEMENT and not await FollowUp.exists(case_id=case.id):
+            raise MissingRecords(
+                N_("A case with an agreement cannot close without a follow-up visit.")
+            )
+        changes |= {"closed_at": now}
+    async with in_transaction():
+        done = await Case.filter(id=case.id, status=case.status).update(**changes)
+        if not done:
+            raise WrongState()
+        if action == "agree":
+            await Agreement.create(
+                case_id=case.id, facts=facts, terms=terms, deadline=step.deadline,
+                created_by=access.actor.account, created_at=now,
+            )  # fmt: skip
+        await Transition.create(
+            case_id=case.id, action=action, from_status=case.status, to_status=target,
+            actor=access.actor.account, reason=reason or step.target, at=now,
+        )  # fmt: skip
+        await audit(
+            f"mediation.case.{action}", actor=access.actor, community_id=case.community_id,
+            obj=case, before={"status": case.status}, after={"status": target},
+        )  # fmt: skip
+    for name, value in changes.items():
+        setattr(case, name, value)
+    return case
+
+
+async def escalate_case(access: Access, reason: str, *, now: datetime | None = None) -> Node:
+    """Move the case up the party organisation (building group → estate branch →
+    community committee) with the core's escalation, recording it in the case history.
+    Those who see it by ``view_all`` at the old level only lose sight of it; assigned
+    mediators keep it."""
+    if not access.staff:
+        raise NotAllowed()
+    case = access.case
+    if case.status in FINISHED:
+        raise WrongState()
+    now = now or now_utc()
+    try:
+        async with in_transaction():
+            above = await escalate(case, access.actor, reason)
+            await Case.filter(id=case.id).update(escalations=F("escalations") + 1)
+            await Transition.create(
+                case_id=case.id, action="escalate", from_status=case.status,
+                to_status=case.status, actor=access.actor.account, reason=reason.strip(),
+                at=now,
+            )  # fmt: skip
+    except EscalationError as exc:
+        message = _ESCALATION_MESSAGES.get(str(exc), N_("The case cannot be escalated."))
+        raise MediationError(message) from None
+    case.node = above
+    return above
+
+
+# ----------------------------------------------------------------------------- records
+
+
+async def add_session(
+    access: Access,
+    *,
+    held_on: date,
+    place: str = "",
+    attendees: str = "",
+    notes: str = "",
+    next_steps: str = "",
+) -> Session:
+    if not access.may_handle:
+        raise NotAllowed()
+    if access.case.status not in SESSION_STATES:
+        raise WrongState()
+    session = Session(
+        case_id=access.case.id,
+        held_on=held_on,
+        place=_text(place, 120, N_("Keep the place under %(limit)s characters.")),
+        attendees=_text(attendees, 300, N_("Keep the attendees under %(limit)s characters.")),
+        notes=_text(notes, 8000, N_("Keep the notes under %(limit)s characters.")),
+        next_steps=_text(next_steps, 4000, N_("Keep the next steps under %(limit)s characters.")),
+        recorded_by=access.actor.account,
+    )
+    async with in_transaction():
+        # the state is checked again under the write, so a session never lands on a
+        # case that moved on meanwhile
+        if not await Case.filter(id=access.case.id, status__in=SESSION_STATES).exists():
+            raise WrongState()
+        await session.save()
+        await audit(
+            "mediation.session.add", actor=access.actor, community_id=access.case.community_id,
+            obj=session, after={"held_on": held_on.isoformat()},
+        )  # fmt: skip
+    return session
+
+
+async def add_follow_up(
+    access: Access, *, visited_on: date, kept: bool = True, notes: str = ""
+) -> FollowUp:
+    """Record a follow-up visit (回访); it settles the case's due follow-up."""
+    if not access.may_handle:
+        raise NotAllowed()
+    if access.case.status not in VISIT_STATES:
+        raise WrongState()
+    async with in_transaction():
+        done = await Case.filter(id=access.case.id, status__in=VISIT_STATES).update(
+            follow_up_due=None
+        )
+        if not done:
+            raise WrongState()
+        visit = await FollowUp.create(
+            case_id=access.case.id, visited_on=visited_on, kept=kept,
+            notes=_text(notes, 4000, N_("Keep the notes under %(limit)s characters.")),
+            recorded_by=access.actor.account,
+        )  # fmt: skip
+        await audit(
+            "mediation.follow_up.add", actor=access.actor, community_id=access.case.community_id,
+            obj=visit, after={"kept": kept},
+        )  # fmt: skip
+    access.case.follow_up_due = None
+    return visit
+
+
+async def record_signature(access: Access, party_id: int, signed_on: date) -> Signature:
+    """A mediator records that a party signed the printed agreement."""
+    if not access.may_handle:
+        raise NotAllowed()
+    agreement = await Agreement.get_or_none(case_id=access.case.id)
+    if agreement is None:
+        raise WrongState()
+    party = await Party.get_or_none(id=party_id, case_id=access.case.id)
+    if party is None:
+        raise MediationError(N_("Choose a party of this case."))
+    try:
+        async with in_transaction():
+            signature = await Signature.create(
+                agreement=agreement, party=party, signed_on=signed_on,
+                recorded_by=access.actor.account,
+            )  # fmt: skip
+            await audit(
+                "mediation.agreement.sign", actor=access.actor,
+                community_id=access.case.community_id, obj=signature,
+                after={"party": party.id, "signed_on": signed_on.isoformat()},
+            )  # fmt: skip
+    except IntegrityError:
+        raise MediationError(N_("This party has already signed.")) from None
+    return signature
+
+
+async def add_attachment(
+    access: Access, *, data: bytes, filename: str, title: str, shared: bool = False
+) -> Attachment:
+    """Store a document with the case (PDF, JPEG or PNG, checked by the core)."""
+    if not access.may_handle:
+        raise NotAllowed()
+    title = _text(title, 120, N_("Keep the title under %(limit)s characters.")) or filename[:120]
+    async with in_transaction():
+        upload = await save_file(
+            access.case.community_id, data, filename=filename, by=access.actor.account
+        )
+        attachment = await Attachment.create(
+            case_id=access.case.id, upload=upload, title=title, shared=shared,
+            added_by=access.actor.account,
+        )  # fmt: skip
+        await audit(
+            "mediation.attachment.add", actor=access.actor,
+            community_id=access.case.community_id, obj=attachment, after={"title": title},
+        )  # fmt: skip
+    return attachment
+
+
+async def attachment_file(access: Access, attachment_id: int) -> Upload:
+    """The stored file of one of the case's attachments; staff see all, parties the
+    shared ones. Anything else is :class:`CaseNotFound`."""
+    attachment = await Attachment.get_or_none(id=attachment_id, case_id=access.case.id)
+    if attachment is None or attachment.upload_id is None:
+        raise CaseNotFound()
+    if not (access.staff or (access.party and attachment.shared)):
+        raise CaseNotFound()
+    upload = await Upload.get_or_none(id=attachment.upload_id)
+    if upload is None:
+        raise CaseNotFound()
+    return upload
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+@dataclass
+class CaseView:
+    """What a visitor sees of a case. For a party, the internal parts are left empty,
+    not hidden by the template: they are never loaded."""
+
+    access: Access
+    parties: list[Party]
+    history: list[Transition]
+    sessions: list[Session]
+    agreement: Agreement | None
+    signatures: dict[int, Signature]
+    follow_ups: list[FollowUp]
+    attachments: list[Attachment]
+    assignments: list[Assignment] = field(default_factory=list)
+
+
+async def case_view(access: Access) -> CaseView:
+    case = access.case
+    parties = await Party.filter(case_id=case.id)
+    agreement = await Agreement.get_or_none(case_id=case.id)
+    signatures = (
+        {s.party_id: s for s in await Signature.filter(agreement_id=agreement.id)}
+        if agreement
+        else {}
+    )
+    fields = ("id", "case_id", "title", "shared", "created_at")
+    if not access.staff:
+        return CaseView(
+            access, parties, [],
+            await Session.filter(case_id=case.id).only("id", "case_id", "held_on", "place"),
+            agreement, signatures, [],
+            await Attachment.filter(case_id=case.id, shared=True).only(*fields),
+        )  # fmt: skip
+    return CaseView(
+        access,
+        parties,
+        await Transition.filter(case_id=case.id).select_related("actor"),
+        await Session.filter(case_id=case.id).select_related("recorded_by"),
+        agreement,
+        signatures,
+        await FollowUp.filter(case_id=case.id),
+        await Attachment.filter(case_id=case.id).only(*fields),
+        await Assignment.filter(case_id=case.id).select_related("account__person"),
+    )
+
+
+@dataclass
+class Dashboard:
+    overdue_follow_ups: list[Case]
+    past_limit: list[Case]
+    overdue_count: int
+    past_limit_count: int
+    open_count: int
+
+
+async def dashboard(
+    actor: Actor,
+    community: Community,
+    *,
+    today: date,
+    time_limit_days: int = TIME_LIMIT_DAYS,
+    limit: int = 5,
+) -> Dashboard | None:
+    """The mediator's dashboard: overdue follow-ups and cases open past the time limit,
+    among the cases they handle. ``None`` for visitors who handle none."""
+    if actor.is_anonymous:
+        return None
+    mine = handled_cases(actor, community)
+    overdue = mine.filter(status__in=VISIT_STATES, follow_up_due__lt=today)
+    since = datetime.combine(today, datetime.min.time(), tzinfo=UTC) - timedelta(
+        days=time_limit_days
+    )
+    late = mine.filter(status__in=(REQUESTED, ACCEPTED, IN_MEDIATION), opened_at__lt=since)
+    open_count = await mine.filter(status__in=OPEN_STATES).count()
+    if not open_count and not await mine.exists():
+        return None
+    return Dashboard(
+        await overdue.order_by("follow_up_due", "id").limit(limit),
+        await late.order_by("opened_at", "id").limit(limit),
+        await overdue.count(),
+        await late.count(),
+        open_count,
+    )
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+@dataclass
+class Figures:
+    """Anonymised counts: no names, no summaries, small cells suppressed."""
+
+    year: int
+    total: int
+    by_category: list[tuple[str, str]]
+    by_outcome: list[tuple[str, str]]
+    by_studio: list[tuple[str, str]]
+    by_month: list[str]
+    resolved_share: int | None
+    average_days_to_agreement: float | None
+    referred: str
+    escalated: str
+
+
+def shown(count: int) -> str:
+    """A count as shown in figures: small non-zero counts are suppressed."""
+    if 0 < count < SMALL_CELL:
+        return f"<{SMALL_CELL}"
+    return str(count)
+
+
+async def figures(community: Community, year: int, *, zone: Any = UTC) -> Figures:
+    """The year's figures, from one query whatever the number of cases."""
+    start = datetime(year, 1, 1, tzinfo=zone)
+    end = datetime(year + 1, 1, 1, tzinfo=zone)
+    rows = await Case.filter(
+        community_id=community.id, opened_at__gte=start, opened_at__lt=end
+    ).values_list("category", "outcome", "studio__name", "opened_at", "agreed_at", "escalations")
+    categories: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
+    studios: Counter[str] = Counter()
+    months = [0] * 12
+    days: list[float] = []
+    decided = resolved = escalated = 0
+    for category, outcome, studio, opened, agreed, escalations in rows:
+        categories[category] += 1
+        outcomes[outcome] += 1
+        studios[studio or ""] += 1
+        months[opened.astimezone(zone).month - 1] += 1
+        if escalations:
+            escalated += 1
+        if outcome:
+            decided += 1
+            if outcome == AGREEMENT and not escalations:
+                resolved += 1
+        if agreed is not None:
+            days.append((agreed - opened).total_seconds() / 86400)
+    return Figures(
+        year=year,
+        total=len(rows),
+        by_category=[(key, shown(categories[key])) for key in CATEGORIES],
+        by_outcome=[(key, shown(outcomes[key])) for key in OUTCOME_LABELS],
+        by_studio=[(name, shown(n)) for name, n in sorted(studios.items())],
+        by_month=[shown(n) for n in months],
+        resolved_share=round(100 * resolved / decided) if decided >= SMALL_CELL else None,
+        average_days_to_agreement=round(sum(days) / len(days), 1)
+        if len(days) >= SMALL_CELL
+        else None,
+        referred=shown(outcomes[REFERRED]),
+        escalated=shown(escalated),
+    )
+
+
+# ----------------------------------------------------------------------------- studios
+
+
+async def studios(community: Community) -> list[Studio]:
+    return await Studio.filter(community_id=community.id, active=True).select_related(
+        "host", "node"
+    )
+
+
+async def create_studio(
+    community: Community,
+    *,
+    name: str,
+    name_en: str = "",
+    node: Node,
+    host: Person | None = None,
+    opening_hours: str = "",
+    specialties: str = "",
+) -> Studio:
+    if node.community_id != community.id:
+        raise MediationError(N_("Choose a place of this community."))
+    return await Studio.create(
+        community_id=community.id, name=name, name_en=name_en, node=node, host=host,
+        opening_hours=opening_hours, specialties=specialties,
+    )  # fmt: skip
