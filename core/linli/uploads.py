@@ -29,6 +29,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from linli.i18n import N_
+from linli.refusals import Refusal
 
 if TYPE_CHECKING:
     from linli.identity.models import Account
@@ -63,16 +64,9 @@ KIND_NAMES = {
 EXTENSIONS = dict(IMAGE_FORMATS.values()) | {PDF: (".pdf",)}
 
 
-class UploadRefused(ValueError):
-    """A file that is not accepted. ``message`` is an English message id that the core
-    catalogue translates, ``values`` fill its placeholders, ``status`` is the HTTP status
-    a route should answer with."""
-
-    def __init__(self, message: str, status: int = 400, **values: Any) -> None:
-        super().__init__(message % values if values else message)
-        self.message = message
-        self.values = values
-        self.status = status
+class UploadRefused(Refusal):
+    """A file that is not accepted: a :class:`~linli.refusals.Refusal` whose message the
+    core catalogue translates (status 400, or 413 for size)."""
 
 
 class Upload(Model):

@@ -27,6 +27,7 @@ PUBLIC_API = {
     "linli.permissions.models",
     "linli.permissions.services",
     "linli.plugins",
+    "linli.refusals",
     "linli.testing",
     "linli.uploads",
     "linli.web.auth",

@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from linli.i18n import N_
+from linli.refusals import Refusal
 from linli.web.site import translate
 
 log = logging.getLogger("linli.web")
@@ -89,3 +90,9 @@ def refused(
     ``raise refused(request, N_("Choose a day."))``. Services raise their own errors with
     an English message id and values; routes turn them into this."""
     return VisibleError(status_code=status, detail=translate(connection, message, **values))
+
+
+def refusal(connection: ASGIConnection[Any, Any, Any, Any], exc: Refusal) -> VisibleError:
+    """The page's answer to a service's :class:`~linli.refusals.Refusal`: its message in
+    the visitor's language, with its status."""
+    return refused(connection, exc.message, exc.status, **exc.values)

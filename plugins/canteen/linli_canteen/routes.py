@@ -30,8 +30,8 @@ from linli.identity.models import Person
 from linli.models import Community
 from linli.uploads import Upload, UploadRefused, file_response, save_image
 from linli.web.auth import community_node, current_actor, logged_in, requires
-from linli.web.errors import VisibleError
-from linli.web.site import language_of, site_of
+from linli.web.errors import VisibleError, refusal, refused
+from linli.web.site import site_of, translate
 from linli_canteen import services
 from linli_canteen.models import (
     DELIVERY,
@@ -63,19 +63,6 @@ OWN_PERMISSIONS = (
 # ----------------------------------------------------------------------------- helpers
 
 
-def _t(request: Req, message: str, **values: Any) -> str:
-    text = site_of(request).catalogues.translate(language_of(request), message)
-    return text % values if values else text
-
-
-def refuse(request: Req, exc: services.CanteenError) -> VisibleError:
-    return VisibleError(status_code=exc.status, detail=_t(request, exc.message, **exc.values))
-
-
-def bad(request: Req, message: str) -> VisibleError:
-    return VisibleError(status_code=400, detail=_t(request, message))
-
-
 def zone(request: Req) -> Any:
     return site_of(request).settings.zone
 
@@ -95,12 +82,12 @@ def as_list(value: str | list[str]) -> list[str]:
 def parse_date(request: Req, raw: str, default: date | None = None) -> date:
     if not raw.strip():
         if default is None:
-            raise bad(request, N_("Enter the date as YYYY-MM-DD."))
+            raise refused(request, N_("Enter the date as YYYY-MM-DD."))
         return default
     try:
         return date.fromisoformat(raw.strip())
     except ValueError:
-        raise bad(request, N_("Enter the date as YYYY-MM-DD.")) from None
+        raise refused(request, N_("Enter the date as YYYY-MM-DD.")) from None
 
 
 def parse_int(request: Req, raw: str, default: int | None = None) -> int | None:
@@ -109,7 +96,7 @@ def parse_int(request: Req, raw: str, default: int | None = None) -> int | None:
     try:
         return int(raw.strip())
     except ValueError:
-        raise bad(request, N_("Enter a whole number.")) from None
+        raise refused(request, N_("Enter a whole number.")) from None
 
 
 def parse_float(request: Req, raw: str) -> float | None:
@@ -118,7 +105,7 @@ def parse_float(request: Req, raw: str) -> float | None:
     try:
         return float(raw.strip())
     except ValueError:
-        raise bad(request, N_("Enter both coordinates, as decimal degrees.")) from None
+        raise refused(request, N_("Enter both coordinates, as decimal degrees.")) from None
 
 
 async def alert_node(connection: ASGIConnection[Any, Any, Any, Any]) -> Node:
@@ -173,7 +160,7 @@ async def own_person(request: Req) -> Person | None:
 async def need_person(request: Req) -> Person:
     person = await own_person(request)
     if person is None:
-        raise bad(request, N_("Your account is not linked to a resident record."))
+        raise refused(request, N_("Your account is not linked to a resident record."))
     return person
 
 
@@ -187,9 +174,9 @@ async def find_person(request: Req, community: Community, who: str) -> Person:
     else:
         found = []
     if not found:
-        raise bad(request, N_("No resident matches this name or phone."))
+        raise refused(request, N_("No resident matches this name or phone."))
     if len(found) > 1:
-        raise bad(
+        raise refused(
             request, N_("Several residents match; enter the phone or the register number (#id).")
         )
     return found[0]
@@ -386,7 +373,7 @@ class ResidentController(Controller):
                 zone=zone(request),
             )
         except services.CanteenError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/orders?placed={placed.id}", status_code=303)
 
     @get("/orders", name="canteen:orders")
@@ -429,7 +416,7 @@ class ResidentController(Controller):
                 zone=zone(request),
             )
         except services.CanteenError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/orders", status_code=303)
 
     @post("/standing", name="canteen:standing")
@@ -528,7 +515,7 @@ async def make_standing(
             actor=await current_actor(request),
         )
     except services.CanteenError as exc:
-        raise refuse(request, exc) from exc
+        raise refusal(request, exc) from exc
 
 
 async def pause_standing(request: Req, standing: StandingOrder, data: PauseForm) -> None:
@@ -543,7 +530,7 @@ async def pause_standing(request: Req, standing: StandingOrder, data: PauseForm)
             zone=zone(request),
         )
     except services.CanteenError as exc:
-        raise refuse(request, exc) from exc
+        raise refusal(request, exc) from exc
 
 
 # ---------------------------------------------------------------------------- on behalf
@@ -604,7 +591,7 @@ class OnBehalfController(Controller):
         if data.item.isdigit():
             item = await MenuItem.get_or_none(id=int(data.item), canteen__community_id=community.id)
         if item is None:
-            raise bad(request, N_("Choose a dish from the menu."))
+            raise refused(request, N_("Choose a dish from the menu."))
         try:
             await services.place_order(
                 community,
@@ -616,7 +603,7 @@ class OnBehalfController(Controller):
                 zone=zone(request),
             )
         except services.CanteenError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/for/?who=%23{person.id}&done=1", status_code=303)
 
     @post("/standing", name="canteen:standing_for")
@@ -645,7 +632,7 @@ class OnBehalfController(Controller):
                 zone=zone(request),
             )
         except services.CanteenError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/for/?who=%23{order.person_id}", status_code=303)
 
     @post("/standing/{standing_id:int}/pause", name="canteen:pause_for")
@@ -693,7 +680,7 @@ class RunsController(Controller):
                 now=services.now_utc(),
             )
         except services.CanteenError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/runs/#stop-{order_id}", status_code=303)
 
     @post("/stops/{order_id:int}/no-answer", name="canteen:no_answer")
@@ -709,7 +696,7 @@ class RunsController(Controller):
                 now=services.now_utc(),
             )
         except services.CanteenError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/runs/#stop-{order_id}", status_code=303)
 
 
@@ -805,7 +792,7 @@ class ManageController(Controller):
                 actor=await current_actor(request),
             )
         except services.CanteenError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/manage/canteens", status_code=303)
 
     async def _save(
@@ -825,7 +812,7 @@ class ManageController(Controller):
                 actor=await current_actor(request),
             )
         except services.CanteenError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
 
     # -- dishes
 
@@ -894,10 +881,10 @@ class ManageController(Controller):
                 )
         except UploadRefused as exc:
             raise VisibleError(
-                status_code=exc.status, detail=_t(request, exc.message, **exc.values)
+                status_code=exc.status, detail=translate(request, exc.message, **exc.values)
             ) from exc
         except services.CanteenError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
 
     # -- menus
 
@@ -937,7 +924,7 @@ class ManageController(Controller):
         if data.dish.isdigit():
             dish = await Dish.get_or_none(id=int(data.dish), community_id=community.id)
         if dish is None:
-            raise bad(request, N_("Choose a dish."))
+            raise refused(request, N_("Choose a dish."))
         day = parse_date(request, data.day)
         try:
             await services.set_menu_item(
@@ -949,7 +936,7 @@ class ManageController(Controller):
                 actor=await current_actor(request),
             )
         except services.CanteenError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(
             f"{base(community)}/manage/menu?canteen={canteen.id}&week={day.isoformat()}",
             status_code=303,
@@ -965,7 +952,7 @@ class ManageController(Controller):
         try:
             await services.remove_menu_item(item, actor=await current_actor(request))
         except services.CanteenError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(
             f"{base(community)}/manage/menu?canteen={item.canteen_id}&week={item.day.isoformat()}",
             status_code=303,
@@ -979,11 +966,11 @@ class ManageController(Controller):
         week = parse_date(request, data.week)
         weeks = parse_int(request, data.weeks, 1) or 1
         if not 1 <= weeks <= 8:
-            raise bad(request, N_("Copy to between 1 and 8 weeks."))
+            raise refused(request, N_("Copy to between 1 and 8 weeks."))
         try:
             await services.copy_week(canteen, week, weeks=weeks, actor=await current_actor(request))
         except services.CanteenError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(
             f"{base(community)}/manage/menu?canteen={canteen.id}"
             f"&week={(week + timedelta(days=7)).isoformat()}",
@@ -1043,7 +1030,7 @@ class ManageController(Controller):
                 actor=await current_actor(request),
             )
         except services.CanteenError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
 
     # -- diners
 
@@ -1155,7 +1142,7 @@ class ManageController(Controller):
                 actor=await current_actor(request),
             )
         except services.CanteenError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(
             f"{base(community)}/manage/runs?canteen={canteen.id}&day={day.isoformat()}"
             f"&period={data.period}",
@@ -1178,7 +1165,7 @@ class ManageController(Controller):
             allowed = {p.id: p for p in await services.volunteers(community)}
             volunteer = allowed.get(int(data.volunteer))
             if volunteer is None:
-                raise bad(request, N_("Choose a delivery volunteer."))
+                raise refused(request, N_("Choose a delivery volunteer."))
         await services.assign_run(run, volunteer, actor=await current_actor(request))
         return Redirect(
             f"{base(community)}/manage/runs?canteen={run.canteen_id}&day={run.day.isoformat()}"
@@ -1280,7 +1267,7 @@ class AlertsController(Controller):
                 alert, note=data.note, actor=await current_actor(request), now=services.now_utc()
             )
         except services.CanteenError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/alerts/", status_code=303)
 
 
@@ -1326,7 +1313,7 @@ class FiguresController(Controller):
             )
             date(year, number, 1)
         except ValueError:
-            raise bad(request, N_("Enter the month as YYYY-MM.")) from None
+            raise refused(request, N_("Enter the month as YYYY-MM.")) from None
         data = await services.figures(community, year, number)
         context = await page_context(
             request,

@@ -44,6 +44,7 @@ from linli.identity.models import Membership, Person, PersonTag
 from linli.models import Community
 from linli.permissions.models import Grant, Role
 from linli.permissions.services import Actor
+from linli.refusals import Refusal
 from linli_canteen.models import (
     CANCELLED,
     DELIVERED,
@@ -107,18 +108,10 @@ MAX_NOTE = 2000
 TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
-class CanteenError(ValueError):
-    """A rule refused the request. ``message`` is a message id for the visitor;
-    ``values`` fill its ``%(name)s`` placeholders. Nothing was changed."""
+class CanteenError(Refusal):
+    """A rule of the canteen refused the request; nothing was changed."""
 
     message = N_("The canteen could not do this.")
-    status = 400
-
-    def __init__(self, message: str | None = None, **values: Any) -> None:
-        if message is not None:
-            self.message = message
-        self.values = values
-        super().__init__(self.message % values if values else self.message)
 
 
 class OrdersClosed(CanteenError):

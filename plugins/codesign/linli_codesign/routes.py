@@ -27,7 +27,7 @@ from linli.i18n import N_
 from linli.models import Community
 from linli.uploads import UploadRefused, file_response
 from linli.web.auth import community_node, current_actor, logged_in, requires
-from linli.web.errors import VisibleError
+from linli.web.errors import VisibleError, refusal, refused
 from linli.web.site import language_of, site_of
 from linli_codesign import services
 from linli_codesign.models import (
@@ -55,24 +55,11 @@ Req = Request[Any, Any, Any]
 # ----------------------------------------------------------------------------- helpers
 
 
-def _t(request: Req, message: str, **values: Any) -> str:
-    text = site_of(request).catalogues.translate(language_of(request), message)
-    return text % values if values else text
-
-
 def refuse(request: Req, exc: services.CodesignError) -> VisibleError:
     values = dict(exc.values)
     if language_of(request) == "en" and values.get("place_en"):
         values["place"] = values["place_en"]
-    return VisibleError(status_code=exc.status, detail=_t(request, exc.message, **values))
-
-
-def refuse_upload(request: Req, exc: UploadRefused) -> VisibleError:
-    return VisibleError(status_code=exc.status, detail=_t(request, exc.message, **exc.values))
-
-
-def bad(request: Req, message: str) -> VisibleError:
-    return VisibleError(status_code=400, detail=_t(request, message))
+    return refused(request, exc.message, exc.status, **values)
 
 
 def today(request: Req) -> date:
@@ -94,7 +81,7 @@ def parse_int(request: Req, raw: str, default: int | None = None) -> int | None:
     try:
         return int(raw.strip())
     except ValueError:
-        raise bad(request, N_("Enter a whole number.")) from None
+        raise refused(request, N_("Enter a whole number.")) from None
 
 
 def parse_date(request: Req, raw: str) -> date | None:
@@ -103,7 +90,7 @@ def parse_date(request: Req, raw: str) -> date | None:
     try:
         return date.fromisoformat(raw.strip())
     except ValueError:
-        raise bad(request, N_("Enter the date as YYYY-MM-DD.")) from None
+        raise refused(request, N_("Enter the date as YYYY-MM-DD.")) from None
 
 
 async def read_file(file: UploadFile | None) -> tuple[bytes | None, str]:
@@ -369,7 +356,7 @@ class ResidentController(Controller):
         except services.CodesignError as exc:
             raise refuse(request, exc) from exc
         except UploadRefused as exc:
-            raise refuse_upload(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/proposals/{proposal.id}", status_code=303)
 
     @get("/proposals/{proposal_id:int}", name="codesign:proposal")
@@ -598,9 +585,9 @@ class WorkerController(Controller):
         place_id = parse_int(request, data.place, 0)
         place = await Node.get_or_none(id=place_id, community_id=community.id, tree="place")
         if place is None:
-            raise bad(request, N_("Choose a place of this community."))
+            raise refused(request, N_("Choose a place of this community."))
         if not actor.can("codesign.manage", place):
-            raise bad(request, N_("You may not run projects at this place."))
+            raise refused(request, N_("You may not run projects at this place."))
         dates = {stage: parse_date(request, getattr(data, f"{stage}_on")) for stage in STAGES}
         try:
             project = await services.create_project(
@@ -694,7 +681,7 @@ class WorkerController(Controller):
         except services.CodesignError as exc:
             raise refuse(request, exc) from exc
         except UploadRefused as exc:
-            raise refuse_upload(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/projects/{project.id}/build", status_code=303)
 
     @post(

@@ -36,6 +36,7 @@ from linli.i18n import N_
 from linli.identity.models import Membership, Person
 from linli.models import Community
 from linli.permissions.services import Actor
+from linli.refusals import Refusal
 from linli.uploads import save_image
 from linli_codesign.models import (
     BUILD,
@@ -110,18 +111,10 @@ CONTRIBUTION_STATES = {
 }
 
 
-class CodesignError(ValueError):
-    """A rule refused the request. ``message`` is a message id for the visitor;
-    ``values`` fill its ``%(name)s`` placeholders. Nothing was changed."""
+class CodesignError(Refusal):
+    """A rule of the codesign refused the request; nothing was changed."""
 
     message = N_("This cannot be done in this project.")
-    status = 400
-
-    def __init__(self, message: str | None = None, **values: Any) -> None:
-        if message is not None:
-            self.message = message
-        self.values = values
-        super().__init__(self.message % values if values else self.message)
 
 
 class WrongStage(CodesignError):

@@ -27,8 +27,8 @@ from linli.identity.models import Person
 from linli.models import Community
 from linli.uploads import Upload, UploadRefused, file_response
 from linli.web.auth import PUBLIC, community_node, current_actor, logged_in, requires
-from linli.web.errors import VisibleError
-from linli.web.site import language_of, site_of
+from linli.web.errors import refusal, refused
+from linli.web.site import site_of
 from linli_council import services
 from linli_council.models import (
     APPROVED,
@@ -50,19 +50,6 @@ PLACE_KINDS = ("community", "estate", "building", "facility")
 # ----------------------------------------------------------------------------- helpers
 
 
-def _t(request: Req, message: str, **values: Any) -> str:
-    text = site_of(request).catalogues.translate(language_of(request), message)
-    return text % values if values else text
-
-
-def refuse(request: Req, exc: services.CouncilError | UploadRefused) -> VisibleError:
-    return VisibleError(status_code=exc.status, detail=_t(request, exc.message, **exc.values))
-
-
-def bad(request: Req, message: str) -> VisibleError:
-    return VisibleError(status_code=400, detail=_t(request, message))
-
-
 def zone(request: Req) -> Any:
     return site_of(request).settings.zone
 
@@ -81,7 +68,7 @@ def parse_date(request: Req, raw: str) -> date | None:
     try:
         return date.fromisoformat(raw.strip())
     except ValueError:
-        raise bad(request, N_("Enter the date as YYYY-MM-DD.")) from None
+        raise refused(request, N_("Enter the date as YYYY-MM-DD.")) from None
 
 
 def parse_id(raw: str) -> int | None:
@@ -151,9 +138,9 @@ async def find_person(request: Req, community: Community, who: str) -> Person:
     else:
         found = await Person.filter(Q(name=who) | Q(phone=who), community_id=community.id).limit(2)
     if not who or not found:
-        raise bad(request, N_("No resident matches this name or phone."))
+        raise refused(request, N_("No resident matches this name or phone."))
     if len(found) > 1:
-        raise bad(
+        raise refused(
             request, N_("Several residents match; enter the phone or the register number (#id).")
         )
     return found[0]
@@ -311,7 +298,7 @@ class TopicController(Controller):
                 place_id=parse_id(data.place), actor=await current_actor(request),
             )  # fmt: skip
         except services.CouncilError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/topics/{topic.id}", status_code=303)
 
     @post(
@@ -331,7 +318,7 @@ class TopicController(Controller):
                 topic, data.state, actor=await current_actor(request), text=data.text
             )
         except services.CouncilError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/topics/{topic.id}", status_code=303)
 
     @post(
@@ -352,7 +339,7 @@ class TopicController(Controller):
                 start_project=bool(data.start_project),
             )  # fmt: skip
         except services.CouncilError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/topics/{topic.id}", status_code=303)
 
     @post(
@@ -372,7 +359,7 @@ class TopicController(Controller):
                 topic, actor=await current_actor(request), reason=data.reason
             )
         except services.CouncilError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/topics/{topic.id}", status_code=303)
 
     @post(
@@ -393,7 +380,7 @@ class TopicController(Controller):
                 actor=await current_actor(request),
             )  # fmt: skip
         except services.CouncilError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/topics/{topic.id}", status_code=303)
 
     @post(
@@ -473,7 +460,7 @@ class NeedController(Controller):
         else:
             author = me
             if author is None:
-                raise bad(request, N_("Your account is not linked to a resident record."))
+                raise refused(request, N_("Your account is not linked to a resident record."))
         photo = None
         if data.file is not None and data.file.filename:
             photo = (await data.file.read(), data.file.filename)
@@ -483,7 +470,7 @@ class NeedController(Controller):
                 place_id=parse_id(data.place), actor=actor, photo=photo,
             )  # fmt: skip
         except (services.CouncilError, UploadRefused) as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/needs/{need.id}", status_code=303)
 
     @get("/ranking", name="council:ranking", guards=[requires("council.manage")])
@@ -542,11 +529,11 @@ class NeedController(Controller):
         need = await get_need(community, need_id)
         person = await participant(request)
         if person is None:
-            raise bad(request, N_("Your account is not linked to a resident record."))
+            raise refused(request, N_("Your account is not linked to a resident record."))
         try:
             await services.support_need(need, person)
         except services.CouncilError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/needs/{need.id}", status_code=303)
 
     @post("/{need_id:int}/merge", name="council:merge", guards=[requires("council.manage")])
@@ -561,11 +548,11 @@ class NeedController(Controller):
         keep_id = parse_id(data.into)
         keep = await Need.get_or_none(id=keep_id, community_id=community.id) if keep_id else None
         if keep is None:
-            raise bad(request, N_("Enter the number of the need to keep."))
+            raise refused(request, N_("Enter the number of the need to keep."))
         try:
             await services.merge_needs(keep, duplicate, actor=await current_actor(request))
         except services.CouncilError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/needs/{keep.id}", status_code=303)
 
 
@@ -607,7 +594,7 @@ class MeetingController(Controller):
                 actor=await current_actor(request),
             )  # fmt: skip
         except services.CouncilError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/meetings/{meeting.id}", status_code=303)
 
     @get("/{meeting_id:int}", name="council:meeting", guards=[logged_in])
@@ -649,11 +636,11 @@ class MeetingController(Controller):
             await Topic.get_or_none(id=topic_id, community_id=community.id) if topic_id else None
         )
         if topic is None:
-            raise bad(request, N_("Choose a topic of this community."))
+            raise refused(request, N_("Choose a topic of this community."))
         try:
             await services.schedule(meeting, topic, actor=await current_actor(request))
         except services.CouncilError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/meetings/{meeting.id}", status_code=303)
 
     @post(
@@ -674,7 +661,7 @@ class MeetingController(Controller):
                 actor=await current_actor(request),
             )  # fmt: skip
         except services.CouncilError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/meetings/{meeting.id}", status_code=303)
 
     @post(
@@ -696,7 +683,7 @@ class MeetingController(Controller):
         try:
             await services.record_minutes(item, data.minutes, actor=await current_actor(request))
         except services.CouncilError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/meetings/{meeting.id}", status_code=303)
 
     @post(
@@ -710,7 +697,7 @@ class MeetingController(Controller):
         try:
             await services.approve_minutes(meeting, actor=await current_actor(request))
         except services.CouncilError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/meetings/{meeting.id}", status_code=303)
 
 
@@ -743,7 +730,7 @@ class FiguresController(Controller):
         try:
             await services.save_target(community, data.target, actor=await current_actor(request))
         except services.CouncilError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/figures", status_code=303)
 
 

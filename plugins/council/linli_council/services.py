@@ -35,6 +35,7 @@ from linli.identity.behalf import OnBehalfError, check_on_behalf, home_node
 from linli.identity.models import Person
 from linli.models import Community
 from linli.permissions.services import Actor
+from linli.refusals import Refusal
 from linli.uploads import save_image
 from linli_council.events import ProjectRequested
 from linli_council.models import (
@@ -134,20 +135,10 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-class CouncilError(ValueError):
-    """A rule refused the request. ``message`` is a message id for the visitor;
-    ``values`` fill its ``%(name)s`` placeholders. Nothing was changed."""
+class CouncilError(Refusal):
+    """A rule of the council refused the request; nothing was changed."""
 
     message = N_("The council could not do this.")
-    status = 400
-
-    def __init__(self, message: str | None = None, status: int | None = None, **values: Any):
-        if message is not None:
-            self.message = message
-        if status is not None:
-            self.status = status
-        self.values = values
-        super().__init__(self.message % values if values else self.message)
 
 
 class AlreadySupported(CouncilError):

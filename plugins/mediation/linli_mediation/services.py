@@ -36,6 +36,7 @@ from linli.identity.models import Account, Membership, Person
 from linli.models import Community
 from linli.permissions.models import Grant
 from linli.permissions.services import Actor
+from linli.refusals import Refusal
 from linli.uploads import Upload, save_file
 from linli_mediation.models import (
     ACCEPTED,
@@ -144,18 +145,10 @@ _ESCALATION_MESSAGES = {
 }
 
 
-class MediationError(ValueError):
-    """A rule refused the request. ``message`` is a message id for the visitor;
-    ``values`` fill its ``%(name)s`` placeholders. Nothing was changed."""
+class MediationError(Refusal):
+    """A rule of the mediation refused the request; nothing was changed."""
 
     message = N_("This could not be done.")
-    status = 400
-
-    def __init__(self, message: str | None = None, **values: Any) -> None:
-        if message is not None:
-            self.message = message
-        self.values = values
-        super().__init__(self.message % values if values else self.message)
 
 
 class CaseNotFound(MediationError):

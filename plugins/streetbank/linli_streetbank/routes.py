@@ -28,7 +28,7 @@ from linli.identity.models import Account as CoreAccount
 from linli.identity.models import Person
 from linli.models import Community
 from linli.web.auth import community_node, current_actor, logged_in, requires
-from linli.web.errors import VisibleError, refused
+from linli.web.errors import refusal, refused
 from linli.web.site import site_of, translate
 from linli_streetbank import services
 from linli_streetbank.models import (
@@ -88,14 +88,6 @@ async def operated_node(connection: ASGIConnection[Any, Any, Any, Any]) -> Node:
     return await community_node(connection)
 
 
-def refuse(request: Req, exc: services.StreetbankError) -> VisibleError:
-    return refused(request, exc.message, exc.status, **exc.values)
-
-
-def bad(request: Req, message: str) -> VisibleError:
-    return refused(request, message)
-
-
 def zone(request: Req) -> Any:
     return site_of(request).settings.zone
 
@@ -147,7 +139,7 @@ def parse_date(request: Req, raw: str) -> date | None:
     try:
         return date.fromisoformat(raw.strip())
     except ValueError:
-        raise bad(request, N_("Enter the date as YYYY-MM-DD.")) from None
+        raise refused(request, N_("Enter the date as YYYY-MM-DD.")) from None
 
 
 def parse_int(request: Req, raw: str, default: int | None = None) -> int | None:
@@ -156,7 +148,7 @@ def parse_int(request: Req, raw: str, default: int | None = None) -> int | None:
     try:
         return int(raw.strip())
     except ValueError:
-        raise bad(request, N_("Enter a whole number.")) from None
+        raise refused(request, N_("Enter a whole number.")) from None
 
 
 async def find_person(request: Req, community: Community, who: str) -> Person:
@@ -167,9 +159,9 @@ async def find_person(request: Req, community: Community, who: str) -> Person:
     else:
         found = await Person.filter(Q(name=who) | Q(phone=who), community_id=community.id).limit(2)
     if not who or not found:
-        raise bad(request, N_("No resident matches this name or phone."))
+        raise refused(request, N_("No resident matches this name or phone."))
     if len(found) > 1:
-        raise bad(
+        raise refused(
             request,
             N_("Several residents match; enter the phone or the register number (#id)."),
         )
@@ -352,9 +344,9 @@ class ResidentController(Controller):
             raise NotFoundException()
         person = await own_person(request)
         if person is None:
-            raise bad(request, N_("Your account is not linked to a resident record."))
+            raise refused(request, N_("Your account is not linked to a resident record."))
         if not data.request_key:
-            raise bad(request, N_("The form has expired; please try again."))
+            raise refused(request, N_("The form has expired; please try again."))
         key = f"c{community.id}:redeem:{person.id}:{data.request_key[:64]}"
         try:
             done = await services.redeem(
@@ -362,7 +354,7 @@ class ResidentController(Controller):
                 key=key, zone=zone(request),
             )  # fmt: skip
         except services.StreetbankError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         again = "?again=1" if done.duplicate else ""
         return Redirect(f"{base(community)}/vouchers/{done.value.id}{again}", status_code=303)
 
@@ -417,7 +409,7 @@ class ResidentController(Controller):
         try:
             await services.cancel_voucher(voucher, actor=await current_actor(request))
         except services.StreetbankError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/vouchers/{voucher.id}", status_code=303)
 
 
@@ -533,10 +525,10 @@ class WorkerController(Controller):
             community_id=community.id, id=parse_int(request, data.category, 0)
         )
         if category is None:
-            raise bad(request, N_("Choose a service category."))
+            raise refused(request, N_("Choose a service category."))
         served_on = parse_date(request, data.served_on) or today(request)
         if not data.request_key:
-            raise bad(request, N_("The form has expired; please try again."))
+            raise refused(request, N_("The form has expired; please try again."))
         try:
             done = await services.record_service(
                 community, person=person, category=category, quantity=data.quantity,
@@ -545,7 +537,7 @@ class WorkerController(Controller):
                 actor=await current_actor(request),
             )  # fmt: skip
         except services.StreetbankError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         context = await record_context(
             request, community, done=done.value, duplicate=done.duplicate, person=person
         )
@@ -575,16 +567,16 @@ class WorkerController(Controller):
             id=parse_int(request, data.item, 0), community_id=community.id
         )
         if item is None:
-            raise bad(request, N_("Choose an item."))
+            raise refused(request, N_("Choose an item."))
         if not data.request_key:
-            raise bad(request, N_("The form has expired; please try again."))
+            raise refused(request, N_("The form has expired; please try again."))
         try:
             done = await services.redeem(
                 community, person=person, item=item, actor=await current_actor(request),
                 key=f"c{community.id}:redeem-for:{data.request_key[:64]}", zone=zone(request),
             )  # fmt: skip
         except services.StreetbankError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         again = "?again=1" if done.duplicate else ""
         return Redirect(
             f"{base(community)}/worker/vouchers/{done.value.id}{again}", status_code=303
@@ -678,7 +670,7 @@ class WorkerController(Controller):
                 actor=await current_actor(request),
             )  # fmt: skip
         except services.StreetbankError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         account = await services.person_account(person)
         return Redirect(f"{base(community)}/worker/accounts/{account.id}", status_code=303)
 
@@ -734,7 +726,7 @@ class WorkerController(Controller):
                 entry, actor=await current_actor(request), reason=data.reason
             )
         except services.StreetbankError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/worker/ledger", status_code=303)
 
     @get("/catalogue", name="streetbank:manage_catalogue", guards=[requires("streetbank.manage")])
@@ -777,7 +769,7 @@ class WorkerController(Controller):
                 active=bool(data.active), actor=await current_actor(request),
             )  # fmt: skip
         except services.StreetbankError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/worker/catalogue", status_code=303)
 
     @get("/partners", name="streetbank:partners", guards=[requires("streetbank.manage")])
@@ -801,7 +793,7 @@ class WorkerController(Controller):
                 actor=await current_actor(request),
             )  # fmt: skip
         except services.StreetbankError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/worker/partners", status_code=303)
 
     @post(
@@ -821,11 +813,11 @@ class WorkerController(Controller):
             raise NotFoundException()
         account = await CoreAccount.get_or_none(username=data.username.strip(), is_active=True)
         if account is None:
-            raise bad(request, N_("No account has this user name."))
+            raise refused(request, N_("No account has this user name."))
         try:
             await services.add_operator(partner, account, actor=await current_actor(request))
         except services.StreetbankError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/worker/partners", status_code=303)
 
     @get("/settings", name="streetbank:settings", guards=[requires("streetbank.manage")])
@@ -847,7 +839,7 @@ class WorkerController(Controller):
     ) -> Redirect:
         days = parse_int(request, data.voucher_days, 14) or 0
         if not 1 <= days <= 365:
-            raise bad(request, N_("A voucher stays valid between 1 and 365 days."))
+            raise refused(request, N_("A voucher stays valid between 1 and 365 days."))
         settings = await services.settings_of(community)
         settings.expiry_enabled = bool(data.expiry_enabled)
         settings.voucher_days = days
@@ -867,7 +859,7 @@ class WorkerController(Controller):
                 rate=data.rate, active=bool(data.active), actor=await current_actor(request),
             )  # fmt: skip
         except services.StreetbankError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         return Redirect(f"{base(community)}/worker/settings", status_code=303)
 
     @post("/expire", name="streetbank:expire", guards=[requires("streetbank.manage")])
@@ -880,7 +872,7 @@ class WorkerController(Controller):
                 community, year, actor=await current_actor(request), zone=zone(request)
             )
         except services.StreetbankError as exc:
-            raise refuse(request, exc) from exc
+            raise refusal(request, exc) from exc
         context = await page_context(
             request, community, settings=await services.settings_of(community),
             categories=await ServiceCategory.filter(community_id=community.id),

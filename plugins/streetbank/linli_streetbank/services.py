@@ -43,6 +43,7 @@ from linli.identity.models import Person
 from linli.models import Community
 from linli.permissions.models import Grant, Role
 from linli.permissions.services import Actor, grant
+from linli.refusals import Refusal
 from linli_streetbank.models import (
     ADJUSTMENT,
     CANCELLED,
@@ -95,18 +96,10 @@ OPERATOR_ROLE = "merchant_operator"
 CATEGORY_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{1,47}$")
 
 
-class StreetbankError(ValueError):
-    """A rule refused the request. ``message`` is a message id for the visitor;
-    ``values`` fill its ``%(name)s`` placeholders. Nothing was changed."""
+class StreetbankError(Refusal):
+    """A rule of the streetbank refused the request; nothing was changed."""
 
     message = N_("The street bank could not do this.")
-    status = 400
-
-    def __init__(self, message: str | None = None, **values: Any) -> None:
-        if message is not None:
-            self.message = message
-        self.values = values
-        super().__init__(self.message % values if values else self.message)
 
 
 class InsufficientPoints(StreetbankError):
