@@ -30,6 +30,7 @@ from linli.identity.models import Person
 from linli.models import Community
 from linli.uploads import Upload, UploadRefused, file_response, save_image
 from linli.web.auth import community_node, current_actor, logged_in, requires
+from linli.web.charts import bar_chart
 from linli.web.errors import VisibleError, refusal, refused
 from linli.web.site import site_of, translate
 from linli_canteen import services
@@ -1274,28 +1275,6 @@ class AlertsController(Controller):
 # ----------------------------------------------------------------------------- figures
 
 
-def bar_chart(values: list[int], labels: list[str]) -> dict[str, Any]:
-    """Bars for an inline SVG: no JavaScript, computed here so templates stay simple."""
-    width, height, top = 640, 200, 16
-    step = width / max(len(labels), 1)
-    peak = max([*values, 1])
-    bars = []
-    for i, value in enumerate(values):
-        h = round((height - top) * max(value, 0) / peak, 1)
-        bars.append(
-            {
-                "x": round(i * step + step * 0.1, 1),
-                "y": round(height - h, 1),
-                "w": round(step * 0.8, 1),
-                "h": h,
-                "value": value,
-                "label": labels[i],
-            }
-        )
-    ticks = [{"x": round(i * step + step / 2, 1), "label": label} for i, label in enumerate(labels)]
-    return {"width": width, "height": height + 20, "base": height, "bars": bars, "ticks": ticks}
-
-
 class FiguresController(Controller):
     path = "/figures"
 
@@ -1320,8 +1299,15 @@ class FiguresController(Controller):
             community,
             data=data,
             month=f"{year}-{number:02d}",
-            daily=bar_chart(data.meals_by_day, [str(d.day) for d in data.days]),
-            monthly=bar_chart(data.meals_by_month, [str(m) for m in range(1, 13)]),
+            daily=bar_chart(
+                [(translate(request, N_("Meals")), data.meals_by_day)],
+                [str(d.day) for d in data.days],
+                tick_every=5,
+            ),
+            monthly=bar_chart(
+                [(translate(request, N_("Meals")), data.meals_by_month)],
+                [str(m) for m in range(1, 13)],
+            ),
         )
         return Template("canteen/figures.html", context=context)
 

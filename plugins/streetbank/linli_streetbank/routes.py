@@ -28,6 +28,7 @@ from linli.identity.models import Account as CoreAccount
 from linli.identity.models import Person
 from linli.models import Community
 from linli.web.auth import community_node, current_actor, logged_in, requires
+from linli.web.charts import bar_chart
 from linli.web.errors import refusal, refused
 from linli.web.site import site_of, translate
 from linli_streetbank import services
@@ -891,35 +892,6 @@ async def record_context(request: Req, community: Community, **extra: Any) -> di
 
 
 # ----------------------------------------------------------------------------- figures
-
-
-def bar_chart(series: list[tuple[str, list[int]]], labels: list[str]) -> dict[str, Any]:
-    """Bars for an inline SVG: no JavaScript, computed here so templates stay simple."""
-    width, height, top = 640, 220, 20
-    group = width / max(len(labels), 1)
-    bar = group / (len(series) + 1)
-    peak = max([max(values) for _, values in series if values] + [1])
-    bars = []
-    for s, (name, values) in enumerate(series):
-        for i, value in enumerate(values):
-            h = round((height - top) * max(value, 0) / peak, 1)
-            bars.append(
-                {
-                    "x": round(i * group + bar * (s + 0.5), 1),
-                    "y": round(height - h, 1),
-                    "w": round(bar * 0.9, 1),
-                    "h": h,
-                    "value": value,
-                    "series": s,
-                    "name": name,
-                    "label": labels[i],
-                }
-            )
-    ticks = [
-        {"x": round(i * group + group / 2, 1), "label": label} for i, label in enumerate(labels)
-    ]
-    return {"width": width, "height": height + 24, "base": height, "bars": bars, "ticks": ticks,
-            "peak": peak}  # fmt: skip
 
 
 class FiguresController(Controller):
