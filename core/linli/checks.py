@@ -21,7 +21,7 @@ import pluggy
 from litestar.routes import HTTPRoute, WebSocketRoute
 
 from linli import db, hookspecs
-from linli.i18n import missing_translations
+from linli.i18n import missing_translations, placeholder_mismatches
 from linli.plugins import ENTRY_POINT_GROUP, PROJECT, Manifest
 from linli.registry import LoadedPlugin, PluginRegistry, api_incompatibility
 from linli.settings import Settings
@@ -203,7 +203,13 @@ def check_translations(module: ModuleType, language: str = TRANSLATED) -> list[s
         with tempfile.TemporaryDirectory(prefix="linli-check-") as folder:
             shutil.copy(source, folder)
             missing = missing_translations(Path(folder), language)
-    return [f"{message!r} has no {language} translation" for message in missing]
+    problems = [f"{message!r} has no {language} translation" for message in missing]
+    if hasattr(module, "__path__"):
+        problems += [
+            f"{message!r}: the {language} translation does not keep its placeholders"
+            for message in placeholder_mismatches(source.parent, language)
+        ]
+    return problems
 
 
 def _requirements(manifest: Manifest | None, found: dict[str, metadata.EntryPoint]) -> list[str]:

@@ -7,6 +7,7 @@ edited in a checkout needs no build step and a stale ``.mo`` can never be served
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -80,6 +81,28 @@ def message_ids(package_dir: Path) -> set[str]:
     for _, _, message, _, _ in found:
         ids.update(message if isinstance(message, tuple) else (message,))
     return ids
+
+
+#: A ``%(name)s`` or ``%(name)d`` placeholder of a message.
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def placeholder_mismatches(package_dir: Path, language: str = "zh_CN") -> list[str]:
+    """Message ids whose translation in ``locale/<language>`` drops a placeholder of the
+    id or adds one, sorted: the page would show a wrong value or fail to render."""
+    po_path = package_dir / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not po_path.exists():
+        return []
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle)
+    return sorted(
+        message.id
+        for message in catalog
+        if message.id
+        and isinstance(message.id, str)
+        and message.string
+        and sorted(PLACEHOLDER.findall(message.id)) != sorted(PLACEHOLDER.findall(message.string))
+    )
 
 
 def missing_translations(package_dir: Path, language: str = "zh_CN") -> list[str]:

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import linli
-from linli.i18n import Catalogues, message_ids, missing_translations
+from linli.i18n import Catalogues, message_ids, missing_translations, placeholder_mismatches
 
 CORE = Path(linli.__file__).parent
 
@@ -19,3 +19,17 @@ def test_plugin_catalogues_merge_with_the_core():
     assert catalogues.translate("zh_CN", "Notes") == "留言"
     assert catalogues.translate("zh_CN", "Home") == "首页"
     assert catalogues.translate("en", "Notes") == "Notes"
+
+
+def test_translations_keep_the_placeholders_of_their_ids(tmp_path: Path):
+    assert placeholder_mismatches(CORE) == []
+    folder = tmp_path / "locale" / "zh_CN" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "messages.po").write_text(
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        'msgid "%(count)d meals for %(name)s"\nmsgstr "%(name)s 的 %(count)d 份餐"\n\n'
+        'msgid "Closed at %(cutoff)s"\nmsgstr "已截止"\n\n'
+        'msgid "Full"\nmsgstr "%(n)s 已满"\n',
+        encoding="utf-8",
+    )
+    assert placeholder_mismatches(tmp_path) == ["Closed at %(cutoff)s", "Full"]
