@@ -31,6 +31,7 @@ PUBLIC_API = {
     "linli.testing",
     "linli.uploads",
     "linli.web.auth",
+    "linli.web.charts",
     "linli.web.errors",
     "linli.web.site",
 }
