@@ -84,8 +84,12 @@ def linli_nav_items(community: Community) -> list[NavItem]:
 
 
 @hookspec
-def linli_dashboard_widgets(community: Community) -> list[Widget]:
-    """Blocks the plugin adds to the home page of a community where it is enabled."""
+def linli_dashboard_widgets(community: Community, actor: Actor) -> list[Widget]:
+    """Blocks the plugin adds to the home page of a community where it is enabled.
+
+    ``actor`` is the visitor (anonymous too): a widget that depends on who is looking (a
+    mediator's own cases, the alerts of a worker's area) closes over it; an
+    implementation that does not need it leaves the argument out."""
 
 
 @hookspec

@@ -98,30 +98,23 @@ class NavItem:
 @dataclass(frozen=True)
 class Widget:
     """A block on a community's dashboard, rendered from ``template`` with the context
-    that ``load(community)`` returns. ``load`` may return ``None`` to hide the widget.
-
-    With ``for_viewer=True`` it is called ``load(community, actor)`` with the
-    :class:`~linli.permissions.services.Actor` of the visitor, so that it can show only
-    what that visitor may see (their cases, the alerts of their area)."""
+    that ``load(community)`` returns. ``load`` may return ``None`` to hide the widget."""
 
     title: str
     template: str
-    load: Callable[..., Awaitable[dict[str, Any] | None]]
+    load: Callable[[Community], Awaitable[dict[str, Any] | None]]
     order: int = 100
-    for_viewer: bool = False
 
 
 @dataclass(frozen=True)
 class PersonSection:
     """A block on a person's page: ``template`` rendered with what ``load(person)``
-    returns (``None`` hides it). ``for_viewer=True``: ``load(person, actor)``, as for
-    :class:`Widget`."""
+    returns (``None`` hides it)."""
 
     title: str
     template: str
-    load: Callable[..., Awaitable[dict[str, Any] | None]]
+    load: Callable[[Any], Awaitable[dict[str, Any] | None]]
     order: int = 100
-    for_viewer: bool = False
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from litestar import Request
 from markupsafe import Markup
 
 from linli.plugins import PersonSection, Widget
-from linli.web.auth import current_actor
 from linli.web.site import language_of, site_of
 
 log = logging.getLogger("linli.web")
@@ -32,18 +31,14 @@ async def render_blocks(
 ) -> list[RenderedBlock]:
     """Load and render each ``(plugin, block)`` for ``subject`` (the community of a
     widget, the person of a section), in the blocks' order; the block's template sees
-    ``request``, the subject under ``subject_name`` and what ``load`` returned. Blocks
-    ``for_viewer`` also receive the visitor's actor (loaded once per request)."""
+    ``request``, the subject under ``subject_name`` and what ``load`` returned."""
     site = site_of(request)
     language = language_of(request)
     engine = request.app.template_engine
     rendered = []
     for plugin, block in sorted(blocks, key=lambda pair: (pair[1].order, pair[1].title)):
         try:
-            if block.for_viewer:
-                context = await block.load(subject, await current_actor(request))
-            else:
-                context = await block.load(subject)
+            context = await block.load(subject)
             if context is None:
                 continue
             template = engine.get_template(block.template)

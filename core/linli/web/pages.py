@@ -18,7 +18,7 @@ from linli.demo import DEMO_PASSWORD, demo_accounts
 from linli.i18n import N_
 from linli.models import Community
 from linli.settings import LANGUAGES
-from linli.web.auth import PUBLIC
+from linli.web.auth import PUBLIC, current_actor
 from linli.web.blocks import render_blocks
 from linli.web.errors import VisibleError
 from linli.web.guards import community_guard, current_community
@@ -56,7 +56,11 @@ async def community_home(
     language = language_of(request)
     enabled = request.state.enabled_plugins
     widgets = site.registry.collect(
-        "linli_dashboard_widgets", only=enabled, isolate=True, community=community
+        "linli_dashboard_widgets",
+        only=enabled,
+        isolate=True,
+        community=community,
+        actor=await current_actor(request),
     )
     rendered = await render_blocks(request, widgets, "community", community)
     plugins = [site.registry.loaded[name].manifest.title_in(language) for name in enabled]

@@ -71,11 +71,11 @@ def linli_nav_items(community: Community) -> list[NavItem]:
 
 
 @hookimpl
-def linli_dashboard_widgets(community: Community) -> list[Widget]:
+def linli_dashboard_widgets(community: Community, actor: Any) -> list[Widget]:
     async def load(community: Community) -> dict[str, Any]:
         from linli_canteen import services
 
-        return await services.summary(community, services.local_day(services.now_utc()))
+        return await services.summary(community, services.local_day(services.now_utc()), actor)
 
     return [Widget(N_("Happiness canteen"), "canteen/widget.html", load, order=30)]
 

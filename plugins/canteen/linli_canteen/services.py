@@ -1389,16 +1389,15 @@ async def figures(community: Community, year: int, month: int) -> Figures:
     )
 
 
-async def summary(community: Community, today: date) -> dict[str, Any]:
-    """The dashboard widget: today's meals and deliveries, and open alerts (counts only:
-    the names are on the alerts page, for the worker on duty)."""
+async def summary(community: Community, today: date, actor: Actor) -> dict[str, Any]:
+    """The dashboard widget: today's meals and deliveries, and the open alerts the
+    visitor is on duty for (a count only: the names are on the alerts page)."""
     today_orders = Order.filter(community_id=community.id, day=today, status__not=CANCELLED)
+    on_duty = bool(actor.paths_allowing("canteen.alert.handle"))
     return {
         "meals": await today_orders.count(),
         "deliveries": await today_orders.filter(mode=DELIVERY).count(),
-        "open_alerts": await WelfareAlert.filter(
-            community_id=community.id, resolved_at__isnull=True
-        ).count(),
+        "open_alerts": await visible_alerts(actor, community).count() if on_duty else 0,
     }
 
 

@@ -86,20 +86,20 @@ def linli_nav_items(community: Community) -> list[NavItem]:
 
 
 @hookimpl
-def linli_dashboard_widgets(community: Community) -> list[Widget]:
+def linli_dashboard_widgets(community: Community, actor: Actor) -> list[Widget]:
     async def load(community: Community) -> dict[str, Any]:
         from linli_sample.models import Note
 
         return {"count": await Note.filter(community=community).count()}
 
-    async def load_for(community: Community, actor: Actor) -> dict[str, Any] | None:
+    async def load_for(community: Community) -> dict[str, Any] | None:
         if actor.account is None:
             return None
         return {"who": actor.account.username}
 
     return [
         Widget(N_("Notes"), "sample/widget.html", load),
-        Widget(N_("Your notes"), "sample/viewer_widget.html", load_for, for_viewer=True),
+        Widget(N_("Your notes"), "sample/viewer_widget.html", load_for),
     ]
 
 
