@@ -17,11 +17,28 @@ from tortoise.transactions import in_transaction
 
 from linli.audit.services import record
 from linli.hierarchy.models import Node
+from linli.i18n import N_
 from linli.permissions.services import Actor
+from linli.refusals import Refusal
 
 
-class EscalationError(ValueError):
-    """The matter cannot go higher, or the actor may not escalate it."""
+class EscalationError(Refusal):
+    """The matter cannot go higher, or the actor may not escalate it. A plugin that
+    words the refusal for its own matters tells the cases apart by subclass."""
+
+
+class ReasonMissing(EscalationError):
+    message = N_("Say why the matter goes up a level.")
+
+
+class EscalationNotAllowed(EscalationError):
+    message = N_("You may not escalate matters here.")
+    status = 403
+
+
+class AlreadyAtTop(EscalationError):
+    message = N_("The matter is already at the top level.")
+    status = 409
 
 
 class Escalation(Model):
@@ -57,13 +74,13 @@ async def escalate(matter: Any, actor: Actor, reason: str) -> Node:
     The actor needs ``matters.escalate`` at the matter's current node."""
     reason = reason.strip()
     if not reason:
-        raise EscalationError("say why the matter goes up a level")
+        raise ReasonMissing()
     async with in_transaction():
         current = await Node.get(id=matter.node_id)
         if not actor.can("matters.escalate", current):
-            raise EscalationError("you may not escalate matters here")
+            raise EscalationNotAllowed()
         if current.parent_id is None:
-            raise EscalationError("the matter is already at the top level")
+            raise AlreadyAtTop()
         above = await Node.get(id=current.parent_id)
         matter.node_id = above.id
         await matter.save(update_fields=["node_id"])

@@ -29,7 +29,13 @@ from tortoise.transactions import in_transaction
 
 from linli.audit.services import record as audit
 from linli.communities import community_root
-from linli.hierarchy.escalation import EscalationError, escalate
+from linli.hierarchy.escalation import (
+    AlreadyAtTop,
+    EscalationError,
+    EscalationNotAllowed,
+    ReasonMissing,
+    escalate,
+)
 from linli.hierarchy.models import Node
 from linli.i18n import N_
 from linli.identity.models import Account, Membership, Person
@@ -138,10 +144,11 @@ SESSION_STATES = (ACCEPTED, IN_MEDIATION)
 VISIT_STATES = (AGREEMENT, NOT_RESOLVED, FOLLOW_UP)
 OPEN_STATES = tuple(s for s in STATUS_LABELS if s not in FINISHED)
 
-_ESCALATION_MESSAGES = {
-    "say why the matter goes up a level": N_("Say why the case goes up a level."),
-    "you may not escalate matters here": N_("You may not escalate cases here."),
-    "the matter is already at the top level": N_("The case is already at the top level."),
+#: The core's escalation refusals, worded for cases.
+_ESCALATION_MESSAGES: dict[type[EscalationError], str] = {
+    ReasonMissing: N_("Say why the case goes up a level."),
+    EscalationNotAllowed: N_("You may not escalate cases here."),
+    AlreadyAtTop: N_("The case is already at the top level."),
 }
 
 
@@ -790,8 +797,8 @@ async def escalate_case(access: Access, reason: str, *, now: datetime | None = N
                 at=now,
             )  # fmt: skip
     except EscalationError as exc:
-        message = _ESCALATION_MESSAGES.get(str(exc), N_("The case cannot be escalated."))
-        raise MediationError(message) from None
+        message = _ESCALATION_MESSAGES.get(type(exc), N_("The case cannot be escalated."))
+        raise MediationError(message, exc.status) from None
     case.node = above
     return above
 
