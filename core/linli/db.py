@@ -17,6 +17,7 @@ from tortoise.migrations.autodetector import MigrationAutodetector
 from tortoise.migrations.executor import MigrationExecutor, PlanStep
 from tortoise.migrations.writer import MigrationWriter
 
+from linli.identity import passwords
 from linli.registry import PluginRegistry
 from linli.settings import Settings
 
@@ -71,10 +72,12 @@ _open_count = 0
 async def open_database(settings: Settings, registry: PluginRegistry) -> bool:
     """Initialise Tortoise for this process; returns whether this call did it. Nested
     opens (a test that opens the database, then starts an app on it) share the first
-    one's context, which is also responsible for the schema being up to date."""
+    one's context, which is also responsible for the schema being up to date. The
+    first open also chooses the password hasher for the settings' mode."""
     global _open_count
     first = _open_count == 0
     if first:
+        passwords.configure(settings)
         config = tortoise_config(settings, registry)
         await Tortoise.init(config=config, _enable_global_fallback=True)
     _open_count += 1

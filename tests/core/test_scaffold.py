@@ -54,6 +54,7 @@ def test_the_layout_follows_the_bundled_plugins(tmp_path: Path) -> None:
         f"linli_{NAME}/__init__.py",
         f"linli_{NAME}/models.py",
         f"linli_{NAME}/services.py",
+        f"linli_{NAME}/testing.py",
         f"linli_{NAME}/routes.py",
         f"linli_{NAME}/migrations/__init__.py",
         f"linli_{NAME}/migrations/0001_initial.py",

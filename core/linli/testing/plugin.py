@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -23,7 +24,8 @@ from linli.events import EventBus
 from linli.models import Community
 from linli.registry import PluginRegistry
 from linli.settings import Settings
-from linli.testing import TEST_DATABASE_VARIABLE, TemplateDatabases, settings_for_test
+from linli.testing import TEST_DATABASE_VARIABLE, TestApps, TestDatabases, settings_for_test
+from linli.testing.databases import RUN_VARIABLE, sweep
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -31,6 +33,20 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "linli_plugins(*names): the plugins the test's app loads and its community enables",
     )
+    if not _is_worker(config):
+        # A new run: its workers inherit the id and name their databases after it.
+        os.environ[RUN_VARIABLE] = uuid.uuid4().hex[:8]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    server_url = os.environ.get(TEST_DATABASE_VARIABLE)
+    if server_url and not _is_worker(config):
+        asyncio.run(sweep(server_url))
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    """Whether this process is a pytest-xdist worker of a parallel run."""
+    return hasattr(config, "workerinput")
 
 
 TEST_COMMUNITY = ("test", "测试社区", "Test Community")
@@ -38,13 +54,27 @@ TEST_BASE_URL = "http://testserver.local"
 
 
 @pytest.fixture(scope="session")
-def linli_templates(tmp_path_factory: pytest.TempPathFactory) -> TemplateDatabases:
-    """Migrated template databases, one per plugin set, shared by the session."""
-    templates = TemplateDatabases(
-        tmp_path_factory.mktemp("linli-templates"), os.environ.get(TEST_DATABASE_VARIABLE)
+def linli_databases(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestDatabases]:
+    """Migrated databases for the tests: one template per plugin set, made on first
+    use; a copy of it for each test (see :mod:`linli.testing.databases`)."""
+    worker = _is_worker(request.config)
+    run_folder = tmp_path_factory.getbasetemp()
+    if worker:
+        run_folder = run_folder.parent  # each worker's folder is inside the run's
+    databases = TestDatabases(
+        run_folder / "linli-templates", os.environ.get(TEST_DATABASE_VARIABLE)
     )
-    yield templates
-    asyncio.run(templates.drop_templates())
+    yield databases
+    asyncio.run(databases.close(templates=not worker))
+
+
+@pytest.fixture(scope="session")
+def linli_apps() -> TestApps:
+    """Registries and web apps shared by the tests of this process, one per plugin set
+    and settings (see :mod:`linli.testing.apps`)."""
+    return TestApps()
 
 
 @pytest.fixture
@@ -56,12 +86,12 @@ def linli_plugin_names(request: pytest.FixtureRequest) -> list[str]:
 
 @pytest.fixture
 async def linli_database_url(
-    linli_templates: TemplateDatabases, linli_plugin_names: list[str], tmp_path: Path
+    linli_databases: TestDatabases, linli_plugin_names: list[str], tmp_path: Path
 ) -> AsyncIterator[str]:
-    """A new database, migrated for this test's plugins, dropped afterwards."""
-    url = await linli_templates.copy(linli_plugin_names, tmp_path)
+    """This test's own database, migrated for its plugins and holding no rows."""
+    url = await linli_databases.copy(linli_plugin_names, tmp_path)
     yield url
-    await linli_templates.drop(url)
+    await linli_databases.release(url)
 
 
 @pytest.fixture
@@ -72,8 +102,12 @@ def linli_settings(
 
 
 @pytest.fixture
-def linli_registry(linli_settings: Settings) -> PluginRegistry:
-    return PluginRegistry.discover(linli_settings)
+def linli_registry(linli_apps: TestApps, linli_settings: Settings) -> Iterator[PluginRegistry]:
+    """The plugin registry of this test's settings, shared with the tests that have the
+    same settings; a test that registers a plugin object changes only its own."""
+    registry = linli_apps.registry(linli_settings)
+    yield registry
+    linli_apps.check_in(linli_settings, registry)
 
 
 @pytest.fixture
@@ -96,10 +130,12 @@ async def linli_bus(linli_registry: PluginRegistry, linli_db: None) -> AsyncIter
 
 
 @pytest.fixture
-def linli_app(linli_settings: Settings, linli_registry: PluginRegistry) -> Litestar:
-    from linli.web.app import create_app
-
-    return create_app(linli_settings, registry=linli_registry)
+def linli_app(
+    linli_apps: TestApps, linli_settings: Settings, linli_registry: PluginRegistry
+) -> Litestar:
+    """The web app of this test's plugins, serving this test's database. Built once per
+    plugin set and settings, and put back as built before each test."""
+    return linli_apps.app(linli_settings, linli_registry)
 
 
 @pytest.fixture

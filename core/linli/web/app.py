@@ -90,6 +90,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        # The site's settings, not the ones the app was built with: the test kit serves
+        # one app to many tests, each with its own database.
+        settings = site.settings
         opened_here = await db.open_database(settings, registry)
         try:
             if opened_here and settings.auto_migrate:

@@ -8,8 +8,9 @@ import pytest
 from linli.identity.models import Account
 from linli_canteen import services
 from linli_canteen.models import DayCapacity, Order
+from linli_canteen.testing import make_diner
 
-from .conftest import make_diner, order
+from .conftest import order
 
 pytestmark = pytest.mark.linli_plugins("canteen")
 

@@ -9,11 +9,12 @@ import pytest
 from linli.audit.models import AuditEntry
 from linli.hierarchy.services import add_node
 from linli.permissions.services import load_actor
-from linli.testing import emitted_events
+from linli.testing import emitted_events, make_account
 from linli_canteen import services
 from linli_canteen.models import DELIVERED, NO_ANSWER, PLACED, Order, WelfareAlert
+from linli_canteen.testing import make_diner, make_home, north_of
 
-from .conftest import AFTER, BEFORE, DAY, make_account, make_diner, make_home, north_of, order
+from .conftest import AFTER, BEFORE, DAY, order
 
 pytestmark = pytest.mark.linli_plugins("canteen")
 

@@ -9,8 +9,9 @@ from click.testing import CliRunner
 
 from linli_canteen import demo, services
 from linli_canteen.models import DayCapacity, DeliveryRun, Order, StandingOrder
+from linli_canteen.testing import make_diner
 
-from .conftest import DAY, make_diner
+from .conftest import DAY
 
 pytestmark = pytest.mark.linli_plugins("canteen")
 

@@ -8,8 +8,9 @@ import pytest
 from linli.audit.models import AuditEntry
 from linli_canteen import services
 from linli_canteen.models import CANCELLED, DELIVERY, FIXED, PERCENT, DayCapacity, Order
+from linli_canteen.testing import make_diner, make_home, north_of
 
-from .conftest import AFTER, BEFORE, DAY, make_diner, make_home, north_of, order
+from .conftest import AFTER, BEFORE, DAY, order
 
 pytestmark = pytest.mark.linli_plugins("canteen")
 

@@ -9,11 +9,10 @@ import pytest
 from PIL import Image
 
 from linli.audit.models import AuditEntry
-from linli.testing import count_queries, emitted_events, form_post, log_in
+from linli.testing import count_queries, emitted_events, form_post, log_in, make_account
 from linli_canteen import services
 from linli_canteen.models import CANCELLED, DELIVERED, NO_ANSWER, Dish, Order, WelfareAlert
-
-from .conftest import make_account, make_diner, make_home, north_of
+from linli_canteen.testing import make_diner, make_home, north_of
 
 pytestmark = pytest.mark.linli_plugins("canteen")
 

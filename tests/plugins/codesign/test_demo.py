@@ -8,16 +8,19 @@ import pytest
 from linli_codesign import services
 from linli_codesign.demo import seed
 from linli_codesign.models import BUILD, CLOSED, ITEM, TIME, VOTE, Contribution, Project
+from linli_codesign.testing import make_participant
 
-from .conftest import add_resident, make_place
+from .conftest import make_site
 
 pytestmark = pytest.mark.linli_plugins("codesign")
 
 
 async def test_the_demo_projects_tell_the_case(linli_bus, linli_community):
-    place = await make_place(linli_community, residents=0)
+    place = await make_site(linli_community, residents=0)
     for i in range(60):
-        await add_resident(linli_community, place.b10, f"十栋{i}", born=date(1960 + i % 40, 1, 1))
+        await make_participant(
+            linli_community, place.b10, f"十栋{i}", born=date(1960 + i % 40, 1, 1)
+        )
     lines = await seed(linli_community)
     assert "98%" in lines[0]
     corner = await services.project_with_figures(

@@ -8,8 +8,9 @@ import linli
 from linli.testing import emitted_events, log_in
 from linli_codesign import services
 from linli_codesign.models import BUILD, Project
+from linli_codesign.testing import move_to
 
-from .conftest import DAY, make_place, move_to
+from .conftest import DAY, make_site
 
 
 def _request(topic, place_id, title="一楼架空层改造"):
@@ -26,7 +27,7 @@ def _request(topic, place_id, title="一楼架空层改造"):
 async def test_a_council_decision_creates_one_linked_project(
     linli_bus, linli_community, linli_client
 ):
-    place = await make_place(linli_community)
+    place = await make_site(linli_community)
     await linli_bus.dispatch_due()  # the fixture's own project_created
     for _ in range(2):  # the same topic asked twice: one project
         async with in_transaction():
@@ -52,7 +53,7 @@ async def test_a_council_decision_creates_one_linked_project(
 async def test_a_request_for_an_unknown_place_falls_back_to_the_community(
     linli_bus, linli_community
 ):
-    place = await make_place(linli_community)
+    place = await make_site(linli_community)
     await linli_bus.dispatch_due()
     async with in_transaction():
         await linli.emit(
@@ -67,7 +68,7 @@ async def test_confirmed_hours_earn_street_bank_points_once(linli_bus, linli_com
     from linli_streetbank import services as bank
 
     await bank.save_category(linli_community, key="clean-up", name="环境整治", rate=5)
-    place = await make_place(linli_community)
+    place = await make_site(linli_community)
     await move_to(place.project, BUILD)
     painter = place.residents[0]
     offered = await services.offer_contribution(

@@ -22,8 +22,9 @@ from linli_codesign.models import (
     Update,
     Voter,
 )
+from linli_codesign.testing import move_to
 
-from .conftest import DAY, move_to, png
+from .conftest import DAY, png
 
 pytestmark = pytest.mark.linli_plugins("codesign")
 

@@ -27,8 +27,9 @@ from linli_codesign.models import (
     SurveyAnswer,
     Voter,
 )
+from linli_codesign.testing import make_participant, move_to
 
-from .conftest import DAY, add_resident, move_to
+from .conftest import DAY
 
 pytestmark = pytest.mark.linli_plugins("codesign")
 
@@ -150,7 +151,7 @@ async def test_a_project_for_the_community_includes_every_building(linli_bus, pl
 async def test_minimum_age(linli_bus, place):
     await Project.filter(id=place.project.id).update(min_age=16)
     place.project.min_age = 16
-    child, _ = await add_resident(place.community, place.b10, "小明", born=date(2012, 6, 2))
+    child, _ = await make_participant(place.community, place.b10, "小明", born=date(2012, 6, 2))
     with pytest.raises(services.NotEligible, match="16"):
         await services.submit_proposal(
             place.project, person_id=child.id, title="t", body="", on=date(2028, 6, 1)

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from linli_codesign import services
 from linli_codesign.models import BUILD, DESIGN, VOTE, Ballot, Project, Voter
+from linli_codesign.testing import make_participant, move_to
 
-from .conftest import DAY, add_resident, move_to
+from .conftest import DAY
 
 pytestmark = pytest.mark.linli_plugins("codesign")
 
@@ -53,7 +54,9 @@ async def test_the_same_resident_voting_ten_times_at_once_counts_once(linli_bus,
 
 async def test_many_residents_voting_at_once_lose_no_ballot(linli_bus, place):
     a, b, c = await _designs(place)
-    voters = [(await add_resident(place.community, place.b10, f"投票人{i}"))[0] for i in range(24)]
+    voters = [
+        (await make_participant(place.community, place.b10, f"投票人{i}"))[0] for i in range(24)
+    ]
     picks = [a.id] * 12 + [b.id] * 8 + [c.id] * 4
     results = await asyncio.gather(
         *(_vote(place, person, [pick]) for person, pick in zip(voters, picks, strict=True)),

@@ -9,7 +9,7 @@ import pytest
 import linli_council
 from linli.i18n import Catalogues, message_ids, missing_translations, placeholder_mismatches
 from linli.identity.models import Account, Person
-from linli.testing import emitted_events, form_post, log_in
+from linli.testing import emitted_events, form_post, log_in, make_account
 from linli_council import services
 from linli_council.demo import seed
 from linli_council.models import (
@@ -21,8 +21,6 @@ from linli_council.models import (
     NeedSupport,
     Topic,
 )
-
-from .conftest import make_account
 
 PACKAGE = Path(linli_council.__file__).parent
 

@@ -5,19 +5,19 @@ import pytest
 
 from linli_council import services
 from linli_council.models import DISCUSSED, IN_ACTION, SCHEDULED, TimelineEntry, Topic
+from linli_council.testing import make_need, make_topic
 
 pytestmark = pytest.mark.linli_plugins("council", "codesign")
 
 
 async def test_a_decided_project_comes_back_on_the_topics_timeline(council, linli_bus):
     worker = await council.actor(council.worker)
-    need = await services.raise_need(
-        council.community, author=council.resident, text="狗粪没人清理", category="pets",
-        actor=worker,
-    )  # fmt: skip
-    topic = await services.create_topic(
-        council.community, need_ids=[need.id], title="文明养犬", category="pets",
-        node_id=council.group.id, place_id=council.b10.id, actor=worker,
+    need = await make_need(
+        council.community, council.resident, "狗粪没人清理", category="pets", by=council.worker
+    )
+    topic = await make_topic(
+        council.community, [need], title="文明养犬", category="pets", node=council.group,
+        place=council.b10, by=council.worker,
     )  # fmt: skip
     await services.move_topic(topic, SCHEDULED, actor=worker)
     await services.move_topic(topic, DISCUSSED, actor=worker)

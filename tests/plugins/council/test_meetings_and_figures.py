@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from linli.testing import form_post, log_in
+from linli.testing import form_post, log_in, make_account
 from linli_council import services
 from linli_council.models import (
     APPROVED,
@@ -18,8 +18,7 @@ from linli_council.models import (
     Meeting,
     Topic,
 )
-
-from .conftest import make_account
+from linli_council.testing import make_need, make_topic
 
 pytestmark = pytest.mark.linli_plugins("council")
 
@@ -27,17 +26,16 @@ MEETINGS = "/c/test/council/meetings/"
 
 
 async def _topic(council, title="电梯维修"):
-    worker = await council.actor(council.worker)
-    need = await services.raise_need(
-        council.community, author=council.resident, text=title, category="lift", actor=worker
+    need = await make_need(
+        council.community, council.resident, title, category="lift", by=council.worker
     )
-    return await services.create_topic(
+    return await make_topic(
         council.community,
-        need_ids=[need.id],
+        [need],
         title=title,
         category="lift",
-        node_id=council.group.id,
-        actor=worker,
+        node=council.group,
+        by=council.worker,
     )
 
 

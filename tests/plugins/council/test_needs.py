@@ -13,12 +13,11 @@ from PIL import Image
 from linli.audit.models import AuditEntry
 from linli.communities import create_community
 from linli.identity.models import Person
-from linli.testing import count_queries, form_post, log_in
+from linli.testing import count_queries, form_post, log_in, make_resident
 from linli.uploads import Upload
 from linli_council import services
 from linli_council.models import MERGED, Need, NeedSupport
-
-from .conftest import make_resident
+from linli_council.testing import make_need
 
 pytestmark = pytest.mark.linli_plugins("council")
 
@@ -33,10 +32,7 @@ def picture(format: str = "JPEG") -> bytes:
 
 async def _need(council, text="楼下电动车乱停", category="parking", author=None):
     author = author or council.resident
-    actor = await council.actor(council.worker)
-    return await services.raise_need(
-        council.community, author=author, text=text, category=category, actor=actor
-    )
+    return await make_need(council.community, author, text, category=category, by=council.worker)
 
 
 async def test_a_resident_raises_a_need_with_a_photo(client, council):

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from linli.events import Event
 from linli.hierarchy.escalation import history
-from linli.testing import count_queries, emitted_events, form_post, log_in
+from linli.testing import count_queries, emitted_events, form_post, log_in, make_account
 from linli_council import note_project_started, services
+from linli_council import testing as builders
 from linli_council.models import (
     CLOSED_STATES,
     DECIDED,
@@ -31,45 +32,34 @@ from linli_council.models import (
     Topic,
 )
 
-from .conftest import make_account
-
 pytestmark = pytest.mark.linli_plugins("council")
 
 TOPICS = "/c/test/council/topics"
 
 
 async def make_topic(council, *, node=None, title="规范电动车停放", needs=None):
-    actor = await council.actor(council.member)
     if needs is None:
         needs = [await raise_need(council, council.resident, "电动车乱停")]
-    return await services.create_topic(
+    return await builders.make_topic(
         council.community,
-        need_ids=[n.id for n in needs],
+        needs,
         title=title,
         category="parking",
-        node_id=(node or council.group).id,
-        place_id=council.b10.id,
-        actor=actor,
+        node=node or council.group,
+        place=council.b10,
+        by=council.member,
     )
 
 
 async def raise_need(council, author, text):
-    worker = await council.actor(council.worker)
-    return await services.raise_need(
-        council.community, author=author, text=text, category="parking", actor=worker
+    return await builders.make_need(
+        council.community, author, text, category="parking", by=council.worker
     )
 
 
 async def to_state(council, topic, state):
     """Walk ``topic`` along the usual path up to ``state``."""
-    actor = await council.actor(council.member)
-    path = [SCHEDULED, DISCUSSED, DECIDED, IN_ACTION, RESOLVED]
-    for step in path[: path.index(state) + 1]:
-        if step == DECIDED:
-            await services.decide(topic, "划定停放区", actor=actor)
-        else:
-            await services.move_topic(topic, step, actor=actor)
-    return topic
+    return await builders.advance_topic(topic, state, by=council.member)
 
 
 async def test_a_member_turns_needs_into_a_topic_and_authors_see_it(client, council):

@@ -12,32 +12,13 @@ import pytest
 
 from linli.communities import community_root
 from linli.hierarchy.models import Node
-from linli.hierarchy.services import add_node
-from linli.identity.models import Account, Household, Membership, Person
-from linli.identity.passwords import hash_password
+from linli.identity.models import Account, Person
 from linli.models import Community
-from linli.permissions.models import Role
-from linli.permissions.services import Actor, grant, load_actor
-from linli.testing import TEST_PASSWORD
+from linli.permissions.services import Actor, load_actor
+from linli.testing import make_account, make_household, make_person, make_place
 from linli_mediation import services
 from linli_mediation.models import Case, Studio
-
-_HASH: list[str] = []
-
-
-async def make_account(
-    username: str, community: Community, *roles: str | tuple[str, Node], person=None
-) -> Account:
-    """Like ``linli.testing.make_account``, hashing the test password once per run
-    (argon2 is slow on purpose; the world below needs nine accounts)."""
-    if not _HASH:
-        _HASH.append(hash_password(TEST_PASSWORD))
-    account = await Account.create(username=username, password_hash=_HASH[0], person=person)
-    root = await community_root(community)
-    for entry in roles:
-        key, node = (entry, root) if isinstance(entry, str) else entry
-        await grant(account, await Role.get(community=community, key=key), node)
-    return account
+from linli_mediation.testing import make_case, make_mediator, make_studio
 
 
 @dataclass
@@ -73,19 +54,9 @@ class World:
         self, *, mediator: Account | None = None, place: Node | None = None, **kw
     ) -> Case:
         """A case between Zhang and Li in building 10, taken in by mediator A."""
-        fields = {
-            "summary": "楼上漏水到楼下",
-            "category": "leak",
-            "parties": [
-                services.PartyInput(person=self.zhang, side="applicant"),
-                services.PartyInput(person=self.li, side="respondent"),
-            ],
-        } | kw
-        return await services.open_case(
-            self.community,
-            await self.actor(mediator or self.mediator_a),
-            place=place or self.flat10,
-            **fields,
+        fields = {"parties": [self.zhang, self.li]} | kw
+        return await make_case(
+            self.community, mediator or self.mediator_a, place=place or self.flat10, **fields
         )
 
     async def access(self, account: Account, case: Case) -> services.Access:
@@ -93,9 +64,11 @@ class World:
 
 
 async def _resident(community: Community, name: str, flat: Node, username: str):
-    person = await Person.create(community=community, name=name)
-    household = await Household.create(community=community, node=flat, code=f"h-{username}")
-    await Membership.create(household=household, person=person, started_on=datetime.now(UTC).date())
+    """A resident with an account, in a household of their own at ``flat`` since today."""
+    person = await make_person(community, name)
+    await make_household(
+        community, flat, person, code=f"h-{username}", since=datetime.now(UTC).date()
+    )
     account = await make_account(username, community, "resident", person=person)
     return person, account
 
@@ -104,26 +77,22 @@ async def _resident(community: Community, name: str, flat: Node, username: str):
 async def world(linli_community: Community) -> World:
     community = linli_community
     root = await community_root(community)
-    estate = await add_node(kind="estate", name="江汉里二期", parent=root)
-    b10 = await add_node(kind="building", name="10栋", parent=estate)
-    b11 = await add_node(kind="building", name="11栋", parent=estate)
-    flat10 = await add_node(kind="household", name="10-1-301", parent=b10)
-    flat11 = await add_node(kind="household", name="11-1-101", parent=b11)
-    committee = await add_node(
-        kind="party_committee", name="社区党委", community_id=community.id, covers=root
+    estate = await make_place(community, "estate", "江汉里二期")
+    b10 = await make_place(community, "building", "10栋", parent=estate)
+    b11 = await make_place(community, "building", "11栋", parent=estate)
+    flat10 = await make_place(community, "household", "10-1-301", parent=b10)
+    flat11 = await make_place(community, "household", "11-1-101", parent=b11)
+    committee = await make_place(community, "party_committee", "社区党委", covers=root)
+    branch = await make_place(
+        community, "party_branch", "二期党支部", parent=committee, covers=estate
     )
-    branch = await add_node(kind="party_branch", name="二期党支部", parent=committee, covers=estate)
-    group10 = await add_node(kind="party_group", name="10栋党小组", parent=branch, covers=b10)
-    partners = await add_node(kind="partner_network", name="资源池", community_id=community.id)
-    barber = await add_node(kind="merchant", name="老街坊理发店", parent=partners)
-    node_a = await add_node(kind="facility", name="莲姐议事工作室", parent=root)
-    node_b = await add_node(kind="facility", name="帆哥解烦工作室", parent=root)
-    lian = await Person.create(community=community, name="刘莲")
-    fan = await Person.create(community=community, name="胡帆")
-    studio_a = await services.create_studio(community, name="莲姐议事", node=node_a, host=lian)
-    studio_b = await services.create_studio(community, name="帆哥解烦", node=node_b, host=fan)
-    mediator_a = await make_account("lian", community, ("mediator", node_a), person=lian)
-    mediator_b = await make_account("fan", community, ("mediator", node_b), person=fan)
+    group10 = await make_place(community, "party_group", "10栋党小组", parent=branch, covers=b10)
+    partners = await make_place(community, "partner_network", "资源池")
+    barber = await make_place(community, "merchant", "老街坊理发店", parent=partners)
+    studio_a = await make_studio(community, "莲姐议事", host="刘莲")
+    studio_b = await make_studio(community, "帆哥解烦", host="胡帆")
+    mediator_a = await make_mediator(community, studio_a, "lian")
+    mediator_b = await make_mediator(community, studio_b, "fan")
     supervisor = await make_account("boss", community, "mediation_supervisor")
     worker = await make_account("worker", community, "community_worker")
     zhang, zhang_account = await _resident(community, "张阿姨", flat10, "zhang")

@@ -6,11 +6,9 @@ from urllib.parse import quote
 
 import pytest
 
-from linli.testing import count_queries, form_post, log_in
+from linli.testing import count_queries, form_post, log_in, make_account
 from linli_mediation import services
 from linli_mediation.models import Case
-
-from .conftest import make_account
 
 pytestmark = pytest.mark.linli_plugins("mediation")
 

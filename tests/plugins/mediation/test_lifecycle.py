@@ -9,11 +9,9 @@ import pytest
 from linli.audit.models import AuditEntry
 from linli.hierarchy.escalation import history as escalation_history
 from linli.identity.models import Membership
-from linli.testing import count_queries, form_post, log_in
+from linli.testing import count_queries, form_post, log_in, make_account
 from linli_mediation import services
 from linli_mediation.models import Assignment, Case, FollowUp, Session, Transition
-
-from .conftest import make_account
 
 pytestmark = pytest.mark.linli_plugins("mediation")
 

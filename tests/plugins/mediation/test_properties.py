@@ -21,11 +21,9 @@ from linli.hierarchy.services import add_node
 from linli.identity.models import Person
 from linli.permissions.services import load_actor
 from linli.registry import PluginRegistry
-from linli.testing import settings_for_test
+from linli.testing import make_account, settings_for_test
 from linli_mediation import services
 from linli_mediation.models import FINISHED, Case, FollowUp, Session, Transition
-
-from .conftest import make_account
 
 pytestmark = pytest.mark.linli_plugins("mediation")
 
@@ -177,9 +175,9 @@ class CaseMachine(RuleBasedStateMachine):
                 assert visits >= 1
 
 
-def test_random_sequences_keep_the_lifecycle_rules(linli_templates, tmp_path):
+def test_random_sequences_keep_the_lifecycle_rules(linli_databases, tmp_path):
     with asyncio.Runner() as runner:
-        url = runner.run(linli_templates.copy(["mediation"], tmp_path))
+        url = runner.run(linli_databases.copy(["mediation"], tmp_path))
         config = settings_for_test(tmp_path, url, ["mediation"])
         registry = PluginRegistry.discover(config)
         runner.run(db.open_database(config, registry))
@@ -223,4 +221,4 @@ def test_random_sequences_keep_the_lifecycle_rules(linli_templates, tmp_path):
             )
         finally:
             runner.run(db.close_database())
-            runner.run(linli_templates.drop(url))
+            runner.run(linli_databases.release(url))

@@ -8,8 +8,7 @@ import pytest
 from linli.permissions.services import load_actor
 from linli_streetbank import services
 from linli_streetbank.models import CatalogueItem, MonthlyUsage, Voucher
-
-from .conftest import earn, make_resident
+from linli_streetbank.testing import make_member
 
 pytestmark = pytest.mark.linli_plugins("streetbank")
 
@@ -28,7 +27,7 @@ async def _race(calls):
 
 
 async def test_fifty_simultaneous_redemptions_of_95_points(bank):
-    await earn(bank, bank.resident, "9.5", "earn")
+    await bank.earn(bank.resident, "9.5", "earn")
     assert await services.balance_of(bank.resident) == 95
     actor = await load_actor(bank.resident_account)
     item = await CatalogueItem.get(id=bank.item.id)
@@ -50,8 +49,8 @@ async def test_twenty_residents_race_for_five_items(bank):
     )
     residents = []
     for i in range(20):
-        person, account = await make_resident(bank.community, f"居民{i}", f"r{i}")
-        await earn(bank, person, 3, f"earn{i}")
+        person, account = await make_member(bank.community, f"居民{i}", username=f"r{i}")
+        await bank.earn(person, 3, f"earn{i}")
         residents.append((person, await load_actor(account)))
     done, refused = await _race(
         services.redeem(bank.community, person=person, item=item, actor=actor, key=f"k{i}")
@@ -72,7 +71,7 @@ async def test_monthly_limit_holds_under_concurrency(bank):
         bank.community, item=bank.item, partner_id=bank.partner.id, title="理发", price=10,
         monthly_limit=2,
     )  # fmt: skip
-    await earn(bank, bank.resident, 10, "earn")
+    await bank.earn(bank.resident, 10, "earn")
     actor = await load_actor(bank.resident_account)
     done, refused = await _race(
         services.redeem(bank.community, person=bank.resident, item=item, actor=actor, key=f"m{i}")
@@ -85,7 +84,7 @@ async def test_monthly_limit_holds_under_concurrency(bank):
 
 
 async def test_the_same_request_racing_itself_moves_points_once(bank):
-    await earn(bank, bank.resident, 5, "earn")
+    await bank.earn(bank.resident, 5, "earn")
     actor = await load_actor(bank.resident_account)
     item = await CatalogueItem.get(id=bank.item.id)
     done, refused = await _race(
@@ -99,7 +98,7 @@ async def test_the_same_request_racing_itself_moves_points_once(bank):
 
 
 async def test_cancel_and_verify_racing_on_one_voucher(bank):
-    await earn(bank, bank.resident, 1, "earn")
+    await bank.earn(bank.resident, 1, "earn")
     resident = await load_actor(bank.resident_account)
     operator = await load_actor(bank.operator)
     voucher = (

@@ -19,8 +19,7 @@ from linli_streetbank.models import (
     Posting,
     ServiceRecord,
 )
-
-from .conftest import earn, make_resident
+from linli_streetbank.testing import make_member
 
 pytestmark = pytest.mark.linli_plugins("streetbank")
 
@@ -31,7 +30,7 @@ async def assert_ledger_ok():
 
 
 async def test_worker_records_service_and_points_are_credited_at_once(bank):
-    done = await earn(bank, bank.resident, 2, "k1")
+    done = await bank.earn(bank.resident, 2, "k1")
     assert not done.duplicate
     assert done.value.points == 20
     assert await services.balance_of(bank.resident) == 20
@@ -43,8 +42,8 @@ async def test_worker_records_service_and_points_are_credited_at_once(bank):
 
 
 async def test_the_same_form_twice_moves_points_once(bank):
-    first = await earn(bank, bank.resident, "1.5", "same-key")
-    again = await earn(bank, bank.resident, "1.5", "same-key")
+    first = await bank.earn(bank.resident, "1.5", "same-key")
+    again = await bank.earn(bank.resident, "1.5", "same-key")
     assert again.duplicate and again.value.id == first.value.id
     assert await services.balance_of(bank.resident) == 15
     assert await ServiceRecord.all().count() == 1
@@ -54,14 +53,14 @@ async def test_the_same_form_twice_moves_points_once(bank):
 async def test_a_worker_may_not_credit_themselves(bank):
     worker_person = await bank.worker.person
     with pytest.raises(services.NotAllowed):
-        await earn(bank, worker_person, 1, "self")
+        await bank.earn(worker_person, 1, "self")
     assert await Entry.all().count() == 0
 
 
 @pytest.mark.parametrize("quantity", ["0", "-1", "abc", "25", "NaN"])
 async def test_bad_quantities_change_nothing(bank, quantity):
     with pytest.raises(services.StreetbankError):
-        await earn(bank, bank.resident, quantity, f"bad-{quantity}")
+        await bank.earn(bank.resident, quantity, f"bad-{quantity}")
     assert await Entry.all().count() == 0
 
 
@@ -98,7 +97,7 @@ async def _redeem(bank, person, account, key, item=None, **kwargs):
 
 
 async def test_redeem_verify_by_own_partner_only(bank):
-    await earn(bank, bank.resident, 2, "e")
+    await bank.earn(bank.resident, 2, "e")
     voucher = (await _redeem(bank, bank.resident, bank.resident_account, "r1")).value
     assert await services.balance_of(bank.resident) == 10
     assert len(voucher.code) == services.CODE_LENGTH
@@ -127,7 +126,7 @@ async def test_redeem_verify_by_own_partner_only(bank):
 
 
 async def test_the_same_redemption_twice_issues_one_voucher(bank):
-    await earn(bank, bank.resident, 5, "e")
+    await bank.earn(bank.resident, 5, "e")
     first = await _redeem(bank, bank.resident, bank.resident_account, "same")
     again = await _redeem(bank, bank.resident, bank.resident_account, "same")
     assert again.duplicate and again.value.id == first.value.id
@@ -135,7 +134,7 @@ async def test_the_same_redemption_twice_issues_one_voucher(bank):
 
 
 async def test_not_enough_points_changes_nothing(bank):
-    await earn(bank, bank.resident, "0.5", "e")
+    await bank.earn(bank.resident, "0.5", "e")
     await services.save_item(
         bank.community, item=bank.item, partner_id=bank.partner.id, title="理发", price=10, stock=3
     )
@@ -148,7 +147,7 @@ async def test_not_enough_points_changes_nothing(bank):
 
 
 async def test_cancel_returns_points_stock_and_monthly_count(bank):
-    await earn(bank, bank.resident, 5, "e")
+    await bank.earn(bank.resident, 5, "e")
     item = await services.save_item(
         bank.community, item=bank.item, partner_id=bank.partner.id, title="理发", price=10,
         stock=2, monthly_limit=1,
@@ -172,15 +171,15 @@ async def test_cancel_returns_points_stock_and_monthly_count(bank):
 
 
 async def test_someone_else_cannot_cancel_a_voucher(bank):
-    await earn(bank, bank.resident, 1, "e")
+    await bank.earn(bank.resident, 1, "e")
     voucher = (await _redeem(bank, bank.resident, bank.resident_account, "r")).value
-    _, neighbour = await make_resident(bank.community, "王大爷", "wang")
+    _, neighbour = await make_member(bank.community, "王大爷", username="wang")
     with pytest.raises(services.NotAllowed):
         await services.cancel_voucher(voucher, actor=await bank.actor(neighbour))
 
 
 async def test_unused_vouchers_expire_and_points_come_back(bank):
-    await earn(bank, bank.resident, 1, "e")
+    await bank.earn(bank.resident, 1, "e")
     start = datetime(2026, 3, 1, 2, tzinfo=UTC)
     voucher = (await _redeem(bank, bank.resident, bank.resident_account, "r", now=start)).value
     assert await services.expire_vouchers(now=start + timedelta(days=13)) == 0
@@ -193,7 +192,7 @@ async def test_unused_vouchers_expire_and_points_come_back(bank):
 
 
 async def test_verifying_an_expired_voucher_returns_the_points(bank):
-    await earn(bank, bank.resident, 1, "e")
+    await bank.earn(bank.resident, 1, "e")
     start = datetime(2026, 3, 1, 2, tzinfo=UTC)
     voucher = (await _redeem(bank, bank.resident, bank.resident_account, "r", now=start)).value
     with pytest.raises(services.VoucherExpired):
@@ -205,7 +204,7 @@ async def test_verifying_an_expired_voucher_returns_the_points(bank):
 
 
 async def test_out_of_window_and_inactive_items_cannot_be_redeemed(bank):
-    await earn(bank, bank.resident, 3, "e")
+    await bank.earn(bank.resident, 3, "e")
     item = await services.save_item(
         bank.community, item=bank.item, partner_id=bank.partner.id, title="粽子", price=10,
         available_from=date(2026, 6, 1), available_until=date(2026, 6, 30),
@@ -223,8 +222,8 @@ async def test_out_of_window_and_inactive_items_cannot_be_redeemed(bank):
 
 
 async def test_worker_redeems_on_behalf_and_it_is_recorded(bank):
-    elder, _ = await make_resident(bank.community, "刘奶奶")  # no phone, no account
-    await earn(bank, elder, 2, "e")
+    elder, _ = await make_member(bank.community, "刘奶奶")  # no phone, no account
+    await bank.earn(elder, 2, "e")
     voucher = (await _redeem(bank, elder, bank.worker, "r")).value
     assert voucher.on_behalf and voucher.issued_by_id == bank.worker.id
     entry = await Entry.get(id=voucher.redeem_entry_id)
@@ -232,13 +231,13 @@ async def test_worker_redeems_on_behalf_and_it_is_recorded(bank):
     audit = await AuditEntry.get(action="streetbank.redeem_on_behalf")
     assert audit.on_behalf_of_id == elder.id
     # A resident cannot redeem for a neighbour.
-    _, neighbour = await make_resident(bank.community, "王大爷", "wang")
+    _, neighbour = await make_member(bank.community, "王大爷", username="wang")
     with pytest.raises(services.NotAllowed):
         await _redeem(bank, elder, neighbour, "r2")
 
 
 async def test_corrections_reverse_an_entry_once(bank):
-    done = await earn(bank, bank.resident, 2, "e")
+    done = await bank.earn(bank.resident, 2, "e")
     entry = await Entry.get(id=done.value.entry_id)
     worker = await bank.actor(bank.worker)
     with pytest.raises(services.StreetbankError):
@@ -254,7 +253,7 @@ async def test_corrections_reverse_an_entry_once(bank):
 
 
 async def test_a_correction_cannot_take_points_already_spent(bank):
-    done = await earn(bank, bank.resident, 1, "e")
+    done = await bank.earn(bank.resident, 1, "e")
     await _redeem(bank, bank.resident, bank.resident_account, "r")
     entry = await Entry.get(id=done.value.entry_id)
     with pytest.raises(services.InsufficientPoints):
@@ -298,7 +297,7 @@ async def test_yearly_expiry_is_off_by_default_and_spends_oldest_first(bank):
 
 
 async def test_verify_reports_a_tampered_balance(bank):
-    await earn(bank, bank.resident, 1, "e")
+    await bank.earn(bank.resident, 1, "e")
     await LedgerAccount.filter(kind="person").update(balance=999)
     report = await services.verify_ledger()
     assert not report.ok
@@ -306,7 +305,7 @@ async def test_verify_reports_a_tampered_balance(bank):
 
 
 async def test_an_unbalanced_entry_is_reported(bank):
-    done = await earn(bank, bank.resident, 1, "e")
+    done = await bank.earn(bank.resident, 1, "e")
     await Posting.filter(entry_id=done.value.entry_id, amount__gt=0).update(amount=11)
     report = await services.verify_ledger()
     assert report.unbalanced == [(done.value.entry_id, 1)]

@@ -8,8 +8,7 @@ import pytest
 from linli.testing import count_queries, form_post, log_in, make_account
 from linli_streetbank import services
 from linli_streetbank.models import Entry, LedgerAccount, ServiceRecord, Voucher
-
-from .conftest import earn, make_resident
+from linli_streetbank.testing import make_member
 
 pytestmark = pytest.mark.linli_plugins("streetbank")
 
@@ -29,7 +28,7 @@ async def _redeem_over_http(client, item_id):
 
 
 async def test_resident_redeems_and_the_operator_verifies(linli_client, bank):
-    await earn(bank, bank.resident, 3, "e")
+    await bank.earn(bank.resident, 3, "e")
     await log_in(linli_client, "zhang")
     home = await linli_client.get(f"{BASE}/")
     assert home.status_code == 200 and "30" in home.text
@@ -56,7 +55,7 @@ async def test_resident_redeems_and_the_operator_verifies(linli_client, bank):
 
 
 async def test_the_same_redeem_form_sent_twice_moves_points_once(linli_client, bank):
-    await earn(bank, bank.resident, 3, "e")
+    await bank.earn(bank.resident, 3, "e")
     await log_in(linli_client, "zhang")
     page = await linli_client.get(f"{BASE}/catalogue/{bank.item.id}")
     key = _key(page.text)
@@ -96,7 +95,7 @@ async def test_bad_service_form_is_refused_in_chinese(linli_client, bank):
 
 
 async def test_operator_of_a_cannot_see_or_verify_b_vouchers(linli_client, bank):
-    await earn(bank, bank.resident, 3, "e")
+    await bank.earn(bank.resident, 3, "e")
     item_b = await services.save_item(
         bank.community, partner_id=bank.other_partner.id, title="体检", price=10
     )
@@ -127,7 +126,7 @@ async def test_operator_of_a_cannot_see_or_verify_b_vouchers(linli_client, bank)
 
 
 async def test_a_resident_cannot_see_another_residents_history(linli_client, bank):
-    await earn(bank, bank.resident, 3, "e")
+    await bank.earn(bank.resident, 3, "e")
     voucher = (
         await services.redeem(
             bank.community, person=bank.resident, item=bank.item,
@@ -135,7 +134,7 @@ async def test_a_resident_cannot_see_another_residents_history(linli_client, ban
         )
     ).value  # fmt: skip
     account = await LedgerAccount.get(person_id=bank.resident.id)
-    await make_resident(bank.community, "王大爷", "wang")
+    await make_member(bank.community, "王大爷", username="wang")
     await log_in(linli_client, "wang")
     home = await linli_client.get(f"{BASE}/")
     assert home.status_code == 200 and "服务" not in home.text.split("<h2>")[-1]
@@ -150,8 +149,8 @@ async def test_a_resident_cannot_see_another_residents_history(linli_client, ban
 
 
 async def test_worker_redeems_on_behalf_and_prints(linli_client, bank):
-    elder, _ = await make_resident(bank.community, "刘奶奶")
-    await earn(bank, elder, 2, "e")
+    elder, _ = await make_member(bank.community, "刘奶奶")
+    await bank.earn(elder, 2, "e")
     await log_in(linli_client, "worker")
     page = await linli_client.get(f"{BASE}/worker/redeem-for")
     response = await form_post(
@@ -164,7 +163,7 @@ async def test_worker_redeems_on_behalf_and_prints(linli_client, bank):
 
 
 async def test_worker_pages_render(linli_client, bank):
-    await earn(bank, bank.resident, 3, "e")
+    await bank.earn(bank.resident, 3, "e")
     await services.redeem(
         bank.community, person=bank.resident, item=bank.item,
         actor=await bank.actor(bank.resident_account), key="r",
@@ -212,11 +211,11 @@ async def _queries(client, path):
 
 async def test_history_and_catalogue_pages_use_constant_queries(linli_client, bank):
     await log_in(linli_client, "zhang")
-    await earn(bank, bank.resident, 1, "e0")
+    await bank.earn(bank.resident, 1, "e0")
     history_few = await _queries(linli_client, f"{BASE}/")
     catalogue_few = await _queries(linli_client, f"{BASE}/catalogue")
     for i in range(1, 12):
-        await earn(bank, bank.resident, 1, f"e{i}")
+        await bank.earn(bank.resident, 1, f"e{i}")
         await services.save_item(
             bank.community, partner_id=bank.other_partner.id, title=f"商品{i}", price=5,
             stock=3, monthly_limit=2,

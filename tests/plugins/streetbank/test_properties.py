@@ -241,9 +241,9 @@ class LedgerMachine(RuleBasedStateMachine):
         self.run(check())
 
 
-def test_random_sequences_keep_every_invariant(linli_templates, tmp_path):
+def test_random_sequences_keep_every_invariant(linli_databases, tmp_path):
     with asyncio.Runner() as runner:
-        url = runner.run(linli_templates.copy(["streetbank"], tmp_path))
+        url = runner.run(linli_databases.copy(["streetbank"], tmp_path))
         config = settings_for_test(tmp_path, url, ["streetbank"])
         registry = PluginRegistry.discover(config)
         runner.run(db.open_database(config, registry))
@@ -285,4 +285,4 @@ def test_random_sequences_keep_every_invariant(linli_templates, tmp_path):
             )
         finally:
             runner.run(db.close_database())
-            runner.run(linli_templates.drop(url))
+            runner.run(linli_databases.release(url))
