@@ -6,11 +6,16 @@ Core is the Tortoise app ``core``; each plugin adds its own app through the
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 
-from tortoise import Tortoise
+# Imported for its side effect first: it registers Tortoise's own datetime adapter for
+# sqlite3, which ``_utc_text`` below replaces.
+import tortoise.backends.sqlite.executor  # noqa: F401
+from tortoise import Tortoise, fields
 from tortoise.connection import get_connection
 from tortoise.context import require_context
 from tortoise.migrations.autodetector import MigrationAutodetector
@@ -34,6 +39,23 @@ CORE_APP = {
     ],
     "migrations": "linli.migrations",
 }
+
+
+def _utc_text(value: datetime) -> str:
+    """How a datetime is written to SQLite: an aware one in UTC, always.
+
+    SQLite keeps datetimes as text and compares them as text. Tortoise writes a new row's
+    datetime in UTC, but binds a filter's value (``at__gte=<midnight in Wuhan>``) or an
+    updated value in whatever zone it carries, and ``2026-12-04 00:00:00+08:00`` sorts
+    after ``2026-12-03 22:30:00+00:00`` although it is the earlier instant. Written in
+    UTC, text order is time order. PostgreSQL compares ``timestamptz`` as instants and
+    never sees this adapter."""
+    if value.utcoffset() is not None:
+        value = value.astimezone(UTC)
+    return value.isoformat(" ")
+
+
+sqlite3.register_adapter(datetime, _utc_text)
 
 
 class NotMigratedError(RuntimeError):
@@ -128,7 +150,47 @@ async def migrate(
             report(f"{app_label}.{name}")
 
     await _executor(settings, registry).migrate(progress=progress)
+    await repair_sqlite_times()
     return pending
+
+
+async def repair_sqlite_times() -> int:
+    """Rewrite in UTC the datetimes that an earlier linli left in another zone on
+    SQLite (an updated row kept the zone it was given; see ``_utc_text``), so that text
+    order is time order in old rows too. Idempotent, and a no-op on PostgreSQL; returns
+    how many values it rewrote. Expects the database to be open."""
+    connection = get_connection("default")
+    if connection.capabilities.dialect != "sqlite":
+        return 0
+    context_apps = require_context().apps
+    assert context_apps is not None
+    fixed = 0
+    for model in context_apps.get_models_iterable():
+        meta = model._meta
+        table, key = _quoted(meta.db_table), _quoted(meta.db_pk_column)
+        for name, field in meta.fields_map.items():
+            if not isinstance(field, fields.DatetimeField):
+                continue
+            column = _quoted(field.source_field or name)
+            rows = await connection.execute_query_dict(
+                f"SELECT {key} AS key, {column} AS value FROM {table} "
+                f"WHERE {column} IS NOT NULL AND {column} NOT LIKE '%+00:00'"
+            )
+            for row in rows:
+                value = row["value"]
+                moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+                if moment.utcoffset() is None:
+                    continue  # naive: no zone to convert from
+                await connection.execute_query(
+                    f"UPDATE {table} SET {column} = ? WHERE {key} = ?",
+                    [_utc_text(moment), row["key"]],
+                )
+                fixed += 1
+    return fixed
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 async def model_changes(settings: Settings, registry: PluginRegistry) -> list[MigrationWriter]:

@@ -3,7 +3,6 @@
 import asyncio
 import os
 import subprocess
-import sys
 
 import pytest
 from click.testing import CliRunner
@@ -12,6 +11,7 @@ import linli_sample
 from linli.cli import main
 from linli.db import NotMigratedError
 from linli.settings import load_settings, write_instance
+from linli.testing import cli_command
 from linli.web.app import create_app
 from tests.conftest import SAMPLE_PLUGINS
 
@@ -25,7 +25,7 @@ def _linli(*args, env_extra=None, instance=None):
         "LINLI_LOAD_PLUGINS": "sample,broken",
         **(env_extra or {}),
     }
-    command = [sys.executable, "-m", "linli"]
+    command = cli_command()
     if instance is not None:
         command += ["--instance", str(instance)]
     return subprocess.run(

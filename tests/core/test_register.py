@@ -7,7 +7,6 @@ import io
 import os
 import re
 import subprocess
-import sys
 import time
 from datetime import date
 
@@ -42,7 +41,7 @@ from linli.models import PluginState
 from linli.permissions.services import load_actor
 from linli.plugins import PersonSection
 from linli.registry import LoadedPlugin
-from linli.testing import count_queries, form_post, log_in, make_account
+from linli.testing import cli_command, count_queries, form_post, log_in, make_account
 
 TODAY = date(2026, 6, 1)
 
@@ -780,7 +779,7 @@ def _linli(instance, *args):
     env = {**os.environ, "LINLI_LOAD_PLUGINS": ""}
     env.pop("LINLI_DATABASE_URL", None)
     return subprocess.run(
-        [sys.executable, "-m", "linli", "--instance", str(instance), *args],
+        [*cli_command(), "--instance", str(instance), *args],
         capture_output=True,
         text=True,
         env=env,

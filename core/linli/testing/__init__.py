@@ -15,8 +15,10 @@ to run the suite there; the kit creates and drops its own databases beside it.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from httpx import AsyncClient, Response
@@ -43,6 +45,7 @@ __all__ = [
     "TEST_PASSWORD",
     "TestApps",
     "TestDatabases",
+    "cli_command",
     "count_queries",
     "emitted_events",
     "form_post",
@@ -107,6 +110,35 @@ async def log_in(client: AsyncClient, username: str, password: str = TEST_PASSWO
     response = await form_post(client, "/login", {"login": username, "password": password})
     assert response.status_code == 200, f"login of {username} failed: {response.status_code}"
     return response
+
+
+_AT_CLOCK = """
+import sys
+from datetime import datetime
+
+import time_machine
+
+from linli.cli import main
+
+with time_machine.travel(datetime.fromisoformat(sys.argv.pop(1)), tick=True):
+    main(prog_name="linli")
+"""
+
+
+def cli_command() -> list[str]:
+    """The start of a command line that runs the ``linli`` command in another process
+    (``[*cli_command(), "migrate"]``), at this process's clock: when a test moved the
+    clock (``--linli-clock``, ``time_machine.travel``), the command starts at the same
+    instant, so the rows it writes are as old as the test's."""
+    try:
+        from time_machine import escape_hatch
+    except ImportError:
+        travelling = False
+    else:
+        travelling = escape_hatch.is_travelling()
+    if not travelling:
+        return [sys.executable, "-m", "linli"]
+    return [sys.executable, "-c", _AT_CLOCK, datetime.now(UTC).isoformat()]
 
 
 async def emitted_events(name: str | None = None) -> list[tuple[str, dict[str, Any]]]:

@@ -11,7 +11,9 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -26,6 +28,47 @@ from linli.registry import PluginRegistry
 from linli.settings import Settings
 from linli.testing import TEST_DATABASE_VARIABLE, TestApps, TestDatabases, settings_for_test
 from linli.testing.databases import RUN_VARIABLE, sweep
+
+CLOCK_ZONE = "Asia/Shanghai"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--linli-clock",
+        metavar="HH:MM",
+        default=None,
+        help=(
+            f"start every test with the wall clock at HH:MM today in {CLOCK_ZONE} (it keeps "
+            "ticking), to prove that no test depends on the hour it runs at; needs "
+            "time-machine. Code in other processes (the CLI, the demo server) keeps the "
+            "real time."
+        ),
+    )
+
+
+def clock_instant(chosen: str, zone: str = CLOCK_ZONE) -> datetime:
+    """``HH:MM`` today in ``zone`` (a ``--linli-clock`` value) as an aware datetime."""
+    try:
+        hour, minute = (int(part) for part in chosen.split(":"))
+        at = time(hour, minute)
+    except ValueError as exc:
+        raise pytest.UsageError(f"--linli-clock {chosen!r}: give a time as HH:MM") from exc
+    local = ZoneInfo(zone)
+    return datetime.combine(datetime.now(local).date(), at, tzinfo=local)
+
+
+@pytest.fixture(autouse=True)
+def linli_clock(request: pytest.FixtureRequest) -> Iterator[datetime | None]:
+    """The instant ``--linli-clock`` moved this test's clock to, or ``None``."""
+    chosen = request.config.getoption("linli_clock")
+    if not chosen:
+        yield None
+        return
+    import time_machine
+
+    instant = clock_instant(chosen)
+    with time_machine.travel(instant, tick=True):
+        yield instant
 
 
 def pytest_configure(config: pytest.Config) -> None:
