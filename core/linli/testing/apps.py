@@ -61,7 +61,6 @@ class TestApps:
 
     def __init__(self) -> None:
         self._shared: dict[bytes, _Shared] = {}
-        self.builds = 0  # how many apps were built, for the kit's own tests
 
     def registry(self, settings: Settings) -> PluginRegistry:
         """The shared registry for ``settings`` (discovered on first use)."""
@@ -83,10 +82,8 @@ class TestApps:
             or shared.registry is not registry
             or registry_fingerprint(registry) != shared.fingerprint
         ):
-            self.builds += 1
             return create_app(settings, registry=registry)  # this test's own
         if shared.app is None:
-            self.builds += 1
             shared.app = create_app(settings, registry=registry)
             shared.state = dict(shared.app.state.dict())
             shared.site = dict(vars(shared.app.state.site))
