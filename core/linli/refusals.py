@@ -2,7 +2,8 @@
 
 A service raises a :class:`Refusal` (or a subclass that names the rule) before it changes
 anything. ``message`` is an English message id for the person who asked, ``values`` fill
-its ``%(name)s`` placeholders, and ``status`` is the HTTP status a page answers with. Routes
+its ``%(name)s`` placeholders, ``status`` is the HTTP status a page answers with, and
+``field`` names the form field the refusal is about (the page shows it there). Routes
 turn it into the visitor's language with :func:`linli.web.errors.refusal`; the service
 itself knows nothing about HTTP.
 
@@ -25,11 +26,21 @@ class Refusal(ValueError):
 
     message: str = N_("This could not be done.")
     status: int = 400
+    field: str = ""
 
-    def __init__(self, message: str | None = None, status: int | None = None, **values: Any):
+    def __init__(
+        self,
+        message: str | None = None,
+        status: int | None = None,
+        *,
+        field: str | None = None,
+        **values: Any,
+    ):
         if message is not None:
             self.message = message
         if status is not None:
             self.status = status
+        if field is not None:
+            self.field = field
         self.values = values
         super().__init__(self.message % values if values else self.message)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
@@ -61,6 +63,36 @@ def inside(node: Node) -> QuerySet[Node]:
 async def ancestors(node: Node) -> list[Node]:
     """The nodes above ``node``, root first, itself last: one query."""
     return await Node.filter(id__in=node.ancestor_ids()).order_by("depth")
+
+
+async def addresses(
+    nodes: Iterable[Node | None], language: str, *, top: int = 1, separator: str = " "
+) -> dict[int, str]:
+    """Each node's address from below its tree's top ``top`` levels down to itself
+    ("10栋 2单元 601室" rather than a bare "601室"), in the visitor's language: one
+    query for all of them. Give ``top=2`` to leave out the estate as well."""
+    wanted = [node for node in nodes if node is not None]
+    ids = {ancestor for node in wanted for ancestor in node.ancestor_ids()}
+    if not ids:
+        return {}
+    found = {
+        row["id"]: row
+        for row in await Node.filter(id__in=ids).values("id", "name", "name_en", "depth")
+    }
+
+    def name_of(row: dict[str, object]) -> str:
+        english = row["name_en"] if language == "en" else ""
+        return str(english or row["name"])
+
+    return {
+        node.id: separator.join(
+            name_of(found[ancestor])
+            for ancestor in node.ancestor_ids()
+            if ancestor in found and int(found[ancestor]["depth"]) >= top  # type: ignore[call-overload]
+        )
+        or node.name_in(language)
+        for node in wanted
+    }
 
 
 async def move_node(node: Node, new_parent: Node) -> Node:

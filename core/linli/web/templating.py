@@ -22,6 +22,8 @@ from jinja2.runtime import Context
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from linli.i18n import LANGUAGE_NAMES, N_
+from linli.sorting import natural_sort
+from linli.web.feedback import take_flashes
 from linli.web.site import community_of, elder_mode_of, language_of, site_of
 
 CORE_TEMPLATES = Path(__file__).parent.parent / "templates"
@@ -92,6 +94,12 @@ def _here(context: Context) -> str:
     path = scope.get("raw_path", b"").decode("latin-1") or scope["path"]
     query = scope.get("query_string", b"").decode("latin-1")
     return f"{path}?{query}" if query else path
+
+
+@pass_context
+def _flashes(context: Context) -> list[str]:
+    """The one-time messages of the visitor's last actions (shown once, then gone)."""
+    return take_flashes(_request(context))
 
 
 @pass_context
@@ -186,7 +194,9 @@ def build_engine(
         nav_items=_nav_items,
         staff_links=_staff_links,
         current_account=_account,
+        flashes=_flashes,
         here=_here,
         language_names=LANGUAGE_NAMES,
     )
+    env.filters["natural_sort"] = natural_sort
     return JinjaTemplateEngine.from_environment(env)
