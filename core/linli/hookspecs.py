@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from linli.models import Community
     from linli.permissions.services import Actor
     from linli.plugins import (
+        Consequence,
         DemoSeeder,
         EventHandler,
         NavItem,
@@ -116,6 +117,13 @@ def linli_object_permission(actor: Actor, permission: str, obj: Any) -> bool | N
 def linli_person_sections(person: Person, actor: Actor) -> list[PersonSection]:
     """Sections the plugin adds to a person's page in the register (the street bank
     adds a balance, the canteen the subsidy tier). Isolated like other UI hooks."""
+
+
+@hookspec
+def linli_disable_consequences(community: Community) -> list[Consequence]:
+    """What switching the plugin off in ``community`` would stop (today's deliveries,
+    open cases), shown with their counts on the page that asks the worker to confirm.
+    Isolated like other UI hooks."""
 
 
 @hookspec

@@ -107,6 +107,17 @@ class Widget:
 
 
 @dataclass(frozen=True)
+class Consequence:
+    """What switching a plugin off would stop in a community, told to the worker before
+    they confirm: ``message`` (a message id with a ``%(count)s`` placeholder, "%(count)s
+    meals ordered for today would not be delivered") and ``count(community)``, how many
+    right now. A count of 0 is not shown."""
+
+    message: str
+    count: Callable[[Community], Awaitable[int]]
+
+
+@dataclass(frozen=True)
 class PersonSection:
     """A block on a person's page: ``template`` rendered with what ``load(person)``
     returns (``None`` hides it)."""
