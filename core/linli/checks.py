@@ -21,7 +21,7 @@ import pluggy
 from litestar.routes import HTTPRoute, WebSocketRoute
 
 from linli import db, hookspecs
-from linli.i18n import missing_translations, placeholder_mismatches
+from linli.i18n import Catalogues, message_ids, missing_translations, placeholder_mismatches
 from linli.plugins import ENTRY_POINT_GROUP, PROJECT, Manifest
 from linli.registry import LoadedPlugin, PluginRegistry, api_incompatibility
 from linli.settings import Settings
@@ -212,6 +212,26 @@ def check_translations(module: ModuleType, language: str = TRANSLATED) -> list[s
     return problems
 
 
+def check_ambiguous_words(
+    name: str, module: ModuleType, settings: Settings, language: str = TRANSLATED
+) -> list[str]:
+    """Message ids the plugin shows that neither it nor the core translates, while the
+    other installed plugins translate them differently: its pages would take one of
+    their words, perhaps the wrong one."""
+    if not hasattr(module, "__path__"):
+        return []
+    package = Path(module.__file__ or "").parent
+    domains = PluginRegistry.discover(settings).locale_domains()
+    domains[name] = [package / "locale"]
+    catalogues = Catalogues(domains)
+    return [
+        f"{message!r} has no {language} translation of its own and other plugins "
+        f"translate it differently ({', '.join(sorted(set(words.values())))})"
+        for message in catalogues.ambiguous(name, message_ids(package), language)
+        for words in [catalogues.translations_of(message, language)]
+    ]
+
+
 def _requirements(manifest: Manifest | None, found: dict[str, metadata.EntryPoint]) -> list[str]:
     """The plugins ``manifest`` requires, directly or not (best effort)."""
     needed: list[str] = []
@@ -290,7 +310,9 @@ def check_plugin(name: str, settings: Settings) -> CheckReport:
             report.problems[kind] = run()
         except Exception as exc:
             report.problems[kind] = [f"the check failed: {type(exc).__name__}: {exc}"]
-    report.problems["translations"] = check_translations(module)
+    report.problems["translations"] = check_translations(module) + check_ambiguous_words(
+        name, module, settings
+    )
     return report
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -20,6 +21,8 @@ from linli.settings import LANGUAGES
 
 CORE_LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
+#: The core's translation domain; each plugin's is its name.
+CORE_DOMAIN = "core"
 
 #: How each language calls itself, for the language switch.
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
@@ -31,36 +34,127 @@ def N_(message: str) -> str:
     return message
 
 
-def _compile(po_path: Path) -> Translations:
+def _read(po_path: Path) -> Catalog:
     with po_path.open("rb") as handle:
-        catalog = read_po(handle, locale=po_path.parent.parent.name)
+        return read_po(handle, locale=po_path.parent.parent.name)
+
+
+def _compile(catalog: Catalog) -> Translations:
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer, domain=DOMAIN)
 
 
+def _po_path(folder: Path, language: str) -> Path:
+    return folder / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
 class Catalogues:
-    """The merged translations of core and every loaded plugin, one per language."""
+    """The translations of the core and of every loaded plugin, one domain each.
 
-    def __init__(self, locale_dirs: Iterable[Path]) -> None:
-        self._by_language: dict[str, NullTranslations] = {}
-        folders = [CORE_LOCALE_DIR, *locale_dirs]
+    A page's words come from its own domain first, then from the core's, then from the
+    other plugins' (in load order): two plugins may translate the same English id
+    differently ("Method" is 方式 in one and 做法 in another) and each page shows its
+    own. A plugin's templates are its domain (``streetbank/…``), as is the code of its
+    route handlers; everything else is the core's.
+    """
+
+    def __init__(
+        self,
+        locale_dirs: Iterable[Path] | Mapping[str, Iterable[Path]],
+        packages: Mapping[str, str] | None = None,
+    ) -> None:
+        #: Top-level package name → domain, to find the domain of a route's code.
+        self.packages = dict(packages or {})
+        domains: dict[str, list[Path]] = (
+            {name: list(folders) for name, folders in locale_dirs.items()}
+            if isinstance(locale_dirs, Mapping)
+            else {"": list(locale_dirs)}
+        )
+        self.domains = [name for name in domains if name]
+        self._catalogs: dict[tuple[str, str], Catalog] = {}
+        self._chains: dict[tuple[str, str], NullTranslations] = {}
         for language in LANGUAGES:
-            merged: Translations | None = None
-            for folder in folders:
-                po_path = folder / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-                if not po_path.exists():
-                    continue
-                compiled = _compile(po_path)
-                merged = compiled if merged is None else merged.merge(compiled)
-            self._by_language[language] = merged or NullTranslations()
+            core = self._load(CORE_DOMAIN, language, [CORE_LOCALE_DIR])
+            others = [self._load(name, language, folders) for name, folders in domains.items()]
+            merged = NullTranslations()
+            for catalog in reversed([core, *others]):
+                if catalog is not None:
+                    merged = _chain(_compile(catalog), merged)
+            self._chains[(language, CORE_DOMAIN)] = merged
+            for name, catalog in zip(domains, others, strict=True):
+                if name and catalog is not None:
+                    self._chains[(language, name)] = _chain(_compile(catalog), merged)
 
-    def get(self, language: str) -> NullTranslations:
-        return self._by_language.get(language) or NullTranslations()
+    def _load(self, domain: str, language: str, folders: list[Path]) -> Catalog | None:
+        found: Catalog | None = None
+        for folder in folders:
+            po_path = _po_path(folder, language)
+            if not po_path.exists():
+                continue
+            catalog = _read(po_path)
+            if found is None:
+                found = catalog
+            else:
+                for message in catalog:
+                    if message.id and message.id not in found:
+                        found[message.id] = message
+        if found is not None and domain:
+            self._catalogs[(language, domain)] = found
+        return found
 
-    def translate(self, language: str, message: str) -> str:
-        return self.get(language).ugettext(message)
+    def domain_of_module(self, module: str) -> str:
+        """The domain of code in ``module`` (a dotted name): its plugin's, else the core's."""
+        return self.packages.get(module.split(".")[0], CORE_DOMAIN)
+
+    def domain_of_template(self, name: str | None) -> str:
+        """The domain of a template: ``"council/topic.html"`` and ``"council:…"`` are the
+        council's; the core's and the theme's own templates are the core's."""
+        if not name:
+            return CORE_DOMAIN
+        head = name.split(":", 1)[0] if ":" in name else name.split("/", 1)[0]
+        return head if head in self.domains else CORE_DOMAIN
+
+    def get(self, language: str, domain: str | None = None) -> NullTranslations:
+        """The translations of ``domain`` (the core's when ``None`` or unknown), falling
+        back to the core's and then to every plugin's."""
+        chain = self._chains.get((language, domain or CORE_DOMAIN))
+        if chain is None:
+            chain = self._chains.get((language, CORE_DOMAIN))
+        return chain or NullTranslations()
+
+    def translate(self, language: str, message: str, domain: str | None = None) -> str:
+        return self.get(language, domain).ugettext(message)
+
+    def translations_of(self, message: str, language: str = "zh_CN") -> dict[str, str]:
+        """How each domain translates ``message`` (domains that do not are left out)."""
+        found: dict[str, str] = {}
+        for (catalog_language, domain), catalog in self._catalogs.items():
+            entry = catalog.get(message) if catalog_language == language else None
+            if entry is not None and entry.string and not entry.fuzzy:
+                found[domain] = str(entry.string)
+        return found
+
+    def ambiguous(
+        self, domain: str, message_ids: Iterable[str], language: str = "zh_CN"
+    ) -> list[str]:
+        """Those of ``message_ids`` (the ids ``domain`` shows) that neither ``domain`` nor
+        the core translates while other plugins translate them differently: the page
+        would show whichever plugin loaded first, perhaps the wrong word. Sorted."""
+        problems = []
+        for message in message_ids:
+            translations = self.translations_of(message, language)
+            if domain in translations or CORE_DOMAIN in translations:
+                continue
+            if len(set(translations.values())) > 1:
+                problems.append(message)
+        return sorted(problems)
+
+
+def _chain(first: NullTranslations, fallback: NullTranslations) -> NullTranslations:
+    first.add_fallback(fallback)
+    return first
 
 
 #: Where the message ids of a package are: its Python code and its templates.

@@ -229,10 +229,21 @@ class PluginRegistry:
     def locale_dirs(self) -> list[Path]:
         return [Path(d) for _, d in self.collect("linli_locale_dirs")]
 
+    def locale_domains(self) -> dict[str, list[Path]]:
+        """Each loaded plugin's catalogue folders, under its name (its domain)."""
+        return {name: [Path(d) for d in dirs] for name, dirs in self.call("linli_locale_dirs")}
+
+    def package_domains(self) -> dict[str, str]:
+        """The top-level package of each loaded plugin, with its translation domain."""
+        return {
+            getattr(p.module, "__name__", type(p.module).__module__).split(".")[0]: name
+            for name, p in self.loaded.items()
+        }
+
     @cached_property
     def catalogues(self) -> Catalogues:
-        """The translations of the core and every loaded plugin, merged."""
-        return Catalogues(self.locale_dirs())
+        """The translations of the core and of every loaded plugin, a domain each."""
+        return Catalogues(self.locale_domains(), packages=self.package_domains())
 
 
 def load_theme(name: str) -> Theme:

@@ -13,12 +13,14 @@ def test_every_core_message_is_translated_into_chinese():
     assert missing_translations(CORE) == []
 
 
-def test_plugin_catalogues_merge_with_the_core():
+def test_plugin_catalogues_fall_back_to_the_core():
     plugin_locale = Path(__file__).parent / "sample_plugins" / "linli_sample" / "locale"
-    catalogues = Catalogues([plugin_locale])
-    assert catalogues.translate("zh_CN", "Notes") == "留言"
-    assert catalogues.translate("zh_CN", "Home") == "首页"
-    assert catalogues.translate("en", "Notes") == "Notes"
+    catalogues = Catalogues({"sample": [plugin_locale]})
+    assert catalogues.translate("zh_CN", "Notes", "sample") == "留言"
+    assert catalogues.translate("zh_CN", "Home", "sample") == "首页"
+    assert catalogues.translate("en", "Notes", "sample") == "Notes"
+    # the core's own pages keep the core's word
+    assert catalogues.translate("zh_CN", "Notes") == "备注"
 
 
 def test_translations_keep_the_placeholders_of_their_ids(tmp_path: Path):

@@ -195,7 +195,7 @@ async def ensure_roles(
                 community=community,
                 key=spec.name,
                 defaults={
-                    "name": catalogues.translate("zh_CN", spec.title),
+                    "name": catalogues.translate("zh_CN", spec.title, source),
                     "name_en": spec.title,
                     "permissions": list(spec.permissions),
                     "source": source,

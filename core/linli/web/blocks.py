@@ -47,6 +47,6 @@ async def render_blocks(
             log.exception("plugin %s: block %s failed and is left out", plugin, block.title)
             continue
         rendered.append(
-            RenderedBlock(site.catalogues.translate(language, block.title), Markup(html))
+            RenderedBlock(site.catalogues.translate(language, block.title, plugin), Markup(html))
         )
     return rendered

@@ -44,10 +44,20 @@ def language_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     return site_of(connection).settings.default_language
 
 
+def domain_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The translation domain of the page being served: the plugin whose route handles
+    it (its code says its own words), else the core's."""
+    handler = connection.scope.get("route_handler")
+    module = getattr(getattr(handler, "fn", None), "__module__", None) or ""
+    return site_of(connection).catalogues.domain_of_module(module)
+
+
 def translate(connection: ASGIConnection[Any, Any, Any, Any], message: str, **values: Any) -> str:
-    """``message`` (an English message id) in the visitor's language, with its
-    ``%(name)s`` placeholders filled from ``values``."""
-    text = site_of(connection).catalogues.translate(language_of(connection), message)
+    """``message`` (an English message id) in the visitor's language and in the
+    page's domain (:func:`domain_of`), with its ``%(name)s`` placeholders filled from
+    ``values``."""
+    catalogues = site_of(connection).catalogues
+    text = catalogues.translate(language_of(connection), message, domain_of(connection))
     return text % values if values else text
 
 

@@ -7,6 +7,8 @@ template, so a theme can extend the very template it overrides.
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +20,11 @@ from jinja2 import (
     pass_context,
     select_autoescape,
 )
+from jinja2.ext import InternationalizationExtension
+from jinja2.lexer import Token, TokenStream
 from jinja2.runtime import Context
 from litestar.plugins.jinja import JinjaTemplateEngine
+from markupsafe import Markup
 
 from linli.i18n import LANGUAGE_NAMES, N_
 from linli.sorting import natural_sort
@@ -58,17 +63,66 @@ def _request(context: Context) -> Any:
     return context["request"]
 
 
-# Jinja's new-style gettext wraps these and applies ``%(name)s`` variables itself.
-@pass_context
-def _gettext(context: Context, message: str) -> str:
+def _catalogue(context: Context, domain: str | None) -> Any:
     request = _request(context)
-    return site_of(request).catalogues.translate(language_of(request), message)
+    return site_of(request).catalogues.get(language_of(request), domain)
 
 
-@pass_context
-def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
-    request = _request(context)
-    return site_of(request).catalogues.get(language_of(request)).ungettext(singular, plural, n)
+def _gettext_in(domain: str | None) -> Any:
+    """Jinja's new-style ``gettext`` for ``domain``: the translation, marked safe when
+    autoescaping, always formatted with its ``%(name)s`` variables (as Jinja's own)."""
+
+    @pass_context
+    def gettext(__context: Context, __string: str, **variables: Any) -> str:
+        text = _catalogue(__context, domain).ugettext(__string)
+        if __context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return gettext
+
+
+def _ngettext_in(domain: str | None) -> Any:
+    @pass_context
+    def ngettext(
+        __context: Context, __singular: str, __plural: str, __num: int, **variables: Any
+    ) -> str:
+        variables.setdefault("num", __num)
+        text = _catalogue(__context, domain).ungettext(__singular, __plural, __num)
+        if __context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return ngettext
+
+
+#: The names templates translate with.
+_GETTEXT_NAMES = {"_": "gettext", "gettext": "gettext", "ngettext": "ngettext"}
+
+
+def _domain_name(domain: str, function: str) -> str:
+    return "_linli_" + re.sub(r"\W", "_", domain) + "_" + function
+
+
+class DomainTranslations(InternationalizationExtension):
+    """Jinja's i18n extension, with each template translating in its own domain: when a
+    plugin's template is compiled, its ``_()``, ``gettext()`` and ``ngettext()`` calls
+    are renamed to that plugin's functions, so two plugins can translate one English
+    word differently and a core layout never takes a plugin's words."""
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        domains: frozenset[str] = getattr(self.environment, "linli_domains", frozenset())
+        name = stream.name or ""
+        head = name.split(":", 1)[0] if ":" in name else name.split("/", 1)[0]
+        if head not in domains:
+            yield from stream
+            return
+        for token in stream:
+            if token.type == "name" and token.value in _GETTEXT_NAMES:
+                renamed = _domain_name(head, _GETTEXT_NAMES[token.value])
+                yield Token(token.lineno, "name", renamed)
+            else:
+                yield token
 
 
 @pass_context
@@ -153,7 +207,7 @@ def _nav_items(context: Context) -> list[dict[str, str]]:
     items.sort(key=lambda pair: (pair[1].order, pair[1].label))
     return [
         {
-            "label": site.catalogues.translate(language, item.label),
+            "label": site.catalogues.translate(language, item.label, plugin),
             "href": f"/c/{community.slug}/{item.path}",
             "plugin": plugin,
         }
@@ -182,10 +236,14 @@ def build_engine(
     env = Environment(
         loader=loader,
         autoescape=select_autoescape(default=True, default_for_string=True),
-        extensions=["jinja2.ext.i18n"],
+        extensions=[DomainTranslations],
         auto_reload=False,
     )
-    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.extend(linli_domains=frozenset(plugin_templates))
+    env.globals.update(gettext=_gettext_in(None), _=_gettext_in(None), ngettext=_ngettext_in(None))
+    for domain in plugin_templates:
+        env.globals[_domain_name(domain, "gettext")] = _gettext_in(domain)
+        env.globals[_domain_name(domain, "ngettext")] = _ngettext_in(domain)
     env.globals.update(
         static_url=static.url,
         current_language=_language,

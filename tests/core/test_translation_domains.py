@@ -1,0 +1,71 @@
+"""Each plugin speaks its own words: one English id may be 排序 in the council and 订餐 in
+the canteen, and every page shows its own plugin's word (the core's on core pages)."""
+
+from pathlib import Path
+
+import pytest
+
+from linli.i18n import Catalogues
+from linli.testing import log_in, make_account, make_place
+
+
+def _catalogue(root: Path, name: str, entries: dict[str, str]) -> Path:
+    folder = root / name / "locale" / "zh_CN" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    body = "".join(f'msgid "{k}"\nmsgstr "{v}"\n\n' for k, v in entries.items())
+    (folder / "messages.po").write_text(
+        f'msgid ""\nmsgstr "Content-Type: text/plain; charset=utf-8\\n"\n\n{body}',
+        encoding="utf-8",
+    )
+    return folder.parents[1]
+
+
+def test_each_domain_takes_its_own_word_first_then_the_cores(tmp_path: Path):
+    alpha = _catalogue(tmp_path, "alpha", {"Order": "订餐", "Soup": "汤"})
+    beta = _catalogue(tmp_path, "beta", {"Order": "排序", "Home": "主页"})
+    catalogues = Catalogues({"alpha": [alpha], "beta": [beta]})
+    assert catalogues.translate("zh_CN", "Order", "alpha") == "订餐"
+    assert catalogues.translate("zh_CN", "Order", "beta") == "排序"
+    # the core's word before another plugin's, and a plugin's word on its own pages
+    assert catalogues.translate("zh_CN", "Home", "alpha") == "首页"
+    assert catalogues.translate("zh_CN", "Home", "beta") == "主页"
+    assert catalogues.translate("zh_CN", "Home") == "首页"
+    # a word only another plugin has is still found
+    assert catalogues.translate("zh_CN", "Soup", "beta") == "汤"
+    assert catalogues.translate("en", "Order", "beta") == "Order"
+
+
+def test_a_word_that_only_other_plugins_translate_differently_is_ambiguous(tmp_path: Path):
+    alpha = _catalogue(tmp_path, "alpha", {"Order": "订餐"})
+    beta = _catalogue(tmp_path, "beta", {"Order": "排序"})
+    gamma = _catalogue(tmp_path, "gamma", {"Soup": "汤"})
+    catalogues = Catalogues({"alpha": [alpha], "beta": [beta], "gamma": [gamma]})
+    assert catalogues.translations_of("Order") == {"alpha": "订餐", "beta": "排序"}
+    assert catalogues.ambiguous("gamma", ["Order", "Soup", "Home"]) == ["Order"]
+    assert catalogues.ambiguous("alpha", ["Order"]) == []
+    assert catalogues.domain_of_template("beta/page.html") == "beta"
+    assert catalogues.domain_of_template("beta:beta/page.html") == "beta"
+    assert catalogues.domain_of_template("core:base.html") == "core"
+    assert catalogues.domain_of_template("admin/node.html") == "core"
+
+
+@pytest.mark.linli_plugins("canteen", "council")
+async def test_the_council_says_sort_where_the_canteen_says_order(linli_client, linli_community):
+    """The canteen translates "Order" as 订餐 and loads first; the council's needs list
+    still labels its sort control 排序, and the admin page keeps the core's 编码."""
+    await make_account("member", linli_community, "council_member")
+    await log_in(linli_client, "member")
+    page = await linli_client.get("/c/test/council/needs/")
+    assert page.status_code == 200
+    assert "排序" in page.text and "订餐" not in page.text
+
+
+@pytest.mark.linli_plugins("streetbank")
+async def test_the_admin_node_page_keeps_the_cores_words(linli_client, linli_community):
+    building = await make_place(linli_community, "building", "10栋", code="B10")
+    await make_account("admin", linli_community, "administrator")
+    await log_in(linli_client, "admin")
+    page = await linli_client.get(f"/c/test/admin/nodes/{building.id}")
+    assert page.status_code == 200
+    assert "编码" in page.text and "兑换码" not in page.text
+    assert "类型" in page.text
