@@ -276,7 +276,7 @@ def test_good_cells_in_their_many_forms():
     assert row.values["phone"] == "13900000000"
     assert row.values["gender"] == "男"
     assert row.tags == {"独居", "高龄", "党员"}
-    assert row.household == "10栋-301"  # made from the address when 户号 is blank
+    assert row.household == "10-301"  # made from the address when 户号 is blank
 
 
 def test_a_title_row_above_the_headers_and_unknown_columns_are_fine():
@@ -382,7 +382,7 @@ async def test_households_are_filed_under_existing_places(linli_community):
     report = await do_import(linli_community, [row, other])
     assert report.applied
     assert report.places_created == 1 + 4  # 301 in 10栋; 二期 → 10栋 → 1单元 → its flat
-    household = await Household.get(code="10栋-1单元-301").prefetch_related("node")
+    household = await Household.get(code="10-1-301").prefetch_related("node")
     flat = household.node
     assert flat.name == "301" and flat.parent_id is not None
     assert flat.path.startswith(b10.path)
@@ -823,3 +823,70 @@ def test_the_register_commands(tmp_path):
 
     unknown = _linli(instance, "register", "export", str(exported), "--community", "nowhere")
     assert unknown.returncode == 1 and "nowhere does not exist" in unknown.stderr
+
+
+async def _flats_named_like_the_demo(community):
+    """Building 10栋, entrance 2单元, flats 1201室 and 1202室, each with a household
+    coded 10-2-1201 / 10-2-1202, as the demo and most registers name them."""
+    from linli.testing import make_household, make_place, make_person
+
+    root = await community_root(community)
+    building = await make_place(community, "building", "10栋", parent=root)
+    entrance = await make_place(community, "entrance", "2单元", parent=building)
+    for room in ("1201", "1202"):
+        flat = await make_place(community, "household", f"{room}室", parent=entrance)
+        head = await make_person(community, f"户主{room}")
+        await make_household(community, flat, head, code=f"10-2-{room}")
+    return building
+
+
+async def test_an_address_written_without_suffixes_matches_the_registers_flats(
+    linli_client, linli_community, linli_registry
+):
+    """A row 10栋 / 2单元 / 1201 joins the household living at 1201室 instead of
+    creating a node "1201" and a second household beside it; the dry run says which
+    rows create places and households and which match."""
+    await _flats_named_like_the_demo(linli_community)
+    rows = [
+        {"姓名": "王新", "性别": "男", "楼栋": "10栋", "单元": "2单元", "门牌/房号": "1201"},
+        {"姓名": "李新", "性别": "女", "楼栋": "10", "单元": "2", "门牌/房号": "1202室"},
+        {"姓名": "赵新", "性别": "女", "楼栋": "10 栋", "单元": "2单元", "门牌/房号": "1203"},
+    ]
+    before = await counts()
+    await make_account("worker", linli_community, "community_worker")
+    await log_in(linli_client, "worker")
+    checked = await upload(linli_client, "register.xlsx", xlsx(rows))
+    assert checked.status_code == 200
+    registry = linli_registry
+    assert zh(registry, "New households: %(count)d", count=1) in checked.text
+    assert zh(registry, "Households already in the register: %(count)d", count=2) in checked.text
+    # the one new flat is listed with its row and full address, named like its siblings
+    assert "<td>4</td><td>10-2-1203</td><td>10栋 2单元 1203室</td>" in checked.text
+    assert "<td>4</td><td>10栋 2单元 1203室</td>" in checked.text
+    assert await counts() == before  # a dry run changes nothing
+
+    report = await do_import(linli_community, rows)
+    assert report.ok and report.households_created == 1 and report.places_created == 1
+    names = await Node.filter(community=linli_community, kind__key="household").values_list(
+        "name", flat=True
+    )
+    assert sorted(names) == ["1201室", "1202室", "1203室"]
+    wang = await Person.get(name="王新")
+    membership = await Membership.get(person=wang).prefetch_related("household")
+    assert membership.household.code == "10-2-1201"
+    assert await Household.filter(community=linli_community).count() == 3
+    # importing the same file again changes nothing
+    again = await do_import(linli_community, rows)
+    assert again.ok and again.created == 0 and again.households_created == 0
+    assert again.places_created == 0
+
+
+def test_place_keys_match_numbers_however_they_are_written():
+    from linli.identity.register import Place, place_key
+
+    assert place_key("building", "10栋") == place_key("building", "10") == "10"
+    assert place_key("building", "10号楼") == place_key("building", " 10 ") == "10"
+    assert place_key("entrance", "2单元") == "2"
+    assert place_key("household", "1201室") == place_key("household", "01201") == "1201"
+    assert place_key("building", "A座") == "a座"
+    assert Place("", "10栋", "2单元", "1201室").derived_code() == "10-2-1201"

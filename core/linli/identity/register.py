@@ -30,6 +30,7 @@ import csv
 import io
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -63,6 +64,14 @@ DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
 #: Node kinds the register files households under. They are the default place levels
 #: (:data:`linli.communities.DEFAULT_KINDS`); the register's columns name these levels.
 ESTATE, BUILDING, ENTRANCE, FLAT = "estate", "building", "entrance", "household"
+
+#: What people write after a place's number ("10栋", "2单元", "1201室"): ignored when a
+#: file's place is matched to the register's, so 1201 and 1201室 are the same flat.
+PLACE_SUFFIXES = {
+    "building": ("号楼", "栋", "幢", "楼", "号"),
+    "entrance": ("单元", "门"),
+    "household": ("室", "号", "房"),
+}
 
 PERSON_FIELDS = ("name", "gender", "birth_date", "phone", "id_number", "notes")
 TAG_SEPARATORS = re.compile(r"[、,，;；]")
@@ -357,6 +366,26 @@ def _parse_date(value: Any) -> date | None:
         return None
 
 
+def place_key(kind: str, name: str) -> str:
+    """The name a place is matched by: spaces and the level's suffix dropped, numbers
+    without leading zeros ("10栋" and "10", "1201室" and "1201" match)."""
+    text = re.sub(r"\s+", "", name).casefold()
+    for suffix in PLACE_SUFFIXES.get(kind, ()):
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text[: -len(suffix)]
+            break
+    return str(int(text)) if text.isdigit() else text
+
+
+def place_suffix(kind: str, name: str) -> str:
+    """The suffix ``name`` carries after its number ("室" of "1201室"), or ""."""
+    text = name.strip()
+    for suffix in PLACE_SUFFIXES.get(kind, ()):
+        if text.endswith(suffix) and text[: -len(suffix)].strip().isdigit():
+            return suffix
+    return ""
+
+
 @dataclass(frozen=True)
 class Place:
     """Where a household lives, as the file names it."""
@@ -367,8 +396,15 @@ class Place:
     room: str
 
     def derived_code(self) -> str:
-        """The household code when the file gives none: 小区-楼栋-单元-房号."""
-        return "-".join(p for p in (self.estate, self.building, self.entrance, self.room) if p)
+        """The household code when the file gives none and no household lives at the
+        address yet: 小区-楼栋-单元-房号 by number ("10栋 2单元 1201室" → "10-2-1201")."""
+        parts = (
+            self.estate.strip(),
+            place_key(BUILDING, self.building),
+            place_key(ENTRANCE, self.entrance) if self.entrance else "",
+            place_key(FLAT, self.room),
+        )
+        return "-".join(part for part in parts if part)
 
 
 @dataclass
@@ -384,6 +420,8 @@ class Row:
     household: str = ""
     place: Place | None = None
     relation: str | None = None
+    #: the household code was made from the address (the file's 户号 was blank)
+    household_derived: bool = False
 
     @property
     def id_number(self) -> str:
@@ -430,7 +468,8 @@ class _RowChecker:
         tags = self._tags() if self.has("tags") else None
         place = self._place()
         household = self.text("household")
-        if not household and place is not None:
+        derived = not household and place is not None
+        if derived and place is not None:
             household = place.derived_code()
             if len(household) > LIMITS["household"]:
                 self.problem(
@@ -466,6 +505,7 @@ class _RowChecker:
             household=household,
             place=place,
             relation=relation,
+            household_derived=derived,
         )
 
     def _id_number(self, values: dict[str, Any]) -> tuple[str, str]:
@@ -700,12 +740,23 @@ class Snapshot:
                 self.by_household_name.setdefault((membership.household_id, name), []).append(
                     person_id
                 )
+        # places by their matching key (:func:`place_key`): 1201 finds 1201室
         self.children: dict[tuple[int, str, str], int] = {}
         self.by_kind_name: dict[tuple[str, str], list[int]] = {}
+        suffixes: dict[str, Counter[str]] = {}
         for node in sorted(self.nodes.values(), key=lambda n: n.id):
+            key = place_key(node.kind, node.name)
             if node.parent_id is not None:
-                self.children.setdefault((node.parent_id, node.kind, node.name), node.id)
-            self.by_kind_name.setdefault((node.kind, node.name), []).append(node.id)
+                self.children.setdefault((node.parent_id, node.kind, key), node.id)
+            self.by_kind_name.setdefault((node.kind, key), []).append(node.id)
+            suffixes.setdefault(node.kind, Counter())[place_suffix(node.kind, node.name)] += 1
+        #: how the register names each level's numbers ("室" when flats are "1201室")
+        self.suffix: dict[str, str] = {
+            kind: counts.most_common(1)[0][0] for kind, counts in suffixes.items()
+        }
+        self.households_at: dict[int, list[str]] = {}
+        for code, (_, node_id) in sorted(self.households.items()):
+            self.households_at.setdefault(node_id, []).append(code)
 
     @property
     def tags_in_use(self) -> set[str]:
@@ -767,6 +818,7 @@ class PlannedNode:
     parent: NodeRef
     name: str
     code: str = ""
+    row: int = 0  # the first row that needs it
 
 
 @dataclass
@@ -795,6 +847,10 @@ class Plan:
     new_households: dict[str, NodeRef] = field(default_factory=dict)
     moved_households: dict[int, NodeRef] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: rows whose household is already in the register (by 户号 or by address)
+    matched_households: dict[str, int] = field(default_factory=dict)
+    #: the first row of each new household
+    household_rows: dict[str, int] = field(default_factory=dict)
 
     @property
     def created(self) -> int:
@@ -816,6 +872,10 @@ class _Planner:
         # the address of each household code, from whichever row gives it
         self.places: dict[str, Place] = {}
         for row in rows:
+            if row.household_derived and row.place is not None:
+                found = self._household_at(row.place)
+                if found is not None:
+                    row.household = found
             if row.household and row.place is not None:
                 self.places.setdefault(row.household, row.place)
         estates = [n.id for n in snapshot.nodes.values() if n.kind == ESTATE]
@@ -828,24 +888,57 @@ class _Planner:
 
     # places
 
-    def _child(self, parent: NodeRef, kind: str, name: str, code: str = "") -> NodeRef:
-        key = (parent, kind, name)
+    def _household_at(self, place: Place) -> str | None:
+        """The code of the one household the register has at ``place``, if any: a row
+        without 户号 joins it rather than making a second household at the flat."""
+        if place.estate:
+            estates = self.snap.by_kind_name.get((ESTATE, place_key(ESTATE, place.estate)), [])
+            if len(estates) != 1:
+                return None
+            building = self.snap.children.get(
+                (estates[0], BUILDING, place_key(BUILDING, place.building))
+            )
+        else:
+            buildings = self.snap.by_kind_name.get((BUILDING, place_key(BUILDING, place.building)))
+            building = buildings[0] if buildings and len(buildings) == 1 else None
+        parent = building
+        if parent is not None and place.entrance:
+            parent = self.snap.children.get((parent, ENTRANCE, place_key(ENTRANCE, place.entrance)))
+        if parent is None:
+            return None
+        flat = self.snap.children.get((parent, FLAT, place_key(FLAT, place.room)))
+        codes = self.snap.households_at.get(flat, []) if flat is not None else []
+        return codes[0] if len(codes) == 1 else None
+
+    def _styled(self, kind: str, name: str) -> str:
+        """A new place named as the register names its level: "1203" becomes "1203室"
+        where flats are called "1201室"."""
+        suffix = self.snap.suffix.get(kind, "")
+        bare = name.strip()
+        if suffix and bare.isdigit():
+            return f"{bare}{suffix}"
+        return bare
+
+    def _child(self, row: Row, parent: NodeRef, kind: str, name: str, code: str = "") -> NodeRef:
+        key = (parent, kind, place_key(kind, name))
         found = self.snap.children.get(key) if parent > 0 else None
         if found is None:
             found = self.planned_children.get(key)
         if found is None:
-            self.plan.nodes.append(PlannedNode(kind, parent, name, code))
+            self.plan.nodes.append(
+                PlannedNode(kind, parent, self._styled(kind, name), code, row.number)
+            )
             found = -len(self.plan.nodes)
             self.planned_children[key] = found
-            self.planned_by_kind_name.setdefault((kind, name), []).append(found)
+            self.planned_by_kind_name.setdefault((kind, key[2]), []).append(found)
         return found
 
     def _building(self, row: Row, place: Place) -> NodeRef | None:
         if place.estate:
             estate = self._named(ESTATE, place.estate)
             if estate is None:
-                estate = self._child(self.snap.root.id, ESTATE, place.estate)
-            return self._child(estate, BUILDING, place.building)
+                estate = self._child(row, self.snap.root.id, ESTATE, place.estate)
+            return self._child(row, estate, BUILDING, place.building)
         found = self._all_named(BUILDING, place.building)
         if len(found) > 1:
             self.problem(
@@ -857,13 +950,11 @@ class _Planner:
             return None
         if found:
             return found[0]
-        return self._child(self.default_parent, BUILDING, place.building)
+        return self._child(row, self.default_parent, BUILDING, place.building)
 
     def _all_named(self, kind: str, name: str) -> list[NodeRef]:
-        return [
-            *self.snap.by_kind_name.get((kind, name), []),
-            *self.planned_by_kind_name.get((kind, name), []),
-        ]
+        key = (kind, place_key(kind, name))
+        return [*self.snap.by_kind_name.get(key, []), *self.planned_by_kind_name.get(key, [])]
 
     def _named(self, kind: str, name: str) -> NodeRef | None:
         found = self._all_named(kind, name)
@@ -873,8 +964,11 @@ class _Planner:
         building = self._building(row, place)
         if building is None:
             return None
-        parent = self._child(building, ENTRANCE, place.entrance) if place.entrance else building
-        return self._child(parent, FLAT, place.room, code)
+        if place.entrance:
+            parent = self._child(row, building, ENTRANCE, place.entrance)
+        else:
+            parent = building
+        return self._child(row, parent, FLAT, place.room, code)
 
     # households
 
@@ -894,6 +988,7 @@ class _Planner:
                     return False
                 if node != node_id:
                     self.plan.moved_households[household_id] = node
+            self.plan.matched_households[code] = row.number
             self.placed.add(code)
             return True
         if place is None:
@@ -911,6 +1006,7 @@ class _Planner:
         if node is None:
             return False
         self.plan.new_households[code] = node
+        self.plan.household_rows[code] = row.number
         self.placed.add(code)
         return True
 
@@ -1199,7 +1295,12 @@ class ImportReport:
     households_created: int = 0
     households_moved: int = 0
     places_created: int = 0
+    households_matched: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    #: (row, address) of each place the import creates, in row order
+    new_places: list[tuple[int, str]] = field(default_factory=list)
+    #: (row, household code, address) of each household the import creates
+    new_households: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -1216,6 +1317,29 @@ class ImportReport:
 
 def today_in(zone: ZoneInfo = DEFAULT_ZONE) -> date:
     return datetime.now(zone).date()
+
+
+def _planned_address(plan: Plan, snapshot: Snapshot) -> Callable[[NodeRef], str]:
+    """The address of an existing or planned place below the community ("10栋 2单元
+    1201室"), for the report of what an import creates."""
+
+    def address(ref: NodeRef) -> str:
+        names: list[str] = []
+        current: NodeRef | None = ref
+        while current is not None:
+            if current < 0:
+                planned = plan.nodes[-current - 1]
+                names.append(planned.name)
+                current = planned.parent
+            else:
+                node = snapshot.nodes.get(current)
+                if node is None or node.depth == 0:
+                    break
+                names.append(node.name)
+                current = node.parent_id
+        return " ".join(reversed(names))
+
+    return address
 
 
 def _order(problems: list[Problem]) -> list[Problem]:
@@ -1249,10 +1373,17 @@ async def import_register(
         plan.problems = _order(problems + plan.problems)
         return plan, snapshot
 
-    def fill(plan: Plan) -> None:
+    def fill(plan: Plan, snapshot: Snapshot) -> None:
         report.problems = plan.problems
         if plan.problems:
             return
+        address = _planned_address(plan, snapshot)
+        report.new_places = sorted((node.row, address(-i - 1)) for i, node in enumerate(plan.nodes))
+        report.new_households = sorted(
+            (plan.household_rows.get(code, 0), code, address(node))
+            for code, node in plan.new_households.items()
+        )
+        report.households_matched = len(plan.matched_households)
         report.created, report.updated, report.unchanged = (
             plan.created,
             plan.updated,
@@ -1263,8 +1394,8 @@ async def import_register(
         report.places_created = len(plan.nodes)
 
     if dry_run:
-        plan, _ = await check_and_plan()
-        fill(plan)
+        plan, snapshot = await check_and_plan()
+        fill(plan, snapshot)
         step(len(table.rows))
         return report
     async with in_transaction():
@@ -1272,7 +1403,7 @@ async def import_register(
         # so that the snapshot stays true until the import commits
         await Community.filter(id=community.id).select_for_update()
         plan, snapshot = await check_and_plan()
-        fill(plan)
+        fill(plan, snapshot)
         if plan.problems:
             return report
         await apply_plan(plan, snapshot, actor=actor, today=today, progress=step, steps=report.rows)
@@ -1394,7 +1525,15 @@ def workbook_of(rows: list[list[str]]) -> bytes:
 TEMPLATE_NOTES = (
     N_("One row per resident. Keep the header row as it is; the order of columns is free."),
     N_("姓名 is required. A person is found again by 身份证号, else by 户号 and 姓名."),
-    N_("户号 may stay blank: it is then made from 小区, 楼栋, 单元 and 门牌/房号."),
+    N_(
+        "小区, 楼栋, 单元, 门牌/房号: the address, such as 二期, 10, 2, 1201 (or 10栋, 2单元, "
+        "1201室). They are matched with the places already in the register by their number: "
+        "1201 and 1201室 are the same flat. A place the register lacks is created."
+    ),
+    N_(
+        "户号 may stay blank: the person then joins the household already living at the "
+        "address, or a new household numbered like 10-2-1201."
+    ),
     N_("性别: 男 or 女. 出生日期: like 1950-03-12. Both may stay blank when 身份证号 is given."),
     N_("手机号: 11 digits starting with 1. Type 身份证号 as text so that Excel keeps every digit."),
     N_("标签: separated by 、 or a comma, from: %(tags)s."),
