@@ -828,7 +828,7 @@ def test_the_register_commands(tmp_path):
 async def _flats_named_like_the_demo(community):
     """Building 10栋, entrance 2单元, flats 1201室 and 1202室, each with a household
     coded 10-2-1201 / 10-2-1202, as the demo and most registers name them."""
-    from linli.testing import make_household, make_place, make_person
+    from linli.testing import make_household, make_person, make_place
 
     root = await community_root(community)
     building = await make_place(community, "building", "10栋", parent=root)
