@@ -541,14 +541,21 @@ async def test_giving_a_role_with_an_end_date_and_withdrawing_it(linli_client, l
     assert "No account of this community has that name." in nobody.text
     assert await Grant.filter(account=li).count() == 2  # the resident role and this one
 
-    withdrawn = await form_post(linli_client, f"{ADMIN}/grants/{held.id}/withdraw", {})
-    assert withdrawn.status_code == 200
+    asked = await form_post(linli_client, f"{ADMIN}/grants/{held.id}/withdraw", {})
+    assert asked.status_code == 200 and 'name="confirmed" value="yes"' in asked.text
+    assert (await load_actor(li)).can("identity.person.view", trees.flat)  # not yet
+    withdrawn = await form_post(
+        linli_client, f"{ADMIN}/grants/{held.id}/withdraw", {"confirmed": "yes"}
+    )
+    assert withdrawn.status_code == 200 and "The role was withdrawn." in withdrawn.text
     assert not (await load_actor(li)).can("identity.person.view", trees.flat)
     held = await Grant.get(id=held.id)
     assert held.ends_at is not None  # ended, not deleted: the history stays
     [ended] = await _entries("grant.withdraw")
     assert ended.before["ends_at"] is not None and ended.after["ends_at"] != ended.before["ends_at"]
-    again = await form_post(linli_client, f"{ADMIN}/grants/{held.id}/withdraw", {})
+    again = await form_post(
+        linli_client, f"{ADMIN}/grants/{held.id}/withdraw", {"confirmed": "yes"}
+    )
     assert again.status_code == 400 and "This role has already ended." in again.text
 
 
@@ -756,9 +763,21 @@ async def test_switching_plugins_from_the_page(linli_client, linli_community):
     needed = await form_post(linli_client, f"{ADMIN}/plugins/sample/disable", {})
     assert needed.status_code == 400 and "Switch off needy first" in needed.text
     assert (await PluginState.get(community=linli_community, plugin="sample")).enabled
-    off = await form_post(linli_client, f"{ADMIN}/plugins/needy/disable", {})
-    assert off.status_code == 200
-    off = await form_post(linli_client, f"{ADMIN}/plugins/sample/disable", {})
+    off = await form_post(linli_client, f"{ADMIN}/plugins/needy/disable", {"confirmed": "yes"})
+    assert off.status_code == 200 and "Switched off." in off.text
+    # switching off asks first, saying what it stops, and changes nothing until confirmed
+    from linli_sample.models import Note
+
+    await Note.create(community=linli_community, text="a")
+    await Note.create(community=linli_community, text="b")
+    asked = await form_post(linli_client, f"{ADMIN}/plugins/sample/disable", {})
+    assert asked.status_code == 200
+    assert "Switch Notice board off in this community?" in asked.text
+    assert "2 notes would no longer be shown" in asked.text
+    assert "nothing" not in asked.text  # a count of 0 is not shown
+    assert 'name="confirmed" value="yes"' in asked.text
+    assert (await PluginState.get(community=linli_community, plugin="sample")).enabled
+    off = await form_post(linli_client, f"{ADMIN}/plugins/sample/disable", {"confirmed": "yes"})
     assert off.status_code == 200
     assert f'action="{ADMIN}/plugins/sample/enable"' in off.text
     assert (await linli_client.get("/c/test/sample/")).status_code == 404

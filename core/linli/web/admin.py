@@ -11,6 +11,7 @@ that node; a grant at the community's own node reaches every tree of the communi
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import asdict
 from datetime import tzinfo
 from typing import Any
@@ -70,7 +71,10 @@ from linli.permissions.models import Grant, Role
 from linli.permissions.services import holders_at_or_above
 from linli.web.auth import Connection, community_node, current_actor, requires
 from linli.web.errors import VisibleError
-from linli.web.site import language_of, safe_next, site_of
+from linli.web.feedback import confirmation, flash, form_values, is_confirmed
+from linli.web.site import language_of, safe_next, site_of, translate
+
+log = logging.getLogger("linli.web")
 
 AnyRequest = Request[Any, Any, Any]
 PER_PAGE = 50
@@ -844,6 +848,7 @@ async def grant_submit(
 
 class WithdrawForm(msgspec.Struct):
     next: str = ""
+    confirmed: str = ""
 
 
 @post(
@@ -858,13 +863,42 @@ async def grant_withdraw(
     held: NamedDependency[Grant],
     data: URLEncodedBody[WithdrawForm],
 ) -> Redirect:
-    """End a grant now; it stays in the history."""
+    """End a grant now, after the visitor confirms; it stays in the history."""
+    target = data.next if data.next.startswith(_base(community)) else ""
+    back = safe_next(target) if target else f"{_base(community)}/nodes/{held.node_id}"
+    if not is_confirmed(data.confirmed):
+        await held.fetch_related("account", "role", "node")
+        language = language_of(request)
+        return confirmation(
+            request,
+            question=translate(
+                request,
+                N_("Withdraw the role %(role)s from %(account)s?"),
+                role=held.role.name_in(language),
+                account=held.account.username,
+            ),
+            consequences=[
+                translate(
+                    request,
+                    N_(
+                        "From now on %(account)s can no longer do what the role allows at %(node)s."
+                    ),
+                    account=held.account.username,
+                    node=held.node.name_in(language),
+                ),
+                translate(request, N_("The grant stays in the history and the audit trail.")),
+            ],
+            action=str(request.url.path),
+            back=back,
+            confirm_label=translate(request, N_("Withdraw the role")),
+            fields=form_values(data),
+        )
     try:
         await withdraw_grant(held, actor=await current_actor(request))
     except AdminError as exc:
         raise _refuse(request, exc) from exc
-    target = data.next if data.next.startswith(_base(community)) else ""
-    return _see_other(safe_next(target) if target else f"{_base(community)}/nodes/{held.node_id}")
+    flash(request, N_("The role was withdrawn."))
+    return _see_other(back)
 
 
 # The audit trail
@@ -966,9 +1000,56 @@ async def plugins_page(request: AnyRequest, community: NamedDependency[Community
     return await _page(request, community, "admin/plugins.html", section="plugins", **context)
 
 
+class SwitchForm(msgspec.Struct):
+    confirmed: str = ""
+
+
+async def _consequences(request: AnyRequest, community: Community, name: str) -> list[str]:
+    """What switching plugin ``name`` off would stop here, in the visitor's language."""
+    site = site_of(request)
+    language = language_of(request)
+    lines = []
+    for plugin, consequence in site.registry.collect(
+        "linli_disable_consequences", only=[name], isolate=True, community=community
+    ):
+        try:
+            count = await consequence.count(community)
+        except Exception:
+            log.exception("plugin %s: a disable consequence failed", plugin)
+            continue
+        if count:
+            text = site.catalogues.translate(language, consequence.message, plugin)
+            lines.append(text % {"count": count})
+    return lines
+
+
 async def _switch(
-    request: AnyRequest, community: Community, name: str, *, on: bool
+    request: AnyRequest, community: Community, name: str, *, on: bool, confirmed: bool = True
 ) -> Template | Redirect:
+    registry = site_of(request).registry
+    enabled = set(request.state.get("enabled_plugins", []))
+    needed_by = enabled.intersection(registry.dependents_of(name))
+    if not on and not confirmed and name in registry.loaded and not needed_by:
+        title = registry.loaded[name].manifest.title_in(language_of(request))
+        return confirmation(
+            request,
+            question=translate(
+                request, N_("Switch %(plugin)s off in this community?"), plugin=title
+            ),
+            consequences=[
+                *await _consequences(request, community, name),
+                translate(
+                    request,
+                    N_(
+                        "Residents and staff no longer see it; its data is kept, and "
+                        "switching it on again brings everything back."
+                    ),
+                ),
+            ],
+            action=str(request.url.path),
+            back=f"{_base(community)}/plugins",
+            confirm_label=translate(request, N_("Switch off")),
+        )
     try:
         await switch_plugin(
             community,
@@ -990,6 +1071,7 @@ async def _switch(
             status=exc.status,
             **context,
         )
+    flash(request, N_("Switched on.") if on else N_("Switched off."))
     return _see_other(f"{_base(community)}/plugins")
 
 
@@ -1010,9 +1092,13 @@ async def plugin_enable(
     guards=[requires("admin.plugins.manage")],
 )
 async def plugin_disable(
-    request: AnyRequest, community: NamedDependency[Community], name: FromPath[str]
+    request: AnyRequest,
+    community: NamedDependency[Community],
+    name: FromPath[str],
+    data: URLEncodedBody[SwitchForm],
 ) -> Template | Redirect:
-    return await _switch(request, community, name, on=False)
+    """Switch a plugin off, once the worker has seen what that stops and confirmed."""
+    return await _switch(request, community, name, on=False, confirmed=is_confirmed(data.confirmed))
 
 
 # Accounts

@@ -18,6 +18,7 @@ from linli.events import Event
 from linli.i18n import N_
 from linli.models import Community
 from linli.permissions.services import Actor
+from linli.plugins import Consequence
 
 HERE = Path(__file__).parent
 
@@ -162,3 +163,19 @@ def sample_count(instance: Instance, slug: str) -> None:
 @hookimpl
 def linli_cli_commands() -> list[click.Command]:
     return [sample_count]
+
+
+@hookimpl
+def linli_disable_consequences(community: Community) -> list[Consequence]:
+    async def notes(community: Community) -> int:
+        from linli_sample.models import Note
+
+        return await Note.filter(community=community).count()
+
+    async def nothing(community: Community) -> int:
+        return 0
+
+    return [
+        Consequence(N_("%(count)s notes would no longer be shown"), notes),
+        Consequence(N_("%(count)s nothing"), nothing),
+    ]
