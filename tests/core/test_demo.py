@@ -151,9 +151,15 @@ async def test_demo_accounts_log_in_and_are_listed_in_demo_mode(
     linli_client, linli_community, linli_registry, linli_settings
 ):
     accounts = await build_demo_register(linli_community, linli_registry)
-    await log_in(linli_client, "community_worker", DEMO_PASSWORD)
+    # an account a plugin's demo data made (the mediator, the meal volunteer …)
+    await make_account("meal_volunteer", linli_community, "volunteer")
+    await log_in(linli_client, "resident", DEMO_PASSWORD)
     page = await linli_client.get("/c/test/")
-    assert "community_worker" in page.text
+    resident = next(account for account in accounts if account.username == "resident")
+    # the header names the person, and links to changing the password
+    assert resident.person
+    assert f'<span class="account-name">{resident.person}</span>' in page.text
+    assert 'href="/account/password"' in page.text
     # outside demo mode the home page does not list the demo accounts
     assert DEMO_PASSWORD not in page.text
 
@@ -167,6 +173,7 @@ async def test_demo_accounts_log_in_and_are_listed_in_demo_mode(
     assert DEMO_PASSWORD in page.text
     for account in accounts:
         assert account.username in page.text
+    assert "<strong>meal_volunteer</strong>" in page.text
     assert "社区工作者" in page.text and "10栋党小组" in page.text
 
 

@@ -69,3 +69,33 @@ async def test_the_admin_node_page_keeps_the_cores_words(linli_client, linli_com
     assert page.status_code == 200
     assert "编码" in page.text and "兑换码" not in page.text
     assert "类型" in page.text
+
+
+async def test_the_english_register_shows_gender_and_tags_in_english(linli_client, linli_community):
+    from linli.identity.people import add_tag
+    from linli.testing import make_resident
+
+    building = await make_place(linli_community, "building", "10栋")
+    person, _ = await make_resident(linli_community, building, "周老伯")
+    person.gender = "男"
+    await person.save()
+    await add_tag(person, "独居", actor=None)
+    await make_account("worker", linli_community, "community_worker")
+    await log_in(linli_client, "worker")
+    linli_client.cookies.set("linli_lang", "en")
+    listing = await linli_client.get("/c/test/register/")
+    page = await linli_client.get(f"/c/test/register/people/{person.id}")
+    for shown in (listing, page):
+        assert shown.status_code == 200
+        assert "Male" in shown.text and "Lives alone" in shown.text
+        assert "<td>男</td>" not in shown.text and ">独居<" not in shown.text
+
+
+async def test_places_are_listed_in_natural_order(linli_client, linli_community):
+    from linli.communities import community_root
+    from linli.hierarchy.services import children_of
+
+    root = await community_root(linli_community)
+    for name in ("1栋", "20栋", "2栋", "10栋"):
+        await make_place(linli_community, "building", name, parent=root)
+    assert [n.name for n in await children_of(root)][-4:] == ["1栋", "2栋", "10栋", "20栋"]

@@ -13,6 +13,7 @@ from linli.audit.services import record, snapshot
 from linli.hierarchy.models import Node, NodeKind
 from linli.i18n import N_
 from linli.permissions.services import Actor
+from linli.sorting import natural_sorted
 
 
 class TreeError(ValueError):
@@ -161,8 +162,10 @@ async def tree_roots(community_id: int) -> list[Node]:
 
 
 async def children_of(node: Node) -> list[Node]:
-    """The nodes right below ``node``, in the order they were made: one query."""
-    return await Node.filter(parent_id=node.id).select_related("kind").order_by("id")
+    """The nodes right below ``node`` in natural order of their names (2栋 before 10栋,
+    601室 before 1201室): one query."""
+    found = await Node.filter(parent_id=node.id).select_related("kind").order_by("id")
+    return natural_sorted(found, key=lambda child: child.name)
 
 
 async def child_counts(nodes: list[Node]) -> dict[int, int]:

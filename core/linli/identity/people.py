@@ -23,12 +23,25 @@ from linli.i18n import N_
 from linli.identity.models import Account, Household, Membership, Person, PersonTag
 from linli.permissions.models import Grant
 from linli.permissions.services import Actor
+from linli.sorting import natural_sorted
 
 #: The tags the register knows. Target groups of the care plugins are built from them,
 #: so an import refuses a tag outside this list (a typo such as 独局 would silently split
 #: a group); tags already in use in a community are accepted too, so that whatever an
 #: export contains can be imported again.
 KNOWN_TAGS = ("独居", "高龄", "残疾", "低保", "留守儿童", "党员", "拆迁安置")
+#: The register stores genders and tags as the register file writes them (in Chinese);
+#: pages show them in the visitor's language through these message ids.
+GENDER_WORDS = {"男": N_("Male"), "女": N_("Female")}
+TAG_WORDS = {
+    "独居": N_("Lives alone"),
+    "高龄": N_("Aged 80 or over"),
+    "残疾": N_("Disability"),
+    "低保": N_("Minimum living allowance"),
+    "留守儿童": N_("Left-behind child"),
+    "党员": N_("Party member"),
+    "拆迁安置": N_("Relocated from the old lanes"),
+}
 
 PAGE_SIZE = 50
 
@@ -163,10 +176,10 @@ async def page_of_people(
 
 
 async def buildings_of(community_id: int) -> list[Node]:
-    """The community's buildings, for the search form: one query."""
-    return await Node.filter(
-        community_id=community_id, tree="place", kind__key="building"
-    ).order_by("name", "id")
+    """The community's buildings, for the search form, in natural order (2栋 before
+    10栋): one query."""
+    found = await Node.filter(community_id=community_id, tree="place", kind__key="building")
+    return natural_sorted(sorted(found, key=lambda node: node.id), key=lambda node: node.name)
 
 
 # -- a person's page ------------------------------------------------------------------

@@ -49,7 +49,10 @@ async def current_actor(connection: Connection) -> Actor:
     session = connection.scope.get("session") or {}
     account_id = session.get("account_id") if isinstance(session, dict) else None
     if account_id is not None:
-        account = await Account.get_or_none(id=account_id, is_active=True)
+        # the person comes in the same query: the header names them
+        account = (
+            await Account.filter(id=account_id, is_active=True).select_related("person").first()
+        )
         if account is not None and session.get("stamp") == session_stamp(account):
             actor = await load_actor(account)
     connection.state.actor = actor

@@ -27,6 +27,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup
 
 from linli.i18n import LANGUAGE_NAMES, N_
+from linli.identity.people import GENDER_WORDS, TAG_WORDS
 from linli.sorting import natural_sort
 from linli.web.feedback import take_flashes
 from linli.web.site import community_of, elder_mode_of, language_of, site_of
@@ -157,6 +158,31 @@ def _flashes(context: Context) -> list[str]:
 
 
 @pass_context
+def _register_word(context: Context, value: str) -> str:
+    """A gender or tag of the register (stored in Chinese) in the visitor's language;
+    a tag a community added itself is shown as written."""
+    message = GENDER_WORDS.get(value) or TAG_WORDS.get(value)
+    if message is None:
+        return value
+    request = _request(context)
+    return site_of(request).catalogues.translate(language_of(request), message)
+
+
+@pass_context
+def _account_label(context: Context) -> str:
+    """How the header names the visitor: their name in the register, else the
+    username (an administrator's account may have no person)."""
+    actor = _request(context).state.get("actor")
+    account = actor.account if actor is not None else None
+    if account is None:
+        return ""
+    if account.person_id is None or "_person" not in account.__dict__:
+        return account.username
+    person = account.person
+    return person.name if person is not None and person.name else account.username
+
+
+@pass_context
 def _account(context: Context) -> Any:
     """The logged-in account, if the request loaded one (every page does)."""
     actor = _request(context).state.get("actor")
@@ -252,6 +278,8 @@ def build_engine(
         nav_items=_nav_items,
         staff_links=_staff_links,
         current_account=_account,
+        account_label=_account_label,
+        register_word=_register_word,
         flashes=_flashes,
         here=_here,
         language_names=LANGUAGE_NAMES,
