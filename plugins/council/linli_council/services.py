@@ -373,14 +373,16 @@ async def raise_need(
     """Record a need of ``author``, who becomes its first supporter. A worker raising it
     for a resident needs ``identity.act_on_behalf`` where the resident lives. ``photo``
     is (bytes, file name), checked and shrunk by the core's uploads."""
-    text = _clean_text(text, MAX_TEXT, N_("Describe the need."))
+    text = _clean_text(text, MAX_TEXT, N_("Describe the need."), "text")
     _check_category(category)
     if author.community_id != community.id:
-        raise CouncilError(N_("No resident matches this name or phone."))
+        raise CouncilError(N_("No resident matches this name or phone."), field="for_person")
     try:
         await check_on_behalf(actor, author)
     except OnBehalfError:
-        raise NotAllowed(N_("You may not raise a need for this resident.")) from None
+        raise NotAllowed(
+            N_("You may not raise a need for this resident."), field="for_person"
+        ) from None
     place = await place_in(community, place_id)
     if place is None:
         place = await home_node(author)
