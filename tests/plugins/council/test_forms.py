@@ -197,7 +197,10 @@ async def test_places_show_their_building_and_sort_naturally(client, council):
     assert "江汉里二期 10栋 张阿姨家" in page.text
 
 
+@pytest.mark.linli_plugins("council", "canteen")
 async def test_the_chinese_pages_use_the_councils_own_words(linli_client, council):
+    """The canteen's catalogue says 订餐 for "Order" and 名称 for "Name": the council's
+    pages keep their own words."""
     client = linli_client
     client.cookies.set("linli_lang", "zh_CN")
     await log_in(client, "worker")
