@@ -15,7 +15,7 @@ from linli import EventHandler, Manifest, NavItem, Permission, Role, Widget, hoo
 from linli.events import Event
 from linli.i18n import N_
 from linli.models import Community
-from linli.plugins import PersonSection
+from linli.plugins import Consequence, PersonSection
 
 HERE = Path(__file__).parent
 
@@ -138,6 +138,61 @@ def linli_default_roles() -> list[Role]:
             "committee_secretary",
             N_("Committee secretary"),
             ("council.take_part", "council.manage", "council.approve"),
+        ),
+        # "small matters: the building group; hard matters: the estate branch": the party
+        # levels run the topics at their own level (granted at their party node, a role
+        # reaches only that level and below), and escalate them with the core's
+        # ``matters.escalate``.
+        Role(
+            "party_group_leader",
+            N_("Party group leader"),
+            ("council.take_part", "council.manage"),
+        ),
+        Role(
+            "branch_secretary",
+            N_("Branch secretary"),
+            ("council.take_part", "council.manage"),
+        ),
+    ]
+
+
+async def _open_topics(community: Community) -> int:
+    from linli_council.models import CLOSED_STATES, Topic
+
+    return await Topic.filter(community_id=community.id).exclude(state__in=CLOSED_STATES).count()
+
+
+async def _waiting_needs(community: Community) -> int:
+    from linli_council.models import OPEN, Need
+
+    return await Need.filter(community_id=community.id, status=OPEN).count()
+
+
+async def _open_actions(community: Community) -> int:
+    from linli_council.models import ActionItem
+
+    return await ActionItem.filter(
+        topic__community_id=community.id, done_at__isnull=True, waived_at__isnull=True
+    ).count()
+
+
+async def _coming_meetings(community: Community) -> int:
+    from linli_council import services
+    from linli_council.models import Meeting
+
+    return await Meeting.filter(
+        community_id=community.id, held_on__gte=services.meeting_day()
+    ).count()
+
+
+@hookimpl
+def linli_disable_consequences(community: Community) -> list[Consequence]:
+    return [
+        Consequence(N_("%(count)s open topics would no longer be followed up"), _open_topics),
+        Consequence(N_("%(count)s residents' needs are waiting for the council"), _waiting_needs),
+        Consequence(N_("%(count)s open action items would no longer be tracked"), _open_actions),
+        Consequence(
+            N_("%(count)s planned council meetings would lose their page"), _coming_meetings
         ),
     ]
 

@@ -118,8 +118,19 @@ NOT_FEASIBLE_REASON = (
 DOG_DECISION = "开展文明养犬共建项目:与居民一起设计遛狗区、拾便箱和养犬公约,由居民投票选定方案。"
 
 
+async def _level(community: Community, kind: str, code: str) -> Node | None:
+    """The node of ``kind`` with ``code`` (the demo register's building 10 group and
+    Phase II branch, where the demo's party accounts hold their roles), else the first."""
+    found = await Node.filter(community_id=community.id, kind__key=kind, code=code).first()
+    if found is not None:
+        return found
+    return await Node.filter(community_id=community.id, kind__key=kind).order_by("path").first()
+
+
 async def _level_nodes(community: Community) -> tuple[Node, Node, Node]:
-    """The community committee, an estate branch and a building group (made if missing)."""
+    """The community committee, an estate branch and a building group (made if missing):
+    in the demo register, building 10's party group and the Phase II branch, so that the
+    party_group_leader and branch_secretary accounts find topics waiting for them."""
     committee = await Node.filter(community_id=community.id, kind__key="party_committee").first()
     if committee is None:
         committee = await add_node(
@@ -128,14 +139,10 @@ async def _level_nodes(community: Community) -> tuple[Node, Node, Node]:
             name_en="Community party committee",
             community_id=community.id,
         )
-    branch = await Node.filter(community_id=community.id, kind__key="party_branch").first()
+    branch = await _level(community, "party_branch", "party-2")
     if branch is None:
         branch = await add_node(kind="party_branch", name="二期党支部", parent=committee)
-    group = (
-        await Node.filter(community_id=community.id, kind__key="party_group")
-        .order_by("path")
-        .first()
-    )
+    group = await _level(community, "party_group", "party-b10")
     if group is None:
         group = await add_node(kind="party_group", name="10栋党小组", parent=branch)
     return committee, branch, group

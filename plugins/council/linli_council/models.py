@@ -47,6 +47,9 @@ class CouncilSettings(Model):
     )
     # Share of a year's topics that should be closed as resolved.
     closure_target = fields.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.800"))
+    # The kind of place the needs ranking groups by, and the finest place a need shows to
+    # neighbours: never a flat.
+    ranking_level = fields.CharField(max_length=32, default="building")
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
@@ -226,7 +229,10 @@ class Attendee(Model):
 
 
 class ActionItem(Model):
-    """Follow-up work of a decision, with an owner and a due date."""
+    """Follow-up work of a decision, with an owner and a due date.
+
+    It is open until it is done or waived with a public reason; a topic with an open
+    item cannot be closed as resolved."""
 
     id = fields.IntField(primary_key=True)
     topic = fields.ForeignKeyField(
@@ -239,6 +245,9 @@ class ActionItem(Model):
     owner = fields.CharField(max_length=64)
     due_on = fields.DateField(db_index=True)
     done_at = fields.DatetimeField(null=True)
+    # An action item given up, with the public reason: it no longer holds the topic open.
+    waived_at = fields.DatetimeField(null=True)
+    waived_reason = fields.TextField(default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -14,26 +14,40 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.connection import ASGIConnection
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 from tortoise.expressions import Q
 
 from linli.hierarchy.models import Node
+from linli.hierarchy.services import addresses
 from linli.i18n import N_
 from linli.identity.models import Person
 from linli.models import Community
+from linli.refusals import Refusal
+from linli.sorting import natural_sorted
 from linli.uploads import Upload, UploadRefused, file_response
-from linli.web.auth import PUBLIC, community_node, current_actor, logged_in, requires
-from linli.web.errors import refusal, refused
-from linli.web.site import site_of
+from linli.web.auth import (
+    PUBLIC,
+    LoginRequired,
+    community_node,
+    current_actor,
+    logged_in,
+    requires,
+)
+from linli.web.feedback import confirmation, flash, form_again, form_values, is_confirmed
+from linli.web.site import language_of, site_of, translate
 from linli_council import services
 from linli_council.models import (
     APPROVED,
     ATTENDEE_KINDS,
+    NOT_FEASIBLE,
     OPEN,
+    RESOLVED,
     ActionItem,
     AgendaItem,
     Meeting,
@@ -42,9 +56,8 @@ from linli_council.models import (
 )
 
 Req = Request[Any, Any, Any]
+Connection = ASGIConnection[Any, Any, Any, Any]
 OWN_PERMISSIONS = ("council.take_part", "council.manage", "council.approve")
-#: Place kinds offered when choosing where a need or a meeting is (not every flat).
-PLACE_KINDS = ("community", "estate", "building", "facility")
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -62,13 +75,13 @@ def base(community: Community) -> str:
     return f"/c/{community.slug}/council"
 
 
-def parse_date(request: Req, raw: str) -> date | None:
+def parse_date(raw: str, field: str) -> date | None:
     if not raw.strip():
         return None
     try:
         return date.fromisoformat(raw.strip())
     except ValueError:
-        raise refused(request, N_("Enter the date as YYYY-MM-DD.")) from None
+        raise services.CouncilError(N_("Enter the date as YYYY-MM-DD."), field=field) from None
 
 
 def parse_id(raw: str) -> int | None:
@@ -77,8 +90,8 @@ def parse_id(raw: str) -> int | None:
 
 
 def held_here(actor: Any, community: Community) -> set[str]:
-    """The council permissions the visitor holds anywhere in this community: what the
-    sub-navigation offers (each page still checks its own permission)."""
+    """The council permissions the visitor holds anywhere in this community (a worker
+    without a register entry takes part through ``council.take_part``)."""
     return {
         name.split(".")[1]
         for held in actor.grants
@@ -89,11 +102,17 @@ def held_here(actor: Any, community: Community) -> set[str]:
 
 
 async def page_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
-    """What every council page shows in its sub-navigation, and the labels."""
+    """What every council page shows in its sub-navigation, and the labels. ``allowed``
+    holds the council permissions the visitor has for the whole community: a page
+    offers a community-wide action only to those; a topic's page asks about the
+    topic's own level."""
     actor = await current_actor(request)
+    root = await community_node(request)
+    work, whole = services.work_node_ids(actor, community)
     return {
         "base": base(community),
-        "allowed": held_here(actor, community),
+        "allowed": {name.split(".")[1] for name in OWN_PERMISSIONS if actor.can(name, root)},
+        "works": bool(work) or whole,
         "logged_in": not actor.is_anonymous,
         "categories": services.CATEGORIES,
         "state_labels": services.STATE_LABELS,
@@ -101,8 +120,12 @@ async def page_context(request: Req, community: Community, **extra: Any) -> dict
         "levels": services.LEVELS,
         "attendee_labels": services.ATTENDEE_LABELS,
         "timeline_labels": services.TIMELINE_LABELS,
+        "ranking_levels": services.RANKING_LEVELS,
         "today": today(request),
         "zone": zone(request),
+        "form_error": None,
+        "form": {},
+        "failed": "",
         **extra,
     }
 
@@ -122,15 +145,7 @@ async def participant(request: Req) -> Person | None:
     raise PermissionDeniedException()
 
 
-async def places(community: Community) -> list[Node]:
-    return list(
-        await Node.filter(community_id=community.id, tree="place", kind__key__in=PLACE_KINDS)
-        .order_by("path")
-        .limit(300)
-    )
-
-
-async def find_person(request: Req, community: Community, who: str) -> Person:
+async def find_person(community: Community, who: str) -> Person:
     """A resident by register number (``#12``), phone or exact name."""
     who = who.strip()
     if who.startswith("#") and who[1:].isdigit():
@@ -138,10 +153,13 @@ async def find_person(request: Req, community: Community, who: str) -> Person:
     else:
         found = await Person.filter(Q(name=who) | Q(phone=who), community_id=community.id).limit(2)
     if not who or not found:
-        raise refused(request, N_("No resident matches this name or phone."))
+        raise services.CouncilError(
+            N_("No resident matches this name or phone."), field="for_person"
+        )
     if len(found) > 1:
-        raise refused(
-            request, N_("Several residents match; enter the phone or the register number (#id).")
+        raise services.CouncilError(
+            N_("Several residents match; enter the phone or the register number (#id)."),
+            field="for_person",
         )
     return found[0]
 
@@ -167,6 +185,57 @@ async def get_meeting(community: Community, meeting_id: int) -> Meeting:
     return meeting
 
 
+async def get_action(community: Community, action_id: int) -> ActionItem:
+    action = await ActionItem.get_or_none(id=action_id, topic__community_id=community.id)
+    if action is None:
+        raise NotFoundException()
+    return action
+
+
+async def topic_node(connection: Connection) -> Node:
+    """Where a topic's permission is checked: its level's node (a building group, an
+    estate branch or the community committee), so each level acts on its own topics."""
+    topic = await get_topic(connection.state.community, int(connection.path_params["topic_id"]))
+    return await Node.get(id=topic.node_id)
+
+
+async def action_node(connection: Connection) -> Node:
+    """Where an action item's permission is checked: its topic's level."""
+    action = await get_action(connection.state.community, int(connection.path_params["action_id"]))
+    topic = await Topic.get(id=action.topic_id)
+    return await Node.get(id=topic.node_id)
+
+
+async def works_here(connection: Connection, _: BaseRouteHandler) -> None:
+    """A guard for the worklist: the visitor runs or escalates topics at some level of
+    this community's party tree."""
+    actor = await current_actor(connection)
+    if actor.is_anonymous:
+        raise LoginRequired()
+    work, whole = services.work_node_ids(actor, connection.state.community)
+    if not work and not whole:
+        raise PermissionDeniedException()
+
+
+works_here.permission = "council.manage"  # type: ignore[attr-defined]  # read by the route audit
+
+
+def form_dict(data: Any) -> dict[str, Any]:
+    """A form's fields as a dict (an uploaded file is never filled in again)."""
+    if isinstance(data, NeedForm):
+        return {"text": data.text, "category": data.category, "place": data.place,
+                "for_person": data.for_person}  # fmt: skip
+    return form_values(data)
+
+
+def answer(
+    request: Req, template: str, context: dict[str, Any], exc: Refusal, data: Any = None,
+    failed: str = "",
+) -> Template:  # fmt: skip
+    """The page of the form again, with the refusal beside its field and the input kept."""
+    return form_again(request, template, {**context, "failed": failed}, exc, form_dict(data))
+
+
 # ----------------------------------------------------------------------------- forms
 
 
@@ -181,6 +250,7 @@ class NeedForm:
 
 class MergeForm(msgspec.Struct):
     into: str = ""
+    confirmed: str = ""
 
 
 class TopicForm(msgspec.Struct):
@@ -195,6 +265,7 @@ class TopicForm(msgspec.Struct):
 class StateForm(msgspec.Struct):
     state: str = ""
     text: str = ""
+    confirmed: str = ""
 
 
 class DecideForm(msgspec.Struct):
@@ -233,11 +304,54 @@ class MinutesForm(msgspec.Struct):
     minutes: str = ""
 
 
-class TargetForm(msgspec.Struct):
+class ApproveForm(msgspec.Struct):
+    confirmed: str = ""
+
+
+class SettingsForm(msgspec.Struct):
     target: str = ""
+    ranking_level: str = ""
+
+
+#: Moves that close a topic for good: asked to confirm first.
+CLOSING = (RESOLVED, NOT_FEASIBLE)
 
 
 # ---------------------------------------------------------------------------- topics
+
+
+async def topic_context(
+    request: Req, community: Community, topic_id: int, **extra: Any
+) -> dict[str, Any]:
+    """The topic's page: public facts and timeline, and the actions the visitor may
+    take at the topic's level (only those are shown)."""
+    topic = (
+        await Topic.filter(id=topic_id, community_id=community.id)
+        .select_related("node__kind", "place", "owner")
+        .first()
+    )
+    if topic is None:
+        raise NotFoundException()
+    actor = await current_actor(request)
+    above = None if topic.is_closed else await services.escalation_target(topic)
+    place = {}
+    if topic.place is not None:
+        place = await addresses([topic.place], language_of(request))
+    return await page_context(
+        request, community, topic=topic,
+        place=place.get(topic.place_id, ""),  # type: ignore[attr-defined]
+        needs=await Need.filter(topic_id=topic.id).order_by("-support_count", "id"),
+        timeline=await topic.timeline.all(),
+        actions=await ActionItem.filter(topic_id=topic.id),
+        moves=services.TRANSITIONS[topic.state],
+        may_manage=actor.can("council.manage", topic.node),
+        may_escalate=above is not None and actor.can("matters.escalate", topic.node),
+        above=above, **extra,
+    )  # fmt: skip
+
+
+def topic_page(community: Community, topic_id: int) -> Redirect:
+    return Redirect(f"{base(community)}/topics/{topic_id}", status_code=303)
 
 
 class TopicController(Controller):
@@ -258,24 +372,17 @@ class TopicController(Controller):
         )
         return Template("council/topics.html", context=context)
 
+    @get("/worklist", name="council:worklist", guards=[works_here])
+    async def worklist(self, request: Req, community: NamedDependency[Community]) -> Template:
+        work = await services.worklist(community, await current_actor(request))
+        context = await page_context(request, community, work=work)
+        return Template("council/worklist.html", context=context)
+
     @get("/topics/{topic_id:int}", name="council:topic", opt=PUBLIC)
     async def topic(
         self, request: Req, community: NamedDependency[Community], topic_id: FromPath[int]
     ) -> Template:
-        topic = (
-            await Topic.filter(id=topic_id, community_id=community.id)
-            .select_related("node__kind", "place", "owner")
-            .first()
-        )
-        if topic is None:
-            raise NotFoundException()
-        context = await page_context(
-            request, community, topic=topic,
-            needs=await Need.filter(topic_id=topic.id).order_by("-support_count", "id"),
-            timeline=await topic.timeline.all(),
-            actions=await ActionItem.filter(topic_id=topic.id),
-            moves=services.TRANSITIONS[topic.state],
-        )  # fmt: skip
+        context = await topic_context(request, community, topic_id)
         return Template("council/topic.html", context=context)
 
     @get("/topics/new", name="council:topic_form", guards=[requires("council.manage")])
@@ -289,7 +396,7 @@ class TopicController(Controller):
     @post("/topics", name="council:topic_create", guards=[requires("council.manage")])
     async def create_topic(
         self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[TopicForm]
-    ) -> Redirect:
+    ) -> Template | Redirect:
         ids = [int(part) for part in data.needs.replace(",", " ").split() if part.isdigit()]
         try:
             topic = await services.create_topic(
@@ -298,12 +405,14 @@ class TopicController(Controller):
                 place_id=parse_id(data.place), actor=await current_actor(request),
             )  # fmt: skip
         except services.CouncilError as exc:
-            raise refusal(request, exc) from exc
-        return Redirect(f"{base(community)}/topics/{topic.id}", status_code=303)
+            context = await topic_form_context(request, community, data.needs)
+            return answer(request, "council/topic_new.html", context, exc, data)
+        flash(request, N_("Topic made: its residents see it on their pages."))
+        return topic_page(community, topic.id)
 
     @post(
         "/topics/{topic_id:int}/state", name="council:topic_state",
-        guards=[requires("council.manage")],
+        guards=[requires("council.manage", node=topic_node)],
     )  # fmt: skip
     async def move(
         self,
@@ -311,19 +420,41 @@ class TopicController(Controller):
         community: NamedDependency[Community],
         topic_id: FromPath[int],
         data: URLEncodedBody[StateForm],
-    ) -> Redirect:
+    ) -> Template | Redirect:
         topic = await get_topic(community, topic_id)
+        actor = await current_actor(request)
         try:
-            await services.move_topic(
-                topic, data.state, actor=await current_actor(request), text=data.text
-            )
+            if data.state in CLOSING and not is_confirmed(data.confirmed):
+                await services.check_move(topic, data.state, data.text)
+                return confirmation(
+                    request,
+                    question=translate(
+                        request, N_("Close the topic “%(title)s” as “%(state)s”?"),
+                        title=topic.title,
+                        state=translate(request, services.STATE_LABELS[data.state]),
+                    ),
+                    action=f"{base(community)}/topics/{topic.id}/state",
+                    back=f"{base(community)}/topics/{topic.id}",
+                    confirm_label=translate(request, services.STATE_LABELS[data.state]),
+                    consequences=[translate(
+                        request, N_("A closed topic cannot be opened again; it counts in "
+                                    "this year's figures as it is closed now."),
+                    )],
+                    fields=form_values(data),
+                )  # fmt: skip
+            await services.move_topic(topic, data.state, actor=actor, text=data.text)
         except services.CouncilError as exc:
-            raise refusal(request, exc) from exc
-        return Redirect(f"{base(community)}/topics/{topic.id}", status_code=303)
+            context = await topic_context(request, community, topic_id)
+            return answer(request, "council/topic.html", context, exc, data, f"state-{data.state}")
+        flash(
+            request, N_("The topic is now “%(state)s”."),
+            state=translate(request, services.STATE_LABELS[data.state]),
+        )  # fmt: skip
+        return topic_page(community, topic.id)
 
     @post(
         "/topics/{topic_id:int}/decide", name="council:decide",
-        guards=[requires("council.manage")],
+        guards=[requires("council.manage", node=topic_node)],
     )  # fmt: skip
     async def decide(
         self,
@@ -331,7 +462,7 @@ class TopicController(Controller):
         community: NamedDependency[Community],
         topic_id: FromPath[int],
         data: URLEncodedBody[DecideForm],
-    ) -> Redirect:
+    ) -> Template | Redirect:
         topic = await get_topic(community, topic_id)
         try:
             await services.decide(
@@ -339,12 +470,14 @@ class TopicController(Controller):
                 start_project=bool(data.start_project),
             )  # fmt: skip
         except services.CouncilError as exc:
-            raise refusal(request, exc) from exc
-        return Redirect(f"{base(community)}/topics/{topic.id}", status_code=303)
+            context = await topic_context(request, community, topic_id)
+            return answer(request, "council/topic.html", context, exc, data, "decide")
+        flash(request, N_("Decision recorded."))
+        return topic_page(community, topic.id)
 
     @post(
         "/topics/{topic_id:int}/escalate", name="council:escalate",
-        guards=[requires("council.manage")],
+        guards=[requires("matters.escalate", node=topic_node)],
     )  # fmt: skip
     async def escalate(
         self,
@@ -352,19 +485,24 @@ class TopicController(Controller):
         community: NamedDependency[Community],
         topic_id: FromPath[int],
         data: URLEncodedBody[ReasonForm],
-    ) -> Redirect:
+    ) -> Template | Redirect:
         topic = await get_topic(community, topic_id)
         try:
-            await services.escalate_topic(
+            above = await services.escalate_topic(
                 topic, actor=await current_actor(request), reason=data.reason
             )
         except services.CouncilError as exc:
-            raise refusal(request, exc) from exc
-        return Redirect(f"{base(community)}/topics/{topic.id}", status_code=303)
+            context = await topic_context(request, community, topic_id)
+            return answer(request, "council/topic.html", context, exc, data, "escalate")
+        flash(
+            request, N_("The topic was raised to %(level)s."),
+            level=above.name_in(language_of(request)),
+        )  # fmt: skip
+        return topic_page(community, topic.id)
 
     @post(
         "/topics/{topic_id:int}/actions", name="council:action_add",
-        guards=[requires("council.manage")],
+        guards=[requires("council.manage", node=topic_node)],
     )  # fmt: skip
     async def add_action(
         self,
@@ -372,29 +510,57 @@ class TopicController(Controller):
         community: NamedDependency[Community],
         topic_id: FromPath[int],
         data: URLEncodedBody[ActionForm],
-    ) -> Redirect:
+    ) -> Template | Redirect:
         topic = await get_topic(community, topic_id)
         try:
             await services.add_action(
-                topic, text=data.text, owner=data.owner, due_on=parse_date(request, data.due_on),
+                topic, text=data.text, owner=data.owner, due_on=parse_date(data.due_on, "due_on"),
                 actor=await current_actor(request),
             )  # fmt: skip
         except services.CouncilError as exc:
-            raise refusal(request, exc) from exc
-        return Redirect(f"{base(community)}/topics/{topic.id}", status_code=303)
+            context = await topic_context(request, community, topic_id)
+            return answer(request, "council/topic.html", context, exc, data, "action")
+        flash(request, N_("Action item added."))
+        return topic_page(community, topic.id)
 
     @post(
         "/actions/{action_id:int}/done", name="council:action_done",
-        guards=[requires("council.manage")],
+        guards=[requires("council.manage", node=action_node)],
     )  # fmt: skip
     async def action_done(
         self, request: Req, community: NamedDependency[Community], action_id: FromPath[int]
     ) -> Redirect:
-        action = await ActionItem.get_or_none(id=action_id, topic__community_id=community.id)
-        if action is None:
-            raise NotFoundException()
-        await services.finish_action(action, actor=await current_actor(request))
-        return Redirect(f"{base(community)}/topics/{action.topic_id}", status_code=303)
+        action = await get_action(community, action_id)
+        if await services.finish_action(action, actor=await current_actor(request)):
+            flash(request, N_("Action item marked done."))
+        else:
+            flash(request, N_("This action item was already closed; nothing changed."))
+        return topic_page(community, action.topic_id)
+
+    @post(
+        "/actions/{action_id:int}/waive", name="council:action_waive",
+        guards=[requires("council.manage", node=action_node)],
+    )  # fmt: skip
+    async def action_waive(
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        action_id: FromPath[int],
+        data: URLEncodedBody[ReasonForm],
+    ) -> Template | Redirect:
+        action = await get_action(community, action_id)
+        try:
+            changed = await services.waive_action(
+                action, data.reason, actor=await current_actor(request)
+            )
+        except services.CouncilError as exc:
+            context = await topic_context(request, community, action.topic_id)
+            return answer(request, "council/topic.html", context, exc, data, f"waive-{action.id}")
+        if changed:
+            flash(request, N_("Action item waived; the reason is shown on the topic."))
+        else:
+            flash(request, N_("This action item was already closed; nothing changed."))
+        return topic_page(community, action.topic_id)
 
 
 async def topic_form_context(
@@ -407,16 +573,37 @@ async def topic_form_context(
     nodes = (
         await Node.filter(community_id=community.id, kind__key__in=list(services.LEVELS))
         .select_related("kind")
-        .order_by("path")
+        .order_by("depth", "path")
         .limit(300)
     )
+    language = language_of(request)
     return await page_context(
         request, community, chosen_needs=chosen, needs=" ".join(str(n.id) for n in chosen),
-        nodes=nodes, places=await places(community), **extra,
+        nodes=natural_sorted(nodes, key=lambda n: f"{n.depth:03d} {n.name_in(language)}"),
+        places=await services.choosable_places(community, language), **extra,
     )  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- needs
+
+
+async def need_context(request: Req, community: Community, need_id: int) -> dict[str, Any]:
+    need = (
+        await Need.filter(id=need_id, community_id=community.id)
+        .select_related("place", "topic", "merged_into")
+        .first()
+    )
+    if need is None:
+        raise NotFoundException()
+    person = await participant(request)
+    backed = person is not None and await need.supports.filter(person_id=person.id).exists()
+    context = await page_context(request, community, need=need, backed=backed, person=person)
+    level = (await services.settings_of(community)).ranking_level
+    exact, shown = await services.place_labels([need.place], language_of(request), level)
+    mine = person is not None and need.author_id == person.id  # type: ignore[attr-defined]
+    labels = exact if mine or "manage" in context["allowed"] else shown
+    context["place"] = labels.get(need.place_id, "")  # type: ignore[attr-defined]
+    return context
 
 
 class NeedController(Controller):
@@ -438,47 +625,65 @@ class NeedController(Controller):
             viewer_id=person.id if person else None,
         )  # fmt: skip
         context = await page_context(
-            request, community, data=data,
+            request, community, data=data, person=person,
             chosen={"category": category, "status": status, "sort": sort},
         )  # fmt: skip
+        level = (await services.settings_of(community)).ranking_level
+        exact, shown = await services.place_labels(
+            [need.place for need in data.needs], language_of(request), level
+        )
+        staff = "manage" in context["allowed"]
+        context["places"] = {
+            need.id: (exact if staff or (person and need.author_id == person.id) else shown).get(
+                need.place_id, ""
+            )
+            for need in data.needs
+            if need.place_id is not None
+        }  # type: ignore[attr-defined]
         return Template("council/needs.html", context=context)
 
     @get("/new", name="council:need_form", guards=[logged_in])
     async def need_form(self, request: Req, community: NamedDependency[Community]) -> Template:
-        await participant(request)
-        context = await page_context(request, community, places=await places(community))
-        return Template("council/need_new.html", context=context)
+        return Template(
+            "council/need_new.html", context=await need_form_context(request, community)
+        )
 
     @post("/", name="council:need_raise", guards=[logged_in])
     async def raise_need(
         self, request: Req, community: NamedDependency[Community], data: MultipartBody[NeedForm]
-    ) -> Redirect:
+    ) -> Template | Redirect:
         me = await participant(request)
         actor = await current_actor(request)
-        if data.for_person.strip():
-            author = await find_person(request, community, data.for_person)
-        else:
-            author = me
-            if author is None:
-                raise refused(request, N_("Your account is not linked to a resident record."))
-        photo = None
-        if data.file is not None and data.file.filename:
-            photo = (await data.file.read(), data.file.filename)
         try:
+            if data.for_person.strip():
+                author = await find_person(community, data.for_person)
+            elif me is None:
+                raise services.CouncilError(N_("Your account is not linked to a resident record."))
+            else:
+                author = me
+            photo = None
+            if data.file is not None and data.file.filename:
+                photo = (await data.file.read(), data.file.filename)
             need = await services.raise_need(
                 community, author=author, text=data.text, category=data.category,
                 place_id=parse_id(data.place), actor=actor, photo=photo,
             )  # fmt: skip
-        except (services.CouncilError, UploadRefused) as exc:
-            raise refusal(request, exc) from exc
+        except UploadRefused as exc:
+            exc.field = "file"
+            context = await need_form_context(request, community)
+            return answer(request, "council/need_new.html", context, exc, data)
+        except services.CouncilError as exc:
+            context = await need_form_context(request, community)
+            return answer(request, "council/need_new.html", context, exc, data)
+        flash(request, N_("Your need was sent to the council. Thank you."))
         return Redirect(f"{base(community)}/needs/{need.id}", status_code=303)
 
     @get("/ranking", name="council:ranking", guards=[requires("council.manage")])
     async def ranking(self, request: Req, community: NamedDependency[Community]) -> Template:
-        rows = await services.ranking(community)
-        return Template(
-            "council/ranking.html", context=await page_context(request, community, rows=rows)
-        )
+        rows = await services.ranking(community, language=language_of(request))
+        level = (await services.settings_of(community)).ranking_level
+        context = await page_context(request, community, rows=rows, level=level)
+        return Template("council/ranking.html", context=context)
 
     @get("/mine", name="council:mine", guards=[logged_in])
     async def mine(self, request: Req, community: NamedDependency[Community]) -> Template:
@@ -491,17 +696,9 @@ class NeedController(Controller):
     async def need(
         self, request: Req, community: NamedDependency[Community], need_id: FromPath[int]
     ) -> Template:
-        need = (
-            await Need.filter(id=need_id, community_id=community.id)
-            .select_related("place", "topic", "merged_into")
-            .first()
+        return Template(
+            "council/need.html", context=await need_context(request, community, need_id)
         )
-        if need is None:
-            raise NotFoundException()
-        person = await participant(request)
-        backed = person is not None and await need.supports.filter(person_id=person.id).exists()
-        context = await page_context(request, community, need=need, backed=backed)
-        return Template("council/need.html", context=context)
 
     @get("/{need_id:int}/photo", name="council:need_photo", guards=[logged_in])
     async def photo(
@@ -525,15 +722,24 @@ class NeedController(Controller):
     )  # fmt: skip
     async def support(
         self, request: Req, community: NamedDependency[Community], need_id: FromPath[int]
-    ) -> Redirect:
+    ) -> Template | Redirect:
         need = await get_need(community, need_id)
         person = await participant(request)
-        if person is None:
-            raise refused(request, N_("Your account is not linked to a resident record."))
         try:
+            if person is None:
+                raise services.CouncilError(
+                    N_("Only residents back needs: your account is not linked to a resident "
+                       "record.")
+                )  # fmt: skip
             await services.support_need(need, person)
+        except services.AlreadySupported:
+            # a second press: say so and show the need, nothing changed
+            flash(request, N_("You already back this need."))
+            return Redirect(f"{base(community)}/needs/{need.id}", status_code=303)
         except services.CouncilError as exc:
-            raise refusal(request, exc) from exc
+            context = await need_context(request, community, need.id)
+            return answer(request, "council/need.html", context, exc, failed="support")
+        flash(request, N_("You back this need now."))
         return Redirect(f"{base(community)}/needs/{need.id}", status_code=303)
 
     @post("/{need_id:int}/merge", name="council:merge", guards=[requires("council.manage")])
@@ -543,20 +749,93 @@ class NeedController(Controller):
         community: NamedDependency[Community],
         need_id: FromPath[int],
         data: URLEncodedBody[MergeForm],
-    ) -> Redirect:
+    ) -> Template | Redirect:
         duplicate = await get_need(community, need_id)
-        keep_id = parse_id(data.into)
-        keep = await Need.get_or_none(id=keep_id, community_id=community.id) if keep_id else None
-        if keep is None:
-            raise refused(request, N_("Enter the number of the need to keep."))
         try:
+            keep_id = parse_id(data.into)
+            keep = (
+                await Need.get_or_none(id=keep_id, community_id=community.id) if keep_id else None
+            )
+            if keep is None or keep.id == duplicate.id:
+                raise services.CouncilError(
+                    N_("Enter the number of another need to keep."), field="into"
+                )
+            if not is_confirmed(data.confirmed):
+                return confirmation(
+                    request,
+                    question=translate(
+                        request, N_("Merge need #%(duplicate)s into need #%(keep)s?"),
+                        duplicate=duplicate.id, keep=keep.id,
+                    ),
+                    action=f"{base(community)}/needs/{duplicate.id}/merge",
+                    back=f"{base(community)}/needs/{duplicate.id}",
+                    confirm_label=translate(request, N_("Merge")),
+                    consequences=[translate(
+                        request, N_("Its supporters move to need #%(keep)s; a merge cannot be "
+                                    "undone."), keep=keep.id,
+                    )],
+                    fields=form_values(data),
+                )  # fmt: skip
             await services.merge_needs(keep, duplicate, actor=await current_actor(request))
         except services.CouncilError as exc:
-            raise refusal(request, exc) from exc
+            context = await need_context(request, community, duplicate.id)
+            return answer(request, "council/need.html", context, exc, data, "merge")
+        flash(request, N_("The needs were merged."))
         return Redirect(f"{base(community)}/needs/{keep.id}", status_code=303)
 
 
+async def need_form_context(request: Req, community: Community) -> dict[str, Any]:
+    await participant(request)
+    places = await services.choosable_places(community, language_of(request))
+    return await page_context(request, community, places=places)
+
+
 # -------------------------------------------------------------------------- meetings
+
+
+async def meetings_context(request: Req, community: Community, page: int = 1) -> dict[str, Any]:
+    await participant(request)
+    page = max(page, 1)
+    rows = list(
+        await Meeting.filter(community_id=community.id)
+        .select_related("place")
+        .offset((page - 1) * services.PER_PAGE)
+        .limit(services.PER_PAGE + 1)
+    )
+    language = language_of(request)
+    shown = rows[: services.PER_PAGE]
+    return await page_context(
+        request, community, meetings=shown, page=page,
+        has_next=len(rows) > services.PER_PAGE,
+        where=await addresses([m.place for m in shown], language),
+        places=await services.choosable_places(community, language),
+    )  # fmt: skip
+
+
+async def meeting_context(request: Req, community: Community, meeting_id: int) -> dict[str, Any]:
+    await participant(request)
+    meeting = (
+        await Meeting.filter(id=meeting_id, community_id=community.id)
+        .select_related("place")
+        .first()
+    )
+    if meeting is None:
+        raise NotFoundException()
+    actor = await current_actor(request)
+    readable = await services.may_read_minutes(actor, meeting, await community_node(request))
+    agenda = await AgendaItem.filter(meeting_id=meeting.id).select_related("topic")
+    where = await addresses([meeting.place], language_of(request))
+    return await page_context(
+        request, community, meeting=meeting, agenda=agenda, readable=readable,
+        attendees=await meeting.attendees.all() if readable else [],
+        approved=meeting.minutes_status == APPROVED, kinds=ATTENDEE_KINDS,
+        held=meeting.held_on <= today(request),
+        where=where.get(meeting.place_id, ""),  # type: ignore[attr-defined]
+    )  # fmt: skip
+
+
+def meeting_page(community: Community, meeting_id: int) -> Redirect:
+    return Redirect(f"{base(community)}/meetings/{meeting_id}", status_code=303)
 
 
 class MeetingController(Controller):
@@ -566,18 +845,7 @@ class MeetingController(Controller):
     async def meetings(
         self, request: Req, community: NamedDependency[Community], page: FromQuery[int] = 1
     ) -> Template:
-        await participant(request)
-        page = max(page, 1)
-        rows = list(
-            await Meeting.filter(community_id=community.id)
-            .select_related("place")
-            .offset((page - 1) * services.PER_PAGE)
-            .limit(services.PER_PAGE + 1)
-        )
-        context = await page_context(
-            request, community, meetings=rows[: services.PER_PAGE], page=page,
-            has_next=len(rows) > services.PER_PAGE, places=await places(community),
-        )  # fmt: skip
+        context = await meetings_context(request, community, page)
         return Template("council/meetings.html", context=context)
 
     @post("/", name="council:meeting_create", guards=[requires("council.manage")])
@@ -586,37 +854,24 @@ class MeetingController(Controller):
         request: Req,
         community: NamedDependency[Community],
         data: URLEncodedBody[MeetingForm],
-    ) -> Redirect:
+    ) -> Template | Redirect:
         try:
             meeting = await services.create_meeting(
-                community, title=data.title, held_on=parse_date(request, data.held_on),
+                community, title=data.title, held_on=parse_date(data.held_on, "held_on"),
                 location=data.location, place_id=parse_id(data.place),
                 actor=await current_actor(request),
             )  # fmt: skip
         except services.CouncilError as exc:
-            raise refusal(request, exc) from exc
-        return Redirect(f"{base(community)}/meetings/{meeting.id}", status_code=303)
+            context = await meetings_context(request, community)
+            return answer(request, "council/meetings.html", context, exc, data)
+        flash(request, N_("Meeting planned."))
+        return meeting_page(community, meeting.id)
 
     @get("/{meeting_id:int}", name="council:meeting", guards=[logged_in])
     async def meeting(
         self, request: Req, community: NamedDependency[Community], meeting_id: FromPath[int]
     ) -> Template:
-        await participant(request)
-        meeting = (
-            await Meeting.filter(id=meeting_id, community_id=community.id)
-            .select_related("place")
-            .first()
-        )
-        if meeting is None:
-            raise NotFoundException()
-        actor = await current_actor(request)
-        readable = await services.may_read_minutes(actor, meeting, await community_node(request))
-        agenda = await AgendaItem.filter(meeting_id=meeting.id).select_related("topic")
-        context = await page_context(
-            request, community, meeting=meeting, agenda=agenda, readable=readable,
-            attendees=await meeting.attendees.all() if readable else [],
-            approved=meeting.minutes_status == APPROVED, kinds=ATTENDEE_KINDS,
-        )  # fmt: skip
+        context = await meeting_context(request, community, meeting_id)
         return Template("council/meeting.html", context=context)
 
     @post(
@@ -629,19 +884,21 @@ class MeetingController(Controller):
         community: NamedDependency[Community],
         meeting_id: FromPath[int],
         data: URLEncodedBody[AgendaForm],
-    ) -> Redirect:
+    ) -> Template | Redirect:
         meeting = await get_meeting(community, meeting_id)
         topic_id = parse_id(data.topic)
         topic = (
             await Topic.get_or_none(id=topic_id, community_id=community.id) if topic_id else None
         )
-        if topic is None:
-            raise refused(request, N_("Choose a topic of this community."))
         try:
+            if topic is None:
+                raise services.CouncilError(N_("Choose a topic of this community."), field="topic")
             await services.schedule(meeting, topic, actor=await current_actor(request))
         except services.CouncilError as exc:
-            raise refusal(request, exc) from exc
-        return Redirect(f"{base(community)}/meetings/{meeting.id}", status_code=303)
+            context = await meeting_context(request, community, meeting.id)
+            return answer(request, "council/meeting.html", context, exc, data, "agenda")
+        flash(request, N_("Topic put on the agenda."))
+        return meeting_page(community, meeting.id)
 
     @post(
         "/{meeting_id:int}/attendees", name="council:attendee_add",
@@ -653,7 +910,7 @@ class MeetingController(Controller):
         community: NamedDependency[Community],
         meeting_id: FromPath[int],
         data: URLEncodedBody[AttendeeForm],
-    ) -> Redirect:
+    ) -> Template | Redirect:
         meeting = await get_meeting(community, meeting_id)
         try:
             await services.add_attendee(
@@ -661,8 +918,10 @@ class MeetingController(Controller):
                 actor=await current_actor(request),
             )  # fmt: skip
         except services.CouncilError as exc:
-            raise refusal(request, exc) from exc
-        return Redirect(f"{base(community)}/meetings/{meeting.id}", status_code=303)
+            context = await meeting_context(request, community, meeting.id)
+            return answer(request, "council/meeting.html", context, exc, data, "attendee")
+        flash(request, N_("Attendee added."))
+        return meeting_page(community, meeting.id)
 
     @post(
         "/{meeting_id:int}/minutes/{item_id:int}", name="council:minutes",
@@ -675,30 +934,59 @@ class MeetingController(Controller):
         meeting_id: FromPath[int],
         item_id: FromPath[int],
         data: URLEncodedBody[MinutesForm],
-    ) -> Redirect:
+    ) -> Template | Redirect:
         meeting = await get_meeting(community, meeting_id)
         item = await AgendaItem.get_or_none(id=item_id, meeting_id=meeting.id)
         if item is None:
             raise NotFoundException()
         try:
-            await services.record_minutes(item, data.minutes, actor=await current_actor(request))
+            await services.record_minutes(
+                item, data.minutes, actor=await current_actor(request), zone=zone(request)
+            )
         except services.CouncilError as exc:
-            raise refusal(request, exc) from exc
-        return Redirect(f"{base(community)}/meetings/{meeting.id}", status_code=303)
+            context = await meeting_context(request, community, meeting.id)
+            return answer(request, "council/meeting.html", context, exc, data, f"minutes-{item.id}")
+        flash(request, N_("Minutes saved."))
+        return meeting_page(community, meeting.id)
 
     @post(
         "/{meeting_id:int}/approve", name="council:approve",
         guards=[requires("council.approve")],
     )  # fmt: skip
     async def approve(
-        self, request: Req, community: NamedDependency[Community], meeting_id: FromPath[int]
-    ) -> Redirect:
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        meeting_id: FromPath[int],
+        data: URLEncodedBody[ApproveForm],
+    ) -> Template | Redirect:
         meeting = await get_meeting(community, meeting_id)
         try:
-            await services.approve_minutes(meeting, actor=await current_actor(request))
+            if not is_confirmed(data.confirmed):
+                await services.check_approvable(meeting, zone=zone(request))
+                return confirmation(
+                    request,
+                    question=translate(
+                        request, N_("Approve and publish the minutes of “%(title)s”?"),
+                        title=meeting.title,
+                    ),
+                    action=f"{base(community)}/meetings/{meeting.id}/approve",
+                    back=f"{base(community)}/meetings/{meeting.id}",
+                    confirm_label=translate(request, N_("Approve and publish the minutes")),
+                    consequences=[translate(
+                        request, N_("The residents of the place read them, and they cannot "
+                                    "be changed any more."),
+                    )],
+                    fields=form_values(data),
+                )  # fmt: skip
+            await services.approve_minutes(
+                meeting, actor=await current_actor(request), zone=zone(request)
+            )
         except services.CouncilError as exc:
-            raise refusal(request, exc) from exc
-        return Redirect(f"{base(community)}/meetings/{meeting.id}", status_code=303)
+            context = await meeting_context(request, community, meeting.id)
+            return answer(request, "council/meeting.html", context, exc, data, "approve")
+        flash(request, N_("Minutes approved and published."))
+        return meeting_page(community, meeting.id)
 
 
 # --------------------------------------------------------------------------- figures
@@ -725,12 +1013,22 @@ class FiguresController(Controller):
 
     @post("/settings", name="council:settings_save", guards=[requires("council.approve")])
     async def save_settings(
-        self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[TargetForm]
-    ) -> Redirect:
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        data: URLEncodedBody[SettingsForm],
+    ) -> Template | Redirect:
         try:
-            await services.save_target(community, data.target, actor=await current_actor(request))
+            await services.save_target(
+                community, data.target, actor=await current_actor(request),
+                ranking_level=data.ranking_level or None,
+            )  # fmt: skip
         except services.CouncilError as exc:
-            raise refusal(request, exc) from exc
+            context = await page_context(
+                request, community, settings=await services.settings_of(community)
+            )
+            return answer(request, "council/settings.html", context, exc, data)
+        flash(request, N_("Settings saved."))
         return Redirect(f"{base(community)}/figures", status_code=303)
 
 

@@ -22,20 +22,29 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Subquery
+from tortoise.expressions import F, Q, Subquery
 from tortoise.functions import Count, Sum
 from tortoise.transactions import in_transaction
 
 from linli.audit.services import record as audit
 from linli.events import emit
-from linli.hierarchy.escalation import EscalationError, escalate
+from linli.hierarchy.escalation import (
+    AlreadyAtTop,
+    Escalation,
+    EscalationError,
+    EscalationNotAllowed,
+    ReasonMissing,
+    escalate,
+)
 from linli.hierarchy.models import Node
+from linli.hierarchy.services import addresses
 from linli.i18n import N_
 from linli.identity.behalf import OnBehalfError, check_on_behalf, home_node
 from linli.identity.models import Person
 from linli.models import Community
 from linli.permissions.services import Actor
 from linli.refusals import Refusal
+from linli.sorting import natural_key
 from linli.uploads import save_image
 from linli_council.events import ProjectRequested
 from linli_council.models import (
@@ -68,6 +77,17 @@ DEFAULT_TARGET = Decimal("0.8")
 MAX_TEXT = 1000
 MAX_TITLE = 200
 PER_PAGE = 30
+#: Kinds of place a topic or a meeting may be about (public pages show them), and that
+#: the place choosers offer: never a flat.
+PLACE_KINDS = ("community", "estate", "building", "facility")
+#: The levels the needs ranking may group by (the community chooses one in its settings);
+#: a need's place is shown to neighbours no finer than that level.
+RANKING_LEVELS = {
+    "estate": N_("Estate"),
+    "building": N_("Building"),
+    "entrance": N_("Entrance"),
+}
+DEFAULT_RANKING_LEVEL = "building"
 
 #: Categories of needs and topics: key → message id.
 CATEGORIES = {
@@ -116,6 +136,7 @@ TIMELINE_LABELS = {
     "in_action": N_("Work started"),
     "action": N_("Action item"),
     "action_done": N_("Action item done"),
+    "action_waived": N_("Action item waived"),
     "escalated": N_("Raised to the level above"),
     "minutes": N_("Minutes published"),
     RESOLVED: N_("Closed as resolved"),
@@ -156,6 +177,26 @@ class NotAllowed(CouncilError):
     status = 403
 
 
+class OpenActions(CouncilError):
+    message = N_(
+        "%(count)s action items of this topic are still open: mark them done or waive "
+        "them with a public reason before closing it as resolved."
+    )
+    status = 409
+
+
+class MeetingNotYetHeld(CouncilError):
+    message = N_(
+        "The meeting is on %(date)s: its minutes can be written and approved from that day on."
+    )
+    status = 409
+
+
+class AtTheTop(CouncilError):
+    message = N_("The topic is already at the top level.")
+    status = 409
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC)
 
@@ -189,24 +230,34 @@ def parse_target(raw: str) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise CouncilError(N_("Enter the target as a percentage, for example 80.")) from None
+        raise CouncilError(
+            N_("Enter the target as a percentage, for example 80."), field="target"
+        ) from None
     if value > 1:
         value = value / 100
     if not Decimal(0) < value <= Decimal(1):
-        raise CouncilError(N_("The target must be between 1 and 100 percent."))
+        raise CouncilError(N_("The target must be between 1 and 100 percent."), field="target")
     return value.quantize(Decimal("0.001"))
 
 
-async def save_target(community: Community, raw: str, *, actor: Actor) -> CouncilSettings:
+async def save_target(
+    community: Community, raw: str, *, actor: Actor, ranking_level: str | None = None
+) -> CouncilSettings:
+    """Save the closure target and (if given) the level the needs ranking groups by."""
     target = parse_target(raw)
     settings = await settings_of(community)
+    level = settings.ranking_level if ranking_level is None else ranking_level
+    if level not in RANKING_LEVELS:
+        raise CouncilError(N_("Choose the level needs are ranked by."), field="ranking_level")
     async with in_transaction():
-        before = str(settings.closure_target)
+        before = {"closure_target": str(settings.closure_target),
+                  "ranking_level": settings.ranking_level}  # fmt: skip
         settings.closure_target = target
-        await settings.save(update_fields=["closure_target", "updated_at"])
+        settings.ranking_level = level
+        await settings.save(update_fields=["closure_target", "ranking_level", "updated_at"])
         await audit(
             "council.settings", actor=actor, community_id=community.id, obj=settings,
-            before={"closure_target": before}, after={"closure_target": str(target)},
+            before=before, after={"closure_target": str(target), "ranking_level": level},
         )  # fmt: skip
     return settings
 
@@ -214,30 +265,98 @@ async def save_target(community: Community, raw: str, *, actor: Actor) -> Counci
 # ---------------------------------------------------------------------------- needs
 
 
-def _clean_text(text: str, limit: int, empty: str) -> str:
+def _clean_text(text: str, limit: int, empty: str, field: str = "") -> str:
     text = text.strip()
     if not text:
-        raise CouncilError(empty)
+        raise CouncilError(empty, field=field)
     if len(text) > limit:
-        raise CouncilError(N_("The text is too long: at most %(limit)s characters."), limit=limit)
+        raise CouncilError(
+            N_("The text is too long: at most %(limit)s characters."), field=field, limit=limit
+        )
     return text
 
 
 def _check_category(category: str) -> str:
     if category not in CATEGORIES:
-        raise CouncilError(N_("Choose a category."))
+        raise CouncilError(N_("Choose a category."), field="category")
     return category
 
 
-async def place_in(community: Community | int, node_id: int | None) -> Node | None:
-    """A place node of the community, or ``None``; any other id is refused."""
+async def place_in(
+    community: Community | int,
+    node_id: int | None,
+    *,
+    field: str = "place",
+    kinds: tuple[str, ...] | None = None,
+) -> Node | None:
+    """A place node of the community (of one of ``kinds`` if given), or ``None``; any
+    other id is refused."""
     if node_id is None:
         return None
     community_id = community if isinstance(community, int) else community.id
-    node = await Node.get_or_none(id=node_id, community_id=community_id, tree="place")
+    query = Node.filter(id=node_id, community_id=community_id, tree="place")
+    if kinds is not None:
+        query = query.filter(kind__key__in=list(kinds))
+    node = await query.first()
     if node is None:
-        raise CouncilError(N_("Choose a place of this community."))
+        raise CouncilError(N_("Choose a place of this community."), field=field)
     return node
+
+
+async def choosable_places(community: Community, language: str) -> list[tuple[int, str]]:
+    """The places a topic or a meeting may be about, as (id, address), in natural order
+    ("2栋" before "10栋"): two queries."""
+    nodes = list(
+        await Node.filter(community_id=community.id, tree="place", kind__key__in=PLACE_KINDS)
+        .order_by("path")
+        .limit(300)
+    )
+    labels = await addresses(nodes, language)
+    return sorted(
+        ((node.id, labels.get(node.id, node.name_in(language))) for node in nodes),
+        key=lambda row: natural_key(row[1]),
+    )
+
+
+async def place_labels(
+    nodes: list[Node | None], language: str, level: str
+) -> tuple[dict[int, str], dict[int, str]]:
+    """Two labels of each place: its full address ("二期 10栋 2单元 601室", for its
+    author and the council's staff) and what neighbours see, the address of its
+    ancestor at ``level`` when it lies below that level ("二期 10栋"): never a flat.
+    One query whatever the number of places."""
+    wanted = [node for node in nodes if node is not None]
+    ids = {ancestor for node in wanted for ancestor in node.ancestor_ids()}
+    if not ids:
+        return {}, {}
+    rows = {
+        row["id"]: row
+        for row in await Node.filter(id__in=ids).values(
+            "id", "name", "name_en", "depth", "kind__key"
+        )
+    }
+
+    def name_of(row: dict[str, Any]) -> str:
+        return str((row["name_en"] if language == "en" else "") or row["name"])
+
+    def address(chain: list[int]) -> str:
+        return " ".join(name_of(rows[i]) for i in chain if i in rows and int(rows[i]["depth"]) >= 1)
+
+    exact: dict[int, str] = {}
+    shown: dict[int, str] = {}
+    for node in wanted:
+        chain = node.ancestor_ids()
+        exact[node.id] = address(chain) or node.name_in(language)
+        cut = next(
+            (
+                i
+                for i, ancestor in enumerate(chain)
+                if rows.get(ancestor, {}).get("kind__key") == level
+            ),
+            None,
+        )
+        shown[node.id] = address(chain[: cut + 1]) if cut is not None else exact[node.id]
+    return exact, shown
 
 
 async def raise_need(
@@ -254,14 +373,16 @@ async def raise_need(
     """Record a need of ``author``, who becomes its first supporter. A worker raising it
     for a resident needs ``identity.act_on_behalf`` where the resident lives. ``photo``
     is (bytes, file name), checked and shrunk by the core's uploads."""
-    text = _clean_text(text, MAX_TEXT, N_("Describe the need."))
+    text = _clean_text(text, MAX_TEXT, N_("Describe the need."), "text")
     _check_category(category)
     if author.community_id != community.id:
-        raise CouncilError(N_("No resident matches this name or phone."))
+        raise CouncilError(N_("No resident matches this name or phone."), field="for_person")
     try:
         await check_on_behalf(actor, author)
     except OnBehalfError:
-        raise NotAllowed(N_("You may not raise a need for this resident.")) from None
+        raise NotAllowed(
+            N_("You may not raise a need for this resident."), field="for_person"
+        ) from None
     place = await place_in(community, place_id)
     if place is None:
         place = await home_node(author)
@@ -403,9 +524,11 @@ class RankRow:
     support: int
 
 
-async def ranking(community: Community) -> list[RankRow]:
-    """Needs not yet merged, by category and place: how many and how many residents back
-    them, most backed first. Two queries."""
+async def ranking(community: Community, *, language: str = "zh_CN") -> list[RankRow]:
+    """Needs not yet merged, by category and place at the community's ranking level
+    (a building by default: a need placed at a flat counts for its building, and no
+    flat number is shown), most backed first. Four queries."""
+    level = (await settings_of(community)).ranking_level
     rows = (
         await Need.filter(community_id=community.id, status__in=(OPEN, IN_TOPIC))
         .annotate(needs=Count("id"), support=Sum("support_count"))
@@ -413,13 +536,17 @@ async def ranking(community: Community) -> list[RankRow]:
         .values("category", "place_id", "needs", "support")
     )
     ids = {row["place_id"] for row in rows if row["place_id"]}
-    names = dict(await Node.filter(id__in=list(ids)).values_list("id", "name")) if ids else {}
-    ranked = [
-        RankRow(row["category"], names.get(row["place_id"], ""), int(row["needs"]),
-                int(row["support"] or 0))
-        for row in rows
-    ]  # fmt: skip
-    return sorted(ranked, key=lambda r: (-r.support, -r.needs, r.category, r.place))
+    nodes = list(await Node.filter(id__in=list(ids))) if ids else []
+    _, shown = await place_labels(list(nodes), language, level)
+    totals: dict[tuple[str, str], list[int]] = {}
+    for row in rows:
+        key = (row["category"], shown.get(row["place_id"], "") if row["place_id"] else "")
+        counts = totals.setdefault(key, [0, 0])
+        counts[0] += int(row["needs"])
+        counts[1] += int(row["support"] or 0)
+    ranked = [RankRow(category, place, n, support)
+              for (category, place), (n, support) in totals.items()]  # fmt: skip
+    return sorted(ranked, key=lambda r: (-r.support, -r.needs, r.category, natural_key(r.place)))
 
 
 # --------------------------------------------------------------------------- topics
@@ -452,7 +579,7 @@ async def level_node(community: Community, node_id: int | None) -> Node:
             .first()
         )
     if node is None:
-        raise CouncilError(N_("Choose the level that owns the topic."))
+        raise CouncilError(N_("Choose the level that owns the topic."), field="node")
     return node
 
 
@@ -470,14 +597,14 @@ async def create_topic(
 ) -> Topic:
     """Turn open needs into a topic owned at ``node_id``; their authors see it on their
     pages ("My needs")."""
-    title = _clean_text(title, MAX_TITLE, N_("A topic needs a title."))
+    ids = sorted(set(need_ids))
+    if not ids:
+        raise CouncilError(N_("Choose at least one need."), field="needs")
+    title = _clean_text(title, MAX_TITLE, N_("A topic needs a title."), "title")
     summary = summary.strip()[:MAX_TEXT]
     _check_category(category)
     node = await level_node(community, node_id)
-    place = await place_in(community, place_id)
-    ids = sorted(set(need_ids))
-    if not ids:
-        raise CouncilError(N_("Choose at least one need."))
+    place = await place_in(community, place_id, kinds=PLACE_KINDS)
     async with in_transaction():
         topic = await Topic.create(
             community=community, title=title, summary=summary, category=category, node=node,
@@ -487,13 +614,49 @@ async def create_topic(
             status=IN_TOPIC, topic_id=topic.id
         )
         if taken != len(ids):
-            raise CouncilError(N_("Some of these needs are no longer open."), status=409)
+            raise CouncilError(
+                N_("Some of these needs are no longer open."), status=409, field="needs"
+            )
         await _timeline(topic, "created", by=actor, at=topic.created_at)
         await audit(
             "council.topic.create", actor=actor, community_id=community.id, obj=topic,
             after={"title": title, "needs": ids, "node": node.id},
         )  # fmt: skip
     return topic
+
+
+async def open_actions(topic: Topic | int) -> int:
+    """How many action items of the topic are neither done nor waived."""
+    topic_id = topic if isinstance(topic, int) else topic.id
+    return await ActionItem.filter(
+        topic_id=topic_id, done_at__isnull=True, waived_at__isnull=True
+    ).count()
+
+
+async def check_move(topic: Topic, wanted: str, text: str = "") -> str:
+    """Refuse a move the rules do not allow, without changing anything (a page asks to
+    confirm only a move that can happen); returns the cleaned public text. A topic is
+    closed as resolved only when every action item of its decision is done or waived."""
+    current = topic.state
+    if wanted not in TRANSITIONS.get(current, ()):
+        raise WrongState(
+            current=STATE_LABELS.get(current, current), wanted=STATE_LABELS.get(wanted, wanted)
+        )
+    text = text.strip()
+    if len(text) > MAX_TEXT:
+        raise CouncilError(
+            N_("The text is too long: at most %(limit)s characters."), field="text",
+            limit=MAX_TEXT,
+        )  # fmt: skip
+    if wanted == NOT_FEASIBLE and not text:
+        raise CouncilError(
+            N_("Give the public reason why the topic is not feasible."), field="text"
+        )
+    if wanted == RESOLVED:
+        remaining = await open_actions(topic)
+        if remaining:
+            raise OpenActions(count=remaining)
+    return text
 
 
 async def move_topic(
@@ -508,14 +671,8 @@ async def move_topic(
     """Move ``topic`` to the state ``wanted`` if the rules allow it from its state; the
     move is a guarded UPDATE, so of two simultaneous moves only one happens."""
     current = topic.state
-    if wanted not in TRANSITIONS.get(current, ()):
-        raise WrongState(
-            current=STATE_LABELS.get(current, current), wanted=STATE_LABELS.get(wanted, wanted)
-        )
+    text = await check_move(topic, wanted, text)
     if wanted == NOT_FEASIBLE:
-        text = text.strip()
-        if not text:
-            raise CouncilError(N_("Give the public reason why the topic is not feasible."))
         changes["closed_reason"] = text
     moment = at or now_utc()
     if wanted in CLOSED_STATES:
@@ -546,7 +703,7 @@ async def decide(
 ) -> Topic:
     """Record the decision on a discussed topic. A decision to start a co-built project
     emits ``council.project_requested`` once, with the decision."""
-    decision = _clean_text(decision, MAX_TEXT, N_("Write down the decision."))
+    decision = _clean_text(decision, MAX_TEXT, N_("Write down the decision."), "decision")
     async with in_transaction():
         await move_topic(
             topic, DECIDED, actor=actor, text=decision, at=at,
@@ -569,24 +726,41 @@ async def decide(
     return topic
 
 
+async def escalation_target(topic: Topic) -> Node | None:
+    """The level above the topic's (estate branch above a building group, community
+    committee above a branch), or ``None`` at the top."""
+    node = await Node.get(id=topic.node_id)
+    if node.parent_id is None:
+        return None
+    return await Node.get_or_none(id=node.parent_id, kind__key__in=list(LEVELS))
+
+
 async def escalate_topic(topic: Topic, *, actor: Actor, reason: str) -> Node:
     """Raise the topic to the level above (building group → estate branch → community
-    committee) with the core's escalation: who, when and why are recorded."""
+    committee) with the core's escalation: who, when and why are recorded. Refused with
+    409 when closed or already at the top, 403 without ``matters.escalate`` at the
+    topic's level."""
     if topic.is_closed:
-        raise CouncilError(N_("A closed topic stays where it is."))
+        raise CouncilError(N_("A closed topic stays where it is."), status=409)
+    if await escalation_target(topic) is None:
+        raise AtTheTop()
     if not reason.strip():
-        raise CouncilError(N_("Say why the topic goes up a level."))
-    node = await Node.get(id=topic.node_id)
-    if (
-        node.parent_id is None
-        or not await Node.filter(id=node.parent_id, kind__key__in=list(LEVELS)).exists()
-    ):
-        raise CouncilError(N_("The topic is already at the top level."))
+        raise CouncilError(N_("Say why the topic goes up a level."), field="reason")
+    if len(reason.strip()) > 500:
+        raise CouncilError(
+            N_("The text is too long: at most %(limit)s characters."), field="reason", limit=500
+        )
     async with in_transaction():
         try:
             above = await escalate(topic, actor, reason)
-        except EscalationError:
+        except EscalationNotAllowed:
             raise NotAllowed(N_("You may not raise topics at this level.")) from None
+        except AlreadyAtTop:
+            raise AtTheTop() from None
+        except ReasonMissing:
+            raise CouncilError(N_("Say why the topic goes up a level."), field="reason") from None
+        except EscalationError as exc:
+            raise CouncilError(exc.message, status=exc.status) from None
         await _timeline(topic, "escalated", f"{above.name}: {reason.strip()}", by=actor)
     return above
 
@@ -603,10 +777,10 @@ async def add_action(
     """Follow-up work of a decided topic; the first one puts the topic in action."""
     if topic.state not in (DECIDED, IN_ACTION):
         raise CouncilError(N_("Action items follow a decision."), status=409)
-    text = _clean_text(text, 300, N_("Describe the action."))
-    owner = _clean_text(owner, 64, N_("Name who does it."))
+    text = _clean_text(text, 300, N_("Describe the action."), "text")
+    owner = _clean_text(owner, 64, N_("Name who does it."), "owner")
     if due_on is None:
-        raise CouncilError(N_("Enter the date as YYYY-MM-DD."))
+        raise CouncilError(N_("Enter the date as YYYY-MM-DD."), field="due_on")
     async with in_transaction():
         action = await ActionItem.create(
             topic=topic, meeting=meeting, text=text, owner=owner, due_on=due_on
@@ -621,16 +795,42 @@ async def add_action(
     return action
 
 
-async def finish_action(action: ActionItem, *, actor: Actor) -> ActionItem:
+async def finish_action(action: ActionItem, *, actor: Actor) -> bool:
+    """Mark an open action item done; ``False`` when it already was done or waived
+    (a second press changes nothing)."""
     async with in_transaction():
-        done = await ActionItem.filter(id=action.id, done_at__isnull=True).update(done_at=now_utc())
+        done = await ActionItem.filter(
+            id=action.id, done_at__isnull=True, waived_at__isnull=True
+        ).update(done_at=now_utc())
         if done == 1:
             await _timeline(action.topic_id, "action_done", action.text, by=actor)
             topic = await Topic.get(id=action.topic_id)
             await audit("council.action.done", actor=actor, community_id=topic.community_id,
                         obj=action)  # fmt: skip
     await action.refresh_from_db()
-    return action
+    return done == 1
+
+
+async def waive_action(action: ActionItem, reason: str, *, actor: Actor) -> bool:
+    """Give up an open action item with a public reason (shown on the topic's page and
+    timeline), so that it no longer holds the topic open; ``False`` when it already was
+    done or waived."""
+    reason = _clean_text(
+        reason, MAX_TEXT, N_("Give the public reason why the action item is waived."), "reason"
+    )
+    async with in_transaction():
+        waived = await ActionItem.filter(
+            id=action.id, done_at__isnull=True, waived_at__isnull=True
+        ).update(waived_at=now_utc(), waived_reason=reason)
+        if waived == 1:
+            await _timeline(action.topic_id, "action_waived", f"{action.text}: {reason}", by=actor)
+            topic = await Topic.get(id=action.topic_id)
+            await audit(
+                "council.action.waive", actor=actor, community_id=topic.community_id,
+                obj=action, after={"reason": reason},
+            )  # fmt: skip
+    await action.refresh_from_db()
+    return waived == 1
 
 
 @dataclass
@@ -678,6 +878,108 @@ async def topics_page(
     return TopicsPage(shown, page, len(rows) > per_page, needs, support)
 
 
+# ------------------------------------------------------------------------- worklist
+
+#: What an open topic waits for, by state: the next step at its level.
+WAITING_FOR = {
+    PROPOSED: N_("To be put on a meeting's agenda"),
+    SCHEDULED: N_("To be discussed at its meeting"),
+    DISCUSSED: N_("A decision"),
+    DECIDED: N_("Action items, or closing"),
+    IN_ACTION: N_("Its action items to be done"),
+}
+#: Permissions that make a party level's topics someone's work.
+WORK_PERMISSIONS = ("council.manage", "matters.escalate")
+
+
+@dataclass
+class WorkItem:
+    topic: Topic
+    since: datetime  # at this level since (raised there, or escalated to it)
+    open_actions: int
+
+    @property
+    def waiting_for(self) -> str:
+        return WAITING_FOR.get(self.topic.state, "")
+
+
+@dataclass
+class WorkLevel:
+    node: Node
+    items: list[WorkItem]
+
+
+def work_node_ids(actor: Actor, community: Community) -> tuple[set[int], bool]:
+    """The nodes where the actor holds a grant that makes topics there their work, and
+    whether one of them covers the whole community (community staff, whose level is the
+    community committee)."""
+    ids: set[int] = set()
+    whole = False
+    for held in actor.grants:
+        if held.community_id != community.id:
+            continue
+        if not any(permission in held.permissions for permission in WORK_PERMISSIONS):
+            continue
+        ids.add(held.node_id)
+        whole = whole or (held.whole_community and "council.manage" in held.permissions)
+    return ids, whole
+
+
+async def worklist(community: Community, actor: Actor) -> list[WorkLevel]:
+    """The open topics waiting at each party level where the actor works (a building
+    group's leader: their group; a branch secretary: their branch; community staff and
+    the committee: the community committee), oldest first, with when each reached that
+    level and what it waits for. Five queries whatever the number of topics."""
+    ids, whole = work_node_ids(actor, community)
+    if not ids and not whole:
+        return []
+    where = Q(id__in=list(ids))
+    if whole:
+        where = where | Q(kind__key="party_committee")
+    nodes = list(
+        await Node.filter(where, community_id=community.id, kind__key__in=list(LEVELS))
+        .select_related("kind")
+        .order_by("depth", "path")
+    )
+    if not nodes:
+        return []
+    topics = list(
+        await Topic.filter(community_id=community.id, node_id__in=[n.id for n in nodes])
+        .exclude(state__in=CLOSED_STATES)
+        .select_related("place")
+        .order_by("created_at", "id")
+        .limit(500)
+    )
+    arrived: dict[int, datetime] = {}
+    if topics:
+        for row in (
+            await Escalation.filter(
+                matter_type="council.Topic", matter_id__in=[str(t.id) for t in topics]
+            )
+            .order_by("at", "id")
+            .values("matter_id", "at")
+        ):
+            arrived[int(row["matter_id"])] = row["at"]  # in time order: the last one wins
+        actions = dict(
+            await ActionItem.filter(
+                topic_id__in=[t.id for t in topics], done_at__isnull=True, waived_at__isnull=True
+            )
+            .annotate(n=Count("id"))
+            .group_by("topic_id")
+            .values_list("topic_id", "n")
+        )
+    else:
+        actions = {}
+    levels = [WorkLevel(node, []) for node in nodes]
+    by_node = {level.node.id: level for level in levels}
+    for topic in topics:
+        since = arrived.get(topic.id, topic.created_at)
+        by_node[topic.node_id].items.append(WorkItem(topic, since, int(actions.get(topic.id, 0))))
+    for level in levels:
+        level.items.sort(key=lambda item: (item.since, item.topic.id))
+    return levels
+
+
 # ------------------------------------------------------------------------- meetings
 
 
@@ -690,10 +992,10 @@ async def create_meeting(
     place_id: int | None = None,
     actor: Actor,
 ) -> Meeting:
-    title = _clean_text(title, MAX_TITLE, N_("A meeting needs a title."))
+    title = _clean_text(title, MAX_TITLE, N_("A meeting needs a title."), "title")
     if held_on is None:
-        raise CouncilError(N_("Enter the date as YYYY-MM-DD."))
-    place = await place_in(community, place_id)
+        raise CouncilError(N_("Enter the date as YYYY-MM-DD."), field="held_on")
+    place = await place_in(community, place_id, kinds=PLACE_KINDS)
     async with in_transaction():
         meeting = await Meeting.create(
             community=community, title=title, held_on=held_on,
@@ -707,7 +1009,7 @@ async def schedule(meeting: Meeting, topic: Topic, *, actor: Actor) -> AgendaIte
     """Put a topic on a meeting's agenda: a proposed or discussed topic becomes
     scheduled; a scheduled one may be on several agendas."""
     if topic.community_id != meeting.community_id:
-        raise CouncilError(N_("Choose a topic of this community."))
+        raise CouncilError(N_("Choose a topic of this community."), field="topic")
     if meeting.minutes_status == APPROVED:
         raise CouncilError(N_("The minutes of this meeting are approved; it is closed."))
     try:
@@ -719,16 +1021,18 @@ async def schedule(meeting: Meeting, topic: Topic, *, actor: Actor) -> AgendaIte
                     topic, SCHEDULED, actor=actor, text=f"{meeting.title} {meeting.held_on}"
                 )
     except IntegrityError:
-        raise CouncilError(N_("This topic is already on the agenda."), status=409) from None
+        raise CouncilError(
+            N_("This topic is already on the agenda."), status=409, field="topic"
+        ) from None
     return item
 
 
 async def add_attendee(
     meeting: Meeting, *, name: str, kind: str, note: str = "", actor: Actor | None = None
 ) -> Attendee:
-    name = _clean_text(name, 64, N_("Enter a name."))
+    name = _clean_text(name, 64, N_("Enter a name."), "name")
     if kind not in ATTENDEE_LABELS:
-        raise CouncilError(N_("Choose who the attendee is."))
+        raise CouncilError(N_("Choose who the attendee is."), field="kind")
     async with in_transaction():
         attendee = await Attendee.create(
             meeting=meeting, name=name, kind=kind, note=note.strip()[:100]
@@ -740,12 +1044,35 @@ async def add_attendee(
     return attendee
 
 
-async def record_minutes(item: AgendaItem, minutes: str, *, actor: Actor) -> AgendaItem:
-    """Write the minutes of one agenda item; a scheduled topic is then discussed."""
-    minutes = _clean_text(minutes, 5000, N_("Write the minutes."))
+def meeting_day(at: datetime | None = None, zone: ZoneInfo = DEFAULT_ZONE) -> date:
+    """The community's day at ``at`` (now by default): what a meeting's date compares to."""
+    return (at or now_utc()).astimezone(zone).date()
+
+
+def check_held(
+    meeting: Meeting, *, at: datetime | None = None, zone: ZoneInfo = DEFAULT_ZONE
+) -> None:
+    """Minutes record what a meeting said: refused before the meeting's day (in the
+    community's time zone)."""
+    if meeting.held_on > meeting_day(at, zone):
+        raise MeetingNotYetHeld(date=meeting.held_on.isoformat())
+
+
+async def record_minutes(
+    item: AgendaItem,
+    minutes: str,
+    *,
+    actor: Actor,
+    at: datetime | None = None,
+    zone: ZoneInfo = DEFAULT_ZONE,
+) -> AgendaItem:
+    """Write the minutes of one agenda item, from the meeting's day on; a scheduled
+    topic is then discussed."""
+    minutes = _clean_text(minutes, 5000, N_("Write the minutes."), "minutes")
     meeting = await Meeting.get(id=item.meeting_id)
     if meeting.minutes_status == APPROVED:
         raise CouncilError(N_("The minutes of this meeting are approved; it is closed."))
+    check_held(meeting, at=at, zone=zone)
     topic = await Topic.get(id=item.topic_id)
     async with in_transaction():
         before = item.minutes
@@ -760,11 +1087,31 @@ async def record_minutes(item: AgendaItem, minutes: str, *, actor: Actor) -> Age
     return item
 
 
-async def approve_minutes(meeting: Meeting, *, actor: Actor, at: datetime | None = None) -> Meeting:
-    """Publish the minutes to the residents of the covered place."""
+async def check_approvable(
+    meeting: Meeting, *, at: datetime | None = None, zone: ZoneInfo = DEFAULT_ZONE
+) -> list[tuple[int, str]]:
+    """Refuse approving minutes that are approved already, of a meeting not yet held
+    (in the community's time zone) or with an agenda item without minutes; returns the
+    agenda as (topic id, minutes)."""
+    if meeting.minutes_status == APPROVED:
+        raise CouncilError(N_("These minutes are already approved."), status=409)
+    check_held(meeting, at=at, zone=zone)
     items = await AgendaItem.filter(meeting_id=meeting.id).values_list("topic_id", "minutes")
     if not items or any(not minutes for _, minutes in items):
         raise CouncilError(N_("Write the minutes of every agenda item first."))
+    return list(items)
+
+
+async def approve_minutes(
+    meeting: Meeting,
+    *,
+    actor: Actor,
+    at: datetime | None = None,
+    zone: ZoneInfo = DEFAULT_ZONE,
+) -> Meeting:
+    """Publish the minutes to the residents of the covered place, from the meeting's
+    day on."""
+    items = await check_approvable(meeting, at=at, zone=zone)
     moment = at or now_utc()
     async with in_transaction():
         done = await Meeting.filter(id=meeting.id, minutes_status=DRAFT).update(

@@ -83,9 +83,13 @@ async def test_minutes_reach_residents_of_the_place_only_after_approval(client, 
     await log_in(client, "member")
     assert (await form_post(client, f"{url}/approve", {})).status_code == 403
     await log_in(client, "worker")
-    assert (await form_post(client, f"{url}/approve", {})).status_code == 200
+    asked = await form_post(client, f"{url}/approve", {})
+    assert asked.status_code == 200 and "cannot be changed any more" in asked.text
+    assert (await Meeting.get(id=meeting.id)).minutes_status != APPROVED
+    approved = await form_post(client, f"{url}/approve", {"confirmed": "yes"})
+    assert approved.status_code == 200 and "Minutes approved and published." in approved.text
     assert (await Meeting.get(id=meeting.id)).minutes_status == APPROVED
-    again = await form_post(client, f"{url}/approve", {})
+    again = await form_post(client, f"{url}/approve", {"confirmed": "yes"})
     assert again.status_code == 409
     # after: building 10 reads them, building 11 does not
     await log_in(client, "resident")

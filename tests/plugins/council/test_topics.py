@@ -148,7 +148,12 @@ async def test_closing_as_not_feasible_needs_a_public_reason(client, council):
     silent = await form_post(client, url, {"state": NOT_FEASIBLE, "text": "  "})
     assert silent.status_code == 400 and "public reason" in silent.text
     assert (await Topic.get(id=topic.id)).state == PROPOSED
-    done = await form_post(client, url, {"state": NOT_FEASIBLE, "text": "楼间距不够,不能加装"})
+    asked = await form_post(client, url, {"state": NOT_FEASIBLE, "text": "楼间距不够,不能加装"})
+    assert asked.status_code == 200 and "cannot be opened again" in asked.text
+    assert (await Topic.get(id=topic.id)).state == PROPOSED
+    done = await form_post(
+        client, url, {"state": NOT_FEASIBLE, "text": "楼间距不够,不能加装", "confirmed": "yes"}
+    )
     assert done.status_code == 200
     topic = await Topic.get(id=topic.id)
     assert topic.state == NOT_FEASIBLE and topic.closed_at is not None
