@@ -149,6 +149,7 @@ class OutOfRange(CanteenError):
         "%(radius)s km. Please choose dine-in."
     )
     status = 409
+    field = "mode"
 
 
 class NoCoordinates(CanteenError):
@@ -157,11 +158,13 @@ class NoCoordinates(CanteenError):
         "Please ask the community worker to add the building's location, or choose dine-in."
     )
     status = 409
+    field = "mode"
 
 
 class NoHome(CanteenError):
     message = N_("This resident has no household in the register, so meals cannot be delivered.")
     status = 409
+    field = "mode"
 
 
 class NotAllowed(CanteenError):
