@@ -16,6 +16,15 @@ these functions, and every function that depends on the clock takes ``now``.
 - **Deliveries.** Marking a stop delivered is a guarded ``UPDATE … WHERE status =
   'placed'`` and emits ``canteen.delivery_done`` in the same transaction: a double tap
   emits once. "No answer" raises a welfare alert for the worker on duty.
+- **Undo.** The volunteer who marked a stop may take the mark back within
+  :data:`UNDO_WINDOW` (5 minutes) and nobody else may, later: a mistaken tap is mended
+  on the doorstep, an older mark is the worker's business. Undoing "delivered" emits
+  ``canteen.delivery_undone`` (the ``delivery_done`` already emitted stays: it may have
+  been handled). Undoing "no answer" withdraws its welfare alert (deleted, audited) only
+  while nobody has resolved it; once a worker has acted on it the mark stays.
+- **Time zone.** Days and months are the site's (its settings' ``time_zone``): pages
+  pass it in; where no request is at hand (widgets, hooks) :func:`instance_zone` reads
+  it the way ``linli serve`` does.
 """
 
 from __future__ import annotations
@@ -213,9 +222,10 @@ def period_rank(kind: str) -> int:
 def in_day_order() -> Case:
     """A column to ``order_by`` that ranks meals by time of day, for queries that page
     through rows (``annotate(meal_rank=in_day_order()).order_by("meal_rank")``)."""
+    # Ranks as one-digit text: PostgreSQL binds the values with the column's type.
     return Case(
-        *(When(period=kind, then=Value(rank)) for kind, rank in PERIOD_RANK.items()),
-        default=Value(len(PERIODS)),
+        *(When(period=kind, then=Value(str(rank))) for kind, rank in PERIOD_RANK.items()),
+        default=Value(str(len(PERIODS))),
     )
 
 

@@ -379,3 +379,18 @@ async def test_disable_consequences_count_today_in_the_community_s_zone(
         for name, _ in linli_registry.call("linli_disable_consequences", community=kit.community)
     ]
     assert "canteen" in names
+
+
+async def test_the_day_s_orders_list_breakfast_lunch_dinner(linli_client, kit):
+    from .conftest import DAY, order
+
+    for kind, minutes in (("dinner", 15 * 60), ("breakfast", 7 * 60)):
+        await services.save_period(kit.canteen, kind=kind, cutoff_minutes=minutes, capacity=9)
+    for kind, name in (("dinner", "晚饭客"), ("lunch", "午饭客"), ("breakfast", "早饭客")):
+        dish = await services.save_dish(kit.community, name=f"{kind}菜")
+        item = await services.set_menu_item(kit.canteen, day=DAY, period=kind, dish=dish, price=900)
+        person, _ = await make_diner(kit.community, name)
+        await order(kit, person, menu_item=item, now=datetime(2026, 3, 15, 12, 0, tzinfo=UTC))
+    await log_in(linli_client, "worker")
+    page = await linli_client.get(f"{BASE}/manage/orders?day={DAY.isoformat()}")
+    assert page.text.index("早饭客") < page.text.index("午饭客") < page.text.index("晚饭客")
