@@ -16,7 +16,7 @@ from linli import Manifest, NavItem, Permission, Role, Widget, hookimpl
 from linli.cli import Instance, pass_instance
 from linli.i18n import N_
 from linli.models import Community
-from linli.plugins import PersonSection
+from linli.plugins import Consequence, PersonSection
 
 HERE = Path(__file__).parent
 
@@ -75,7 +75,8 @@ def linli_dashboard_widgets(community: Community, actor: Any) -> list[Widget]:
     async def load(community: Community) -> dict[str, Any]:
         from linli_canteen import services
 
-        return await services.summary(community, services.local_day(services.now_utc()), actor)
+        today = services.local_day(services.now_utc(), services.instance_zone())
+        return await services.summary(community, today, actor)
 
     return [Widget(N_("Happiness canteen"), "canteen/widget.html", load, order=30)]
 
@@ -85,9 +86,32 @@ def linli_person_sections(person: Any, actor: Any) -> list[PersonSection]:
     async def load(person: Any) -> dict[str, Any]:
         from linli_canteen import services
 
-        return await services.person_summary(person, services.local_day(services.now_utc()))
+        today = services.local_day(services.now_utc(), services.instance_zone())
+        return await services.person_summary(person, today)
 
     return [PersonSection(N_("Canteen"), "canteen/person_section.html", load)]
+
+
+@hookimpl
+def linli_disable_consequences(community: Community) -> list[Consequence]:
+    """Switching the canteen off stops today's meals and leaves the open welfare alerts
+    without a page to resolve them on. "Today" is in the community's time zone."""
+    from linli_canteen import services
+
+    return [
+        Consequence(
+            N_("%(count)s meals ordered for today would not be delivered"),
+            services.undelivered_today,
+        ),
+        Consequence(
+            N_("%(count)s dine-in meals ordered for today would not be served"),
+            services.unserved_today,
+        ),
+        Consequence(
+            N_("%(count)s welfare alerts are still open and could no longer be resolved"),
+            services.open_alerts,
+        ),
+    ]
 
 
 PERMISSIONS = [
@@ -129,9 +153,14 @@ def linli_default_roles() -> list[Role]:
 
 @hookimpl
 def linli_event_types() -> dict[str, type[msgspec.Struct]]:
-    from linli_canteen.services import DELIVERY_EVENT, DeliveryDone
+    from linli_canteen.services import (
+        DELIVERY_EVENT,
+        DELIVERY_UNDONE_EVENT,
+        DeliveryDone,
+        DeliveryUndone,
+    )
 
-    return {DELIVERY_EVENT: DeliveryDone}
+    return {DELIVERY_EVENT: DeliveryDone, DELIVERY_UNDONE_EVENT: DeliveryUndone}
 
 
 @hookimpl

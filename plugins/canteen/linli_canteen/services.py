@@ -16,21 +16,32 @@ these functions, and every function that depends on the clock takes ``now``.
 - **Deliveries.** Marking a stop delivered is a guarded ``UPDATE … WHERE status =
   'placed'`` and emits ``canteen.delivery_done`` in the same transaction: a double tap
   emits once. "No answer" raises a welfare alert for the worker on duty.
+- **Undo.** The volunteer who marked a stop may take the mark back within
+  :data:`UNDO_WINDOW` (5 minutes) and nobody else may, later: a mistaken tap is mended
+  on the doorstep, an older mark is the worker's business. Undoing "delivered" emits
+  ``canteen.delivery_undone`` (the ``delivery_done`` already emitted stays: it may have
+  been handled). Undoing "no answer" withdraws its welfare alert (deleted, audited) only
+  while nobody has resolved it; once a worker has acted on it the mark stays.
+- **Time zone.** Days and months are the site's (its settings' ``time_zone``): pages
+  pass it in; where no request is at hand (widgets, hooks) :func:`instance_zone` reads
+  it the way ``linli serve`` does.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import msgspec
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
+from tortoise.expressions import Case, F, Q, Value, When
 from tortoise.functions import Count, Sum
 from tortoise.transactions import in_transaction
 
@@ -45,6 +56,8 @@ from linli.models import Community
 from linli.permissions.models import Grant, Role
 from linli.permissions.services import Actor
 from linli.refusals import Refusal
+from linli.settings import SettingsError, load_settings
+from linli.sorting import natural_key
 from linli_canteen.models import (
     CANCELLED,
     DELIVERED,
@@ -76,6 +89,8 @@ EARTH_RADIUS_KM = 6371.0088
 DELIVERY_EVENT = "canteen.delivery_done"
 
 PERIOD_LABELS = {"breakfast": N_("Breakfast"), "lunch": N_("Lunch"), "dinner": N_("Dinner")}
+#: Meals in the order of the day: breakfast, lunch, dinner (not alphabetical).
+PERIOD_RANK = {kind: rank for rank, kind in enumerate(PERIODS)}
 MODE_LABELS = {DINE_IN: N_("Dine in"), DELIVERY: N_("Delivery")}
 STATUS_LABELS = {
     PLACED: N_("Ordered"),
@@ -105,6 +120,14 @@ WEEKDAY_LABELS = [
     N_("Sun"),
 ]
 MAX_NOTE = 2000
+MAX_AGE = 150
+#: How long the volunteer who marked a stop may take the mark back.
+UNDO_WINDOW = timedelta(minutes=5)
+DELIVERY_UNDONE_EVENT = "canteen.delivery_undone"
+RADIUS_RANGE = N_("The delivery radius must be between 1 and 20,000 metres.")
+CAPACITY_RANGE = N_("The capacity must be between 0 and 10,000 meals.")
+AGE_RANGE = N_("Enter an age between 0 and 150.")
+WEEKS_RANGE = N_("Copy to between 1 and 8 weeks.")
 TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -135,6 +158,7 @@ class OutOfRange(CanteenError):
         "%(radius)s km. Please choose dine-in."
     )
     status = 409
+    field = "mode"
 
 
 class NoCoordinates(CanteenError):
@@ -143,11 +167,13 @@ class NoCoordinates(CanteenError):
         "Please ask the community worker to add the building's location, or choose dine-in."
     )
     status = 409
+    field = "mode"
 
 
 class NoHome(CanteenError):
     message = N_("This resident has no household in the register, so meals cannot be delivered.")
     status = 409
+    field = "mode"
 
 
 class NotAllowed(CanteenError):
@@ -188,6 +214,40 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
+def period_rank(kind: str) -> int:
+    """Where a meal falls in the day (unknown kinds last)."""
+    return PERIOD_RANK.get(kind, len(PERIODS))
+
+
+def in_day_order() -> Case:
+    """A column to ``order_by`` that ranks meals by time of day, for queries that page
+    through rows (``annotate(meal_rank=in_day_order()).order_by("meal_rank")``)."""
+    # Ranks as one-digit text: PostgreSQL binds the values with the column's type.
+    return Case(
+        *(When(period=kind, then=Value(str(rank))) for kind, rank in PERIOD_RANK.items()),
+        default=Value(str(len(PERIODS))),
+    )
+
+
+def instance_zone() -> ZoneInfo:
+    """The time zone of the running instance where no request is at hand (the dashboard
+    widget, the hooks): its ``linli.toml`` and ``LINLI_*`` variables, read the way
+    ``linli serve`` reads them, else Asia/Shanghai. Pages use the site's settings."""
+    return _instance_zone(
+        os.environ.get("LINLI_INSTANCE", ""),
+        os.environ.get("LINLI_TIME_ZONE", ""),
+    )
+
+
+@lru_cache(maxsize=8)
+def _instance_zone(instance: str, time_zone: str) -> ZoneInfo:
+    try:
+        # The mode only relaxes the secret-key check: just the zone is read here.
+        return load_settings(instance or None, mode="test").zone
+    except SettingsError:
+        return DEFAULT_ZONE
+
+
 def local_day(moment: datetime, zone: ZoneInfo = DEFAULT_ZONE) -> date:
     return moment.astimezone(zone).date()
 
@@ -198,20 +258,23 @@ def yuan(fen: int) -> str:
     return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
 
 
-def parse_yuan(raw: str) -> int:
-    """``"12.5"`` → 1250 fen; raises :class:`CanteenError` for anything else."""
+def parse_yuan(raw: str, field: str = "price") -> int:
+    """``"12.5"`` → 1250 fen; raises :class:`CanteenError` about ``field`` for anything
+    else (and for amounts of a million yuan or more, saying so)."""
     text = raw.strip()
-    match = re.fullmatch(r"(\d{1,6})(?:\.(\d{1,2}))?", text)
+    match = re.fullmatch(r"(\d+)(?:\.(\d{1,2}))?", text)
     if not match:
-        raise CanteenError(N_("Enter an amount in yuan, such as 12.50."))
+        raise CanteenError(N_("Enter an amount in yuan, such as 12.50."), field=field)
+    if len(match.group(1)) > 6:
+        raise CanteenError(N_("Enter at most %(limit)s yuan."), field=field, limit="1,000")
     return int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
 
 
-def parse_time(raw: str) -> int:
+def parse_time(raw: str, field: str = "cutoff") -> int:
     """``"09:30"`` → 570 minutes after midnight."""
     match = TIME_PATTERN.fullmatch(raw.strip())
     if not match:
-        raise CanteenError(N_("Enter the time as HH:MM, such as 09:30."))
+        raise CanteenError(N_("Enter the time as HH:MM, such as 09:30."), field=field)
     return int(match.group(1)) * 60 + int(match.group(2))
 
 
@@ -266,13 +329,13 @@ async def save_canteen(
 ) -> Canteen:
     name = name.strip()
     if not name or len(name) > 120:
-        raise CanteenError(N_("A canteen needs a name of at most 120 characters."))
+        raise CanteenError(N_("A canteen needs a name of at most 120 characters."), field="name")
     if not 0 < radius_m <= 20_000:
-        raise CanteenError(N_("The delivery radius must be between 1 and 20,000 metres."))
+        raise CanteenError(RADIUS_RANGE, field="radius_m")
     if (latitude is None) != (longitude is None) or (
         latitude is not None and not (-90 <= latitude <= 90 and -180 <= (longitude or 0) <= 180)
     ):
-        raise CanteenError(N_("Enter both coordinates, as decimal degrees."))
+        raise CanteenError(N_("Enter both coordinates, as decimal degrees."), field="latitude")
     values = {
         "name": name,
         "name_en": name_en.strip()[:120],
@@ -312,11 +375,11 @@ async def save_period(
 ) -> MealPeriod:
     """Add or change a meal period. A new capacity applies to days not yet booked."""
     if kind not in PERIODS:
-        raise CanteenError(N_("Choose breakfast, lunch or dinner."))
+        raise CanteenError(N_("Choose breakfast, lunch or dinner."), field="kind")
     if not 0 <= capacity <= 10_000:
-        raise CanteenError(N_("The capacity must be between 0 and 10,000 meals."))
+        raise CanteenError(CAPACITY_RANGE, field="capacity")
     if not 0 <= cutoff_minutes < 24 * 60:
-        raise CanteenError(N_("Enter the time as HH:MM, such as 09:30."))
+        raise CanteenError(N_("Enter the time as HH:MM, such as 09:30."), field="cutoff")
     async with in_transaction():
         period = await MealPeriod.get_or_none(canteen_id=canteen.id, kind=kind)
         values = {"cutoff_minutes": cutoff_minutes, "capacity": capacity, "active": active}
@@ -357,7 +420,7 @@ async def save_dish(
     """Add or change a dish. Call it inside the transaction that saved its photo."""
     name = name.strip()
     if not name or len(name) > 120:
-        raise CanteenError(N_("A dish needs a name of at most 120 characters."))
+        raise CanteenError(N_("A dish needs a name of at most 120 characters."), field="name")
     values: dict[str, Any] = {
         "name": name,
         "name_en": name_en.strip()[:120],
@@ -395,11 +458,11 @@ async def set_menu_item(
 ) -> MenuItem:
     """Put a dish on the menu of a day and period at ``price`` fen (or change its price)."""
     if period not in PERIODS:
-        raise CanteenError(N_("Choose breakfast, lunch or dinner."))
+        raise CanteenError(N_("Choose breakfast, lunch or dinner."), field="period")
     if dish.community_id != canteen.community_id:
         raise NotFound()
     if not 0 < price <= 100_000:
-        raise CanteenError(N_("The price must be between 0.01 and 1,000 yuan."))
+        raise CanteenError(N_("The price must be between 0.01 and 1,000 yuan."), field="price")
     async with in_transaction():
         item, created = await MenuItem.get_or_create(
             canteen_id=canteen.id,
@@ -447,7 +510,7 @@ async def copy_week(
         canteen_id=canteen.id, day__gte=from_monday, day__lt=from_monday + timedelta(days=7)
     )
     if not source:
-        raise CanteenError(N_("That week has no menu to copy."))
+        raise CanteenError(N_("That week has no menu to copy."), field="weeks")
     made = 0
     async with in_transaction():
         for week in range(1, weeks + 1):
@@ -500,15 +563,24 @@ async def save_tier(
 ) -> SubsidyTier:
     name = name.strip()
     if not name or len(name) > 64:
-        raise CanteenError(N_("A subsidy tier needs a name of at most 64 characters."))
+        raise CanteenError(
+            N_("A subsidy tier needs a name of at most 64 characters."), field="name"
+        )
     if kind not in (FIXED, PERCENT):
-        raise CanteenError(N_("Choose a fixed amount or a percentage."))
-    if amount < 0 or (kind == PERCENT and amount > 100) or (cap is not None and cap < 0):
-        raise CanteenError(N_("A percentage is between 0 and 100; amounts are not negative."))
+        raise CanteenError(N_("Choose a fixed amount or a percentage."), field="kind")
+    if kind == PERCENT and not 0 <= amount <= 100:
+        raise CanteenError(N_("A percentage is between 0 and 100."), field="amount")
+    if kind == FIXED and not 0 <= amount <= 100_000:
+        raise CanteenError(N_("The amount must be between 0 and 1,000 yuan."), field="amount")
+    if cap is not None and not 0 <= cap <= 100_000:
+        raise CanteenError(N_("The cap must be between 0 and 1,000 yuan."), field="cap")
+    for age, name_of_field in ((min_age, "min_age"), (max_age, "max_age")):
+        if age is not None and not 0 <= age <= MAX_AGE:
+            raise CanteenError(AGE_RANGE, field=name_of_field)
     if min_age is not None and max_age is not None and min_age > max_age:
-        raise CanteenError(N_("The lowest age must not be above the highest age."))
+        raise CanteenError(N_("The lowest age must not be above the highest age."), field="max_age")
     if min_age is None and max_age is None and not tag.strip():
-        raise CanteenError(N_("A subsidy tier needs an age band, a tag or both."))
+        raise CanteenError(N_("A subsidy tier needs an age band, a tag or both."), field="min_age")
     values = {
         "name": name,
         "name_en": name_en.strip()[:64],
@@ -535,7 +607,9 @@ async def save_tier(
 async def save_diner(
     person: Person, *, allergies: list[str] | str, notes: str, actor: Actor | None = None
 ) -> Diner:
-    values = {"allergies": _allergen_list(allergies), "notes": notes.strip()[:300]}
+    if len(notes.strip()) > 300:
+        raise CanteenError(N_("Dietary notes are at most 300 characters."), field="notes")
+    values = {"allergies": _allergen_list(allergies), "notes": notes.strip()}
     async with in_transaction():
         diner = await Diner.get_or_none(person_id=person.id)
         if diner is None:
@@ -705,7 +779,7 @@ async def place_order(
     if person.community_id != community.id:
         raise NotFound()
     if mode not in MODES:
-        raise CanteenError(N_("Choose dine-in or delivery."))
+        raise CanteenError(N_("Choose dine-in or delivery."), field="mode")
     canteen = await Canteen.get_or_none(id=menu_item.canteen_id, community_id=community.id)
     if canteen is None or not canteen.active:
         raise NotFound()
@@ -824,12 +898,19 @@ async def cancel_order(
 
 
 async def orders_of(person: Person, *, since: date, limit: int = 60) -> list[Order]:
-    return (
+    """The diner's meals from ``since`` on, by day and time of day."""
+    rows = (
         await Order.filter(person_id=person.id, day__gte=since)
         .select_related("dish", "canteen")
         .order_by("day", "id")
         .limit(limit)
     )
+    return sorted(rows, key=lambda o: (o.day, period_rank(o.period), o.id))
+
+
+async def live_order(canteen_id: int, person_id: int, day: date, period: str) -> Order | None:
+    """The diner's order for a meal that is not cancelled (what a repeated order meets)."""
+    return await Order.get_or_none(slot=_slot(canteen_id, person_id, day, period))
 
 
 @dataclass
@@ -841,9 +922,10 @@ class MenuDay:
 async def week_menu(canteen: Canteen, monday: date) -> list[MenuDay]:
     """The canteen's menus of one week, day by day (one query)."""
     days = {day: MenuDay(day) for day in week_of(monday)}
-    for item in await MenuItem.filter(
+    items = await MenuItem.filter(
         canteen_id=canteen.id, day__gte=monday, day__lt=monday + timedelta(days=7)
-    ).select_related("dish"):
+    ).select_related("dish")
+    for item in sorted(items, key=lambda i: (i.day, period_rank(i.period), i.price, i.id)):
         days[item.day].periods.setdefault(item.period, []).append(item)
     return list(days.values())
 
@@ -864,11 +946,13 @@ async def save_standing(
 ) -> StandingOrder:
     if person.community_id != community.id or canteen.community_id != community.id:
         raise NotFound()
-    if period not in PERIODS or mode not in MODES:
-        raise CanteenError(N_("Choose a meal and dine-in or delivery."))
+    if period not in PERIODS:
+        raise CanteenError(N_("Choose breakfast, lunch or dinner."), field="period")
+    if mode not in MODES:
+        raise CanteenError(N_("Choose dine-in or delivery."), field="mode")
     weekdays = parse_weekdays(weekdays)
     if not weekdays:
-        raise CanteenError(N_("Choose at least one weekday."))
+        raise CanteenError(N_("Choose at least one weekday."), field="weekdays")
     on_behalf = False
     if actor is not None:
         try:
@@ -925,9 +1009,9 @@ async def pause_standing(
     """Pause a standing order (both days included). Meals it already ordered within
     the pause are cancelled where their cut-off has not passed."""
     if ends_on < starts_on:
-        raise CanteenError(N_("The pause must end on or after its first day."))
+        raise CanteenError(N_("The pause must end on or after its first day."), field="ends_on")
     if (ends_on - starts_on).days > 366:
-        raise CanteenError(N_("A pause lasts at most a year."))
+        raise CanteenError(N_("A pause lasts at most a year."), field="ends_on")
     async with in_transaction():
         pause = await StandingPause.create(
             standing=standing, starts_on=starts_on, ends_on=ends_on, reason=reason.strip()[:200]
@@ -1086,10 +1170,10 @@ async def build_runs(
 
 async def runs_of(canteen: Canteen, day: date, period: str) -> list[DeliveryRun]:
     """The runs of a meal, each with ``stops`` counted (two queries)."""
-    runs = list(
-        await DeliveryRun.filter(canteen_id=canteen.id, day=day, period=period)
-        .select_related("building", "volunteer")
-        .order_by("building__path")
+    runs = natural_sorted_runs(
+        await DeliveryRun.filter(canteen_id=canteen.id, day=day, period=period).select_related(
+            "building", "volunteer"
+        )
     )
     counts = dict(
         await Order.filter(run_id__in=[run.id for run in runs])
@@ -1137,8 +1221,18 @@ async def volunteers(community: Community) -> list[Person]:
     return sorted(found.values(), key=lambda p: (p.name, p.id))
 
 
+def natural_sorted_runs(runs: list[DeliveryRun]) -> list[DeliveryRun]:
+    """Runs by time of day, then by building as people count them (2栋 before 10栋)."""
+    return sorted(
+        runs,
+        key=lambda r: (r.day, period_rank(r.period), natural_key(r.building.name), r.id),
+    )
+
+
 def stop_key(order: Order) -> tuple[Any, ...]:
-    return (order.entrance, order.floor, order.home_id or 0, order.id)
+    """Stops by entrance (2单元 before 10单元), floor and flat."""
+    home = order.home.name if order.home_id and order.home else ""
+    return (natural_key(order.entrance), order.floor, natural_key(home), order.id)
 
 
 async def run_stops(run: DeliveryRun) -> list[Order]:
@@ -1148,10 +1242,10 @@ async def run_stops(run: DeliveryRun) -> list[Order]:
 
 
 async def my_runs(person: Person, day: date) -> list[tuple[DeliveryRun, list[Order]]]:
-    runs = (
-        await DeliveryRun.filter(volunteer_id=person.id, day=day)
-        .select_related("building", "canteen")
-        .order_by("period", "building__path")
+    runs = natural_sorted_runs(
+        await DeliveryRun.filter(volunteer_id=person.id, day=day).select_related(
+            "building", "canteen"
+        )
     )
     stops: dict[int, list[Order]] = defaultdict(list)
     for order in await Order.filter(run_id__in=[r.id for r in runs]).select_related(
@@ -1159,6 +1253,41 @@ async def my_runs(person: Person, day: date) -> list[tuple[DeliveryRun, list[Ord
     ):
         stops[order.run_id].append(order)
     return [(run, sorted(stops[run.id], key=stop_key)) for run in runs]
+
+
+async def undo_deadlines(
+    stops: list[Order], volunteer: Person, now: datetime
+) -> dict[int, datetime]:
+    """For each stop ``volunteer`` marked less than :data:`UNDO_WINDOW` ago, the moment
+    its undo button goes (one query for the no-answer stops' alerts)."""
+    raised = dict(
+        await WelfareAlert.filter(
+            order_id__in=[o.id for o in stops if o.status == NO_ANSWER],
+            resolved_at__isnull=True,
+        ).values_list("order_id", "raised_at")
+    )
+    deadlines: dict[int, datetime] = {}
+    for order in stops:
+        if order.delivered_by_id != volunteer.id:
+            continue
+        marked = order.delivered_at if order.status == DELIVERED else raised.get(order.id)
+        if marked is not None and now < marked + UNDO_WINDOW:
+            deadlines[order.id] = marked + UNDO_WINDOW
+    return deadlines
+
+
+async def stop_of(order_id: int, volunteer: Person) -> Order:
+    """A stop of one of ``volunteer``'s runs, with its diner, dish and home; anyone
+    else's stop is :class:`NotFound`."""
+    order = (
+        await Order.filter(id=order_id, community_id=volunteer.community_id)
+        .select_related("person", "dish", "home")
+        .first()
+    )
+    run = await DeliveryRun.get_or_none(id=order.run_id) if order and order.run_id else None
+    if order is None or run is None or run.volunteer_id != volunteer.id:
+        raise NotFound()
+    return order
 
 
 async def _stop_for(order_id: int, person: Person, actor: Actor) -> tuple[Order, DeliveryRun]:
@@ -1173,7 +1302,8 @@ async def _stop_for(order_id: int, person: Person, actor: Actor) -> tuple[Order,
 
 async def mark_delivered(order_id: int, *, volunteer: Person, actor: Actor, now: datetime) -> bool:
     """Mark a stop delivered and emit ``canteen.delivery_done`` in the same
-    transaction. Returns False (and emits nothing) if it was already delivered."""
+    transaction. Returns False (and emits nothing) if it was already delivered; a stop
+    marked "no answer" raises :class:`StopClosed` (undo that mark first)."""
     order, _ = await _stop_for(order_id, volunteer, actor)
     async with in_transaction():
         changed = await Order.filter(id=order.id, status=PLACED).update(
@@ -1196,7 +1326,8 @@ async def mark_no_answer(
     order_id: int, *, volunteer: Person, actor: Actor, now: datetime
 ) -> WelfareAlert:
     """Nobody opened the door: the stop is closed and a welfare alert raised for the
-    community worker on duty. A second tap returns the same alert."""
+    community worker on duty. A second tap returns the same alert; a stop already
+    marked delivered raises :class:`StopClosed`."""
     order, _ = await _stop_for(order_id, volunteer, actor)
     async with in_transaction():
         changed = await Order.filter(id=order.id, status=PLACED).update(
@@ -1220,6 +1351,93 @@ async def mark_no_answer(
         )
 
 
+class UndoClosed(CanteenError):
+    message = N_(
+        "This mark can no longer be undone: only the volunteer who made it can, within "
+        "%(minutes)s minutes. Please call the community worker on duty."
+    )
+    status = 409
+
+
+class AlertTaken(CanteenError):
+    message = N_(
+        "The community worker has already resolved this welfare alert, so the mark stays. "
+        "Please call them."
+    )
+    status = 409
+
+
+class DeliveryUndone(msgspec.Struct):
+    """Payload of ``canteen.delivery_undone``: a ``canteen.delivery_done`` of ``order``
+    taken back by its volunteer within the undo window (a mistaken tap). A handler that
+    credited the delivery may reverse the credit."""
+
+    volunteer: int  # Person id
+    order: int
+    undone_at: datetime
+
+
+async def undo_mark(order_id: int, *, volunteer: Person, actor: Actor, now: datetime) -> str:
+    """Take back a stop's mark ("delivered" or "no answer") and make it a stop to do
+    again. Only the volunteer who marked it may, within :data:`UNDO_WINDOW` of the mark.
+
+    Undoing "delivered" emits ``canteen.delivery_undone`` (the ``delivery_done`` event is
+    not erased: it may have been handled already). Undoing "no answer" withdraws its
+    welfare alert — deletes it, with an audit entry — provided nobody has resolved it
+    yet; once a worker has, the mark stays (:class:`AlertTaken`). Returns the status the
+    stop had. Both are guarded ``UPDATE``/``DELETE`` statements, so an undo racing a
+    resolution or a second undo changes nothing twice."""
+    order, _ = await _stop_for(order_id, volunteer, actor)
+    since = now - UNDO_WINDOW
+    minutes = int(UNDO_WINDOW.total_seconds() // 60)
+    if order.status == PLACED:
+        raise CanteenError(N_("This stop is not marked; there is nothing to undo."))
+    if order.delivered_by_id != volunteer.id:
+        raise UndoClosed(minutes=minutes)
+    async with in_transaction():
+        if order.status == DELIVERED:
+            changed = await Order.filter(
+                id=order.id,
+                status=DELIVERED,
+                delivered_by_id=volunteer.id,
+                delivered_at__gt=since,
+            ).update(status=PLACED, delivered_at=None, delivered_by_id=None)
+            if not changed:
+                raise UndoClosed(minutes=minutes)
+            await emit(
+                DELIVERY_UNDONE_EVENT,
+                DeliveryUndone(volunteer=volunteer.id, order=order.id, undone_at=now),
+                community=order.community_id,
+            )
+            before: dict[str, Any] = {"status": DELIVERED}
+        elif order.status == NO_ANSWER:
+            alert = await WelfareAlert.get_or_none(order_id=order.id)
+            if alert is None or alert.raised_at <= since:
+                raise UndoClosed(minutes=minutes)
+            if alert.resolved_at is not None:
+                raise AlertTaken()
+            withdrawn = await WelfareAlert.filter(id=alert.id, resolved_at__isnull=True).delete()
+            if not withdrawn:
+                raise AlertTaken()
+            changed = await Order.filter(
+                id=order.id, status=NO_ANSWER, delivered_by_id=volunteer.id
+            ).update(status=PLACED, delivered_by_id=None)
+            if not changed:
+                raise UndoClosed(minutes=minutes)
+            before = {"status": NO_ANSWER, "alert": alert.id}
+        else:
+            raise StopClosed()
+        await audit(
+            "canteen.stop.undo",
+            actor=actor,
+            community_id=order.community_id,
+            obj=order,
+            before=before,
+            after={"status": PLACED},
+        )
+    return str(before["status"])
+
+
 # ------------------------------------------------------------------------- alerts
 
 
@@ -1236,9 +1454,14 @@ async def resolve_alert(alert: WelfareAlert, *, note: str, actor: Actor, now: da
     """Close an alert with what the worker found; audited."""
     note = note.strip()
     if not note:
-        raise CanteenError(N_("Write what you found before resolving the alert."))
+        raise CanteenError(
+            N_("Write what you found (a call, a visit …) before resolving the alert."),
+            field="note",
+        )
     if len(note) > MAX_NOTE:
-        raise CanteenError(N_("The note is too long."))
+        raise CanteenError(
+            N_("The note is at most %(limit)s characters."), field="note", limit=MAX_NOTE
+        )
     node = await Node.get(id=alert.node_id)
     if not actor.can("canteen.alert.handle", node):
         raise NotFound()
@@ -1302,9 +1525,9 @@ async def kitchen_sheet(canteen: Canteen, day: date) -> tuple[list[KitchenLine],
             Q(person__canteen_diner__allergies__not="") | Q(person__canteen_diner__notes__not="")
         )
         .select_related("person__canteen_diner", "dish")
-        .order_by("period", "id")
+        .order_by("id")
     )
-    return ordered, list(noted)
+    return ordered, sorted(noted, key=lambda o: (period_rank(o.period), o.id))
 
 
 async def delivery_sheets(
@@ -1341,9 +1564,12 @@ class Figures:
         return round(100 * self.delivery / self.meals) if self.meals else 0
 
 
-async def figures(community: Community, year: int, month: int) -> Figures:
+async def figures(
+    community: Community, year: int, month: int, zone: ZoneInfo = DEFAULT_ZONE
+) -> Figures:
     """Meals per day of a month and per month of its year, the delivery share,
-    subsidies granted and no-answer alerts: a handful of aggregate queries."""
+    subsidies granted and no-answer alerts: a handful of aggregate queries. Alerts are
+    counted by the month they were raised in, in ``zone`` (the site's time zone)."""
     first = date(year, month, 1)
     after = date(year + (month == 12), month % 12 + 1, 1)
     served = Order.filter(community_id=community.id, status__not=CANCELLED)
@@ -1382,8 +1608,8 @@ async def figures(community: Community, year: int, month: int) -> Figures:
         delivery=sum(delivered_by_day),
         subsidy=int((totals or {}).get("subsidy_sum") or 0),
         alerts=await alerts.filter(
-            raised_at__gte=datetime.combine(first, time(), tzinfo=DEFAULT_ZONE),
-            raised_at__lt=datetime.combine(after, time(), tzinfo=DEFAULT_ZONE),
+            raised_at__gte=datetime.combine(first, time(), tzinfo=zone),
+            raised_at__lt=datetime.combine(after, time(), tzinfo=zone),
         ).count(),
         open_alerts=await alerts.filter(resolved_at__isnull=True).count(),
     )
@@ -1420,3 +1646,28 @@ async def person_summary(person: Person, today: date) -> dict[str, Any]:
         "period_labels": PERIOD_LABELS,
         "yuan": yuan,
     }
+
+
+# ------------------------------------------------------------------------- switching off
+
+
+async def undelivered_today(community: Community, zone: ZoneInfo | None = None) -> int:
+    """Meals ordered for delivery today (in the community's time zone) and not yet
+    delivered: what switching the canteen off would leave at the kitchen."""
+    today = local_day(now_utc(), zone or instance_zone())
+    return await Order.filter(
+        community_id=community.id, day=today, mode=DELIVERY, status=PLACED
+    ).count()
+
+
+async def unserved_today(community: Community, zone: ZoneInfo | None = None) -> int:
+    """Dine-in meals ordered for today (in the community's time zone)."""
+    today = local_day(now_utc(), zone or instance_zone())
+    return await Order.filter(
+        community_id=community.id, day=today, mode=DINE_IN, status=PLACED
+    ).count()
+
+
+async def open_alerts(community: Community) -> int:
+    """Welfare alerts nobody has resolved yet."""
+    return await WelfareAlert.filter(community_id=community.id, resolved_at__isnull=True).count()
