@@ -130,6 +130,18 @@ def no_file(data: Any) -> dict[str, Any]:
     return {field.name: getattr(data, field.name) for field in fields(data) if field.name != "file"}
 
 
+#: The largest id a row can have (PostgreSQL's integer column).
+MAX_ID = 2**31 - 1
+
+
+def ids_in_range(connection: ASGIConnection[Any, Any, Any, Any], _: Any) -> None:
+    """A guard: an id in the path that no row can have is not found (404), rather
+    than a query the database refuses (PostgreSQL rejects it with an error)."""
+    for value in connection.path_params.values():
+        if isinstance(value, int) and not 0 < value <= MAX_ID:
+            raise NotFoundException()
+
+
 async def _project_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Project:
     """The project a worker's action is about, from whichever id the path carries,
     in this community only (404 otherwise). Kept on the request for the handler."""
@@ -303,7 +315,7 @@ class DecisionForm(msgspec.Struct):
 
 class ResidentController(Controller):
     path = "/"
-    guards = [logged_in]  # noqa: RUF012
+    guards = [logged_in, ids_in_range]  # noqa: RUF012
 
     @get("/", name="codesign:index")
     async def index(self, request: Req, community: NamedDependency[Community]) -> Template:
@@ -572,6 +584,7 @@ class ResidentController(Controller):
 
 class WorkerController(Controller):
     path = "/manage"
+    guards = [ids_in_range]  # noqa: RUF012
 
     @get("/new", name="codesign:new", guards=[requires("codesign.manage", node=managed_node)])
     async def new(self, request: Req, community: NamedDependency[Community]) -> Template:
@@ -924,7 +937,7 @@ async def proposals_page(
     )
     return context(
         request, community, project=project, kind=kind, proposals=rows, more=more,
-        page=max(page, 1), may_submit=may_submit,
+        page=min(max(page, 1), services.MAX_PAGE), may_submit=may_submit,
     )  # fmt: skip
 
 
@@ -941,7 +954,8 @@ async def proposal_page(
     open_stage = project.stage in (IDEAS, DESIGN) and not proposal.hidden
     return context(
         request, community, proposal=proposal, project=project, comments=comments,
-        more=more, page=max(page, 1), manager=manager, open_stage=open_stage,
+        more=more, page=min(max(page, 1), services.MAX_PAGE), manager=manager,
+        open_stage=open_stage,
     )  # fmt: skip
 
 

@@ -76,6 +76,8 @@ MAX_TASK = 200
 MAX_SURVEY_COMMENT = 500
 MAX_HOURS = Decimal(24)
 PER_PAGE = 30
+#: Pages beyond this one are empty anyway; the bound keeps the offset a small number.
+MAX_PAGE = 10_000
 COMMENTS_PER_PAGE = 50
 #: Street bank categories that a project may credit (the keys of its demo categories).
 TIME_CATEGORIES = {
@@ -991,7 +993,7 @@ async def proposal_page(
 ) -> tuple[list[Proposal], bool]:
     """One page of a project's ideas or designs with their support and comment counts
     (one query); whether a next page exists. Hidden proposals stay listed, marked."""
-    page = max(page, 1)
+    page = min(max(page, 1), MAX_PAGE)
     rows = (
         await Proposal.filter(project_id=project.id, kind=kind)
         .select_related("author")
@@ -1015,7 +1017,7 @@ async def proposal_with_figures(
 
 
 async def comments_page(proposal: Proposal, page: int) -> tuple[list[Comment], bool]:
-    page = max(page, 1)
+    page = min(max(page, 1), MAX_PAGE)
     rows = (
         await Comment.filter(proposal_id=proposal.id)
         .select_related("author")

@@ -509,3 +509,31 @@ async def test_switching_codesign_off_tells_what_would_stop(site_for, linli_regi
     )
     assert "1 个进行中的项目将对居民关闭" in said
     assert "1 项待确认的贡献将无法确认" in said
+
+
+@pytest.mark.parametrize(
+    ("who", "method", "path"),
+    [
+        ("r0", "get", "/projects/2147483648"),
+        ("r0", "get", "/proposals/99999999999"),
+        ("r0", "get", "/projects/1/proposals?kind=idea&page=99999999999999999"),
+        ("r0", "post", "/proposals/99999999999/comments"),
+        ("r0", "post", "/projects/100000000000000000000000/vote"),
+        ("worker", "post", "/manage/projects/99999999999/advance"),
+        ("worker", "post", "/manage/contributions/99999999999/confirm"),
+    ],
+)
+async def test_ids_no_row_can_have_are_not_found(linli_client, site_for, who, method, path):
+    """PostgreSQL refuses such numbers in a query: the page says 404, not 500."""
+    site = await site_for("r0")
+    await log_in(linli_client, who)
+    path = path.replace("/projects/1/", f"/projects/{site.project.id}/")
+    before = await _state()
+    if method == "get":
+        response = await linli_client.get(BASE + path)
+        expected = 200 if "page=" in path else 404
+    else:
+        response = await form_post(linli_client, BASE + path, {"body": "x", "confirmed": "yes"})
+        expected = 404
+    assert response.status_code == expected
+    assert await _state() == before
