@@ -18,6 +18,7 @@ from linli import EventHandler, Manifest, NavItem, Permission, Role, Widget, hoo
 from linli.events import Event
 from linli.i18n import N_
 from linli.models import Community
+from linli.plugins import Consequence
 
 HERE = Path(__file__).parent
 
@@ -129,6 +130,36 @@ def linli_event_types() -> dict[str, type[msgspec.Struct]]:
 @hookimpl
 def linli_event_handlers() -> list[EventHandler]:
     return [EventHandler("council.project_requested", "create_project", create_requested_project)]
+
+
+async def _projects_under_way(community: Community) -> int:
+    from linli_codesign import services
+
+    return await services.projects_under_way(community)
+
+
+async def _contributions_waiting(community: Community) -> int:
+    from linli_codesign import services
+
+    return await services.contributions_waiting(community)
+
+
+@hookimpl
+def linli_disable_consequences(community: Community) -> list[Consequence]:
+    """Switched off, the projects under way close to residents (no ideas, designs,
+    ballots, offers or survey answers) and offered hours wait without a decision."""
+    return [
+        Consequence(
+            N_("%(count)s projects under way would close to residents: no more ideas, "
+               "designs, votes, offers or survey answers"),
+            _projects_under_way,
+        ),
+        Consequence(
+            N_("%(count)s contributions waiting for confirmation could not be confirmed, "
+               "so their hours would not earn points"),
+            _contributions_waiting,
+        ),
+    ]  # fmt: skip
 
 
 @hookimpl

@@ -9,7 +9,7 @@ project; creating a project needs it at the community's node.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -23,12 +23,14 @@ from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Response, Template
 
 from linli.hierarchy.models import Node
+from linli.hierarchy.services import addresses
 from linli.i18n import N_
 from linli.models import Community
+from linli.refusals import Refusal
 from linli.uploads import UploadRefused, file_response
 from linli.web.auth import community_node, current_actor, logged_in, requires
-from linli.web.errors import VisibleError, refusal, refused
-from linli.web.site import language_of, site_of
+from linli.web.feedback import confirmation, flash, form_again, is_confirmed
+from linli.web.site import language_of, site_of, translate
 from linli_codesign import services
 from linli_codesign.models import (
     BUILD,
@@ -48,6 +50,7 @@ from linli_codesign.models import (
     Task,
     Update,
 )
+from linli_codesign.services import STAGE_LABELS
 
 Req = Request[Any, Any, Any]
 
@@ -55,11 +58,43 @@ Req = Request[Any, Any, Any]
 # ----------------------------------------------------------------------------- helpers
 
 
-def refuse(request: Req, exc: services.CodesignError) -> VisibleError:
+def localized(request: Req, exc: Refusal) -> Refusal:
+    """``exc`` with its values in the visitor's language: a place's English name, a
+    stage's label (message ids in the values are translated here, not by the message)."""
     values = dict(exc.values)
     if language_of(request) == "en" and values.get("place_en"):
         values["place"] = values["place_en"]
-    return refused(request, exc.message, exc.status, **values)
+    if isinstance(values.get("stage"), str):
+        values["stage"] = translate(request, values["stage"])
+    exc.values = values
+    return exc
+
+
+def again(
+    request: Req,
+    template: str,
+    page: dict[str, Any],
+    exc: Refusal,
+    data: Any = None,
+    *,
+    failed: str = "",
+    prefix: str = "",
+) -> Template:
+    """The page of the form again, with the refusal beside its field and the input kept
+    (:func:`linli.web.feedback.form_again`). ``failed`` names the form of the page that
+    was refused, when the page has several; ``prefix`` tells its fields apart from a
+    twin form's (``behalf-hours``)."""
+    exc = localized(request, exc)
+    if prefix and exc.field:
+        exc.field = f"{prefix}{exc.field}"
+    return form_again(request, template, {**page, "failed": failed}, exc, data)
+
+
+def done(request: Req, exc: services.AlreadyDone, target: str) -> Redirect:
+    """A repeated submission: nothing changed; say it is already done and show it."""
+    exc = localized(request, exc)
+    flash(request, exc.message, **exc.values)
+    return Redirect(target, status_code=303)
 
 
 def today(request: Req) -> date:
@@ -75,28 +110,36 @@ async def person_id_of(request: Req) -> int | None:
     return actor.account.person_id if actor.account is not None else None
 
 
-def parse_int(request: Req, raw: str, default: int | None = None) -> int | None:
-    if not raw.strip():
-        return default
-    try:
-        return int(raw.strip())
-    except ValueError:
-        raise refused(request, N_("Enter a whole number.")) from None
-
-
-def parse_date(request: Req, raw: str) -> date | None:
-    if not raw.strip():
-        return None
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        raise refused(request, N_("Enter the date as YYYY-MM-DD.")) from None
-
-
 async def read_file(file: UploadFile | None) -> tuple[bytes | None, str]:
     if file is None or not file.filename:
         return None, ""
     return await file.read(), file.filename
+
+
+async def address_of(place: Node, language: str) -> str:
+    """The place with the places around it ("10栋 架空层"), without a query for the
+    community itself or a building right under it, whose address is their name."""
+    if place.depth <= 1:
+        return place.name_in(language)
+    return (await addresses([place], language))[place.id]
+
+
+def no_file(data: Any) -> dict[str, Any]:
+    """A multipart form's text fields, to fill the form again (a file cannot be, and
+    the uploaded file cannot be copied)."""
+    return {field.name: getattr(data, field.name) for field in fields(data) if field.name != "file"}
+
+
+#: The largest id a row can have (PostgreSQL's integer column).
+MAX_ID = 2**31 - 1
+
+
+def ids_in_range(connection: ASGIConnection[Any, Any, Any, Any], _: Any) -> None:
+    """A guard: an id in the path that no row can have is not found (404), rather
+    than a query the database refuses (PostgreSQL rejects it with an error)."""
+    for value in connection.path_params.values():
+        if isinstance(value, int) and not 0 < value <= MAX_ID:
+            raise NotFoundException()
 
 
 async def _project_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Project:
@@ -158,7 +201,7 @@ async def can_manage(request: Req, place: Node) -> bool:
     return (await current_actor(request)).can("codesign.manage", place)
 
 
-async def own_project(request: Req, community: Community, project_id: int) -> Project:
+async def own_project(community: Community, project_id: int) -> Project:
     project = (
         await Project.filter(id=project_id, community_id=community.id)
         .select_related("place")
@@ -177,6 +220,9 @@ def context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
         "contribution_states": services.CONTRIBUTION_STATES,
         "shown_name": services.shown_name,
         "stages": STAGES,
+        "form_error": None,
+        "form": {},
+        "failed": "",
         **extra,
     }
 
@@ -254,12 +300,22 @@ class Empty(msgspec.Struct):
     pass
 
 
+class AdvanceForm(msgspec.Struct):
+    # The stage the worker's page showed: a second post finds the project moved on.
+    stage: str = ""
+    confirmed: str = ""
+
+
+class DecisionForm(msgspec.Struct):
+    confirmed: str = ""
+
+
 # ---------------------------------------------------------------------------- resident
 
 
 class ResidentController(Controller):
     path = "/"
-    guards = [logged_in]  # noqa: RUF012
+    guards = [logged_in, ids_in_range]  # noqa: RUF012
 
     @get("/", name="codesign:index")
     async def index(self, request: Req, community: NamedDependency[Community]) -> Template:
@@ -275,6 +331,7 @@ class ResidentController(Controller):
             "codesign/index.html",
             context=context(
                 request, community, projects=projects,
+                where=await addresses([p.place for p in projects], language_of(request)),
                 may_create=any(
                     path.startswith(root.path) for path in actor.paths_allowing("codesign.manage")
                 ),
@@ -285,31 +342,9 @@ class ResidentController(Controller):
     async def project(
         self, request: Req, community: NamedDependency[Community], project_id: FromPath[int]
     ) -> Template:
-        person_id = await person_id_of(request)
-        project = await services.project_with_figures(community.id, project_id, person_id)
-        if project is None:
-            raise NotFoundException()
-        place = project.place
-        why_not = await services.ineligibility(project, place, person_id, today(request))
-        updates = (
-            await Update.filter(project_id=project.id)
-            .only("id", "body", "image_id", "created_at")
-            .order_by("-id")
-            .limit(3)
-        )
-        percent = services.satisfaction(project.n_answers, project.n_satisfied)
         return Template(
-            "codesign/project.html",
-            context=context(
-                request, community, project=project, place=place, why_not=why_not,
-                stage_rows=services.stage_rows(project), updates=updates, percent=percent,
-                hint=services.STAGE_HINTS[project.stage],
-                manager=await can_manage(request, place),
-                next_stage=STAGES[STAGES.index(project.stage) + 1]
-                if project.stage != STAGES[-1] else None,
-                categories=services.TIME_CATEGORIES,
-            ),
-        )  # fmt: skip
+            "codesign/project.html", context=await project_page(request, community, project_id)
+        )
 
     @get("/projects/{project_id:int}/proposals", name="codesign:proposals")
     async def proposals(
@@ -320,21 +355,11 @@ class ResidentController(Controller):
         kind: FromQuery[str] = IDEA,
         page: FromQuery[int] = 1,
     ) -> Template:
-        if kind not in KINDS:
-            kind = IDEA
-        project = await own_project(request, community, project_id)
-        person_id = await person_id_of(request)
-        rows, more = await services.proposal_page(project, kind, page, person_id)
-        may_submit = (project.stage == IDEAS and kind == IDEA) or (
-            project.stage == DESIGN and kind == DESIGN_KIND
-        )
+        project = await own_project(community, project_id)
         return Template(
             "codesign/proposals.html",
-            context=context(
-                request, community, project=project, kind=kind, proposals=rows, more=more,
-                page=max(page, 1), may_submit=may_submit,
-            ),
-        )  # fmt: skip
+            context=await proposals_page(request, community, project, kind, page),
+        )
 
     @post("/projects/{project_id:int}/proposals", name="codesign:submit")
     async def submit(
@@ -343,8 +368,8 @@ class ResidentController(Controller):
         community: NamedDependency[Community],
         project_id: FromPath[int],
         data: MultipartBody[ProposalForm],
-    ) -> Redirect:
-        project = await own_project(request, community, project_id)
+    ) -> Response[Any]:
+        project = await own_project(community, project_id)
         image, filename = await read_file(data.file)
         actor = await current_actor(request)
         try:
@@ -353,10 +378,18 @@ class ResidentController(Controller):
                 body=data.body, image=image, filename=filename, by=actor.account,
                 on=today(request),
             )  # fmt: skip
-        except services.CodesignError as exc:
-            raise refuse(request, exc) from exc
-        except UploadRefused as exc:
-            raise refusal(request, exc) from exc
+        except services.AlreadyDone as exc:
+            return done(request, exc, f"{base(community)}/proposals/{exc.done.id}")
+        except Refusal as exc:
+            if isinstance(exc, UploadRefused) and not exc.field:
+                exc.field = "file"
+            kind = DESIGN_KIND if project.stage == DESIGN else IDEA
+            page = await proposals_page(request, community, project, kind, 1)
+            return again(request, "codesign/proposals.html", page, exc, no_file(data))
+        if proposal.kind == IDEA:
+            flash(request, N_("Your idea is shared. Thank you!"))
+        else:
+            flash(request, N_("Your design is proposed. Thank you!"))
         return Redirect(f"{base(community)}/proposals/{proposal.id}", status_code=303)
 
     @get("/proposals/{proposal_id:int}", name="codesign:proposal")
@@ -367,21 +400,10 @@ class ResidentController(Controller):
         proposal_id: FromPath[int],
         page: FromQuery[int] = 1,
     ) -> Template:
-        person_id = await person_id_of(request)
-        proposal = await services.proposal_with_figures(community.id, proposal_id, person_id)
-        if proposal is None:
-            raise NotFoundException()
-        project = proposal.project
-        comments, more = await services.comments_page(proposal, page)
-        manager = await can_manage(request, project.place)
-        open_stage = project.stage in (IDEAS, DESIGN) and not proposal.hidden
         return Template(
             "codesign/proposal.html",
-            context=context(
-                request, community, proposal=proposal, project=project, comments=comments,
-                more=more, page=max(page, 1), manager=manager, open_stage=open_stage,
-            ),
-        )  # fmt: skip
+            context=await proposal_page(request, community, proposal_id, page),
+        )
 
     @get("/proposals/{proposal_id:int}/image", name="codesign:proposal_image")
     async def proposal_image(
@@ -405,16 +427,22 @@ class ResidentController(Controller):
         community: NamedDependency[Community],
         proposal_id: FromPath[int],
         data: URLEncodedBody[CommentForm],
-    ) -> Redirect:
+    ) -> Response[Any]:
         proposal = await self._proposal(community, proposal_id)
         try:
-            await services.add_comment(
+            comment = await services.add_comment(
                 proposal, proposal.project, person_id=await person_id_of(request),
                 body=data.body, on=today(request),
             )  # fmt: skip
-        except services.CodesignError as exc:
-            raise refuse(request, exc) from exc
-        return Redirect(f"{base(community)}/proposals/{proposal.id}#comments", status_code=303)
+        except services.AlreadyDone as exc:
+            target = f"{base(community)}/proposals/{proposal.id}#comment-{exc.done.id}"
+            return done(request, exc, target)
+        except Refusal as exc:
+            page = await proposal_page(request, community, proposal.id, 1)
+            return again(request, "codesign/proposal.html", page, exc, data, failed="comment")
+        flash(request, N_("Your comment is posted."))
+        target = f"{base(community)}/proposals/{proposal.id}#comment-{comment.id}"
+        return Redirect(target, status_code=303)
 
     @post("/proposals/{proposal_id:int}/support", name="codesign:support")
     async def support(
@@ -423,15 +451,20 @@ class ResidentController(Controller):
         community: NamedDependency[Community],
         proposal_id: FromPath[int],
         data: URLEncodedBody[Empty],
-    ) -> Redirect:
+    ) -> Response[Any]:
         proposal = await self._proposal(community, proposal_id)
         try:
-            await services.support(
+            new = await services.support(
                 proposal, proposal.project, person_id=await person_id_of(request),
                 on=today(request),
             )  # fmt: skip
-        except services.CodesignError as exc:
-            raise refuse(request, exc) from exc
+        except Refusal as exc:
+            page = await proposal_page(request, community, proposal.id, 1)
+            return again(request, "codesign/proposal.html", page, exc, failed="support")
+        if new:
+            flash(request, N_("Thank you: your support is counted."))
+        else:
+            flash(request, N_("You already support this proposal."))
         return Redirect(f"{base(community)}/proposals/{proposal.id}", status_code=303)
 
     @staticmethod
@@ -449,25 +482,9 @@ class ResidentController(Controller):
     async def vote(
         self, request: Req, community: NamedDependency[Community], project_id: FromPath[int]
     ) -> Template:
-        person_id = await person_id_of(request)
-        project = await services.project_with_figures(community.id, project_id, person_id)
-        if project is None:
-            raise NotFoundException()
-        counted = None
-        if STAGES.index(project.stage) > STAGES.index(VOTE):
-            counted = await services.results(project)
-        why_not = ""
-        if project.stage == VOTE:
-            why_not = await services.ineligibility(
-                project, project.place, person_id, today(request)
-            )
         return Template(
-            "codesign/vote.html",
-            context=context(
-                request, community, project=project, results=counted, why_not=why_not,
-                options=await services.ballot_options(project) if project.stage == VOTE else [],
-            ),
-        )  # fmt: skip
+            "codesign/vote.html", context=await vote_page(request, community, project_id)
+        )
 
     @post("/projects/{project_id:int}/vote", name="codesign:cast")
     async def cast(
@@ -476,45 +493,31 @@ class ResidentController(Controller):
         community: NamedDependency[Community],
         project_id: FromPath[int],
         data: URLEncodedBody[BallotForm],
-    ) -> Redirect:
-        project = await own_project(request, community, project_id)
-        choices = [parse_int(request, raw, 0) or 0 for raw in data.chosen() if raw.strip()]
+    ) -> Response[Any]:
+        project = await own_project(community, project_id)
+        target = f"{base(community)}/projects/{project.id}/vote"
         try:
+            choices = [services.ballot_choice(raw) for raw in data.chosen() if raw.strip()]
             await services.cast_ballot(
                 project, person_id=await person_id_of(request), choices=choices,
                 on=today(request),
             )  # fmt: skip
-        except services.CodesignError as exc:
-            raise refuse(request, exc) from exc
-        return Redirect(f"{base(community)}/projects/{project.id}/vote?done=1", status_code=303)
+        except services.AlreadyDone as exc:
+            return done(request, exc, target)
+        except Refusal as exc:
+            page = await vote_page(request, community, project.id, chosen=data.chosen())
+            return again(request, "codesign/vote.html", page, exc, data)
+        flash(request, N_("Your ballot is cast. Thank you for voting!"))
+        return Redirect(target, status_code=303)
 
     @get("/projects/{project_id:int}/build", name="codesign:build")
     async def build(
         self, request: Req, community: NamedDependency[Community], project_id: FromPath[int]
     ) -> Template:
-        project = await own_project(request, community, project_id)
-        person_id = await person_id_of(request)
-        manager = await can_manage(request, project.place)
-        contributions = Contribution.filter(project_id=project.id).select_related("person")
-        if not manager:
-            contributions = contributions.filter(status=CONFIRMED)
-        updates = (
-            await Update.filter(project_id=project.id)
-            .only("id", "body", "image_id", "created_at")
-            .order_by("-id")
-            .limit(50)
-        )
+        project = await own_project(community, project_id)
         return Template(
-            "codesign/build.html",
-            context=context(
-                request, community, project=project, manager=manager,
-                tasks=await Task.filter(project_id=project.id).limit(200),
-                contributions=await contributions.order_by("-id").limit(200),
-                updates=updates, person_id=person_id, open_stage=project.stage == BUILD,
-                answers=await SurveyAnswer.filter(project_id=project.id).exclude(comment="")
-                .order_by("-id").limit(100) if manager else [],
-            ),
-        )  # fmt: skip
+            "codesign/build.html", context=await build_page(request, community, project)
+        )
 
     @post("/projects/{project_id:int}/contributions", name="codesign:contribute")
     async def contribute(
@@ -523,16 +526,21 @@ class ResidentController(Controller):
         community: NamedDependency[Community],
         project_id: FromPath[int],
         data: URLEncodedBody[ContributionForm],
-    ) -> Redirect:
-        project = await own_project(request, community, project_id)
+    ) -> Response[Any]:
+        project = await own_project(community, project_id)
+        target = f"{base(community)}/projects/{project.id}/build"
         try:
             await services.offer_contribution(
                 project, person_id=await person_id_of(request), kind=data.kind,
                 hours=data.hours, description=data.description, on=today(request),
             )  # fmt: skip
-        except services.CodesignError as exc:
-            raise refuse(request, exc) from exc
-        return Redirect(f"{base(community)}/projects/{project.id}/build?offered=1", status_code=303)
+        except services.AlreadyDone as exc:
+            return done(request, exc, target)
+        except Refusal as exc:
+            page = await build_page(request, community, project)
+            return again(request, "codesign/build.html", page, exc, data, failed="offer")
+        flash(request, N_("Thank you: a worker will confirm your contribution."))
+        return Redirect(target, status_code=303)
 
     @get("/updates/{update_id:int}/image", name="codesign:update_image")
     async def update_image(
@@ -554,17 +562,21 @@ class ResidentController(Controller):
         community: NamedDependency[Community],
         project_id: FromPath[int],
         data: URLEncodedBody[SurveyForm],
-    ) -> Redirect:
-        project = await own_project(request, community, project_id)
-        score = parse_int(request, data.score, 0) or 0
+    ) -> Response[Any]:
+        project = await own_project(community, project_id)
+        target = f"{base(community)}/projects/{project.id}"
         try:
             await services.answer_survey(
-                project, person_id=await person_id_of(request), score=score,
-                comment=data.comment, on=today(request),
+                project, person_id=await person_id_of(request),
+                score=services.score_of(data.score), comment=data.comment, on=today(request),
             )  # fmt: skip
-        except services.CodesignError as exc:
-            raise refuse(request, exc) from exc
-        return Redirect(f"{base(community)}/projects/{project.id}?answered=1", status_code=303)
+        except services.AlreadyDone as exc:
+            return done(request, exc, target)
+        except Refusal as exc:
+            page = await project_page(request, community, project.id)
+            return again(request, "codesign/project.html", page, exc, data, failed="survey")
+        flash(request, N_("Thank you: your answer is counted."))
+        return Redirect(target, status_code=303)
 
 
 # ------------------------------------------------------------------------------ worker
@@ -572,43 +584,43 @@ class ResidentController(Controller):
 
 class WorkerController(Controller):
     path = "/manage"
+    guards = [ids_in_range]  # noqa: RUF012
 
     @get("/new", name="codesign:new", guards=[requires("codesign.manage", node=managed_node)])
     async def new(self, request: Req, community: NamedDependency[Community]) -> Template:
-        return Template("codesign/new.html", context=await self._form_context(request, community))
+        return Template("codesign/new.html", context=await new_page(request, community))
 
     @post("/new", name="codesign:create", guards=[requires("codesign.manage", node=managed_node)])
     async def create(
         self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[ProjectForm]
-    ) -> Redirect:
+    ) -> Response[Any]:
         actor = await current_actor(request)
-        place_id = parse_int(request, data.place, 0)
-        place = await Node.get_or_none(id=place_id, community_id=community.id, tree="place")
-        if place is None:
-            raise refused(request, N_("Choose a place of this community."))
-        if not actor.can("codesign.manage", place):
-            raise refused(request, N_("You may not run projects at this place."))
-        dates = {stage: parse_date(request, getattr(data, f"{stage}_on")) for stage in STAGES}
         try:
+            place_id = services.whole_number(data.place, "place", 0)
+            place = await Node.get_or_none(id=place_id, community_id=community.id, tree="place")
+            if place is None:
+                raise services.CodesignError(N_("Choose a place of this community."), field="place")
+            if not actor.can("codesign.manage", place):
+                raise services.NotAllowed(
+                    N_("You may not run projects at this place."), field="place"
+                )
+            dates = {
+                stage: services.parse_day(getattr(data, f"{stage}_on"), f"{stage}_on")
+                for stage in STAGES
+            }
             project = await services.create_project(
                 community, title=data.title, summary=data.summary, place=place, actor=actor,
-                min_age=parse_int(request, data.min_age),
-                max_choices=parse_int(request, data.max_choices, 1) or 1,
-                time_category=data.time_category.strip(), dates=dates,
+                min_age=services.whole_number(data.min_age, "min_age"),
+                max_choices=services.whole_number(data.max_choices, "max_choices", 1) or 1,
+                time_category=data.time_category.strip(), dates=dates, once=True,
             )  # fmt: skip
-        except services.CodesignError as exc:
-            raise refuse(request, exc) from exc
+        except services.AlreadyDone as exc:
+            return done(request, exc, f"{base(community)}/projects/{exc.done.id}")
+        except Refusal as exc:
+            page = await new_page(request, community)
+            return again(request, "codesign/new.html", page, exc, data)
+        flash(request, N_("The project is created; residents can now share ideas."))
         return Redirect(f"{base(community)}/projects/{project.id}", status_code=303)
-
-    @staticmethod
-    async def _form_context(request: Req, community: Community) -> dict[str, Any]:
-        actor = await current_actor(request)
-        places = [
-            node
-            for node in await services.place_choices(community)
-            if actor.can("codesign.manage", node)
-        ]
-        return context(request, community, places=places, categories=services.TIME_CATEGORIES)
 
     @post("/projects/{project_id:int}/advance", name="codesign:advance", guards=[manages()])
     async def advance(
@@ -616,14 +628,43 @@ class WorkerController(Controller):
         request: Req,
         community: NamedDependency[Community],
         project_id: FromPath[int],
-        data: URLEncodedBody[Empty],
-    ) -> Redirect:
+        data: URLEncodedBody[AdvanceForm],
+    ) -> Response[Any]:
+        """Moving on cannot be undone: the first post asks, the confirmed one moves."""
         project: Project = request.state.codesign_project
+        target = f"{base(community)}/projects/{project.id}"
+        seen = data.stage.strip() or None
         try:
-            await services.advance(project, actor=await current_actor(request), on=today(request))
-        except services.CodesignError as exc:
-            raise refuse(request, exc) from exc
-        return Redirect(f"{base(community)}/projects/{project.id}", status_code=303)
+            if not is_confirmed(data.confirmed):
+                following = await services.check_advance(project, seen=seen)
+                return confirmation(
+                    request,
+                    question=translate(
+                        request, N_("Move “%(title)s” on to: %(stage)s?"),
+                        title=project.title, stage=translate(request, STAGE_LABELS[following]),
+                    ),
+                    consequences=[
+                        translate(request, services.ADVANCE_CONSEQUENCES[project.stage]),
+                        translate(request, N_("A project never goes back to an earlier stage.")),
+                    ],
+                    action=f"{base(community)}/manage/projects/{project.id}/advance",
+                    back=target,
+                    confirm_label=translate(request, N_("Move on")),
+                    fields={"stage": project.stage},
+                )  # fmt: skip
+            await services.advance(
+                project, actor=await current_actor(request), on=today(request), seen=seen
+            )
+        except services.AlreadyDone as exc:
+            return done(request, exc, target)
+        except Refusal as exc:
+            page = await project_page(request, community, project.id)
+            return again(request, "codesign/project.html", page, exc, failed="advance")
+        flash(
+            request, N_("The project has moved on to: %(stage)s."),
+            stage=translate(request, STAGE_LABELS[project.stage]),
+        )  # fmt: skip
+        return Redirect(target, status_code=303)
 
     @post("/proposals/{proposal_id:int}/hide", name="codesign:hide_proposal", guards=[manages()])
     async def hide_proposal(
@@ -632,16 +673,21 @@ class WorkerController(Controller):
         community: NamedDependency[Community],
         proposal_id: FromPath[int],
         data: URLEncodedBody[ReasonForm],
-    ) -> Redirect:
+    ) -> Response[Any]:
         proposal = await Proposal.get(id=proposal_id)
+        target = f"{base(community)}/proposals/{proposal.id}"
         try:
             await services.hide_proposal(
                 proposal, request.state.codesign_project, reason=data.reason,
                 actor=await current_actor(request),
             )  # fmt: skip
-        except services.CodesignError as exc:
-            raise refuse(request, exc) from exc
-        return Redirect(f"{base(community)}/proposals/{proposal.id}", status_code=303)
+        except services.AlreadyDone as exc:
+            return done(request, exc, target)
+        except Refusal as exc:
+            page = await proposal_page(request, community, proposal.id, 1)
+            return again(request, "codesign/proposal.html", page, exc, data, failed="hide")
+        flash(request, N_("Hidden. The reason is shown in its place."))
+        return Redirect(target, status_code=303)
 
     @post("/comments/{comment_id:int}/hide", name="codesign:hide_comment", guards=[manages()])
     async def hide_comment(
@@ -650,18 +696,23 @@ class WorkerController(Controller):
         community: NamedDependency[Community],
         comment_id: FromPath[int],
         data: URLEncodedBody[ReasonForm],
-    ) -> Redirect:
+    ) -> Response[Any]:
         comment = await Comment.get(id=comment_id)
+        target = f"{base(community)}/proposals/{comment.proposal_id}#comment-{comment.id}"
         try:
             await services.hide_comment(
                 comment, reason=data.reason, actor=await current_actor(request)
             )
-        except services.CodesignError as exc:
-            raise refuse(request, exc) from exc
-        return Redirect(
-            f"{base(community)}/proposals/{comment.proposal_id}#comment-{comment.id}",
-            status_code=303,
-        )
+        except services.AlreadyDone as exc:
+            return done(request, exc, target)
+        except Refusal as exc:
+            page = await proposal_page(request, community, comment.proposal_id, 1)
+            return again(
+                request, "codesign/proposal.html", page, exc, data,
+                failed=f"hide-{comment.id}", prefix=f"comment-{comment.id}-",
+            )  # fmt: skip
+        flash(request, N_("Hidden. The reason is shown in its place."))
+        return Redirect(target, status_code=303)
 
     @post("/projects/{project_id:int}/updates", name="codesign:add_update", guards=[manages()])
     async def add_update(
@@ -670,19 +721,24 @@ class WorkerController(Controller):
         community: NamedDependency[Community],
         project_id: FromPath[int],
         data: MultipartBody[UpdateForm],
-    ) -> Redirect:
+    ) -> Response[Any]:
         project: Project = request.state.codesign_project
+        target = f"{base(community)}/projects/{project.id}/build"
         image, filename = await read_file(data.file)
         try:
             await services.add_update(
                 project, body=data.body, actor=await current_actor(request), image=image,
                 filename=filename,
             )  # fmt: skip
-        except services.CodesignError as exc:
-            raise refuse(request, exc) from exc
-        except UploadRefused as exc:
-            raise refusal(request, exc) from exc
-        return Redirect(f"{base(community)}/projects/{project.id}/build", status_code=303)
+        except services.AlreadyDone as exc:
+            return done(request, exc, target)
+        except Refusal as exc:
+            if isinstance(exc, UploadRefused) and not exc.field:
+                exc.field = "file"
+            page = await build_page(request, community, project)
+            return again(request, "codesign/build.html", page, exc, no_file(data), failed="update")
+        flash(request, N_("The update is posted."))
+        return Redirect(target, status_code=303)
 
     @post(
         "/projects/{project_id:int}/contributions",
@@ -695,10 +751,11 @@ class WorkerController(Controller):
         community: NamedDependency[Community],
         project_id: FromPath[int],
         data: URLEncodedBody[BehalfForm],
-    ) -> Redirect:
+    ) -> Response[Any]:
         """A worker records a resident's contribution (elderly residents without an
         account); it waits for confirmation like any other."""
         project: Project = request.state.codesign_project
+        target = f"{base(community)}/projects/{project.id}/build"
         try:
             person = await services.find_resident(community, data.person)
             await services.offer_contribution(
@@ -706,9 +763,16 @@ class WorkerController(Controller):
                 description=data.description, on=today(request),
                 recorded_by=await current_actor(request),
             )  # fmt: skip
-        except services.CodesignError as exc:
-            raise refuse(request, exc) from exc
-        return Redirect(f"{base(community)}/projects/{project.id}/build", status_code=303)
+        except services.AlreadyDone as exc:
+            return done(request, exc, target)
+        except Refusal as exc:
+            page = await build_page(request, community, project)
+            return again(
+                request, "codesign/build.html", page, exc, data, failed="behalf",
+                prefix="behalf-",
+            )  # fmt: skip
+        flash(request, N_("The contribution is recorded; it waits for confirmation."))
+        return Redirect(target, status_code=303)
 
     @post("/projects/{project_id:int}/tasks", name="codesign:add_task", guards=[manages()])
     async def add_task(
@@ -717,13 +781,18 @@ class WorkerController(Controller):
         community: NamedDependency[Community],
         project_id: FromPath[int],
         data: URLEncodedBody[TaskForm],
-    ) -> Redirect:
+    ) -> Response[Any]:
         project: Project = request.state.codesign_project
+        target = f"{base(community)}/projects/{project.id}/build"
         try:
             await services.add_task(project, title=data.title, actor=await current_actor(request))
-        except services.CodesignError as exc:
-            raise refuse(request, exc) from exc
-        return Redirect(f"{base(community)}/projects/{project.id}/build", status_code=303)
+        except services.AlreadyDone as exc:
+            return done(request, exc, target)
+        except Refusal as exc:
+            page = await build_page(request, community, project)
+            return again(request, "codesign/build.html", page, exc, data, failed="task")
+        flash(request, N_("The task is added."))
+        return Redirect(target, status_code=303)
 
     @post("/tasks/{task_id:int}/done", name="codesign:task_done", guards=[manages()])
     async def task_done(
@@ -732,14 +801,19 @@ class WorkerController(Controller):
         community: NamedDependency[Community],
         task_id: FromPath[int],
         data: URLEncodedBody[Empty],
-    ) -> Redirect:
+    ) -> Response[Any]:
         project: Project = request.state.codesign_project
+        target = f"{base(community)}/projects/{project.id}/build"
         task = await Task.get(id=task_id)
         try:
             await services.finish_task(task, project, actor=await current_actor(request))
-        except services.CodesignError as exc:
-            raise refuse(request, exc) from exc
-        return Redirect(f"{base(community)}/projects/{project.id}/build", status_code=303)
+        except services.AlreadyDone as exc:
+            return done(request, exc, target)
+        except Refusal as exc:
+            page = await build_page(request, community, project)
+            return again(request, "codesign/build.html", page, exc, failed="done")
+        flash(request, N_("The task is marked done."))
+        return Redirect(target, status_code=303)
 
     @post(
         "/contributions/{contribution_id:int}/{decision:str}",
@@ -752,20 +826,192 @@ class WorkerController(Controller):
         community: NamedDependency[Community],
         contribution_id: FromPath[int],
         decision: FromPath[str],
-        data: URLEncodedBody[Empty],
-    ) -> Redirect:
+        data: URLEncodedBody[DecisionForm],
+    ) -> Response[Any]:
+        """A decision cannot be changed (confirmed hours go to the street bank): the
+        first post asks, the confirmed one decides."""
         if decision not in ("confirm", "decline"):
             raise NotFoundException()
         project: Project = request.state.codesign_project
-        contribution = await Contribution.get(id=contribution_id)
+        target = f"{base(community)}/projects/{project.id}/build"
+        contribution = (
+            await Contribution.filter(id=contribution_id).select_related("person").first()
+        )
+        if contribution is None:
+            raise NotFoundException()
+        actor = await current_actor(request)
+        confirm = decision == "confirm"
         try:
-            await services.decide_contribution(
-                contribution, project, confirm=decision == "confirm",
-                actor=await current_actor(request),
-            )  # fmt: skip
-        except services.CodesignError as exc:
-            raise refuse(request, exc) from exc
-        return Redirect(f"{base(community)}/projects/{project.id}/build", status_code=303)
+            if not is_confirmed(data.confirmed):
+                services.check_decision(contribution, actor=actor)
+                return decision_question(request, community, contribution, confirm, target)
+            await services.decide_contribution(contribution, project, confirm=confirm, actor=actor)
+        except services.AlreadyDone as exc:
+            return done(request, exc, target)
+        except Refusal as exc:
+            page = await build_page(request, community, project)
+            return again(request, "codesign/build.html", page, exc, failed="decide")
+        if confirm:
+            flash(request, N_("The contribution is confirmed."))
+        else:
+            flash(request, N_("The contribution is declined."))
+        return Redirect(target, status_code=303)
+
+
+def decision_question(
+    request: Req, community: Community, contribution: Contribution, confirm: bool, back: str
+) -> Template:
+    """The page that asks before a contribution is confirmed or declined."""
+    name = contribution.person.name
+    consequences = [
+        translate(request, N_("Contribution: %(description)s"),
+                  description=contribution.description),
+    ]  # fmt: skip
+    if confirm and contribution.hours:
+        consequences.append(
+            translate(
+                request,
+                N_("%(hours)s hours are reported as verified service; the street bank "
+                   "credits them as points."),
+                hours=contribution.hours,
+            )
+        )  # fmt: skip
+    consequences.append(translate(request, N_("A decision cannot be changed afterwards.")))
+    verb = "confirm" if confirm else "decline"
+    return confirmation(
+        request,
+        question=translate(
+            request,
+            N_("Confirm the contribution of %(name)s?")
+            if confirm
+            else N_("Decline the contribution of %(name)s?"),
+            name=name,
+        ),
+        consequences=consequences,
+        action=f"{base(community)}/manage/contributions/{contribution.id}/{verb}",
+        back=back,
+        confirm_label=translate(request, N_("Confirm") if confirm else N_("Decline")),
+        danger=not confirm,
+    )
+
+
+# ------------------------------------------------------------------------------- pages
+
+
+async def project_page(request: Req, community: Community, project_id: int) -> dict[str, Any]:
+    """What the project page shows (404 for a project of another community)."""
+    person_id = await person_id_of(request)
+    project = await services.project_with_figures(community.id, project_id, person_id)
+    if project is None:
+        raise NotFoundException()
+    place = project.place
+    why_not = await services.ineligibility(project, place, person_id, today(request))
+    updates = (
+        await Update.filter(project_id=project.id)
+        .only("id", "body", "image_id", "created_at")
+        .order_by("-id")
+        .limit(3)
+    )
+    percent = services.satisfaction(project.n_answers, project.n_satisfied)
+    return context(
+        request, community, project=project, place=place,
+        where=await address_of(place, language_of(request)),
+        why_not=why_not, stage_rows=services.stage_rows(project), updates=updates,
+        percent=percent, hint=services.STAGE_HINTS[project.stage],
+        manager=await can_manage(request, place),
+        next_stage=STAGES[STAGES.index(project.stage) + 1]
+        if project.stage != STAGES[-1] else None,
+        categories=services.TIME_CATEGORIES,
+    )  # fmt: skip
+
+
+async def proposals_page(
+    request: Req, community: Community, project: Project, kind: str, page: int
+) -> dict[str, Any]:
+    if kind not in KINDS:
+        kind = IDEA
+    person_id = await person_id_of(request)
+    rows, more = await services.proposal_page(project, kind, page, person_id)
+    may_submit = (project.stage == IDEAS and kind == IDEA) or (
+        project.stage == DESIGN and kind == DESIGN_KIND
+    )
+    return context(
+        request, community, project=project, kind=kind, proposals=rows, more=more,
+        page=min(max(page, 1), services.MAX_PAGE), may_submit=may_submit,
+    )  # fmt: skip
+
+
+async def proposal_page(
+    request: Req, community: Community, proposal_id: int, page: int
+) -> dict[str, Any]:
+    person_id = await person_id_of(request)
+    proposal = await services.proposal_with_figures(community.id, proposal_id, person_id)
+    if proposal is None:
+        raise NotFoundException()
+    project = proposal.project
+    comments, more = await services.comments_page(proposal, page)
+    manager = await can_manage(request, project.place)
+    open_stage = project.stage in (IDEAS, DESIGN) and not proposal.hidden
+    return context(
+        request, community, proposal=proposal, project=project, comments=comments,
+        more=more, page=min(max(page, 1), services.MAX_PAGE), manager=manager,
+        open_stage=open_stage,
+    )  # fmt: skip
+
+
+async def vote_page(
+    request: Req, community: Community, project_id: int, chosen: list[str] | None = None
+) -> dict[str, Any]:
+    person_id = await person_id_of(request)
+    project = await services.project_with_figures(community.id, project_id, person_id)
+    if project is None:
+        raise NotFoundException()
+    counted = None
+    if STAGES.index(project.stage) > STAGES.index(VOTE):
+        counted = await services.results(project)
+    why_not = ""
+    if project.stage == VOTE:
+        why_not = await services.ineligibility(project, project.place, person_id, today(request))
+    return context(
+        request, community, project=project, results=counted, why_not=why_not,
+        where=await address_of(project.place, language_of(request)),
+        chosen=[c.strip() for c in chosen or []],
+        options=await services.ballot_options(project) if project.stage == VOTE else [],
+    )  # fmt: skip
+
+
+async def build_page(request: Req, community: Community, project: Project) -> dict[str, Any]:
+    person_id = await person_id_of(request)
+    manager = await can_manage(request, project.place)
+    contributions = Contribution.filter(project_id=project.id).select_related("person")
+    if not manager:
+        contributions = contributions.filter(status=CONFIRMED)
+    updates = (
+        await Update.filter(project_id=project.id)
+        .only("id", "body", "image_id", "created_at")
+        .order_by("-id")
+        .limit(50)
+    )
+    return context(
+        request, community, project=project, manager=manager,
+        tasks=await Task.filter(project_id=project.id).limit(200),
+        contributions=await contributions.order_by("-id").limit(200),
+        updates=updates, person_id=person_id, open_stage=project.stage == BUILD,
+        answers=await SurveyAnswer.filter(project_id=project.id).exclude(comment="")
+        .order_by("-id").limit(100) if manager else [],
+    )  # fmt: skip
+
+
+async def new_page(request: Req, community: Community) -> dict[str, Any]:
+    """The new project's form: the places where the visitor may run one, as a tree in
+    natural order."""
+    actor = await current_actor(request)
+    places = [
+        node
+        for node in await services.place_choices(community, language_of(request))
+        if actor.can("codesign.manage", node)
+    ]
+    return context(request, community, places=places, categories=services.TIME_CATEGORIES)
 
 
 ROUTES = [ResidentController, WorkerController]

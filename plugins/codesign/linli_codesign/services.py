@@ -37,6 +37,7 @@ from linli.identity.models import Membership, Person
 from linli.models import Community
 from linli.permissions.services import Actor
 from linli.refusals import Refusal
+from linli.sorting import natural_key
 from linli.uploads import save_image
 from linli_codesign.models import (
     BUILD,
@@ -69,8 +70,14 @@ DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
 MAX_TITLE = 120
 MAX_TEXT = 4000
 MAX_REASON = 300
+MAX_COMMENT = 1000
+MAX_DESCRIPTION = 300
+MAX_TASK = 200
+MAX_SURVEY_COMMENT = 500
 MAX_HOURS = Decimal(24)
 PER_PAGE = 30
+#: Pages beyond this one are empty anyway; the bound keeps the offset a small number.
+MAX_PAGE = 10_000
 COMMENTS_PER_PAGE = 50
 #: Street bank categories that a project may credit (the keys of its demo categories).
 TIME_CATEGORIES = {
@@ -127,14 +134,40 @@ class NotEligible(CodesignError):
     status = 403
 
 
-class AlreadyVoted(CodesignError):
+class AlreadyDone(CodesignError):
+    """What was asked is already done (a second vote, a double-posted idea, a double
+    click): nothing was changed, and the page shows the state as it is rather than an
+    error. ``done`` is the row that already holds it, when there is one."""
+
+    status = 409
+
+    def __init__(self, message: str | None = None, *, done: Any = None, **values: Any):
+        super().__init__(message, **values)
+        self.done = done
+
+
+class AlreadyVoted(AlreadyDone):
     message = N_("You have already voted in this project.")
-    status = 409
 
 
-class AlreadyAnswered(CodesignError):
+class AlreadyAnswered(AlreadyDone):
     message = N_("You have already answered the survey of this project.")
-    status = 409
+
+
+class AlreadyMoved(AlreadyDone):
+    message = N_("The project has already moved on; here it is as it stands.")
+
+
+class AlreadyDecided(AlreadyDone):
+    message = N_("This contribution was already decided.")
+
+
+class AlreadyHidden(AlreadyDone):
+    message = N_("This was already hidden.")
+
+
+class AlreadySubmitted(AlreadyDone):
+    message = N_("You already shared this; it is shown here.")
 
 
 class ResultsHidden(CodesignError):
@@ -199,13 +232,52 @@ def stage_index(stage: str) -> int:
     return STAGES.index(stage)
 
 
-def _clean(text: str, limit: int, required: str | None = None) -> str:
+def _clean(text: str, limit: int, required: str | None = None, *, field: str = "") -> str:
+    """``text`` without surrounding blanks; refused (about ``field``) when empty and
+    ``required`` (the message) is given, or when longer than ``limit``."""
     text = (text or "").strip()
     if required is not None and not text:
-        raise CodesignError(required)
+        raise CodesignError(required, field=field)
     if len(text) > limit:
-        raise CodesignError(N_("The text is too long: at most %(limit)s characters."), limit=limit)
+        raise CodesignError(
+            N_("The text is too long: at most %(limit)s characters."), field=field, limit=limit
+        )
     return text
+
+
+def whole_number(raw: str, field: str, default: int | None = None) -> int | None:
+    """A whole number typed into ``field``; ``default`` when left empty."""
+    raw = (raw or "").strip()
+    if not raw:
+        return default
+    if not re.fullmatch(r"[+-]?\d{1,9}", raw):
+        raise CodesignError(N_("Enter a whole number."), field=field)
+    return int(raw)
+
+
+def ballot_choice(raw: str) -> int:
+    """A design's id as the ballot posts it; anything else is not on the ballot."""
+    raw = raw.strip()
+    if not re.fullmatch(r"\d{1,9}", raw):
+        raise CodesignError(N_("Choose among the designs on the ballot."), field="choice")
+    return int(raw)
+
+
+def score_of(raw: str) -> int:
+    """The survey's score as posted; 0 (refused by :func:`answer_survey`) if not a number."""
+    raw = (raw or "").strip()
+    return int(raw) if re.fullmatch(r"\d{1,2}", raw) else 0
+
+
+def parse_day(raw: str, field: str) -> date | None:
+    """A date typed into ``field`` as YYYY-MM-DD; ``None`` when left empty."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise CodesignError(N_("Enter the date as YYYY-MM-DD."), field=field) from None
 
 
 def _require_stage(project: Project, *stages: str) -> None:
@@ -216,12 +288,17 @@ def _require_stage(project: Project, *stages: str) -> None:
 # ----------------------------------------------------------------------------- projects
 
 
-async def place_choices(community: Community) -> list[Node]:
+async def place_choices(community: Community, language: str = "zh_CN") -> list[Node]:
     """The place nodes a project may be for: the community, its estates, buildings and
-    facilities (not single flats)."""
-    return await Node.filter(
-        community_id=community.id, tree="place", kind__key__in=PLACE_KINDS
-    ).order_by("path")
+    facilities (not single flats), as a tree (each node after its parent) whose
+    siblings follow in natural order of their names: 2栋 before 10栋."""
+    nodes = await Node.filter(community_id=community.id, tree="place", kind__key__in=PLACE_KINDS)
+    names = {node.id: natural_key(node.name_in(language)) for node in nodes}
+
+    def tree_key(node: Node) -> tuple[Any, ...]:
+        return tuple(names[i] for i in node.ancestor_ids() if i in names)
+
+    return sorted(nodes, key=tree_key)
 
 
 def check_dates(dates: dict[str, date | None]) -> dict[str, date | None]:
@@ -233,7 +310,9 @@ def check_dates(dates: dict[str, date | None]) -> dict[str, date | None]:
         if day is None:
             continue
         if last is not None and day < last:
-            raise CodesignError(N_("The stages' dates must follow each other in order."))
+            raise CodesignError(
+                N_("The stages' dates must follow each other in order."), field=f"{stage}_on"
+            )
         last = day
     return {stage: dates.get(stage) for stage in STAGES}
 
@@ -251,21 +330,38 @@ async def create_project(
     dates: dict[str, date | None] | None = None,
     topic_id: int | None = None,
     topic_url: str = "",
+    once: bool = False,
 ) -> Project:
-    """Create a project in its first stage and emit ``codesign.project_created``."""
-    title = _clean(title, MAX_TITLE, N_("A project needs a title."))
-    summary = _clean(summary, MAX_TEXT)
+    """Create a project in its first stage and emit ``codesign.project_created``.
+
+    With ``once`` (a worker's form), the same title at the same place while a project
+    there is still under way is the same project posted twice: :class:`AlreadySubmitted`
+    with that project."""
+    title = _clean(title, MAX_TITLE, N_("A project needs a title."), field="title")
+    summary = _clean(summary, MAX_TEXT, field="summary")
     if place is None:
         place = await community_root(community)
     if place.community_id != community.id or place.tree != "place":
-        raise CodesignError(N_("Choose a place of this community."))
+        raise CodesignError(N_("Choose a place of this community."), field="place")
     if min_age is not None and not 0 <= min_age <= 120:
-        raise CodesignError(N_("Enter an age between 0 and 120."))
+        raise CodesignError(N_("Enter an age between 0 and 120."), field="min_age")
     if not 1 <= max_choices <= 10:
-        raise CodesignError(N_("A ballot may have between 1 and 10 choices."))
+        raise CodesignError(N_("A ballot may have between 1 and 10 choices."), field="max_choices")
     if not CATEGORY_KEY.match(time_category):
-        raise CodesignError(N_("Choose a service category for the hours given."))
+        raise CodesignError(
+            N_("Choose a service category for the hours given."), field="time_category"
+        )
     planned = check_dates(dates or {})
+    if once:
+        twin = (
+            await Project.filter(community_id=community.id, place_id=place.id, title=title)
+            .exclude(stage=CLOSED)
+            .first()
+        )
+        if twin is not None:
+            raise AlreadySubmitted(
+                N_("This project already exists and is under way; here it is."), done=twin
+            )
     async with in_transaction():
         project = await Project.create(
             community_id=community.id,
@@ -326,11 +422,24 @@ async def project_from_topic(community_id: int, payload: ProjectRequested) -> Pr
         return await Project.get(community_id=community_id, topic_id=payload.topic)
 
 
-async def advance(project: Project, *, actor: Actor, on: date) -> Project:
-    """Move the project to its next stage, recording the day it started.
+#: What moving on from each stage stops or starts, for the worker to confirm first.
+ADVANCE_CONSEQUENCES = {
+    IDEAS: N_("Residents can no longer share ideas; they propose designs instead."),
+    DESIGN: N_(
+        "Residents can no longer propose designs; the designs go on the ballot and the vote opens."
+    ),
+    VOTE: N_("The vote closes: no more ballots, and the results are shown to everyone."),
+    BUILD: N_("Residents can no longer offer time or items; the satisfaction survey opens."),
+    EVALUATE: N_("The survey closes and the project is finished."),
+}
 
-    A guarded UPDATE (``stage`` still the one we saw) makes a double click move it
-    once. The vote opens only with at least one design to vote on."""
+
+async def check_advance(project: Project, *, seen: str | None = None) -> str:
+    """The stage ``project`` would move on to, or why it may not: finished already,
+    moved on since the worker saw it in stage ``seen`` (:class:`AlreadyMoved`), or a
+    vote without any design."""
+    if seen and seen != project.stage:
+        raise AlreadyMoved(done=project)
     if project.stage == CLOSED:
         raise CodesignError(N_("The project is already finished."))
     following = STAGES[stage_index(project.stage) + 1]
@@ -340,12 +449,24 @@ async def advance(project: Project, *, actor: Actor, on: date) -> Project:
         ).count()
         if designs == 0:
             raise CodesignError(N_("The vote needs at least one design."))
+    return following
+
+
+async def advance(project: Project, *, actor: Actor, on: date, seen: str | None = None) -> Project:
+    """Move the project to its next stage, recording the day it started.
+
+    A guarded UPDATE (``stage`` still the one we saw) makes a double click move it
+    once; ``seen`` is the stage the worker's page showed, so a form posted twice finds
+    the project already moved on. The vote opens only with at least one design."""
+    following = await check_advance(project, seen=seen)
     async with in_transaction():
         moved = await Project.filter(id=project.id, stage=project.stage).update(
             stage=following, **{f"{following}_on": on}
         )
         if not moved:
-            raise CodesignError(N_("The project has already moved on; reload the page."))
+            raise AlreadyMoved(
+                N_("The project has already moved on; reload the page."), done=project
+            )
         await audit(
             "codesign.project.advance",
             actor=actor,
@@ -425,18 +546,26 @@ async def submit_proposal(
     on: date,
 ) -> Proposal:
     """An idea while ideas are collected, a design during co-design, with an optional
-    picture (checked, shrunk and stored by the core's ``save_image``)."""
+    picture (checked, shrunk and stored by the core's ``save_image``). The same title
+    and text from the same resident again is a double post: :class:`AlreadySubmitted`
+    with the proposal already there."""
     _require_stage(project, IDEAS, DESIGN)
-    title = _clean(title, MAX_TITLE, N_("Give your proposal a short title."))
-    body = _clean(body, MAX_TEXT)
+    title = _clean(title, MAX_TITLE, N_("Give your proposal a short title."), field="title")
+    body = _clean(body, MAX_TEXT, field="body")
     person = await check_eligible(project, person_id, on)
+    kind = IDEA if project.stage == IDEAS else DESIGN_KIND
+    twin = await Proposal.filter(
+        project_id=project.id, kind=kind, author_id=person.id, title=title, body=body
+    ).first()
+    if twin is not None:
+        raise AlreadySubmitted(done=twin)
     async with in_transaction():
         upload = None
         if image:
             upload = await save_image(project.community_id, image, filename=filename, by=by)
         return await Proposal.create(
             project_id=project.id,
-            kind=IDEA if project.stage == IDEAS else DESIGN_KIND,
+            kind=kind,
             author=person,
             title=title,
             body=body,
@@ -447,11 +576,18 @@ async def submit_proposal(
 async def add_comment(
     proposal: Proposal, project: Project, *, person_id: int | None, body: str, on: date
 ) -> Comment:
+    """A comment on a proposal while ideas or designs are discussed. The same text as
+    the resident's last comment there is a double post (:class:`AlreadySubmitted`)."""
     _require_stage(project, IDEAS, DESIGN)
     if proposal.hidden:
         raise CodesignError(N_("This proposal was hidden by a moderator."))
-    body = _clean(body, 1000, N_("Write a comment first."))
+    body = _clean(body, MAX_COMMENT, N_("Write a comment first."), field="body")
     person = await check_eligible(project, person_id, on)
+    last = (
+        await Comment.filter(proposal_id=proposal.id, author_id=person.id).order_by("-id").first()
+    )
+    if last is not None and last.body == body:
+        raise AlreadySubmitted(done=last)
     return await Comment.create(proposal_id=proposal.id, author=person, body=body)
 
 
@@ -472,13 +608,15 @@ async def support(proposal: Proposal, project: Project, *, person_id: int | None
 async def _hide(
     model: type[Comment] | type[Proposal], row: Any, reason: str, actor: Actor, community_id: int
 ) -> Any:
-    reason = _clean(reason, MAX_REASON, N_("Give the reason for hiding it."))
+    if row.hidden_reason:
+        raise AlreadyHidden(done=row)
+    reason = _clean(reason, MAX_REASON, N_("Give the reason for hiding it."), field="reason")
     async with in_transaction():
         hidden = await model.filter(id=row.id, hidden_reason="").update(
             hidden_reason=reason, hidden_by_id=actor.account.id if actor.account else None
         )
         if not hidden:
-            raise CodesignError(N_("This was already hidden."))
+            raise AlreadyHidden(done=row)
         await audit(
             f"codesign.{model.__name__.lower()}.hide",
             actor=actor,
@@ -531,18 +669,22 @@ async def cast_ballot(
     a concurrent swap is retried rather than lost."""
     _require_stage(project, VOTE)
     person = await check_eligible(project, person_id, on)
+    if await Voter.exists(project_id=project.id, person_id=person.id):
+        raise AlreadyVoted()
     chosen = sorted(set(choices))
     if not chosen:
-        raise CodesignError(N_("Choose at least one design."))
+        raise CodesignError(N_("Choose at least one design."), field="choice")
     if len(chosen) > project.max_choices:
-        raise CodesignError(N_("Choose at most %(n)s designs."), n=project.max_choices)
+        raise CodesignError(
+            N_("Choose at most %(n)s designs."), field="choice", n=project.max_choices
+        )
     valid = set(
         await Proposal.filter(
             project_id=project.id, kind=DESIGN_KIND, hidden_reason="", id__in=chosen
         ).values_list("id", flat=True)
     )
     if valid != set(chosen):
-        raise CodesignError(N_("Choose among the designs on the ballot."))
+        raise CodesignError(N_("Choose among the designs on the ballot."), field="choice")
     mine = ",".join(str(i) for i in chosen)
     rng = rng or random.SystemRandom()
     try:
@@ -616,12 +758,13 @@ async def results(project: Project) -> Results:
 
 
 def parse_hours(raw: str) -> Decimal:
+    message = N_("Enter the hours as a number, at most 24.")
     try:
         hours = Decimal(str(raw).strip())
     except InvalidOperation:
-        raise CodesignError(N_("Enter the hours as a number, at most 24.")) from None
+        raise CodesignError(message, field="hours") from None
     if not hours.is_finite() or hours <= 0 or hours > MAX_HOURS:
-        raise CodesignError(N_("Enter the hours as a number, at most 24."))
+        raise CodesignError(message, field="hours")
     return hours.quantize(Decimal("0.01"))
 
 
@@ -630,13 +773,24 @@ async def offer_contribution(
     on: date, recorded_by: Actor | None = None,
 ) -> Contribution:  # fmt: skip
     """A resident offers time (hours) or a donated item to the build; or a worker
-    (``recorded_by``) records it on the resident's behalf. A worker confirms it later."""
+    (``recorded_by``) records it on the resident's behalf. A worker confirms it later.
+    The same offer again while the first waits is a double post (:class:`AlreadySubmitted`)."""
     _require_stage(project, BUILD)
     if kind not in (TIME, ITEM):
-        raise CodesignError(N_("Choose time or an item."))
-    description = _clean(description, 300, N_("Say what you did or what you give."))
+        raise CodesignError(N_("Choose time or an item."), field="kind")
+    description = _clean(
+        description, MAX_DESCRIPTION, N_("Say what you did or what you give."), field="description"
+    )
     amount = parse_hours(hours) if kind == TIME else None
     person = await check_eligible(project, person_id, on)
+    twin = await Contribution.filter(
+        project_id=project.id, person_id=person.id, kind=kind, hours=amount,
+        description=description, status=OFFERED,
+    ).first()  # fmt: skip
+    if twin is not None:
+        raise AlreadySubmitted(
+            N_("This contribution is already waiting for confirmation."), done=twin
+        )
     async with in_transaction():
         contribution = await Contribution.create(
             project_id=project.id, person=person, kind=kind, hours=amount,
@@ -654,6 +808,16 @@ async def offer_contribution(
     return contribution
 
 
+def check_decision(contribution: Contribution, *, actor: Actor) -> None:
+    """Whether ``actor`` may decide ``contribution`` now: not their own, and not
+    decided already (:class:`AlreadyDecided`)."""
+    own_person = actor.account.person_id if actor.account is not None else None
+    if own_person is not None and own_person == contribution.person_id:
+        raise NotAllowed(N_("You may not confirm your own contribution."))
+    if contribution.status != OFFERED:
+        raise AlreadyDecided(done=contribution)
+
+
 async def decide_contribution(
     contribution: Contribution, project: Project, *, confirm: bool, actor: Actor,
     now: datetime | None = None,
@@ -661,9 +825,7 @@ async def decide_contribution(
     """A worker confirms (or declines) a contribution, once. Confirmed time emits
     ``volunteer.service_verified`` in the same transaction, with the reference
     ``codesign-contribution-<id>`` so the street bank credits it once."""
-    own_person = actor.account.person_id if actor.account is not None else None
-    if own_person is not None and own_person == contribution.person_id:
-        raise NotAllowed(N_("You may not confirm your own contribution."))
+    check_decision(contribution, actor=actor)
     status = CONFIRMED if confirm else DECLINED
     moment = now or now_utc()
     async with in_transaction():
@@ -672,7 +834,7 @@ async def decide_contribution(
             decided_at=moment,
         )  # fmt: skip
         if not changed:
-            raise CodesignError(N_("This contribution was already decided."))
+            raise AlreadyDecided(done=contribution)
         if confirm and contribution.kind == TIME and contribution.hours:
             await emit(
                 "volunteer.service_verified",
@@ -698,9 +860,13 @@ async def decide_contribution(
 async def add_update(
     project: Project, *, body: str, actor: Actor, image: bytes | None = None, filename: str = ""
 ) -> Update:
-    """A progress update with an optional photo, during the build or the evaluation."""
+    """A progress update with an optional photo, during the build or the evaluation.
+    The text of the latest update again is a double post (:class:`AlreadySubmitted`)."""
     _require_stage(project, BUILD, EVALUATE)
-    body = _clean(body, MAX_TEXT, N_("Write what has been done."))
+    body = _clean(body, MAX_TEXT, N_("Write what has been done."), field="body")
+    last = await Update.filter(project_id=project.id).order_by("-id").first()
+    if last is not None and last.body == body:
+        raise AlreadySubmitted(N_("This update is already posted."), done=last)
     async with in_transaction():
         upload = None
         if image:
@@ -716,8 +882,12 @@ async def add_update(
 
 
 async def add_task(project: Project, *, title: str, actor: Actor) -> Task:
+    """A task of the build; a title already on the list is :class:`AlreadySubmitted`."""
     _require_stage(project, DESIGN, VOTE, BUILD)
-    title = _clean(title, 200, N_("Give the task a title."))
+    title = _clean(title, MAX_TASK, N_("Give the task a title."), field="title")
+    twin = await Task.filter(project_id=project.id, title=title).first()
+    if twin is not None:
+        raise AlreadySubmitted(N_("This task is already on the list."), done=twin)
     async with in_transaction():
         task = await Task.create(project_id=project.id, title=title)
         await audit("codesign.task.add", actor=actor, community_id=project.community_id,
@@ -726,11 +896,13 @@ async def add_task(project: Project, *, title: str, actor: Actor) -> Task:
 
 
 async def finish_task(task: Task, project: Project, *, actor: Actor) -> Task:
+    """Tick a task off, once: a second tick is :class:`AlreadyDone`."""
     _require_stage(project, BUILD)
     async with in_transaction():
-        if await Task.filter(id=task.id, done=False).update(done=True):
-            await audit("codesign.task.done", actor=actor, community_id=project.community_id,
-                        obj=task)  # fmt: skip
+        if not await Task.filter(id=task.id, done=False).update(done=True):
+            raise AlreadyDone(N_("This task is already done."), done=task)
+        await audit("codesign.task.done", actor=actor, community_id=project.community_id,
+                    obj=task)  # fmt: skip
     task.done = True
     return task
 
@@ -744,9 +916,11 @@ async def answer_survey(
     """One answer per eligible resident while the project is evaluated."""
     _require_stage(project, EVALUATE)
     if score not in (1, 2, 3, 4, 5):
-        raise CodesignError(N_("Choose a score from 1 to 5."))
-    comment = _clean(comment, 500)
+        raise CodesignError(N_("Choose a score from 1 to 5."), field="score")
+    comment = _clean(comment, MAX_SURVEY_COMMENT, field="comment")
     person = await check_eligible(project, person_id, on)
+    if await SurveyAnswer.exists(project_id=project.id, person_id=person.id):
+        raise AlreadyAnswered()
     try:
         async with in_transaction():
             return await SurveyAnswer.create(
@@ -819,7 +993,7 @@ async def proposal_page(
 ) -> tuple[list[Proposal], bool]:
     """One page of a project's ideas or designs with their support and comment counts
     (one query); whether a next page exists. Hidden proposals stay listed, marked."""
-    page = max(page, 1)
+    page = min(max(page, 1), MAX_PAGE)
     rows = (
         await Proposal.filter(project_id=project.id, kind=kind)
         .select_related("author")
@@ -843,7 +1017,7 @@ async def proposal_with_figures(
 
 
 async def comments_page(proposal: Proposal, page: int) -> tuple[list[Comment], bool]:
-    page = max(page, 1)
+    page = min(max(page, 1), MAX_PAGE)
     rows = (
         await Comment.filter(proposal_id=proposal.id)
         .select_related("author")
@@ -885,10 +1059,11 @@ async def find_resident(community: Community, who: str) -> Person:
     else:
         found = []
     if not found:
-        raise CodesignError(N_("No resident matches this name or phone."))
+        raise CodesignError(N_("No resident matches this name or phone."), field="person")
     if len(found) > 1:
         raise CodesignError(
-            N_("Several residents match; enter the phone or the register number (#id).")
+            N_("Several residents match; enter the phone or the register number (#id)."),
+            field="person",
         )
     return found[0]
 
@@ -896,3 +1071,16 @@ async def find_resident(community: Community, who: str) -> Person:
 def shown_name(name: str) -> str:
     """A resident's name as other residents see it: the family name and a star."""
     return (name[:1] + "*") if name else "*"
+
+
+# ------------------------------------------------------------------ switching it off
+
+
+async def projects_under_way(community: Community) -> int:
+    """Projects not finished: residents would lose their ideas, votes, offers or survey."""
+    return await Project.filter(community_id=community.id).exclude(stage=CLOSED).count()
+
+
+async def contributions_waiting(community: Community) -> int:
+    """Contributions no worker has decided yet: their hours would not be credited."""
+    return await Contribution.filter(project__community_id=community.id, status=OFFERED).count()
