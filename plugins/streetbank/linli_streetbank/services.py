@@ -673,12 +673,12 @@ def parse_quantity(raw: str | float | Decimal, unit: str) -> Decimal:
     if unit == "hour" and quantity > MAX_HOURS:
         raise StreetbankError(
             N_("At most %(most)s hours can be recorded at a time; you entered %(given)s."),
-            field="quantity", most=int(MAX_HOURS), given=quantity.normalize(),
+            field="quantity", most=int(MAX_HOURS), given=f"{quantity.normalize():f}",
         )  # fmt: skip
     if unit != "hour" and quantity > MAX_TASKS:
         raise StreetbankError(
             N_("At most %(most)s tasks can be recorded at a time; you entered %(given)s."),
-            field="quantity", most=int(MAX_TASKS), given=quantity.normalize(),
+            field="quantity", most=int(MAX_TASKS), given=f"{quantity.normalize():f}",
         )  # fmt: skip
     return quantity.quantize(Decimal("0.01"))
 
@@ -919,7 +919,8 @@ async def _close(
             status=status, closed_at=now
         )
         if closed != 1:
-            raise VoucherClosed()
+            await voucher.refresh_from_db()
+            raise _closed(voucher)
         await CatalogueItem.filter(id=voucher.item_id, stock__isnull=False).update(
             stock=F("stock") + 1
         )
