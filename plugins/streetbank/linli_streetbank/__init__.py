@@ -16,7 +16,7 @@ from linli.cli import Instance, pass_instance
 from linli.events import Event
 from linli.i18n import N_
 from linli.models import Community
-from linli.plugins import PersonSection
+from linli.plugins import Consequence, PersonSection
 
 HERE = Path(__file__).parent
 
@@ -143,6 +143,31 @@ def linli_person_sections(person: Any, actor: Any) -> list[PersonSection]:
         return {"balance": await services.balance_of(person), "services": services_count}
 
     return [PersonSection(N_("Street bank points"), "streetbank/person_section.html", load)]
+
+
+async def _open_vouchers(community: Community) -> int:
+    from linli_streetbank import services
+
+    return await services.open_vouchers(community)
+
+
+async def _holders(community: Community) -> int:
+    from linli_streetbank import services
+
+    return await services.holders(community)
+
+
+@hookimpl
+def linli_disable_consequences(community: Community) -> list[Consequence]:
+    """Switched off, the street bank's pages answer 404: issued vouchers cannot be
+    shown or verified, and points cannot be spent (nothing is deleted)."""
+    return [
+        Consequence(
+            N_("%(count)s vouchers issued and not yet used would no longer be honoured."),
+            _open_vouchers,
+        ),
+        Consequence(N_("%(count)s residents hold points they could no longer spend."), _holders),
+    ]
 
 
 PERMISSIONS = [

@@ -51,103 +51,145 @@ CATEGORIES = [
     ("meal-delivery", "爱心送餐", "Meal delivery", "task", 6),
 ]
 
-# name, English, kind, address
+#: What each partner does, by name (the register demo's partners and our own): an item
+#: comes only from a partner whose trade fits it (热干面 from a noodle shop, 推拿 from a
+#: clinic), never from whichever partner is next in the list.
+TRADES = {
+    # the register demo's partner units and merchants
+    "江汉区妇幼保健院": "maternal",
+    "吉年颐养中心": "elderly-care",
+    "健民叶开泰大药房": "pharmacy",
+    "汉兴街社区卫生服务中心": "clinic",
+    "江汉里警务室": "police",
+    "江汉区法律援助中心": "legal",
+    "老街坊理发店": "barber",
+    "邻里便利店": "convenience",
+    "江汉里早餐铺": "breakfast",
+    "惠民水果店": "fruit",
+    "兴旺粮油店": "grain",
+    "巧手家电维修": "appliance",
+    "爱心裁缝铺": "tailor",
+    "汉兴菜场": "market",
+}
+
+# name, English, kind, address, trade. Those the register demo also has come first,
+# then one partner per trade it lacks, then more of the trades it has: so the 32
+# partners cover every trade the catalogue needs, with or without the register demo.
 OWN_PARTNERS = [
-    ("老街坊理发店", "Old Neighbours Barber", "merchant", "江汉里1号"),
-    ("邻里便利店", "Neighbours Convenience Store", "merchant", "江汉里3号"),
-    ("江汉里早餐铺", "Jianghanli Breakfast Stall", "merchant", "江汉里5号"),
-    ("汉兴街修鞋铺", "Hanxing Street Shoe Repair", "merchant", "汉兴街12号"),
-    ("民意四路菜场", "Minyi 4th Road Market", "merchant", "民意四路8号"),
-    ("吉庆街热干面", "Jiqing Street Hot Dry Noodles", "merchant", "吉庆街20号"),
-    ("老通城豆皮", "Laotongcheng Doupi", "merchant", "大智路15号"),
-    ("江汉里洗衣店", "Jianghanli Laundry", "merchant", "江汉里9号"),
-    ("街口药房", "Corner Pharmacy", "merchant", "汉兴街2号"),
-    ("新华书店江汉路店", "Xinhua Bookshop Jianghan Road", "merchant", "江汉路101号"),
-    ("家电维修部", "Appliance Repair", "merchant", "民意一路30号"),
-    ("开锁配钥匙", "Locksmith", "merchant", "汉兴街18号"),
-    ("水果铺", "Fruit Stall", "merchant", "江汉里11号"),
-    ("眼镜店", "Optician", "merchant", "江汉路88号"),
-    ("照相馆", "Photo Studio", "merchant", "江汉路66号"),
-    ("裁缝铺", "Tailor", "merchant", "江汉里15号"),
-    ("粮油店", "Rice and Oil Shop", "merchant", "民意四路2号"),
-    ("汉味面馆", "Wuhan Noodle House", "merchant", "汉兴街25号"),
-    ("江汉区妇幼保健院", "Jianghan Maternal and Child Hospital", "partner_unit", "新华路"),
-    ("吉年颐养中心", "Jinian Elderly Care Centre", "partner_unit", "江汉里旁"),
-    ("汉兴街社区卫生服务中心", "Hanxing Community Health Centre", "partner_unit", "汉兴街"),
-    ("汉兴街派出所", "Hanxing Police Station", "partner_unit", "汉兴街"),
-    ("江汉区法律援助中心", "Jianghan Legal Aid Centre", "partner_unit", "江汉区"),
-    ("江汉区图书馆", "Jianghan District Library", "partner_unit", "江汉区"),
-    ("武汉市第二十一中学", "Wuhan No. 21 Middle School", "partner_unit", "江汉区"),
-    ("江汉里幼儿园", "Jianghanli Kindergarten", "partner_unit", "江汉里"),
-    ("区文化馆", "District Cultural Centre", "partner_unit", "江汉区"),
-    ("物业服务中心", "Property Service Centre", "partner_unit", "江汉里"),
-    ("社区老年大学", "Community University for Seniors", "partner_unit", "江汉里"),
-    ("区红十字会", "District Red Cross", "partner_unit", "江汉区"),
-    ("汉兴街消防站", "Hanxing Fire Station", "partner_unit", "汉兴街"),
-    ("江汉区心理咨询站", "Jianghan Counselling Station", "partner_unit", "江汉区"),
-    ("邻里书画社", "Neighbours' Calligraphy Club", "partner_unit", "江汉里"),
-    ("电动车充电站", "E-bike Charging Station", "merchant", "江汉里停车棚"),
+    ("老街坊理发店", "Old Neighbours Barber", "merchant", "江汉里1号", "barber"),
+    ("邻里便利店", "Neighbours Convenience Store", "merchant", "江汉里3号", "convenience"),
+    ("江汉里早餐铺", "Jianghanli Breakfast Stall", "merchant", "江汉里5号", "breakfast"),
+    ("江汉区妇幼保健院", "Jianghan Maternal and Child Hospital", "partner_unit", "新华路",
+     "maternal"),
+    ("吉年颐养中心", "Jinian Elderly Care Centre", "partner_unit", "江汉里旁", "elderly-care"),
+    ("汉兴街社区卫生服务中心", "Hanxing Community Health Centre", "partner_unit", "汉兴街",
+     "clinic"),
+    ("江汉区法律援助中心", "Jianghan Legal Aid Centre", "partner_unit", "江汉区", "legal"),
+    ("吉庆街热干面", "Jiqing Street Hot Dry Noodles", "merchant", "吉庆街20号", "noodles"),
+    ("老通城豆皮", "Laotongcheng Doupi", "merchant", "大智路15号", "breakfast"),
+    ("汉兴街修鞋铺", "Hanxing Street Shoe Repair", "merchant", "汉兴街12号", "shoe-repair"),
+    ("江汉里洗衣店", "Jianghanli Laundry", "merchant", "江汉里9号", "laundry"),
+    ("新华书店江汉路店", "Xinhua Bookshop Jianghan Road", "merchant", "江汉路101号",
+     "bookshop"),
+    ("开锁配钥匙", "Locksmith", "merchant", "汉兴街18号", "locksmith"),
+    ("眼镜店", "Optician", "merchant", "江汉路88号", "optician"),
+    ("照相馆", "Photo Studio", "merchant", "江汉路66号", "photo"),
+    ("汉味面馆", "Wuhan Noodle House", "merchant", "汉兴街25号", "noodles"),
+    ("江汉区图书馆", "Jianghan District Library", "partner_unit", "江汉区", "library"),
+    ("武汉市第二十一中学", "Wuhan No. 21 Middle School", "partner_unit", "江汉区", "school"),
+    ("江汉里幼儿园", "Jianghanli Kindergarten", "partner_unit", "江汉里", "school"),
+    ("区文化馆", "District Cultural Centre", "partner_unit", "江汉区", "culture"),
+    ("物业服务中心", "Property Service Centre", "partner_unit", "江汉里", "property"),
+    ("社区老年大学", "Community University for Seniors", "partner_unit", "江汉里",
+     "seniors-school"),
+    ("区红十字会", "District Red Cross", "partner_unit", "江汉区", "red-cross"),
+    ("汉兴街消防站", "Hanxing Fire Station", "partner_unit", "汉兴街", "fire-station"),
+    ("江汉区心理咨询站", "Jianghan Counselling Station", "partner_unit", "江汉区",
+     "counselling"),
+    ("民意四路菜场", "Minyi 4th Road Market", "merchant", "民意四路8号", "market"),
+    ("水果铺", "Fruit Stall", "merchant", "江汉里11号", "fruit"),
+    ("粮油店", "Rice and Oil Shop", "merchant", "民意四路2号", "grain"),
+    ("家电维修部", "Appliance Repair", "merchant", "民意一路30号", "appliance"),
+    ("裁缝铺", "Tailor", "merchant", "江汉里15号", "tailor"),
+    ("街口药房", "Corner Pharmacy", "merchant", "汉兴街2号", "pharmacy"),
+    ("汉兴街派出所", "Hanxing Police Station", "partner_unit", "汉兴街", "police"),
+    ("邻里书画社", "Neighbours' Calligraphy Club", "partner_unit", "江汉里", "culture"),
+    ("电动车充电站", "E-bike Charging Station", "merchant", "江汉里停车棚", "property"),
+]  # fmt: skip
+TRADES.update({name: trade for name, _, _, _, trade in OWN_PARTNERS})
+
+# title, category, price, stock (None: unlimited), monthly limit, the trades that offer
+# it (the first that is present is preferred)
+ITEMS = [
+    ("理发一次", "household", 15, None, 2, ("barber",)),
+    ("老人上门理发", "household", 25, 20, 1, ("barber",)),
+    ("鲜鸡蛋一盒", "food", 12, 60, 2, ("market", "convenience")),
+    ("大米5斤", "food", 30, 40, 1, ("grain",)),
+    ("食用油一瓶", "food", 35, 30, 1, ("grain",)),
+    ("热干面早餐券", "food", 5, None, 8, ("noodles", "breakfast")),
+    ("豆皮早餐券", "food", 6, None, 8, ("breakfast",)),
+    ("水果一袋", "food", 10, 50, 2, ("fruit",)),
+    ("蔬菜礼包", "food", 15, 40, 2, ("market",)),
+    ("挂面一箱", "food", 20, 30, 1, ("grain", "convenience")),
+    ("修鞋一次", "repair", 8, None, 2, ("shoe-repair",)),
+    ("配钥匙一把", "repair", 5, None, 2, ("locksmith",)),
+    ("家电检修一次", "repair", 30, 15, 1, ("appliance",)),
+    ("上门换锁芯", "repair", 40, 10, 1, ("locksmith",)),
+    ("修改衣服一件", "repair", 10, None, 2, ("tailor",)),
+    ("洗衣一件", "household", 8, None, 4, ("laundry",)),
+    ("被子清洗一床", "household", 30, 20, 1, ("laundry",)),
+    ("家政保洁一小时", "household", 25, 20, 1, ("property",)),
+    ("电动车充电10次", "household", 10, None, 2, ("property",)),
+    ("证件照一套", "household", 12, None, 1, ("photo",)),
+    ("验光配镜优惠", "health", 40, 10, 1, ("optician",)),
+    ("常用药品小包", "health", 15, 30, 1, ("pharmacy", "clinic")),
+    ("测血压血糖", "health", 2, None, 4, ("clinic", "pharmacy")),
+    ("中医推拿一次", "health", 30, 15, 1, ("clinic", "elderly-care")),
+    ("老人健康体检", "health", 50, 10, 1, ("clinic", "elderly-care")),
+    ("儿童保健咨询", "health", 10, None, 2, ("maternal",)),
+    ("孕产妇课程", "health", 10, None, 2, ("maternal",)),
+    ("心理咨询一次", "health", 20, 10, 1, ("counselling",)),
+    ("急救培训课", "learning", 10, 30, 1, ("red-cross",)),
+    ("消防安全体验", "learning", 5, 40, 1, ("fire-station",)),
+    ("法律咨询一次", "learning", 10, None, 2, ("legal",)),
+    ("借书卡办理", "learning", 5, None, 1, ("library",)),
+    ("图书一本", "learning", 25, 30, 1, ("bookshop",)),
+    ("书法课一期", "learning", 40, 12, 1, ("culture", "seniors-school")),
+    ("老年大学课程", "learning", 50, 20, 1, ("seniors-school",)),
+    ("少儿课后托管一周", "learning", 60, 10, 1, ("school",)),
+    ("作业辅导一次", "learning", 10, None, 2, ("school",)),
+    ("文化馆演出票", "learning", 20, 30, 1, ("culture",)),
+    ("剪纸体验课", "learning", 10, 20, 1, ("culture",)),
+    ("智能手机教学", "learning", 5, None, 2, ("seniors-school", "library")),
+    ("洗衣液一瓶", "goods", 12, 40, 1, ("convenience",)),
+    ("抽纸一提", "goods", 10, 60, 2, ("convenience",)),
+    ("环保购物袋", "goods", 5, 80, 2, ("market", "convenience")),
+    ("雨伞一把", "goods", 15, 30, 1, ("convenience",)),
+    ("老花镜一副", "goods", 20, 20, 1, ("optician",)),
+    ("保温杯", "goods", 25, 20, 1, ("convenience",)),
+    ("手电筒", "goods", 10, 30, 1, ("convenience",)),
+    ("春联福字一套", "goods", 8, 60, 1, ("bookshop", "culture")),
+    ("粽子礼盒", "food", 30, 30, 1, ("grain", "convenience")),
+    ("月饼礼盒", "food", 35, 30, 1, ("convenience", "grain")),
+    ("汤圆一袋", "food", 10, 40, 1, ("market", "convenience")),
+    ("绿豆汤券", "food", 3, None, 8, ("breakfast",)),
+    ("面馆午餐券", "food", 15, None, 4, ("noodles",)),
+    ("爱心午餐", "food", 8, None, 8, ("noodles", "breakfast")),
+    ("便利店代金券", "goods", 10, None, 4, ("convenience",)),
+    ("照片冲印10张", "goods", 8, None, 2, ("photo",)),
 ]
 
-# title, category, price, stock (None: unlimited), monthly limit
-ITEMS = [
-    ("理发一次", "household", 15, None, 2),
-    ("老人上门理发", "household", 25, 20, 1),
-    ("鲜鸡蛋一盒", "food", 12, 60, 2),
-    ("大米5斤", "food", 30, 40, 1),
-    ("食用油一瓶", "food", 35, 30, 1),
-    ("热干面早餐券", "food", 5, None, 8),
-    ("豆皮早餐券", "food", 6, None, 8),
-    ("水果一袋", "food", 10, 50, 2),
-    ("蔬菜礼包", "food", 15, 40, 2),
-    ("挂面一箱", "food", 20, 30, 1),
-    ("修鞋一次", "repair", 8, None, 2),
-    ("配钥匙一把", "repair", 5, None, 2),
-    ("家电检修一次", "repair", 30, 15, 1),
-    ("上门换锁芯", "repair", 40, 10, 1),
-    ("修改衣服一件", "repair", 10, None, 2),
-    ("洗衣一件", "household", 8, None, 4),
-    ("被子清洗一床", "household", 30, 20, 1),
-    ("家政保洁一小时", "household", 25, 20, 1),
-    ("电动车充电10次", "household", 10, None, 2),
-    ("证件照一套", "household", 12, None, 1),
-    ("验光配镜优惠", "health", 40, 10, 1),
-    ("常用药品小包", "health", 15, 30, 1),
-    ("测血压血糖", "health", 2, None, 4),
-    ("中医推拿一次", "health", 30, 15, 1),
-    ("老人健康体检", "health", 50, 10, 1),
-    ("儿童保健咨询", "health", 10, None, 2),
-    ("孕产妇课程", "health", 10, None, 2),
-    ("心理咨询一次", "health", 20, 10, 1),
-    ("急救培训课", "learning", 10, 30, 1),
-    ("消防安全体验", "learning", 5, 40, 1),
-    ("法律咨询一次", "learning", 10, None, 2),
-    ("借书卡办理", "learning", 5, None, 1),
-    ("图书一本", "learning", 25, 30, 1),
-    ("书法课一期", "learning", 40, 12, 1),
-    ("老年大学课程", "learning", 50, 20, 1),
-    ("少儿课后托管一周", "learning", 60, 10, 1),
-    ("作业辅导一次", "learning", 10, None, 2),
-    ("文化馆演出票", "learning", 20, 30, 1),
-    ("剪纸体验课", "learning", 10, 20, 1),
-    ("智能手机教学", "learning", 5, None, 2),
-    ("洗衣液一瓶", "goods", 12, 40, 1),
-    ("抽纸一提", "goods", 10, 60, 2),
-    ("环保购物袋", "goods", 5, 80, 2),
-    ("雨伞一把", "goods", 15, 30, 1),
-    ("老花镜一副", "goods", 20, 20, 1),
-    ("保温杯", "goods", 25, 20, 1),
-    ("手电筒", "goods", 10, 30, 1),
-    ("春联福字一套", "goods", 8, 60, 1),
-    ("粽子礼盒", "food", 30, 30, 1),
-    ("月饼礼盒", "food", 35, 30, 1),
-    ("汤圆一袋", "food", 10, 40, 1),
-    ("绿豆汤券", "food", 3, None, 8),
-    ("面馆午餐券", "food", 15, None, 4),
-    ("爱心午餐", "food", 8, None, 8),
-    ("便利店代金券", "goods", 10, None, 4),
-    ("照片冲印10张", "goods", 8, None, 2),
-]
+
+def supplier(trades: tuple[str, ...], partners: list[Partner], load: dict[int, int]) -> Partner:
+    """The partner an item comes from: one whose trade fits, the most fitting trade
+    first, then the partner offering fewest items so far."""
+    fitting = [p for p in partners if TRADES.get(p.name) in trades]
+    if not fitting:
+        raise LookupError(f"no demo partner of trade {trades}")
+    return min(
+        fitting,
+        key=lambda p: (trades.index(TRADES[p.name]), load.get(p.id, 0), p.id),
+    )
 
 
 async def _partners(community: Community) -> list[Partner]:
@@ -174,7 +216,7 @@ async def _partners(community: Community) -> list[Partner]:
             )
         )
     names = {p.name for p in partners}
-    for name, name_en, kind, address in OWN_PARTNERS:
+    for name, name_en, kind, address, _trade in OWN_PARTNERS:
         if len(partners) >= PARTNERS:
             break
         if name in names:
@@ -239,15 +281,15 @@ async def seed(community: Community) -> list[str]:
         for k, n, e, u, r in CATEGORIES
     ]
     partners = await _partners(community)
-    shops = [p for p in partners if p.kind == "merchant"] or partners
-    units = [p for p in partners if p.kind == "partner_unit"] or partners
-    await CatalogueItem.bulk_create(
-        [
+    load: dict[int, int] = {}
+    rows = []
+    for title, category, price, stock, limit, trades in ITEMS:
+        partner = supplier(trades, partners, load)
+        load[partner.id] = load.get(partner.id, 0) + 1
+        rows.append(
             CatalogueItem(
                 community_id=community.id,
-                partner_id=(units if category in ("health", "learning") else shops)[
-                    i % len(units if category in ("health", "learning") else shops)
-                ].id,
+                partner_id=partner.id,
                 title=title,
                 category=category,
                 price=price,
@@ -255,9 +297,8 @@ async def seed(community: Community) -> list[str]:
                 monthly_limit=limit,
                 description="",
             )
-            for i, (title, category, price, stock, limit) in enumerate(ITEMS)
-        ]
-    )
+        )
+    await CatalogueItem.bulk_create(rows)
     items = list(await CatalogueItem.filter(community_id=community.id).order_by("id"))
     people = await _people(community, rng)
     earners = people[: max(60, len(people) // 2)]

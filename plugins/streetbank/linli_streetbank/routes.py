@@ -23,16 +23,22 @@ from markupsafe import Markup
 from tortoise.expressions import Q
 
 from linli.hierarchy.models import Node
+from linli.hierarchy.services import addresses
 from linli.i18n import N_
 from linli.identity.models import Account as CoreAccount
 from linli.identity.models import Person
 from linli.models import Community
+from linli.refusals import Refusal
+from linli.sorting import natural_sorted
 from linli.web.auth import community_node, current_actor, logged_in, requires
 from linli.web.charts import bar_chart
-from linli.web.errors import refusal, refused
-from linli.web.site import site_of, translate
+from linli.web.feedback import confirmation, flash, form_again, form_values, is_confirmed
+from linli.web.site import language_of, site_of, translate
 from linli_streetbank import services
 from linli_streetbank.models import (
+    CANCELLED,
+    ISSUED,
+    PARTNER,
     PERSON,
     USED,
     CatalogueItem,
@@ -116,6 +122,8 @@ async def page_context(request: Req, community: Community, **extra: Any) -> dict
         "item_categories": services.ITEM_CATEGORIES,
         "account_kinds": services.ACCOUNT_KIND_LABELS,
         "zone": zone(request),
+        "form_error": None,
+        "form": {},
         **extra,
     }
 
@@ -134,39 +142,56 @@ def qr_svg(text: str) -> Markup:
     return Markup(segno.make(text, error="m").svg_inline(scale=4, border=2))
 
 
-def parse_date(request: Req, raw: str) -> date | None:
+def parse_date(raw: str, field: str) -> date | None:
     if not raw.strip():
         return None
     try:
         return date.fromisoformat(raw.strip())
     except ValueError:
-        raise refused(request, N_("Enter the date as YYYY-MM-DD.")) from None
+        raise Refusal(N_("Enter the date as YYYY-MM-DD."), field=field) from None
 
 
-def parse_int(request: Req, raw: str, default: int | None = None) -> int | None:
+def parse_int(raw: str, field: str, default: int | None = None) -> int | None:
     if not raw.strip():
         return default
     try:
         return int(raw.strip())
     except ValueError:
-        raise refused(request, N_("Enter a whole number.")) from None
+        raise Refusal(N_("Enter a whole number."), field=field) from None
 
 
-async def find_person(request: Req, community: Community, who: str) -> Person:
-    """A resident by register number (``#12``), phone or exact name."""
-    who = who.strip()
-    if who.startswith("#") and who[1:].isdigit():
-        found = await Person.filter(community_id=community.id, id=int(who[1:])).limit(2)
-    else:
-        found = await Person.filter(Q(name=who) | Q(phone=who), community_id=community.id).limit(2)
-    if not who or not found:
-        raise refused(request, N_("No resident matches this name or phone."))
-    if len(found) > 1:
-        raise refused(
-            request,
-            N_("Several residents match; enter the phone or the register number (#id)."),
-        )
-    return found[0]
+def parse_id(raw: str) -> int:
+    """A row id chosen in a select: 0 when missing or not a number (so nothing matches)."""
+    raw = raw.strip()
+    return int(raw) if raw.isdigit() and len(raw) < 10 else 0
+
+
+def masked_phone(phone: str) -> str:
+    return phone[-4:] if len(phone) >= 4 else ""
+
+
+async def person_choices(request: Req, exc: Refusal) -> list[dict[str, Any]]:
+    """The residents a :class:`~linli_streetbank.services.SeveralPeople` refusal offers
+    to choose from, each with their address (building, entrance and flat) and register
+    number, in natural order of address."""
+    if not isinstance(exc, services.SeveralPeople):
+        return []
+    home_of = await services.homes(exc.people)
+    where = await addresses(home_of.values(), language_of(request))
+    rows = [
+        {
+            "id": person.id,
+            "name": person.name,
+            "address": where.get(home_of[person.id].id, "") if person.id in home_of else "",
+            "phone": masked_phone(person.phone),
+        }
+        for person in exc.people
+    ]
+    return natural_sorted(rows, key=lambda row: f"{row['address']} {row['id']:09d}")
+
+
+def redirect(url: str) -> Redirect:
+    return Redirect(url, status_code=303)
 
 
 # ----------------------------------------------------------------------------- forms
@@ -178,6 +203,11 @@ class KeyForm(msgspec.Struct):
 
 class VerifyForm(msgspec.Struct):
     code: str = ""
+    confirmed: str = ""
+
+
+class ConfirmForm(msgspec.Struct):
+    confirmed: str = ""
 
 
 class ServiceForm(msgspec.Struct):
@@ -204,6 +234,7 @@ class AdjustForm(msgspec.Struct):
 
 class ReasonForm(msgspec.Struct):
     reason: str = ""
+    confirmed: str = ""
 
 
 class ItemForm(msgspec.Struct):
@@ -250,6 +281,7 @@ class SettingsForm(msgspec.Struct):
 
 class ExpiryForm(msgspec.Struct):
     year: str = ""
+    confirmed: str = ""
 
 
 # ---------------------------------------------------------------------------- resident
@@ -299,8 +331,9 @@ class ResidentController(Controller):
             month = services.month_of(services.now_utc(), zone(request))
             usage = await services.usage_this_month(person, [i.id for i in items], month)
             balance = await services.balance_of(person)
-        partners = await Partner.filter(community_id=community.id, active=True).values_list(
-            "id", "name"
+        partners = natural_sorted(
+            await Partner.filter(community_id=community.id, active=True).values_list("id", "name"),
+            key=lambda pair: pair[1],
         )
         context = await page_context(
             request, community, items=items, usage=usage, balance=balance,
@@ -316,21 +349,9 @@ class ResidentController(Controller):
     async def item(
         self, request: Req, community: NamedDependency[Community], item_id: FromPath[int]
     ) -> Template:
-        item = (
-            await CatalogueItem.filter(id=item_id, community_id=community.id)
-            .select_related("partner")
-            .first()
+        return Template(
+            "streetbank/item.html", context=await item_context(request, community, item_id)
         )
-        if item is None:
-            raise NotFoundException()
-        person = await own_person(request)
-        balance = await services.balance_of(person) if person is not None else 0
-        context = await page_context(
-            request, community, item=item, person=person, balance=balance,
-            available=services.item_available(item, today(request)) and item.partner.active,
-            request_key=services.new_request_key(),
-        )  # fmt: skip
-        return Template("streetbank/item.html", context=context)
 
     @post("/catalogue/{item_id:int}/redeem", name="streetbank:redeem")
     async def redeem(
@@ -339,25 +360,26 @@ class ResidentController(Controller):
         community: NamedDependency[Community],
         item_id: FromPath[int],
         data: URLEncodedBody[KeyForm],
-    ) -> Redirect:
-        item = await CatalogueItem.get_or_none(id=item_id, community_id=community.id)
-        if item is None:
-            raise NotFoundException()
-        person = await own_person(request)
-        if person is None:
-            raise refused(request, N_("Your account is not linked to a resident record."))
-        if not data.request_key:
-            raise refused(request, N_("The form has expired; please try again."))
-        key = f"c{community.id}:redeem:{person.id}:{data.request_key[:64]}"
+    ) -> Redirect | Template:
+        context = await item_context(request, community, item_id)
+        person: Person | None = context["person"]
         try:
+            if person is None:
+                raise Refusal(N_("Your account is not linked to a resident record."), 403)
+            if not data.request_key:
+                raise Refusal(N_("The form has expired; please try again."))
+            key = f"c{community.id}:redeem:{person.id}:{data.request_key[:64]}"
             done = await services.redeem(
-                community, person=person, item=item, actor=await current_actor(request),
-                key=key, zone=zone(request),
+                community, person=person, item=context["item"],
+                actor=await current_actor(request), key=key, zone=zone(request),
             )  # fmt: skip
-        except services.StreetbankError as exc:
-            raise refusal(request, exc) from exc
-        again = "?again=1" if done.duplicate else ""
-        return Redirect(f"{base(community)}/vouchers/{done.value.id}{again}", status_code=303)
+        except Refusal as exc:
+            return form_again(request, "streetbank/item.html", context, exc, data)
+        if done.duplicate:
+            return redirect(f"{base(community)}/vouchers/{done.value.id}?again=1")
+        flash(request, N_("Redeemed: show this voucher at %(partner)s."),
+              partner=context["item"].partner.name_in(language_of(request)))  # fmt: skip
+        return redirect(f"{base(community)}/vouchers/{done.value.id}")
 
     @get("/vouchers", name="streetbank:vouchers")
     async def vouchers(self, request: Req, community: NamedDependency[Community]) -> Template:
@@ -397,21 +419,74 @@ class ResidentController(Controller):
 
     @post("/vouchers/{voucher_id:int}/cancel", name="streetbank:cancel")
     async def cancel(
-        self, request: Req, community: NamedDependency[Community], voucher_id: FromPath[int]
-    ) -> Redirect:
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        voucher_id: FromPath[int],
+        data: URLEncodedBody[ConfirmForm],
+    ) -> Redirect | Template:
         person = await own_person(request)
         voucher = None
         if person is not None:
-            voucher = await Voucher.get_or_none(
-                id=voucher_id, person_id=person.id, community_id=community.id
+            voucher = (
+                await Voucher.filter(id=voucher_id, person_id=person.id, community_id=community.id)
+                .select_related("item", "partner", "person")
+                .first()
             )
         if voucher is None:
             raise NotFoundException()
+        page = f"{base(community)}/vouchers/{voucher.id}"
+        if voucher.status == CANCELLED:  # sent twice: already done
+            flash(request, N_("Already done: this voucher was cancelled and the points went back."))
+            return redirect(page)
+        if voucher.status == ISSUED and not is_confirmed(data.confirmed):
+            title = voucher.item.title_in(language_of(request))
+            return confirmation(
+                request,
+                question=translate(request, N_("Cancel the voucher for %(item)s?"), item=title),
+                consequences=[
+                    translate(
+                        request,
+                        N_("The %(points)s points go back to your balance."),
+                        points=voucher.points,
+                    ),
+                    translate(
+                        request,
+                        N_("The code %(code)s will no longer be accepted."),
+                        code=voucher.code,
+                    ),
+                ],
+                action=f"{page}/cancel",
+                back=page,
+                confirm_label=translate(request, N_("Cancel the voucher")),
+            )
         try:
             await services.cancel_voucher(voucher, actor=await current_actor(request))
-        except services.StreetbankError as exc:
-            raise refusal(request, exc) from exc
-        return Redirect(f"{base(community)}/vouchers/{voucher.id}", status_code=303)
+        except Refusal as exc:
+            await voucher.refresh_from_db()
+            context = await voucher_context(request, community, voucher)
+            return form_again(request, "streetbank/voucher.html", context, exc)
+        flash(request, N_("Voucher cancelled: %(points)s points are back in your balance."),
+              points=voucher.points)  # fmt: skip
+        return redirect(page)
+
+
+async def item_context(request: Req, community: Community, item_id: int) -> dict[str, Any]:
+    """The item's page, for the resident; 404 for an item of another community."""
+    item = (
+        await CatalogueItem.filter(id=item_id, community_id=community.id)
+        .select_related("partner")
+        .first()
+    )
+    if item is None:
+        raise NotFoundException()
+    person = await own_person(request)
+    balance = await services.balance_of(person) if person is not None else 0
+    return await page_context(
+        request, community, item=item, person=person, balance=balance,
+        available=services.item_available(item, today(request)) and item.partner.active,
+        request_key=services.new_request_key(),
+    )  # fmt: skip
 
 
 async def voucher_context(
@@ -473,19 +548,45 @@ class OperatorController(Controller):
         community: NamedDependency[Community],
         partner_id: FromPath[int],
         data: URLEncodedBody[VerifyForm],
-    ) -> Template:
+    ) -> Redirect | Template:
         partner: Partner = request.state.streetbank_partner
+        page = f"{base(community)}/operator/{partner.id}"
         try:
+            if not is_confirmed(data.confirmed):
+                voucher = await services.check_voucher(partner, data.code, zone=zone(request))
+                title = voucher.item.title_in(language_of(request))
+                return confirmation(
+                    request,
+                    question=translate(request, N_("Accept voucher %(code)s?"), code=voucher.code),
+                    consequences=[
+                        translate(
+                            request,
+                            N_("%(item)s, %(points)s points."),
+                            item=title,
+                            points=voucher.points,
+                        ),
+                        translate(request, N_("Once accepted, the voucher cannot be used again.")),
+                    ],
+                    action=f"{page}/verify",
+                    back=page,
+                    confirm_label=translate(request, N_("Accept the voucher")),
+                    fields={"code": voucher.code},
+                    danger=False,
+                )
             voucher = await services.verify_voucher(
-                partner, data.code, actor=await current_actor(request)
+                partner, data.code, actor=await current_actor(request), zone=zone(request)
             )
-        except services.StreetbankError as exc:
-            context = await operator_context(
-                request, community, code=data.code, error=translate(request, exc.message)
-            )
-            return Template("streetbank/operator.html", context=context, status_code=exc.status)
-        context = await operator_context(request, community, verified=voucher)
-        return Template("streetbank/operator.html", context=context)
+        except Refusal as exc:
+            shown = await services.find_voucher_for_partner(partner, data.code)
+            context = await operator_context(request, community, code=data.code, shown=shown)
+            return form_again(request, "streetbank/operator.html", context, exc, data)
+        await voucher.fetch_related("item")
+        flash(
+            request, N_("Voucher %(code)s accepted: %(item)s, %(points)s points."),
+            code=voucher.code, item=voucher.item.title_in(language_of(request)),
+            points=voucher.points,
+        )  # fmt: skip
+        return redirect(page)
 
 
 async def operator_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
@@ -520,29 +621,37 @@ class WorkerController(Controller):
     @post("/record", name="streetbank:record", guards=[requires("streetbank.record")])
     async def record(
         self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[ServiceForm]
-    ) -> Template:
-        person = await find_person(request, community, data.person)
-        category = await ServiceCategory.get_or_none(
-            community_id=community.id, id=parse_int(request, data.category, 0)
-        )
-        if category is None:
-            raise refused(request, N_("Choose a service category."))
-        served_on = parse_date(request, data.served_on) or today(request)
-        if not data.request_key:
-            raise refused(request, N_("The form has expired; please try again."))
+    ) -> Redirect | Template:
         try:
+            person = await services.find_person(community, data.person)
+            category = await ServiceCategory.get_or_none(
+                community_id=community.id, id=parse_id(data.category)
+            )
+            if category is None:
+                raise Refusal(N_("Choose a service category."), field="category")
+            served_on = parse_date(data.served_on, "served_on") or today(request)
+            if not data.request_key:
+                raise Refusal(N_("The form has expired; please try again."))
             done = await services.record_service(
                 community, person=person, category=category, quantity=data.quantity,
                 served_on=served_on, note=data.note,
                 key=f"c{community.id}:service:{data.request_key[:64]}",
                 actor=await current_actor(request),
             )  # fmt: skip
-        except services.StreetbankError as exc:
-            raise refusal(request, exc) from exc
-        context = await record_context(
-            request, community, done=done.value, duplicate=done.duplicate, person=person
-        )
-        return Template("streetbank/record.html", context=context)
+        except Refusal as exc:
+            context = await record_context(
+                request, community, choices=await person_choices(request, exc),
+                request_key=data.request_key or services.new_request_key(),
+            )  # fmt: skip
+            return form_again(request, "streetbank/record.html", context, exc, data)
+        if done.duplicate:
+            flash(
+                request, N_("Already done: this service was recorded once; points moved only once.")
+            )
+        else:
+            flash(request, N_("Recorded: %(points)s points credited to %(name)s."),
+                  points=done.value.points, name=person.name)  # fmt: skip
+        return redirect(f"{base(community)}/worker/record")
 
     @get(
         "/redeem-for", name="streetbank:redeem_for_form", guards=[requires("streetbank.redeem_for")]
@@ -550,10 +659,7 @@ class WorkerController(Controller):
     async def redeem_for_form(
         self, request: Req, community: NamedDependency[Community]
     ) -> Template:
-        items = await services.catalogue(community, today=today(request))
-        context = await page_context(
-            request, community, items=items, request_key=services.new_request_key()
-        )
+        context = await redeem_for_context(request, community)
         return Template("streetbank/redeem_for.html", context=context)
 
     @post("/redeem-for", name="streetbank:redeem_for", guards=[requires("streetbank.redeem_for")])
@@ -562,26 +668,32 @@ class WorkerController(Controller):
         request: Req,
         community: NamedDependency[Community],
         data: URLEncodedBody[OnBehalfForm],
-    ) -> Redirect:
-        person = await find_person(request, community, data.person)
-        item = await CatalogueItem.get_or_none(
-            id=parse_int(request, data.item, 0), community_id=community.id
-        )
-        if item is None:
-            raise refused(request, N_("Choose an item."))
-        if not data.request_key:
-            raise refused(request, N_("The form has expired; please try again."))
+    ) -> Redirect | Template:
         try:
+            person = await services.find_person(community, data.person)
+            item = await CatalogueItem.get_or_none(
+                id=parse_id(data.item), community_id=community.id
+            )
+            if item is None:
+                raise Refusal(N_("Choose an item."), field="item")
+            if not data.request_key:
+                raise Refusal(N_("The form has expired; please try again."))
             done = await services.redeem(
                 community, person=person, item=item, actor=await current_actor(request),
                 key=f"c{community.id}:redeem-for:{data.request_key[:64]}", zone=zone(request),
             )  # fmt: skip
-        except services.StreetbankError as exc:
-            raise refusal(request, exc) from exc
-        again = "?again=1" if done.duplicate else ""
-        return Redirect(
-            f"{base(community)}/worker/vouchers/{done.value.id}{again}", status_code=303
-        )
+        except Refusal as exc:
+            context = await redeem_for_context(
+                request, community, choices=await person_choices(request, exc),
+                request_key=data.request_key or services.new_request_key(),
+            )  # fmt: skip
+            return form_again(request, "streetbank/redeem_for.html", context, exc, data)
+        page = f"{base(community)}/worker/vouchers/{done.value.id}"
+        if done.duplicate:
+            return redirect(f"{page}?again=1")
+        flash(request, N_("Redeemed for %(name)s: print the voucher and give it to them."),
+              name=person.name)  # fmt: skip
+        return redirect(page)
 
     @get(
         "/vouchers/{voucher_id:int}",
@@ -615,21 +727,7 @@ class WorkerController(Controller):
         q: FromQuery[str] = "",
         page: FromQuery[int] = 1,
     ) -> Template:
-        query = LedgerAccount.filter(community_id=community.id, kind=PERSON)
-        if q.strip():
-            query = query.filter(Q(person__name__icontains=q.strip()) | Q(person__phone=q.strip()))
-        page = max(page, 1)
-        rows = (
-            await query.select_related("person")
-            .order_by("-balance", "id")
-            .offset((page - 1) * PER_PAGE)
-            .limit(PER_PAGE)
-        )
-        bank = await LedgerAccount.filter(community_id=community.id).exclude(kind=PERSON)
-        context = await page_context(
-            request, community, rows=rows, bank_accounts=bank, q=q, page=page,
-            per_page=PER_PAGE, request_key=services.new_request_key(),
-        )  # fmt: skip
+        context = await accounts_context(request, community, q=q, page=page)
         return Template("streetbank/accounts.html", context=context)
 
     @get(
@@ -661,19 +759,28 @@ class WorkerController(Controller):
     @post("/adjust", name="streetbank:adjust", guards=[requires("streetbank.manage")])
     async def adjust(
         self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[AdjustForm]
-    ) -> Redirect:
-        person = await find_person(request, community, data.person)
-        amount = parse_int(request, data.amount, 0) or 0
+    ) -> Redirect | Template:
         try:
-            await services.adjust(
+            person = await services.find_person(community, data.person)
+            amount = parse_int(data.amount, "amount", 0) or 0
+            done = await services.adjust(
                 community, person=person, amount=amount, reason=data.reason,
                 key=f"c{community.id}:adjust:{data.request_key[:64] or 'none'}",
                 actor=await current_actor(request),
             )  # fmt: skip
-        except services.StreetbankError as exc:
-            raise refusal(request, exc) from exc
+        except Refusal as exc:
+            context = await accounts_context(
+                request, community, choices=await person_choices(request, exc),
+                request_key=data.request_key or services.new_request_key(),
+            )  # fmt: skip
+            return form_again(request, "streetbank/accounts.html", context, exc, data)
+        if done.duplicate:
+            flash(request, N_("Already done: this correction was recorded once."))
+        else:
+            flash(request, N_("Correction recorded: %(amount)+d points for %(name)s."),
+                  amount=amount, name=person.name)  # fmt: skip
         account = await services.person_account(person)
-        return Redirect(f"{base(community)}/worker/accounts/{account.id}", status_code=303)
+        return redirect(f"{base(community)}/worker/accounts/{account.id}")
 
     @get("/ledger", name="streetbank:ledger", guards=[requires("streetbank.manage")])
     async def ledger(
@@ -684,27 +791,7 @@ class WorkerController(Controller):
         q: FromQuery[str] = "",
         page: FromQuery[int] = 1,
     ) -> Template:
-        query = Entry.filter(community_id=community.id)
-        if kind in services.ENTRY_KIND_LABELS:
-            query = query.filter(kind=kind)
-        if q.strip():
-            query = query.filter(
-                Q(memo__icontains=q.strip())
-                | Q(on_behalf_of__name=q.strip())
-                | Q(postings__account__person__name=q.strip())
-            ).distinct()
-        page = max(page, 1)
-        entries = (
-            await query.select_related("actor", "reversed_by")
-            .prefetch_related("postings__account__person", "postings__account__partner")
-            .order_by("-created_at", "-id")
-            .offset((page - 1) * PER_PAGE)
-            .limit(PER_PAGE)
-        )
-        context = await page_context(
-            request, community, entries=entries, kind=kind, q=q, page=page, per_page=PER_PAGE,
-            reversible=services.REVERSIBLE,
-        )  # fmt: skip
+        context = await ledger_context(request, community, kind=kind, q=q, page=page)
         return Template("streetbank/ledger.html", context=context)
 
     @post(
@@ -718,32 +805,33 @@ class WorkerController(Controller):
         community: NamedDependency[Community],
         entry_id: FromPath[int],
         data: URLEncodedBody[ReasonForm],
-    ) -> Redirect:
+    ) -> Redirect | Template:
         entry = await Entry.get_or_none(id=entry_id, community_id=community.id)
         if entry is None:
             raise NotFoundException()
+        page = f"{base(community)}/worker/ledger"
         try:
-            await services.reverse_entry(
+            await services.check_reversible(entry, data.reason)
+            if not is_confirmed(data.confirmed) and not await Entry.exists(reverses_id=entry.id):
+                return await reverse_confirmation(request, community, entry, data)
+            done = await services.reverse_entry(
                 entry, actor=await current_actor(request), reason=data.reason
             )
-        except services.StreetbankError as exc:
-            raise refusal(request, exc) from exc
-        return Redirect(f"{base(community)}/worker/ledger", status_code=303)
+        except Refusal as exc:
+            context = await ledger_context(request, community, error_entry=entry.id)
+            return form_again(request, "streetbank/ledger.html", context, exc, data)
+        if done.duplicate:
+            flash(request, N_("Already done: entry #%(id)s was reversed by entry #%(by)s."),
+                  id=entry.id, by=done.value.id)  # fmt: skip
+        else:
+            flash(request, N_("Entry #%(id)s reversed."), id=entry.id)
+        return redirect(page)
 
     @get("/catalogue", name="streetbank:manage_catalogue", guards=[requires("streetbank.manage")])
     async def manage_catalogue(
         self, request: Req, community: NamedDependency[Community], edit: FromQuery[int] = 0
     ) -> Template:
-        items = (
-            await CatalogueItem.filter(community_id=community.id)
-            .select_related("partner")
-            .order_by("partner__name", "price", "id")
-        )
-        editing = next((item for item in items if item.id == edit), None)
-        partners = await Partner.filter(community_id=community.id).values_list("id", "name")
-        context = await page_context(
-            request, community, items=items, partners=partners, editing=editing
-        )
+        context = await catalogue_context(request, community, edit)
         return Template("streetbank/manage_catalogue.html", context=context)
 
     @post("/catalogue", name="streetbank:save_item", guards=[requires("streetbank.manage")])
@@ -753,49 +841,45 @@ class WorkerController(Controller):
         community: NamedDependency[Community],
         data: URLEncodedBody[ItemForm],
         edit: FromQuery[int] = 0,
-    ) -> Redirect:
-        existing = None
-        if edit:
-            existing = await CatalogueItem.get_or_none(id=edit, community_id=community.id)
-            if existing is None:
-                raise NotFoundException()
+    ) -> Redirect | Template:
+        context = await catalogue_context(request, community, edit)
+        if edit and context["editing"] is None:
+            raise NotFoundException()
         try:
-            await services.save_item(
-                community, item=existing, partner_id=parse_int(request, data.partner, 0) or 0,
+            item = await services.save_item(
+                community, item=context["editing"], partner_id=parse_id(data.partner),
                 title=data.title, title_en=data.title_en, description=data.description,
                 image=data.image, category=data.category, price=data.price, stock=data.stock,
                 monthly_limit=data.monthly_limit,
-                available_from=parse_date(request, data.available_from),
-                available_until=parse_date(request, data.available_until),
+                available_from=parse_date(data.available_from, "available_from"),
+                available_until=parse_date(data.available_until, "available_until"),
                 active=bool(data.active), actor=await current_actor(request),
             )  # fmt: skip
-        except services.StreetbankError as exc:
-            raise refusal(request, exc) from exc
-        return Redirect(f"{base(community)}/worker/catalogue", status_code=303)
+        except Refusal as exc:
+            return form_again(request, "streetbank/manage_catalogue.html", context, exc, data)
+        flash(request, N_("Saved: %(item)s."), item=item.title)
+        return redirect(f"{base(community)}/worker/catalogue")
 
     @get("/partners", name="streetbank:partners", guards=[requires("streetbank.manage")])
     async def partners(self, request: Req, community: NamedDependency[Community]) -> Template:
-        partners = await Partner.filter(community_id=community.id).order_by("name", "id")
-        operators = {p.id: await services.operators_of(p) for p in partners}
-        context = await page_context(
-            request, community, partners=partners, operators=operators,
-            partner_kinds=services.PARTNER_KINDS,
-        )  # fmt: skip
+        context = await partners_context(request, community)
         return Template("streetbank/partners.html", context=context)
 
     @post("/partners", name="streetbank:add_partner", guards=[requires("streetbank.manage")])
     async def add_partner(
         self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[PartnerForm]
-    ) -> Redirect:
+    ) -> Redirect | Template:
         try:
-            await services.create_partner(
+            partner = await services.create_partner(
                 community, name=data.name, name_en=data.name_en, kind=data.kind,
                 address=data.address, phone=data.phone, description=data.description,
                 actor=await current_actor(request),
             )  # fmt: skip
-        except services.StreetbankError as exc:
-            raise refusal(request, exc) from exc
-        return Redirect(f"{base(community)}/worker/partners", status_code=303)
+        except Refusal as exc:
+            context = await partners_context(request, community, failed="partner")
+            return form_again(request, "streetbank/partners.html", context, exc, data)
+        flash(request, N_("Partner added: %(name)s."), name=partner.name)
+        return redirect(f"{base(community)}/worker/partners")
 
     @post(
         "/partners/{partner_id:int}/operators",
@@ -808,27 +892,27 @@ class WorkerController(Controller):
         community: NamedDependency[Community],
         partner_id: FromPath[int],
         data: URLEncodedBody[OperatorForm],
-    ) -> Redirect:
+    ) -> Redirect | Template:
         partner = await Partner.get_or_none(id=partner_id, community_id=community.id)
         if partner is None:
             raise NotFoundException()
-        account = await CoreAccount.get_or_none(username=data.username.strip(), is_active=True)
-        if account is None:
-            raise refused(request, N_("No account has this user name."))
         try:
+            account = await CoreAccount.get_or_none(
+                username=data.username.strip()[:64], is_active=True
+            )
+            if account is None:
+                raise Refusal(N_("No account has this user name."), 404, field="username")
             await services.add_operator(partner, account, actor=await current_actor(request))
-        except services.StreetbankError as exc:
-            raise refusal(request, exc) from exc
-        return Redirect(f"{base(community)}/worker/partners", status_code=303)
+        except Refusal as exc:
+            context = await partners_context(request, community, failed=f"operator-{partner.id}")
+            return form_again(request, "streetbank/partners.html", context, exc, data)
+        flash(request, N_("%(user)s can now verify vouchers of %(partner)s."),
+              user=account.username, partner=partner.name_in(language_of(request)))  # fmt: skip
+        return redirect(f"{base(community)}/worker/partners")
 
     @get("/settings", name="streetbank:settings", guards=[requires("streetbank.manage")])
     async def settings(self, request: Req, community: NamedDependency[Community]) -> Template:
-        categories = await ServiceCategory.filter(community_id=community.id)
-        context = await page_context(
-            request, community, settings=await services.settings_of(community),
-            categories=categories, units=services.UNITS,
-            last_year=today(request).year - 1,
-        )  # fmt: skip
+        context = await settings_context(request, community)
         return Template("streetbank/settings.html", context=context)
 
     @post("/settings", name="streetbank:save_settings", guards=[requires("streetbank.manage")])
@@ -837,15 +921,18 @@ class WorkerController(Controller):
         request: Req,
         community: NamedDependency[Community],
         data: URLEncodedBody[SettingsForm],
-    ) -> Redirect:
-        days = parse_int(request, data.voucher_days, 14) or 0
-        if not 1 <= days <= 365:
-            raise refused(request, N_("A voucher stays valid between 1 and 365 days."))
-        settings = await services.settings_of(community)
-        settings.expiry_enabled = bool(data.expiry_enabled)
-        settings.voucher_days = days
-        await settings.save(update_fields=["expiry_enabled", "voucher_days", "updated_at"])
-        return Redirect(f"{base(community)}/worker/settings", status_code=303)
+    ) -> Redirect | Template:
+        try:
+            await services.save_settings(
+                community, expiry_enabled=bool(data.expiry_enabled),
+                voucher_days=data.voucher_days.strip() or "14",
+                actor=await current_actor(request),
+            )  # fmt: skip
+        except Refusal as exc:
+            context = await settings_context(request, community, failed="settings")
+            return form_again(request, "streetbank/settings.html", context, exc, data)
+        flash(request, N_("Settings saved."))
+        return redirect(f"{base(community)}/worker/settings")
 
     @post("/categories", name="streetbank:save_category", guards=[requires("streetbank.manage")])
     async def save_category(
@@ -853,41 +940,222 @@ class WorkerController(Controller):
         request: Req,
         community: NamedDependency[Community],
         data: URLEncodedBody[CategoryForm],
-    ) -> Redirect:
+    ) -> Redirect | Template:
         try:
-            await services.save_category(
+            category = await services.save_category(
                 community, key=data.key, name=data.name, name_en=data.name_en, unit=data.unit,
                 rate=data.rate, active=bool(data.active), actor=await current_actor(request),
             )  # fmt: skip
-        except services.StreetbankError as exc:
-            raise refusal(request, exc) from exc
-        return Redirect(f"{base(community)}/worker/settings", status_code=303)
+        except Refusal as exc:
+            context = await settings_context(request, community, failed="category")
+            return form_again(request, "streetbank/settings.html", context, exc, data)
+        flash(request, N_("Service category saved: %(name)s."), name=category.name)
+        return redirect(f"{base(community)}/worker/settings")
 
     @post("/expire", name="streetbank:expire", guards=[requires("streetbank.manage")])
     async def expire(
         self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[ExpiryForm]
-    ) -> Template:
-        year = parse_int(request, data.year, 0) or 0
+    ) -> Redirect | Template:
+        page = f"{base(community)}/worker/settings"
         try:
+            year = parse_int(data.year, "year", 0) or 0
+            if not 2000 <= year <= 9999:
+                raise Refusal(N_("Enter a year such as %(year)s."), field="year",
+                              year=today(request).year - 1)  # fmt: skip
+            if not is_confirmed(data.confirmed):
+                await services.check_expiry(community, year, zone=zone(request))
+                due = await services.expiring_points(community.id, year, zone=zone(request))
+                return confirmation(
+                    request,
+                    question=translate(
+                        request, N_("Expire the unused points of %(year)s?"), year=year
+                    ),
+                    consequences=[
+                        translate(
+                            request,
+                            N_("%(points)s points expire on %(n)s accounts."),
+                            points=sum(due.values()),
+                            n=len(due),
+                        ),
+                        translate(request, N_("Expired points do not come back.")),
+                    ],
+                    action=f"{base(community)}/worker/expire",
+                    back=page,
+                    confirm_label=translate(request, N_("Expire the points")),
+                    fields={"year": str(year)},
+                )
             done = await services.expire_points(
                 community, year, actor=await current_actor(request), zone=zone(request)
             )
-        except services.StreetbankError as exc:
-            raise refusal(request, exc) from exc
-        context = await page_context(
-            request, community, settings=await services.settings_of(community),
-            categories=await ServiceCategory.filter(community_id=community.id),
-            units=services.UNITS, last_year=year,
-            expired_points=sum(done.value.values()), expired_accounts=len(done.value),
-        )  # fmt: skip
-        return Template("streetbank/settings.html", context=context)
+        except Refusal as exc:
+            context = await settings_context(request, community, failed="expire")
+            return form_again(request, "streetbank/settings.html", context, exc, data)
+        flash(request, N_("%(points)s points expired on %(n)s accounts."),
+              points=sum(done.value.values()), n=len(done.value))  # fmt: skip
+        return redirect(page)
 
 
 async def record_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
     categories = await ServiceCategory.filter(community_id=community.id, active=True)
     return await page_context(
-        request, community, categories=categories, units=services.UNITS,
-        request_key=services.new_request_key(), today=today(request).isoformat(), **extra,
+        request, community, **{
+            "categories": categories, "units": services.UNITS,
+            "request_key": services.new_request_key(), "today": today(request).isoformat(),
+            "choices": [], **extra,
+        },
+    )  # fmt: skip
+
+
+async def redeem_for_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
+    items = await services.catalogue(community, today=today(request))
+    return await page_context(
+        request, community,
+        **{"items": items, "request_key": services.new_request_key(), "choices": [], **extra},
+    )  # fmt: skip
+
+
+async def accounts_context(
+    request: Req, community: Community, *, q: str = "", page: int = 1, **extra: Any
+) -> dict[str, Any]:
+    """The residents' accounts (with each resident's address), the bank's own accounts
+    (named: a partner by its name) and the correction form."""
+    query = LedgerAccount.filter(community_id=community.id, kind=PERSON)
+    if q.strip():
+        query = query.filter(Q(person__name__icontains=q.strip()) | Q(person__phone=q.strip()))
+    page = max(page, 1)
+    rows = (
+        await query.select_related("person")
+        .order_by("-balance", "id")
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+    )
+    home_of = await services.homes([row.person for row in rows])
+    where = await addresses(home_of.values(), language_of(request))
+    bank = (
+        await LedgerAccount.filter(community_id=community.id)
+        .exclude(kind=PERSON)
+        .select_related("partner")
+    )
+    bank = natural_sorted(bank, key=lambda account: f"{account.kind} {account_sort_name(account)}")
+    return await page_context(
+        request, community, **{
+            "rows": rows, "bank_accounts": bank, "q": q, "page": page, "per_page": PER_PAGE,
+            "request_key": services.new_request_key(), "choices": [],
+            "address_of": {pid: where.get(node.id, "") for pid, node in home_of.items()},
+            **extra,
+        },
+    )  # fmt: skip
+
+
+def account_sort_name(account: LedgerAccount) -> str:
+    if account.partner_id is not None and account.partner is not None:
+        return account.partner.name
+    return account.key
+
+
+async def ledger_context(
+    request: Req, community: Community, *, kind: str = "", q: str = "", page: int = 1,
+    **extra: Any,
+) -> dict[str, Any]:  # fmt: skip
+    query = Entry.filter(community_id=community.id)
+    if kind in services.ENTRY_KIND_LABELS:
+        query = query.filter(kind=kind)
+    if q.strip():
+        query = query.filter(
+            Q(memo__icontains=q.strip())
+            | Q(on_behalf_of__name=q.strip())
+            | Q(postings__account__person__name=q.strip())
+            | Q(postings__account__partner__name__icontains=q.strip())
+        ).distinct()
+    page = max(page, 1)
+    entries = (
+        await query.select_related("actor", "reversed_by")
+        .prefetch_related("postings__account__person", "postings__account__partner")
+        .order_by("-created_at", "-id")
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+    )
+    return await page_context(
+        request, community, **{
+            "entries": entries, "kind": kind, "q": q, "page": page, "per_page": PER_PAGE,
+            "reversible": services.REVERSIBLE, "error_entry": 0, **extra,
+        },
+    )  # fmt: skip
+
+
+async def reverse_confirmation(
+    request: Req, community: Community, entry: Entry, data: ReasonForm
+) -> Template:
+    """Ask before reversing an entry: which accounts move back, and by how much."""
+    language = language_of(request)
+    postings = await entry.postings.all().select_related("account__person", "account__partner")
+    lines = [
+        translate(
+            request,
+            N_("%(account)s: %(amount)+d points"),
+            account=account_label(request, posting.account, language),
+            amount=-int(posting.amount),
+        )
+        for posting in postings
+    ]
+    page = f"{base(community)}/worker/ledger"
+    return confirmation(
+        request,
+        question=translate(request, N_("Reverse entry #%(id)s?"), id=entry.id),
+        consequences=[*lines, translate(request, N_("Reason: %(reason)s"), reason=data.reason)],
+        action=f"{page}/{entry.id}/reverse",
+        back=page,
+        confirm_label=translate(request, N_("Reverse the entry")),
+        fields=form_values(data),
+    )
+
+
+def account_label(request: Req, account: LedgerAccount, language: str) -> str:
+    """How a ledger account is named on a page: the resident's or the partner's name,
+    else what the bank's own account is for; never its key."""
+    if account.kind == PERSON and account.person is not None:
+        return account.person.name
+    if account.kind == PARTNER and account.partner is not None:
+        return account.partner.name_in(language)
+    return translate(request, services.ACCOUNT_KIND_LABELS.get(account.kind, account.kind))
+
+
+async def catalogue_context(request: Req, community: Community, edit: int = 0) -> dict[str, Any]:
+    items = (
+        await CatalogueItem.filter(community_id=community.id)
+        .select_related("partner")
+        .order_by("price", "id")
+    )
+    items = natural_sorted(items, key=lambda item: item.partner.name)
+    editing = next((item for item in items if item.id == edit), None) if edit else None
+    partners = natural_sorted(
+        await Partner.filter(community_id=community.id).values_list("id", "name"),
+        key=lambda pair: pair[1],
+    )
+    return await page_context(request, community, items=items, partners=partners, editing=editing)
+
+
+async def partners_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
+    partners = natural_sorted(
+        await Partner.filter(community_id=community.id), key=lambda partner: partner.name
+    )
+    operators = await services.operators_by_partner(partners)
+    return await page_context(
+        request, community, **{
+            "partners": partners, "operators": operators,
+            "partner_kinds": services.PARTNER_KINDS, "failed": "", **extra,
+        },
+    )  # fmt: skip
+
+
+async def settings_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
+    return await page_context(
+        request, community, **{
+            "settings": await services.settings_of(community),
+            "categories": await ServiceCategory.filter(community_id=community.id),
+            "units": services.UNITS, "last_year": today(request).year - 1, "failed": "",
+            **extra,
+        },
     )  # fmt: skip
 
 

@@ -39,7 +39,7 @@ from linli.hierarchy.services import add_node
 from linli.i18n import N_
 from linli.identity.behalf import OnBehalfError, check_on_behalf
 from linli.identity.models import Account as CoreAccount
-from linli.identity.models import Person
+from linli.identity.models import Membership, Person
 from linli.models import Community
 from linli.permissions.models import Grant, Role
 from linli.permissions.services import Actor, grant
@@ -78,6 +78,8 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read
 CODE_LENGTH = 8
 MAX_HOURS = Decimal(24)
 MAX_TASKS = Decimal(100)
+#: The most points one correction may move.
+MAX_ADJUSTMENT = 100_000
 #: Entries a worker may correct with a reversing entry (vouchers are cancelled instead).
 REVERSIBLE = (EARN, ADJUSTMENT, EXPIRY)
 
@@ -130,6 +132,7 @@ class NotAllowed(StreetbankError):
 class VoucherNotFound(StreetbankError):
     message = N_("No voucher of this partner has that code.")
     status = 404
+    field = "code"
 
 
 class VoucherClosed(StreetbankError):
@@ -144,6 +147,28 @@ class VoucherExpired(VoucherClosed):
 class ExpiryOff(StreetbankError):
     message = N_("Yearly expiry of points is switched off in this community.")
     status = 409
+
+
+class NoSuchPerson(StreetbankError):
+    message = N_("No resident matches this name or phone.")
+    status = 404
+    field = "person"
+
+
+class SeveralPeople(StreetbankError):
+    """More than one resident matches: ``people`` are the matches to choose from."""
+
+    message = N_("%(count)s residents match \u201c%(who)s\u201d: choose one below.")
+    status = 409
+    field = "person"
+
+    def __init__(self, people: list[Person], who: str):
+        super().__init__(count=len(people), who=who)
+        self.people = people
+
+
+class VoucherUsed(VoucherClosed):
+    message = N_("Already done: this voucher was used on %(when)s.")
 
 
 @dataclass
@@ -233,6 +258,76 @@ async def settings_of(community: Community | int) -> BankSettings:
         return await BankSettings.get(community_id=community_id)
 
 
+#: How many matching residents a form offers to choose from.
+MAX_CHOICES = 20
+
+
+async def find_person(community: Community, who: str) -> Person:
+    """A resident of ``community`` by register number (``#12``), phone or exact name.
+    Several matches raise :class:`SeveralPeople` with them, for the worker to choose."""
+    who = who.strip()
+    if who.startswith("#") and who[1:].isdigit():
+        found = await Person.filter(community_id=community.id, id=int(who[1:]))
+    elif who:
+        found = (
+            await Person.filter(Q(name=who) | Q(phone=who), community_id=community.id)
+            .order_by("id")
+            .limit(MAX_CHOICES)
+        )
+    else:
+        found = []
+    if not found:
+        raise NoSuchPerson()
+    if len(found) > 1:
+        raise SeveralPeople(list(found), who)
+    return found[0]
+
+
+async def homes(people: list[Person]) -> dict[int, Node]:
+    """Each person's current home (the place node of their household), in one query."""
+    rows = await Membership.filter(
+        person_id__in=[person.id for person in people], ended_on__isnull=True
+    ).select_related("household__node")
+    return {row.person_id: row.household.node for row in rows}
+
+
+#: The days a voucher may stay valid, at least and at most.
+VOUCHER_DAYS = (1, 365)
+
+
+async def save_settings(
+    community: Community,
+    *,
+    expiry_enabled: bool,
+    voucher_days: Any,
+    actor: Actor | None = None,
+) -> BankSettings:
+    """Change the community's street bank settings."""
+    days = _optional_int(voucher_days, "voucher_days")
+    low, high = VOUCHER_DAYS
+    if days is None or not low <= days <= high:
+        raise StreetbankError(
+            N_("A voucher stays valid between %(low)s and %(high)s days."),
+            field="voucher_days", low=low, high=high,
+        )  # fmt: skip
+    settings = await settings_of(community)
+    before = {"expiry_enabled": settings.expiry_enabled, "voucher_days": settings.voucher_days}
+    settings.expiry_enabled = expiry_enabled
+    settings.voucher_days = days
+    async with in_transaction():
+        await settings.save(update_fields=["expiry_enabled", "voucher_days", "updated_at"])
+        if actor is not None:
+            await audit(
+                "streetbank.settings_save",
+                actor=actor,
+                community_id=community.id,
+                obj=settings,
+                before=before,
+                after={"expiry_enabled": expiry_enabled, "voucher_days": days},
+            )
+    return settings
+
+
 # ---------------------------------------------------------- partners and the catalogue
 
 
@@ -268,9 +363,9 @@ async def create_partner(
     """A partner unit or merchant: a node in the partner tree and its partner record."""
     name = name.strip()
     if not name:
-        raise StreetbankError(N_("A partner needs a name."))
+        raise StreetbankError(N_("A partner needs a name."), field="name")
     if kind not in PARTNER_KINDS:
-        raise StreetbankError(N_("Choose a kind of partner."))
+        raise StreetbankError(N_("Choose a kind of partner."), field="kind")
     network = await partner_network(community)
     async with in_transaction():
         node = await add_node(kind=kind, name=name[:200], name_en=name_en[:200], parent=network)
@@ -318,6 +413,16 @@ async def add_operator(
             )
 
 
+async def operators_by_partner(partners: list[Partner]) -> dict[int, list[CoreAccount]]:
+    """Each partner's operators, in one query."""
+    by_node: dict[int, list[CoreAccount]] = defaultdict(list)
+    for held in await Grant.filter(
+        node_id__in=[partner.node_id for partner in partners], role__key=OPERATOR_ROLE
+    ).select_related("account"):
+        by_node[held.node_id].append(held.account)
+    return {partner.id: by_node.get(partner.node_id, []) for partner in partners}
+
+
 async def operators_of(partner: Partner) -> list[CoreAccount]:
     grants = await Grant.filter(node_id=partner.node_id, role__key=OPERATOR_ROLE).select_related(
         "account"
@@ -325,15 +430,22 @@ async def operators_of(partner: Partner) -> list[CoreAccount]:
     return [each.account for each in grants]
 
 
-def _optional_int(raw: Any) -> int | None:
+#: The largest count a form may enter (a price, a stock, a limit, a rate): bounded so
+#: that every value fits the database's integer columns.
+MAX_COUNT = 1_000_000
+
+
+def _optional_int(raw: Any, field: str = "") -> int | None:
     if raw in (None, ""):
         return None
     try:
         value = int(str(raw).strip())
     except ValueError:
-        raise StreetbankError(N_("Enter a whole number.")) from None
-    if value < 0:
-        raise StreetbankError(N_("Enter a whole number.")) from None
+        raise StreetbankError(N_("Enter a whole number."), field=field) from None
+    if value < 0 or value > MAX_COUNT:
+        raise StreetbankError(
+            N_("Enter a whole number from 0 to %(most)s."), field=field, most=MAX_COUNT
+        )
     return value
 
 
@@ -358,18 +470,24 @@ async def save_item(
     """Create or edit a catalogue item (a price change applies to later redemptions)."""
     partner = await Partner.get_or_none(id=partner_id, community_id=community.id)
     if partner is None:
-        raise StreetbankError(N_("Choose a partner."))
+        raise StreetbankError(N_("Choose a partner."), field="partner")
     if not title.strip():
-        raise StreetbankError(N_("An item needs a title."))
-    points = _optional_int(price)
+        raise StreetbankError(N_("An item needs a title."), field="title")
+    points = _optional_int(price, "price")
     if not points:
-        raise StreetbankError(N_("The price is a whole number of points above zero."))
+        raise StreetbankError(
+            N_("The price is a whole number of points above zero."), field="price"
+        )
     if category not in ITEM_CATEGORIES:
-        raise StreetbankError(N_("Choose a category."))
+        raise StreetbankError(N_("Choose a category."), field="category")
     if available_from and available_until and available_until < available_from:
-        raise StreetbankError(N_("The end of the window is before its start."))
+        raise StreetbankError(
+            N_("The end of the window is before its start."), field="available_until"
+        )
     if image and not (image.startswith("/") or image.startswith("https://")):
-        raise StreetbankError(N_("The image must be a link starting with / or https://."))
+        raise StreetbankError(
+            N_("The image must be a link starting with / or https://."), field="image"
+        )
     values = {
         "partner_id": partner.id,
         "title": title.strip()[:120],
@@ -378,8 +496,8 @@ async def save_item(
         "image": image.strip()[:300],
         "category": category,
         "price": points,
-        "stock": _optional_int(stock),
-        "monthly_limit": _optional_int(monthly_limit),
+        "stock": _optional_int(stock, "stock"),
+        "monthly_limit": _optional_int(monthly_limit, "monthly_limit"),
         "available_from": available_from,
         "available_until": available_until,
         "active": active,
@@ -417,14 +535,16 @@ async def save_category(
     """Create a service category or change its rate (by key)."""
     key = key.strip().lower()
     if not CATEGORY_KEY.match(key):
-        raise StreetbankError(N_("The key is 2-48 lowercase letters, digits, '-' or '_'."))
+        raise StreetbankError(
+            N_("The key is 2-48 lowercase letters, digits, '-' or '_'."), field="key"
+        )
     if not name.strip():
-        raise StreetbankError(N_("A category needs a name."))
+        raise StreetbankError(N_("A category needs a name."), field="name")
     if unit not in UNITS:
-        raise StreetbankError(N_("Choose per hour or per task."))
-    points = _optional_int(rate)
+        raise StreetbankError(N_("Choose per hour or per task."), field="unit")
+    points = _optional_int(rate, "rate")
     if not points:
-        raise StreetbankError(N_("The rate is a whole number of points above zero."))
+        raise StreetbankError(N_("The rate is a whole number of points above zero."), field="rate")
     values = {
         "name": name.strip()[:64],
         "name_en": name_en.strip()[:64],
@@ -535,13 +655,31 @@ def points_for(category: ServiceCategory, quantity: Decimal) -> int:
 
 
 def parse_quantity(raw: str | float | Decimal, unit: str) -> Decimal:
+    """The hours (or tasks) of a service: a number above zero and at most one day's
+    hours (or :data:`MAX_TASKS` tasks); each refusal says which rule it broke."""
     try:
         quantity = Decimal(str(raw).strip())
     except InvalidOperation:
-        raise StreetbankError(N_("Enter the hours or tasks as a number.")) from None
-    ceiling = MAX_HOURS if unit == "hour" else MAX_TASKS
-    if not quantity.is_finite() or quantity <= 0 or quantity > ceiling:
-        raise StreetbankError(N_("Enter the hours or tasks as a number.")) from None
+        quantity = Decimal("NaN")
+    if not quantity.is_finite():
+        message = (
+            N_("Enter the hours as a number, such as 2 or 1.5.")
+            if unit == "hour"
+            else N_("Enter the number of tasks, such as 1 or 3.")
+        )
+        raise StreetbankError(message, field="quantity")
+    if quantity <= 0:
+        raise StreetbankError(N_("Enter a number above zero."), field="quantity")
+    if unit == "hour" and quantity > MAX_HOURS:
+        raise StreetbankError(
+            N_("At most %(most)s hours can be recorded at a time; you entered %(given)s."),
+            field="quantity", most=int(MAX_HOURS), given=f"{quantity.normalize():f}",
+        )  # fmt: skip
+    if unit != "hour" and quantity > MAX_TASKS:
+        raise StreetbankError(
+            N_("At most %(most)s tasks can be recorded at a time; you entered %(given)s."),
+            field="quantity", most=int(MAX_TASKS), given=f"{quantity.normalize():f}",
+        )  # fmt: skip
     return quantity.quantize(Decimal("0.01"))
 
 
@@ -564,16 +702,18 @@ async def record_service(
     if person.community_id != community.id or category.community_id != community.id:
         raise NotAllowed()
     if not category.active:
-        raise StreetbankError(N_("This service category is not in use."))
+        raise StreetbankError(N_("This service category is not in use."), field="category")
     if actor is not None and actor.account is not None and actor.account.person_id == person.id:
-        raise NotAllowed(N_("You may not record service for yourself."))
+        raise NotAllowed(N_("You may not record service for yourself."), field="person")
     amount = parse_quantity(quantity, category.unit)
     points = points_for(category, amount)
     if points < 1:
         raise StreetbankError(N_("This service earns no points."))
     moment = now or now_utc()
     if served_on > moment.astimezone(DEFAULT_ZONE).date() + timedelta(days=1):
-        raise StreetbankError(N_("The date of the service cannot be in the future."))
+        raise StreetbankError(
+            N_("The date of the service cannot be in the future."), field="served_on"
+        )
     issuing = await bank_account(community.id)
     mine = await person_account(person)
 
@@ -779,7 +919,8 @@ async def _close(
             status=status, closed_at=now
         )
         if closed != 1:
-            raise VoucherClosed()
+            await voucher.refresh_from_db()
+            raise _closed(voucher)
         await CatalogueItem.filter(id=voucher.item_id, stock__isnull=False).update(
             stock=F("stock") + 1
         )
@@ -844,7 +985,12 @@ async def find_voucher_for_partner(partner: Partner, code: str) -> Voucher | Non
 
 
 async def verify_voucher(
-    partner: Partner, code: str, *, actor: Actor, now: datetime | None = None
+    partner: Partner,
+    code: str,
+    *,
+    actor: Actor,
+    now: datetime | None = None,
+    zone: ZoneInfo = DEFAULT_ZONE,
 ) -> Voucher:
     """The partner's operator accepts a voucher: the redemption completes. Only
     vouchers of the operator's own partner are found."""
@@ -862,12 +1008,49 @@ async def verify_voucher(
         status=USED, used_at=moment, used_by_id=actor.account.id, closed_at=moment
     )
     if used != 1:
-        raise VoucherClosed()
+        await voucher.refresh_from_db()
+        raise _closed(voucher, zone)
     await voucher.refresh_from_db()
     return voucher
 
 
+def _closed(voucher: Voucher, zone: ZoneInfo = DEFAULT_ZONE) -> VoucherClosed:
+    """Why ``voucher`` can no longer be used, told with its state."""
+    if voucher.status == USED and voucher.used_at is not None:
+        return VoucherUsed(when=voucher.used_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
+    if voucher.status == LAPSED:
+        return VoucherExpired()
+    return VoucherClosed()
+
+
+async def check_voucher(
+    partner: Partner, code: str, *, now: datetime | None = None, zone: ZoneInfo = DEFAULT_ZONE
+) -> Voucher:
+    """The voucher an operator is about to accept, if it can still be used: shown on
+    the confirmation page before :func:`verify_voucher`. A voucher past its time lapses
+    here (its points go back) just as it would on acceptance."""
+    voucher = await find_voucher_for_partner(partner, code)
+    if voucher is None:
+        raise VoucherNotFound()
+    moment = now or now_utc()
+    if voucher.status == ISSUED and voucher.expires_at <= moment:
+        await _close(voucher, LAPSED, actor=None, memo="expired", now=moment)
+        raise VoucherExpired()
+    if voucher.status != ISSUED:
+        raise _closed(voucher, zone)
+    return voucher
+
+
 # ------------------------------------------------------------------------- corrections
+
+
+async def check_reversible(entry: Entry, reason: str) -> None:
+    """Refuse a reversal that cannot be done (checked before the worker is asked to
+    confirm): the wrong kind of entry, or no reason given."""
+    if entry.kind not in REVERSIBLE:
+        raise StreetbankError(N_("This kind of entry cannot be reversed here."))
+    if not reason.strip():
+        raise StreetbankError(N_("Give a reason for the correction."), field="reason")
 
 
 async def reverse_entry(
@@ -875,10 +1058,7 @@ async def reverse_entry(
 ) -> Done:
     """Correct a mistaken earning, adjustment or expiry with an entry that reverses it
     (at most once). Refused if the resident has already spent the points."""
-    if entry.kind not in REVERSIBLE:
-        raise StreetbankError(N_("This kind of entry cannot be reversed here."))
-    if not reason.strip():
-        raise StreetbankError(N_("Give a reason for the correction."))
+    await check_reversible(entry, reason)
     postings = await Posting.filter(entry_id=entry.id).select_related("account")
     legs = [(posting.account, -int(posting.amount)) for posting in postings]
     moment = now or now_utc()
@@ -911,10 +1091,13 @@ async def adjust(
     """A worker's manual correction: credit (or, negative, debit) ``person``."""
     if person.community_id != community.id:
         raise NotAllowed()
+    if amount == 0 or abs(amount) > MAX_ADJUSTMENT:
+        raise StreetbankError(
+            N_("Enter a whole number of points other than 0, from -%(most)s to %(most)s."),
+            field="amount", most=MAX_ADJUSTMENT,
+        )  # fmt: skip
     if not reason.strip():
-        raise StreetbankError(N_("Give a reason for the correction."))
-    if amount == 0 or abs(amount) > 100_000:
-        raise StreetbankError(N_("Enter a whole number of points."))
+        raise StreetbankError(N_("Give a reason for the correction."), field="reason")
     issuing = await bank_account(community.id)
     mine = await person_account(person)
 
@@ -983,6 +1166,20 @@ async def expiring_points(
     return result
 
 
+async def check_expiry(
+    community: Community, year: int, *, now: datetime | None = None, zone: ZoneInfo = DEFAULT_ZONE
+) -> None:
+    """Refuse expiring the points of ``year`` where expiry is off or the year has not
+    ended (checked before the worker is asked to confirm)."""
+    settings = await settings_of(community)
+    if not settings.expiry_enabled:
+        raise ExpiryOff()
+    if (now or now_utc()) < year_start(year + 1, zone):
+        raise StreetbankError(
+            N_("Points of a year can expire only after the year has ended."), field="year"
+        )
+
+
 async def expire_points(
     community: Community,
     year: int,
@@ -994,12 +1191,8 @@ async def expire_points(
     """Expire, as ledger entries, the points that lapse at the end of ``year`` (after it
     has ended, and only where the community switched yearly expiry on). Running it again
     expires nothing more. Returns ``Done({account id: points})``."""
-    settings = await settings_of(community)
-    if not settings.expiry_enabled:
-        raise ExpiryOff()
+    await check_expiry(community, year, now=now, zone=zone)
     moment = now or now_utc()
-    if moment < year_start(year + 1, zone):
-        raise StreetbankError(N_("Points of a year can expire only after the year has ended."))
     sink = await bank_account(community.id, EXPIRED)
     done: dict[int, int] = {}
     for account_id, amount in (await expiring_points(community.id, year, now=moment)).items():
@@ -1224,12 +1417,13 @@ async def figures(community: Community, year: int, *, zone: ZoneInfo = DEFAULT_Z
     )
     all_earners = set().union(*earners)
     years = await _yearly(community, zone)
+    issued_total, redeemed_total = await year_totals(community, year, zone=zone)
     return Figures(
         year=year,
         issued_by_month=issued,
         redeemed_by_month=redeemed,
-        issued=sum(issued),
-        redeemed=sum(redeemed),
+        issued=issued_total,
+        redeemed=redeemed_total,
         by_partner=partners,
         top_items=[(title, int(n)) for title, n in top],
         active_earners=len(all_earners),
@@ -1253,30 +1447,68 @@ async def _yearly(community: Community, zone: ZoneInfo) -> list[tuple[int, int, 
     return [(year, *totals[year]) for year in sorted(totals)]
 
 
-async def _total(postings: Any) -> int:
-    rows = await postings.annotate(total=Sum("amount")).values("total")
-    return int(rows[0]["total"] or 0) if rows else 0
+async def _sum(postings: Any) -> int:
+    """The sum of ``amount`` over ``postings`` of one community, in one query.
 
-
-async def summary(community: Community, *, zone: ZoneInfo = DEFAULT_ZONE) -> dict[str, int]:
-    """This year's totals for the dashboard widget: three aggregate queries."""
-    start = year_start(now_utc().astimezone(zone).year, zone)
-    issued = await _total(
-        Posting.filter(account__key=f"c{community.id}:{ISSUING}", entry__created_at__gte=start)
+    Tortoise groups an aggregate over a join by every column of the posting (one row
+    per posting: reading the first row gave one posting's amount). Grouping by the
+    account's community, which the filter fixes, leaves exactly one row: the total."""
+    rows = (
+        await postings.annotate(total=Sum("amount"))
+        .group_by("account__community_id")
+        .values_list("total", flat=True)
     )
-    redeemed = await _total(
+    return sum(int(total or 0) for total in rows)
+
+
+async def year_totals(
+    community: Community | int, year: int, *, zone: ZoneInfo = DEFAULT_ZONE
+) -> tuple[int, int]:
+    """(points issued, points redeemed) in ``year`` (local to ``zone``): two aggregate
+    queries. Issued is what left the issuing account, net of reversals; redeemed is
+    what partners received, net of refunds. The figures page and the home page's
+    widget both show these."""
+    community_id = community if isinstance(community, int) else community.id
+    start, end = year_start(year, zone), year_start(year + 1, zone)
+    issued = await _sum(
         Posting.filter(
-            account__community_id=community.id,
-            account__kind=PARTNER,
+            account__key=f"c{community_id}:{ISSUING}",
+            account__community_id=community_id,
             entry__created_at__gte=start,
+            entry__created_at__lt=end,
         )
     )
+    redeemed = await _sum(
+        Posting.filter(
+            account__community_id=community_id,
+            account__kind=PARTNER,
+            entry__kind__in=(REDEEM, REFUND),
+            entry__created_at__gte=start,
+            entry__created_at__lt=end,
+        )
+    )
+    return -issued, redeemed
+
+
+async def summary(
+    community: Community, *, zone: ZoneInfo = DEFAULT_ZONE, now: datetime | None = None
+) -> dict[str, int]:
+    """This year's totals for the dashboard widget (the figures page's, from
+    :func:`year_totals`) and the number of active partners: three queries."""
+    year = (now or now_utc()).astimezone(zone).year
+    issued, redeemed = await year_totals(community, year, zone=zone)
     partners = await Partner.filter(community_id=community.id, active=True).count()
-    return {
-        "issued": -int(issued or 0),
-        "redeemed": int(redeemed or 0),
-        "partners": partners,
-    }
+    return {"year": year, "issued": issued, "redeemed": redeemed, "partners": partners}
+
+
+async def open_vouchers(community: Community) -> int:
+    """Vouchers issued and not yet used, cancelled or lapsed."""
+    return await Voucher.filter(community_id=community.id, status=ISSUED).count()
+
+
+async def holders(community: Community) -> int:
+    """Residents who hold points."""
+    return await LedgerAccount.filter(community_id=community.id, kind=PERSON, balance__gt=0).count()
 
 
 VOUCHER_STATUS_LABELS = {

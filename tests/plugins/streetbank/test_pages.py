@@ -42,9 +42,16 @@ async def test_resident_redeems_and_the_operator_verifies(linli_client, bank):
     await log_in(linli_client, "barber")
     page = await linli_client.get(f"{BASE}/operator/{bank.partner.id}?code={voucher.code}")
     assert page.status_code == 200 and voucher.code in page.text
-    done = await form_post(
+    asked = await form_post(
         linli_client, f"{BASE}/operator/{bank.partner.id}/verify", {"code": voucher.code}
     )
+    assert asked.status_code == 200 and 'name="confirmed" value="yes"' in asked.text
+    await voucher.refresh_from_db()
+    assert voucher.status == "issued"  # not before the operator confirms
+    done = await form_post(
+        linli_client, f"{BASE}/operator/{bank.partner.id}/verify",
+        {"code": voucher.code, "confirmed": "yes"},
+    )  # fmt: skip
     assert done.status_code == 200
     await voucher.refresh_from_db()
     assert voucher.status == "used"
