@@ -13,6 +13,7 @@ import msgspec
 from linli import Manifest, NavItem, Permission, Role, Widget, hookimpl
 from linli.i18n import N_
 from linli.models import Community
+from linli.plugins import Consequence
 
 HERE = Path(__file__).parent
 
@@ -86,6 +87,16 @@ def linli_dashboard_widgets(community: Community) -> list[Widget]:
         return {"widget_url": f"{base}/widget", "index_url": f"{base}/"}
 
     return [Widget(N_("Mediation"), "mediation/widget.html", load, order=50)]
+
+
+@hookimpl
+def linli_disable_consequences(community: Community) -> list[Consequence]:
+    async def open_cases(community: Community) -> int:
+        from linli_mediation.services import open_case_count
+
+        return await open_case_count(community)
+
+    return [Consequence(N_("%(count)s open cases would no longer be reachable"), open_cases)]
 
 
 PERMISSIONS = [

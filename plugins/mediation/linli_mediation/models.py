@@ -92,8 +92,8 @@ class Case(Model):
 
 
 class Party(Model):
-    """A side of a dispute: a person of the register, or an outsider with a name and a
-    contact."""
+    """A side of a dispute: a person of the register, or an outsider known by a name, a
+    contact (a door number or a phone), or both."""
 
     id = fields.IntField(primary_key=True)
     case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
@@ -102,13 +102,19 @@ class Party(Model):
     person: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.Person", related_name="mediation_parties", null=True, on_delete=fields.SET_NULL
     )
-    name = fields.CharField(max_length=64)
+    #: empty when the resident knew only the other side's door number or phone
+    name = fields.CharField(max_length=64, default="")
     contact = fields.CharField(max_length=64, default="")
     side = fields.CharField(max_length=12, default="applicant")
 
     class Meta:
         table = "mediation_party"
         ordering = ("id",)
+
+    @property
+    def label(self) -> str:
+        """How the party is named on a page: the name, else the door number or phone."""
+        return self.name or self.contact
 
 
 class Assignment(Model):
@@ -202,7 +208,8 @@ class Agreement(Model):
 
 
 class Signature(Model):
-    """A party signed the printed agreement on a given day."""
+    """A party signed the printed agreement on a given day, or refused to sign it
+    (``refused``, with the mediator's ``note``): either way the party has answered."""
 
     id = fields.IntField(primary_key=True)
     agreement: fields.ForeignKeyRelation[Agreement] = fields.ForeignKeyField(
@@ -212,6 +219,8 @@ class Signature(Model):
         "mediation.Party", related_name="signatures", on_delete=fields.CASCADE
     )
     signed_on = fields.DateField()
+    refused = fields.BooleanField(default=False)
+    note = fields.CharField(max_length=200, default="")
     recorded_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.Account", related_name="mediation_signatures", null=True,
         on_delete=fields.SET_NULL,

@@ -8,6 +8,8 @@ seen by
   the documents shared with them; never the mediators' notes),
 - its **assigned mediators** whose assignment is in effect (a flagged conflict of
   interest keeps a mediator out until a supervisor clears it),
+- the **host mediator** of the studio a resident asked, while the request waits to be
+  assigned (so that she sees it in her worklist before the supervisor acts),
 - holders of ``mediation.case.view_all`` at or above the case's node.
 
 Anyone else gets :class:`CaseNotFound`, exactly as for a case that does not exist.
@@ -19,7 +21,7 @@ import secrets
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -137,6 +139,8 @@ HISTORY_LABELS = {
     "request": N_("Requested by a resident"),
     "intake": N_("Taken in"),
     "escalate": N_("Escalated"),
+    "party_add": N_("Party added"),
+    "party_edit": N_("Party corrected"),
     **{key: label for key, (_, _, label) in ACTIONS.items()},
 }
 #: States in which sessions and follow-up visits may be recorded.
@@ -180,8 +184,26 @@ class MissingRecords(MediationError):
 
 
 class Duplicate(MediationError):
+    """The same form (its one-time key) was sent again; ``case_id`` is the case the
+    first sending opened, to show it rather than an error."""
+
     message = N_("This form was already sent: the case exists once.")
     status = 409
+
+    def __init__(self, case_id: int | None = None) -> None:
+        super().__init__()
+        self.case_id = case_id
+
+
+class AlreadyDone(WrongState):
+    """The step asked for was already taken (a double click, or two mediators at once):
+    the case is in the state the step leads to."""
+
+    message = N_("This was already done: the case is now “%(state)s”.")
+
+
+class PartyMissing(MissingRecords):
+    """An agreement misses a party's answer (a signature or a refusal to sign)."""
 
 
 def now_utc() -> datetime:
@@ -200,11 +222,13 @@ class Access:
     party: Party | None = None
     mediator: bool = False
     overseer: bool = False
+    #: the host mediator of the studio a waiting request was made to
+    host: bool = False
 
     @property
     def staff(self) -> bool:
         """Sees everything of the case, internal notes included."""
-        return self.mediator or self.overseer
+        return self.mediator or self.overseer or self.host
 
     @property
     def may_handle(self) -> bool:
@@ -250,6 +274,12 @@ async def access_to(actor: Actor, community: Community, case_id: int) -> Access:
     person_id = _person_id(actor)
     if person_id is not None:
         access.party = await Party.filter(case_id=case.id, person_id=person_id).first()
+        access.host = (
+            case.status == REQUESTED
+            and case.studio_id is not None
+            and holds_in(actor, INTAKE, community.id)
+            and await Studio.exists(id=case.studio_id, host_id=person_id)
+        )
     if not (access.staff or access.party):
         raise CaseNotFound()
     return access
@@ -262,6 +292,10 @@ def _staff_conditions(actor: Actor, community: Community) -> list[Q]:
     if actor.account is not None:
         assigned = Assignment.filter(account_id=actor.account.id, effective=True)
         conditions.append(Q(id__in=Subquery(assigned.values("case_id"))))
+    person_id = _person_id(actor)
+    if person_id is not None and holds_in(actor, INTAKE, community.id):
+        hosted = Studio.filter(community_id=community.id, host_id=person_id).values("id")
+        conditions.append(Q(status=REQUESTED, studio_id__in=Subquery(hosted)))
     conditions += [Q(node__path__startswith=path) for path in actor.paths_allowing(VIEW_ALL)]
     if community.id in actor.communities_allowing(VIEW_ALL):
         conditions.append(Q(community_id=community.id))
@@ -296,29 +330,40 @@ def handled_cases(actor: Actor, community: Community) -> QuerySet[Case]:
 
 @dataclass(frozen=True)
 class PartyInput:
-    """A party as entered: a person of the register, or an outsider's name and contact."""
+    """A party as entered: a person of the register, or an outsider known by a name, a
+    contact (door number or phone), or both. ``field`` is the form field it came from,
+    named in a refusal about it."""
 
     name: str = ""
     contact: str = ""
     person: Person | None = None
     side: str = "applicant"
+    field: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return (
+            self.person is None
+            and not (self.name or "").strip()
+            and not (self.contact or "").strip()
+        )
 
 
-def _text(value: str, limit: int, message: str) -> str:
+def _text(value: str, limit: int, message: str, field: str = "") -> str:
     value = (value or "").strip()
     if len(value) > limit:
-        raise MediationError(message, limit=limit)
+        raise MediationError(message, field=field, limit=limit)
     return value
 
 
 def _check_case_fields(summary: str, category: str, urgency: str) -> str:
-    summary = _text(summary, 120, N_("Keep the summary under %(limit)s characters."))
+    summary = _text(summary, 120, N_("Keep the summary under %(limit)s characters."), "summary")
     if not summary:
-        raise MediationError(N_("Say in a few words what the dispute is about."))
+        raise MediationError(N_("Say in a few words what the dispute is about."), field="summary")
     if category not in CATEGORIES:
-        raise MediationError(N_("Choose a category."))
+        raise MediationError(N_("Choose a category."), field="category")
     if urgency not in URGENCIES:
-        raise MediationError(N_("Choose how urgent it is."))
+        raise MediationError(N_("Choose how urgent it is."), field="urgency")
     return summary
 
 
@@ -358,8 +403,8 @@ async def _create_case(
     now: datetime,
     key: str = "",
 ) -> Case:
-    if key and await Case.exists(community_id=community.id, request_key=key):
-        raise Duplicate()
+    if key:
+        await _refuse_duplicate(community, key)
     node = await owner_node(community, place)
     case = await Case.create(
         request_key=key or None,
@@ -395,19 +440,31 @@ async def _create_case(
     return case
 
 
+async def _refuse_duplicate(community: Community, key: str) -> None:
+    """Raise :class:`Duplicate` (naming the case) if a form with ``key`` opened one."""
+    first = await Case.filter(community_id=community.id, request_key=key).first()
+    if first is not None:
+        raise Duplicate(first.id)
+
+
+def _clean_party(p: PartyInput) -> PartyInput:
+    """One party's input checked and trimmed. A party is kept if anything identifies it:
+    a person of the register, a name, or only a door number or phone."""
+    name = _text(p.name, 64, N_("Keep names under %(limit)s characters."), p.field)
+    contact = _text(p.contact, 64, N_("Keep contacts under %(limit)s characters."), p.field)
+    if p.side not in SIDES:
+        raise MediationError(N_("Choose a side for each party."), field=p.field)
+    return PartyInput(name=name, contact=contact, person=p.person, side=p.side, field=p.field)
+
+
 def _clean_parties(parties: Iterable[PartyInput]) -> list[PartyInput]:
-    kept = []
-    for p in parties:
-        name = _text(p.name, 64, N_("Keep names under %(limit)s characters."))
-        contact = _text(p.contact, 64, N_("Keep contacts under %(limit)s characters."))
-        if p.person is None and not name:
-            continue
-        if p.side not in SIDES:
-            raise MediationError(N_("Choose a side for each party."))
-        kept.append(PartyInput(name=name, contact=contact, person=p.person, side=p.side))
-    person_ids = [p.person.id for p in kept if p.person]
-    if len(person_ids) != len(set(person_ids)):
-        raise MediationError(N_("The same person is entered twice."))
+    kept = [_clean_party(p) for p in parties if not p.empty]
+    seen: set[int] = set()
+    for p in kept:
+        if p.person is not None:
+            if p.person.id in seen:
+                raise MediationError(N_("The same person is entered twice."), field=p.field)
+            seen.add(p.person.id)
     if len(kept) > MAX_PARTIES:
         raise MediationError(N_("At most %(n)s parties."), n=MAX_PARTIES)
     return kept
@@ -434,10 +491,12 @@ async def open_case(
     if not holds_in(actor, INTAKE, community.id):
         raise NotAllowed()
     summary = _check_case_fields(summary, category, urgency)
-    description = _text(description, 4000, N_("Keep the description under %(limit)s characters."))
+    description = _text(
+        description, 4000, N_("Keep the description under %(limit)s characters."), "description"
+    )
     cleaned = _clean_parties(parties)
     if len(cleaned) < 2:
-        raise MediationError(N_("A dispute needs at least two parties."))
+        raise MediationError(N_("A dispute needs at least two parties."), field="party_2")
     _check_studio(community, studio)
     if (
         mediator is None
@@ -446,9 +505,9 @@ async def open_case(
     ):
         mediator = actor.account
     if mediator is None:
-        raise MediationError(N_("Choose the mediator who takes the case."))
+        raise MediationError(N_("Choose the mediator who takes the case."), field="mediator")
     if not await is_mediator(community.id, mediator):
-        raise MediationError(N_("This account is not a mediator here."))
+        raise MediationError(N_("This account is not a mediator here."), field="mediator")
     now = now or now_utc()
     key = _key(key)
     try:
@@ -464,7 +523,8 @@ async def open_case(
                 after={"category": category, "status": ACCEPTED},
             )  # fmt: skip
     except IntegrityError:  # the same form, sent twice at the same moment
-        raise Duplicate() from None
+        await _refuse_duplicate(community, key)
+        raise
     return case
 
 
@@ -482,8 +542,9 @@ async def request_mediation(
     key: str = "",
 ) -> Case:
     """A resident asks for mediation: the case starts "requested", with the resident as
-    applicant and, if named, the other side as an outside party until a mediator links
-    them to the register."""
+    applicant and the other side, if the resident gave its name, its door number or
+    its phone (any of them), as an outside party until a mediator links it to the
+    register."""
     person_id = _person_id(actor)
     if person_id is None:
         raise NotAllowed(
@@ -495,7 +556,13 @@ async def request_mediation(
             N_("Your account is not linked to a resident record. Ask your community worker.")
         )
     summary = _check_case_fields(summary, category, "normal")
-    description = _text(description, 4000, N_("Keep the description under %(limit)s characters."))
+    description = _text(
+        description, 4000, N_("Keep the description under %(limit)s characters."), "description"
+    )
+    other_name = _text(other_name, 64, N_("Keep names under %(limit)s characters."), "other_name")
+    other_contact = _text(
+        other_contact, 64, N_("Keep contacts under %(limit)s characters."), "other_contact"
+    )
     parties = _clean_parties(
         [
             PartyInput(person=person, side="applicant"),
@@ -514,7 +581,8 @@ async def request_mediation(
                 action="request", now=now, key=key,
             )  # fmt: skip
     except IntegrityError:  # the same form, sent twice at the same moment
-        raise Duplicate() from None
+        await _refuse_duplicate(community, key)
+        raise
     return case
 
 
@@ -532,7 +600,7 @@ def new_key() -> str:
 
 def _check_studio(community: Community, studio: Studio | None) -> None:
     if studio is not None and studio.community_id != community.id:
-        raise MediationError(N_("Choose a studio."))
+        raise MediationError(N_("Choose a studio."), field="studio")
 
 
 async def _home_of(person: Person) -> Node | None:
@@ -581,6 +649,11 @@ async def mediators(community: Community) -> list[tuple[Account, int]]:
     ).values_list("account_id", flat=True)  # fmt: skip
     load = Counter(rows)
     return [(account, load[account_id]) for account_id, account in accounts.items()]
+
+
+async def open_case_count(community: Community) -> int:
+    """The community's cases not yet finished (closed or referred)."""
+    return await Case.filter(community_id=community.id, status__in=OPEN_STATES).count()
 
 
 async def studio_caseloads(community: Community) -> dict[int, int]:
@@ -639,7 +712,9 @@ async def _assign(case: Case, mediator: Account, actor: Actor) -> Assignment:
                 effective=not conflicts,
             )
     except IntegrityError:
-        raise MediationError(N_("This mediator is already assigned to the case.")) from None
+        raise MediationError(
+            N_("This mediator is already assigned to the case."), field="mediator"
+        ) from None
     await audit(
         "mediation.case.assign", actor=actor, community_id=case.community_id, obj=case,
         after={"mediator": mediator.id, "conflict": conflicts},
@@ -655,7 +730,7 @@ async def assign(access: Access, mediator: Account) -> Assignment:
     if access.case.status in FINISHED:
         raise WrongState()
     if not await is_mediator(access.case.community_id, mediator):
-        raise MediationError(N_("This account is not a mediator here."))
+        raise MediationError(N_("This account is not a mediator here."), field="mediator")
     async with in_transaction():
         return await _assign(access.case, mediator, access.actor)
 
@@ -665,9 +740,9 @@ async def clear_conflict(access: Access, assignment_id: int, reason: str) -> Ass
     handles the case."""
     if not access.may_clear:
         raise NotAllowed()
-    reason = _text(reason, 1000, N_("Keep the reason under %(limit)s characters."))
+    reason = _text(reason, 1000, N_("Keep the reason under %(limit)s characters."), "reason")
     if not reason:
-        raise MediationError(N_("Give the reason for clearing the conflict."))
+        raise MediationError(N_("Give the reason for clearing the conflict."), field="reason")
     assignment = await Assignment.get_or_none(id=assignment_id, case_id=access.case.id)
     if assignment is None:
         raise MediationError(N_("No such assignment."))
@@ -686,6 +761,94 @@ async def clear_conflict(access: Access, assignment_id: int, reason: str) -> Ass
     return assignment
 
 
+# ----------------------------------------------------------------------------- parties
+
+
+def _may_change_parties(access: Access) -> None:
+    if not access.may_handle:
+        raise NotAllowed()
+    if access.case.status in FINISHED:
+        raise WrongState()
+
+
+async def _party_changed(access: Access, action: str, party: Party, now: datetime) -> None:
+    case = access.case
+    await Transition.create(
+        case_id=case.id, action=action, from_status=case.status, to_status=case.status,
+        actor=access.actor.account, reason=party.label, at=now,
+    )  # fmt: skip
+    await audit(
+        f"mediation.{action.replace('_', '.')}", actor=access.actor,
+        community_id=case.community_id, obj=party,
+        after={"person": party.person_id, "side": party.side},
+    )  # fmt: skip
+
+
+async def _check_person_once(case_id: int, person: Person | None, *, but: int = 0) -> None:
+    if person is not None and (
+        await Party.filter(case_id=case_id, person_id=person.id).exclude(id=but).exists()
+    ):
+        raise MediationError(N_("This person is already a party of the case."), field="who")
+
+
+async def add_party(access: Access, entered: PartyInput, *, now: datetime | None = None) -> Party:
+    """A mediator (or a supervisor who handles the case) adds a party the request left
+    out, or one the dispute turned out to involve. Not once the case is finished."""
+    _may_change_parties(access)
+    if entered.empty:
+        raise MediationError(
+            N_("Give the party's name, door number or phone, or a register number."),
+            field="who",
+        )
+    cleaned = _clean_party(entered)
+    case = access.case
+    await _check_person_once(case.id, cleaned.person)
+    now = now or now_utc()
+    async with in_transaction():
+        if await Party.filter(case_id=case.id).count() >= MAX_PARTIES:
+            raise MediationError(N_("At most %(n)s parties."), field="who", n=MAX_PARTIES)
+        party = await Party.create(
+            case_id=case.id, person=cleaned.person,
+            name=cleaned.person.name if cleaned.person else cleaned.name,
+            contact=cleaned.contact, side=cleaned.side,
+        )  # fmt: skip
+        await _party_changed(access, "party_add", party, now)
+    return party
+
+
+async def edit_party(
+    access: Access, party_id: int, entered: PartyInput, *, now: datetime | None = None
+) -> Party:
+    """Correct a party: its name, contact or side, or link it to a person of the
+    register. A party who has answered the agreement (signed or refused) stays as it
+    was, so the record of who signed cannot change under it."""
+    _may_change_parties(access)
+    party = await Party.get_or_none(id=party_id, case_id=access.case.id)
+    if party is None:
+        raise MediationError(N_("Choose a party of this case."), field="party")
+    if entered.empty:
+        raise MediationError(
+            N_("Give the party's name, door number or phone, or a register number."),
+            field="who",
+        )
+    cleaned = _clean_party(entered)
+    await _check_person_once(access.case.id, cleaned.person, but=party.id)
+    now = now or now_utc()
+    async with in_transaction():
+        if await Signature.exists(party_id=party.id):
+            raise MediationError(
+                N_("This party has answered the agreement; their details can no longer change."),
+                field="who",
+            )
+        party.person = cleaned.person  # type: ignore[assignment]
+        party.name = cleaned.person.name if cleaned.person else cleaned.name
+        party.contact = cleaned.contact
+        party.side = cleaned.side
+        await party.save(update_fields=("person_id", "name", "contact", "side"))
+        await _party_changed(access, "party_edit", party, now)
+    return party
+
+
 # ----------------------------------------------------------------------------- lifecycle
 
 
@@ -700,6 +863,106 @@ class StepInput:
     deadline: date | None = None
 
 
+def _state_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+async def _refuse_wrong_state(case: Case, target: str) -> None:
+    """Raise :class:`AlreadyDone` if the case (read again) is already where the step
+    leads, else :class:`WrongState`."""
+    statuses = await Case.filter(id=case.id).values_list("status", flat=True)
+    if statuses and statuses[0] == target:
+        raise AlreadyDone(state=_state_label(target))
+    raise WrongState()
+
+
+async def unanswered_parties(case_id: int) -> list[Party]:
+    """The parties of a case's agreement who have neither signed nor refused to sign."""
+    answered = Signature.filter(agreement__case_id=case_id).values("party_id")
+    return await Party.filter(case_id=case_id).exclude(id__in=Subquery(answered))
+
+
+async def _prepare(
+    access: Access, action: str, step: StepInput, *, follow_up_days: int, now: datetime
+) -> dict[str, Any]:
+    """Check a step against the rules and return the changes it makes to the case; raise
+    if it is refused. Nothing is written."""
+    if action not in ACTIONS:
+        raise MediationError(N_("Unknown step."))
+    if not access.may_handle:
+        raise NotAllowed()
+    case = access.case
+    sources, target, _ = ACTIONS[action]
+    if case.status == target:
+        raise AlreadyDone(state=_state_label(target))
+    if case.status not in sources:
+        raise WrongState()
+    reason = _text(step.reason, 1000, N_("Keep the reason under %(limit)s characters."), "reason")
+    changes: dict[str, Any] = {"status": target}
+    if action == "agree":
+        _text(step.facts, 4000, N_("Keep the facts under %(limit)s characters."), "facts")
+        _text(step.terms, 4000, N_("Keep the terms under %(limit)s characters."), "terms")
+        if not step.facts.strip():
+            raise MediationError(N_("An agreement needs the facts and the terms."), field="facts")
+        if not step.terms.strip():
+            raise MediationError(N_("An agreement needs the facts and the terms."), field="terms")
+        if await Party.filter(case_id=case.id).count() < 2:
+            raise MissingRecords(
+                N_("An agreement needs at least two parties: add the other party first.")
+            )
+        changes |= {
+            "outcome": AGREEMENT,
+            "agreed_at": now,
+            "follow_up_due": now.date() + timedelta(days=follow_up_days),
+        }
+    elif action == "not_resolved":
+        if not reason:
+            raise MediationError(N_("Say why the dispute was not resolved."), field="reason")
+        changes |= {
+            "outcome": NOT_RESOLVED,
+            "follow_up_due": now.date() + timedelta(days=follow_up_days),
+        }
+    elif action == "refer":
+        if step.target not in REFERRAL_TARGETS:
+            raise MediationError(N_("Choose where the case is referred to."), field="target")
+        if not reason:
+            raise MediationError(N_("Say why the case is referred."), field="reason")
+        changes |= {"outcome": REFERRED, "referred_to": step.target, "closed_at": now}
+    elif action == "close":
+        if not await Session.exists(case_id=case.id):
+            raise MissingRecords(N_("A case cannot close without at least one session record."))
+        if case.outcome == AGREEMENT and not await FollowUp.exists(case_id=case.id):
+            raise MissingRecords(
+                N_("A case with an agreement cannot close without a follow-up visit.")
+            )
+        changes |= {"closed_at": now}
+    if action in ("follow_up", "close") and case.outcome == AGREEMENT:
+        missing = await unanswered_parties(case.id)
+        if missing:
+            raise PartyMissing(
+                N_(
+                    "No signature or refusal to sign is recorded for %(party)s: record each "
+                    "party's answer to the agreement first."
+                ),
+                party="、".join(p.label for p in missing),
+            )
+    return changes
+
+
+async def check_step(
+    access: Access,
+    action: str,
+    step: StepInput | None = None,
+    *,
+    follow_up_days: int = FOLLOW_UP_DAYS,
+) -> None:
+    """Raise what :func:`apply` would refuse, writing nothing: a confirmation page is
+    asked only for a step that can then be taken."""
+    await _prepare(
+        access, action, step or StepInput(), follow_up_days=follow_up_days, now=now_utc()
+    )
+
+
 async def apply(
     access: Access,
     action: str,
@@ -710,58 +973,22 @@ async def apply(
 ) -> Case:
     """Apply one lifecycle step. Refused steps raise and change nothing; applied ones
     are recorded (who, when, why) in the same transaction as the change, which is a
-    guarded UPDATE on the state, so two mediators clicking at once apply it once."""
+    guarded UPDATE on the state, so two mediators clicking at once apply it once (the
+    second hears :class:`AlreadyDone`)."""
     step = step or StepInput()
-    if action not in ACTIONS:
-        raise MediationError(N_("Unknown step."))
-    if not access.may_handle:
-        raise NotAllowed()
-    case = access.case
-    sources, target, _ = ACTIONS[action]
-    if case.status not in sources:
-        raise WrongState()
-    reason = _text(step.reason, 1000, N_("Keep the reason under %(limit)s characters."))
     now = now or now_utc()
-    changes: dict[str, Any] = {"status": target}
-    if action == "agree":
-        facts = _text(step.facts, 4000, N_("Keep the facts under %(limit)s characters."))
-        terms = _text(step.terms, 4000, N_("Keep the terms under %(limit)s characters."))
-        if not facts or not terms:
-            raise MediationError(N_("An agreement needs the facts and the terms."))
-        changes |= {
-            "outcome": AGREEMENT,
-            "agreed_at": now,
-            "follow_up_due": now.date() + timedelta(days=follow_up_days),
-        }
-    elif action == "not_resolved":
-        if not reason:
-            raise MediationError(N_("Say why the dispute was not resolved."))
-        changes |= {
-            "outcome": NOT_RESOLVED,
-            "follow_up_due": now.date() + timedelta(days=follow_up_days),
-        }
-    elif action == "refer":
-        if step.target not in REFERRAL_TARGETS:
-            raise MediationError(N_("Choose where the case is referred to."))
-        if not reason:
-            raise MediationError(N_("Say why the case is referred."))
-        changes |= {"outcome": REFERRED, "referred_to": step.target, "closed_at": now}
-    elif action == "close":
-        if not await Session.exists(case_id=case.id):
-            raise MissingRecords(N_("A case cannot close without at least one session record."))
-        if case.outcome == AGREEMENT and not await FollowUp.exists(case_id=case.id):
-            raise MissingRecords(
-                N_("A case with an agreement cannot close without a follow-up visit.")
-            )
-        changes |= {"closed_at": now}
+    changes = await _prepare(access, action, step, follow_up_days=follow_up_days, now=now)
+    case = access.case
+    target = changes["status"]
+    reason = step.reason.strip()
     async with in_transaction():
         done = await Case.filter(id=case.id, status=case.status).update(**changes)
         if not done:
-            raise WrongState()
+            await _refuse_wrong_state(case, target)
         if action == "agree":
             await Agreement.create(
-                case_id=case.id, facts=facts, terms=terms, deadline=step.deadline,
-                created_by=access.actor.account, created_at=now,
+                case_id=case.id, facts=step.facts.strip(), terms=step.terms.strip(),
+                deadline=step.deadline, created_by=access.actor.account, created_at=now,
             )  # fmt: skip
         await Transition.create(
             case_id=case.id, action=action, from_status=case.status, to_status=target,
@@ -798,7 +1025,8 @@ async def escalate_case(access: Access, reason: str, *, now: datetime | None = N
             )  # fmt: skip
     except EscalationError as exc:
         message = _ESCALATION_MESSAGES.get(type(exc), N_("The case cannot be escalated."))
-        raise MediationError(message, exc.status) from None
+        field = "reason" if isinstance(exc, ReasonMissing) else ""
+        raise MediationError(message, exc.status, field=field) from None
     case.node = above
     return above
 
@@ -822,10 +1050,14 @@ async def add_session(
     session = Session(
         case_id=access.case.id,
         held_on=held_on,
-        place=_text(place, 120, N_("Keep the place under %(limit)s characters.")),
-        attendees=_text(attendees, 300, N_("Keep the attendees under %(limit)s characters.")),
-        notes=_text(notes, 8000, N_("Keep the notes under %(limit)s characters.")),
-        next_steps=_text(next_steps, 4000, N_("Keep the next steps under %(limit)s characters.")),
+        place=_text(place, 120, N_("Keep the place under %(limit)s characters."), "place"),
+        attendees=_text(
+            attendees, 300, N_("Keep the attendees under %(limit)s characters."), "attendees"
+        ),
+        notes=_text(notes, 8000, N_("Keep the notes under %(limit)s characters."), "notes"),
+        next_steps=_text(
+            next_steps, 4000, N_("Keep the next steps under %(limit)s characters."), "next_steps"
+        ),
         recorded_by=access.actor.account,
     )
     async with in_transaction():
@@ -857,7 +1089,7 @@ async def add_follow_up(
             raise WrongState()
         visit = await FollowUp.create(
             case_id=access.case.id, visited_on=visited_on, kept=kept,
-            notes=_text(notes, 4000, N_("Keep the notes under %(limit)s characters.")),
+            notes=_text(notes, 4000, N_("Keep the notes under %(limit)s characters."), "notes"),
             recorded_by=access.actor.account,
         )  # fmt: skip
         await audit(
@@ -868,8 +1100,12 @@ async def add_follow_up(
     return visit
 
 
-async def record_signature(access: Access, party_id: int, signed_on: date) -> Signature:
-    """A mediator records that a party signed the printed agreement."""
+async def record_signature(
+    access: Access, party_id: int, signed_on: date, *, refused: bool = False, note: str = ""
+) -> Signature:
+    """A mediator records a party's answer to the printed agreement: signed on a day,
+    or refused to sign (``refused``, with a ``note`` on why). Every party must answer
+    before the case goes on to its follow-up."""
     if not access.may_handle:
         raise NotAllowed()
     agreement = await Agreement.get_or_none(case_id=access.case.id)
@@ -877,20 +1113,23 @@ async def record_signature(access: Access, party_id: int, signed_on: date) -> Si
         raise WrongState()
     party = await Party.get_or_none(id=party_id, case_id=access.case.id)
     if party is None:
-        raise MediationError(N_("Choose a party of this case."))
+        raise MediationError(N_("Choose a party of this case."), field="party")
+    note = _text(note, 200, N_("Keep the note under %(limit)s characters."), "note")
     try:
         async with in_transaction():
             signature = await Signature.create(
-                agreement=agreement, party=party, signed_on=signed_on,
-                recorded_by=access.actor.account,
+                agreement=agreement, party=party, signed_on=signed_on, refused=refused,
+                note=note, recorded_by=access.actor.account,
             )  # fmt: skip
             await audit(
-                "mediation.agreement.sign", actor=access.actor,
-                community_id=access.case.community_id, obj=signature,
+                "mediation.agreement.refuse" if refused else "mediation.agreement.sign",
+                actor=access.actor, community_id=access.case.community_id, obj=signature,
                 after={"party": party.id, "signed_on": signed_on.isoformat()},
             )  # fmt: skip
     except IntegrityError:
-        raise MediationError(N_("This party has already signed.")) from None
+        raise MediationError(
+            N_("This party's answer to the agreement is already recorded."), field="party"
+        ) from None
     return signature
 
 
@@ -900,7 +1139,10 @@ async def add_attachment(
     """Store a document with the case (PDF, JPEG or PNG, checked by the core)."""
     if not access.may_handle:
         raise NotAllowed()
-    title = _text(title, 120, N_("Keep the title under %(limit)s characters.")) or filename[:120]
+    title = (
+        _text(title, 120, N_("Keep the title under %(limit)s characters."), "title")
+        or filename[:120]
+    )
     async with in_transaction():
         upload = await save_file(
             access.case.community_id, data, filename=filename, by=access.actor.account
@@ -947,10 +1189,27 @@ class CaseView:
     follow_ups: list[FollowUp]
     attachments: list[Attachment]
     assignments: list[Assignment] = field(default_factory=list)
+    #: when a resident asked (``None`` for a case taken in directly)
+    requested_at: datetime | None = None
+    #: when the case was accepted (taken in, or a request accepted); ``None`` until then
+    accepted_at: datetime | None = None
+
+
+async def _dates(case: Case) -> tuple[datetime | None, datetime | None]:
+    """When the case was requested and when accepted, from its history (one query)."""
+    steps = dict(
+        reversed(
+            await Transition.filter(case_id=case.id, action__in=("request", "intake", "accept"))
+            .order_by("at", "id")
+            .values_list("action", "at")
+        )
+    )
+    return steps.get("request"), steps.get("intake") or steps.get("accept")
 
 
 async def case_view(access: Access) -> CaseView:
     case = access.case
+    requested_at, accepted_at = await _dates(case)
     parties = await Party.filter(case_id=case.id)
     agreement = await Agreement.get_or_none(case_id=case.id)
     signatures = (
@@ -965,6 +1224,7 @@ async def case_view(access: Access) -> CaseView:
             await Session.filter(case_id=case.id).only("id", "case_id", "held_on", "place"),
             agreement, signatures, [],
             await Attachment.filter(case_id=case.id, shared=True).only(*fields),
+            requested_at=requested_at, accepted_at=accepted_at,
         )  # fmt: skip
     return CaseView(
         access,
@@ -976,6 +1236,8 @@ async def case_view(access: Access) -> CaseView:
         await FollowUp.filter(case_id=case.id),
         await Attachment.filter(case_id=case.id).only(*fields),
         await Assignment.filter(case_id=case.id).select_related("account__person"),
+        requested_at,
+        accepted_at,
     )
 
 
@@ -993,18 +1255,20 @@ async def dashboard(
     community: Community,
     *,
     today: date,
+    zone: tzinfo,
     time_limit_days: int = TIME_LIMIT_DAYS,
     limit: int = 5,
 ) -> Dashboard | None:
     """The mediator's dashboard: overdue follow-ups and cases open past the time limit,
-    among the cases they handle. ``None`` for visitors who handle none."""
+    among the cases they handle. ``None`` for visitors who handle none.
+
+    ``today`` is the site's day in ``zone`` (the site's time zone): a case is late from
+    the start of that local day ``time_limit_days`` ago, not from UTC midnight."""
     if actor.is_anonymous:
         return None
     mine = handled_cases(actor, community)
     overdue = mine.filter(status__in=VISIT_STATES, follow_up_due__lt=today)
-    since = datetime.combine(today, datetime.min.time(), tzinfo=UTC) - timedelta(
-        days=time_limit_days
-    )
+    since = datetime.combine(today - timedelta(days=time_limit_days), datetime.min.time(), zone)
     late = mine.filter(status__in=(REQUESTED, ACCEPTED, IN_MEDIATION), opened_at__lt=since)
     open_count = await mine.filter(status__in=OPEN_STATES).count()
     if not open_count and not await mine.exists():
@@ -1044,8 +1308,9 @@ def shown(count: int) -> str:
     return str(count)
 
 
-async def figures(community: Community, year: int, *, zone: Any = UTC) -> Figures:
-    """The year's figures, from one query whatever the number of cases."""
+async def figures(community: Community, year: int, *, zone: tzinfo) -> Figures:
+    """The year's figures, from one query whatever the number of cases. ``zone`` is the
+    site's time zone (``settings.zone``): a year and its months are local ones."""
     start = datetime(year, 1, 1, tzinfo=zone)
     end = datetime(year + 1, 1, 1, tzinfo=zone)
     rows = await Case.filter(

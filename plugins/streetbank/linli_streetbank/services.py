@@ -1018,8 +1018,12 @@ def _closed(voucher: Voucher, zone: ZoneInfo = DEFAULT_ZONE) -> VoucherClosed:
     """Why ``voucher`` can no longer be used, told with its state."""
     if voucher.status == USED and voucher.used_at is not None:
         return VoucherUsed(when=voucher.used_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
-    if voucher.status == LAPSED:
-        return VoucherExpired()
+    if voucher.status == LAPSED:  # lapsed earlier: not :class:`VoucherExpired`, which lapses it now
+        return VoucherClosed(N_("This voucher has expired; the points went back to the resident."))
+    if voucher.status == CANCELLED:
+        return VoucherClosed(
+            N_("This voucher was cancelled; the points went back to the resident.")
+        )
     return VoucherClosed()
 
 

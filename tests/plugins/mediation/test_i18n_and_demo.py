@@ -2,6 +2,7 @@
 
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -54,7 +55,10 @@ async def test_the_demo_seeds_a_plausible_year(linli_community, linli_registry):
             if case.outcome == "agreement":
                 assert await FollowUp.filter(case_id=case.id).exists()
     mediator = await load_actor(await Account.get(username="mediator"))
-    board = await services.dashboard(mediator, linli_community, today=services.now_utc().date())
+    zone = ZoneInfo("Asia/Shanghai")
+    board = await services.dashboard(
+        mediator, linli_community, today=services.now_utc().astimezone(zone).date(), zone=zone
+    )
     assert board is not None and board.overdue_count > 0
     # the demo resident is a party of one case, and sees only that one
     resident = await load_actor(await Account.get(username="resident"))

@@ -3,6 +3,7 @@ escalation, follow-ups and signatures; and the pages that drive them."""
 
 import asyncio
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -16,10 +17,16 @@ from linli_mediation.models import Assignment, Case, FollowUp, Session, Transiti
 pytestmark = pytest.mark.linli_plugins("mediation")
 
 BASE = "/c/test/mediation"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 async def _actions(case):
     return [t.action for t in await Transition.filter(case_id=case.id).order_by("id")]
+
+
+async def _everyone_signs(gate, case, day=date(2026, 5, 2)):
+    for party in await case.parties.all():
+        await services.record_signature(gate, party.id, day)
 
 
 async def test_the_whole_path_from_intake_to_close(world):
@@ -32,6 +39,7 @@ async def test_the_whole_path_from_intake_to_close(world):
     await services.add_session(gate, held_on=date(2026, 5, 1), notes="第一次")
     await services.apply(gate, "agree", services.StepInput(facts="事实", terms="条款"))
     assert gate.case.follow_up_due == datetime.now(UTC).date() + timedelta(days=30)
+    await _everyone_signs(gate, case)
     await services.apply(gate, "follow_up")
     with pytest.raises(services.MissingRecords) as refused:
         await services.apply(gate, "close")
@@ -54,6 +62,7 @@ async def test_a_case_cannot_close_without_a_session(world):
     # an agreement without a session is possible (reached on the phone), closing is not
     await services.apply(gate, "agree", services.StepInput(facts="f", terms="t"))
     await services.add_follow_up(gate, visited_on=date(2026, 6, 1))
+    await _everyone_signs(gate, case)
     await services.apply(gate, "follow_up")
     with pytest.raises(services.MissingRecords) as refused:
         await services.apply(gate, "close")
@@ -264,7 +273,8 @@ async def test_two_mediators_clicking_at_once_apply_a_step_once(world):
     results = await asyncio.gather(
         *(services.apply(g, "start") for g in gates), return_exceptions=True
     )
-    assert sorted(type(r).__name__ for r in results) == ["Case", "WrongState"]
+    # the second click hears "already done", not an error
+    assert sorted(type(r).__name__ for r in results) == ["AlreadyDone", "Case"]
     assert await _actions(case) == ["intake", "start"]
 
 
@@ -278,20 +288,22 @@ async def test_the_dashboard_shows_overdue_follow_ups_and_late_cases(world):
     )  # fmt: skip
     late = await world.open(now=datetime.now(UTC) - timedelta(days=45), summary="拖了很久")
     await world.open(summary="新案")
-    today = datetime.now(UTC).date()
+    today = datetime.now(SHANGHAI).date()
     board = await services.dashboard(
-        await world.actor(world.mediator_a), world.community, today=today
+        await world.actor(world.mediator_a), world.community, today=today, zone=SHANGHAI
     )
     assert [c.id for c in board.overdue_follow_ups] == [old.id]
     assert [c.id for c in board.past_limit] == [late.id]
     assert board.open_count == 3
     assert (
-        await services.dashboard(await world.actor(world.mediator_b), world.community, today=today)
+        await services.dashboard(
+            await world.actor(world.mediator_b), world.community, today=today, zone=SHANGHAI
+        )
         is None
     )
     await services.add_follow_up(gate, visited_on=today)
     board = await services.dashboard(
-        await world.actor(world.mediator_a), world.community, today=today
+        await world.actor(world.mediator_a), world.community, today=today, zone=SHANGHAI
     )
     assert board.overdue_count == 0
 
@@ -300,7 +312,7 @@ async def test_figures_are_counts_with_small_cells_suppressed(world):
     for n in range(4):
         await world.open(summary=f"噪音{n}", category="noise")
     await world.open(category="pets")
-    data = await services.figures(world.community, datetime.now(UTC).year)
+    data = await services.figures(world.community, datetime.now(SHANGHAI).year, zone=SHANGHAI)
     by_category = dict(data.by_category)
     assert by_category["noise"] == "4" and by_category["pets"] == "<3"
     assert by_category["leak"] == "0" and data.total == 5
@@ -355,7 +367,10 @@ async def test_the_same_request_form_sent_twice_opens_one_case(linli_client, wor
     form = {"request_key": key, "summary": "楼上漏水", "category": "leak"}
     first = await form_post(linli_client, f"{BASE}/request", form)
     again = await form_post(linli_client, f"{BASE}/request", form)
-    assert first.status_code == 200 and again.status_code == 409
+    # the second sending (a double click) shows the case it opened, and says so
+    assert first.status_code == 200 and again.status_code == 200
+    assert "申请已经提交过了" in again.text and "楼上漏水" in again.text
+    assert str(again.url).endswith(f"/cases/{(await Case.get()).id}")
     assert await Case.all().count() == 1
     actor = await world.actor(world.wang_account)
     racing = await asyncio.gather(

@@ -1,7 +1,9 @@
-"""Acceptance 3: random sequences of steps, sessions, visits and escalations on one
-case. Whatever the order, no case closes without a session (nor, with an agreement,
-without a follow-up visit); every applied step is in the history, in order; a refused
-step changes nothing; the case's state is the one a small model of the rules predicts."""
+"""Acceptance 3: random sequences of steps, sessions, visits, answers to the agreement
+and escalations on one case. Whatever the order, no case closes without a session (nor,
+with an agreement, without a follow-up visit), no agreement goes on to its follow-up
+before every party signed or refused to sign; every applied step is in the history, in
+order; a refused step changes nothing; the case's state is the one a small model of the
+rules predicts."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from linli.permissions.services import load_actor
 from linli.registry import PluginRegistry
 from linli.testing import make_account, settings_for_test
 from linli_mediation import services
-from linli_mediation.models import FINISHED, Case, FollowUp, Session, Transition
+from linli_mediation.models import FINISHED, Case, FollowUp, Party, Session, Signature, Transition
 
 pytestmark = pytest.mark.linli_plugins("mediation")
 
@@ -55,6 +57,7 @@ class CaseMachine(RuleBasedStateMachine):
         self.outcome = ""
         self.sessions = 0
         self.visits = 0
+        self.answered = 0  # parties (of 2) who signed the agreement or refused to
         self.depth = 2  # building group → branch → committee
         self.history = ["intake"]
 
@@ -76,6 +79,8 @@ class CaseMachine(RuleBasedStateMachine):
             return False
         if action in ("agree", "not_resolved", "refer") and not complete:
             return False
+        if action in ("follow_up", "close") and self.outcome == "agreement" and self.answered < 2:
+            return False
         if action == "close":
             return self.sessions > 0 and (self.outcome != "agreement" or self.visits > 0)
         return True
@@ -87,6 +92,7 @@ class CaseMachine(RuleBasedStateMachine):
             await Transition.filter(case_id=case.id).count(),
             await Session.filter(case_id=case.id).count(),
             await FollowUp.filter(case_id=case.id).count(),
+            await Signature.filter(party__case_id=case.id).count(),
         )  # fmt: skip
 
     def _attempt(self, call, allowed: bool) -> bool:
@@ -142,6 +148,19 @@ class CaseMachine(RuleBasedStateMachine):
         if self._attempt(go, allowed):
             self.visits += 1
 
+    @rule(refused=st.booleans())
+    def answer(self, refused):
+        allowed = self.outcome == "agreement" and self.answered < 2
+
+        async def go():
+            party = (await Party.filter(case_id=self.case.id).order_by("id"))[min(self.answered, 1)]
+            return await services.record_signature(
+                await self._gate(), party.id, date(2026, 6, 1), refused=refused
+            )
+
+        if self._attempt(go, allowed):
+            self.answered += 1
+
     @rule()
     def escalate(self):
         allowed = self.status not in FINISHED and self.depth > 0
@@ -164,11 +183,14 @@ class CaseMachine(RuleBasedStateMachine):
             )
             sessions = await Session.filter(case_id=case.id).count()
             visits = await FollowUp.filter(case_id=case.id).count()
-            return case, list(actions), sessions, visits
+            answers = await Signature.filter(party__case_id=case.id).count()
+            return case, list(actions), sessions, visits, answers
 
-        case, actions, sessions, visits = self.run(check())
+        case, actions, sessions, visits, answers = self.run(check())
         assert case.status == self.status
         assert actions == self.history
+        if case.status in ("follow_up", "closed") and case.outcome == "agreement":
+            assert answers == 2
         if case.status == "closed":
             assert sessions >= 1
             if case.outcome == "agreement":
