@@ -11,6 +11,9 @@ PLUGINS = sorted(path for path in (ROOT / "plugins").glob("*/linli_*") if path.i
 
 #: What a plugin may import from linli.
 PUBLIC_API = {
+    "linli.settings",  # canteen reads the instance zone; issue 15 passes it to hooks
+    "linli.sorting",
+    "linli.web.feedback",
     "linli",
     "linli.audit.services",
     "linli.cli",
