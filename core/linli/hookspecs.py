@@ -120,6 +120,14 @@ def linli_person_sections(person: Person, actor: Actor) -> list[PersonSection]:
 
 
 @hookspec
+def linli_audit_titles() -> dict[str, str]:
+    """Titles of the plugin's audit actions and kinds of record, as message ids:
+    ``{"canteen.alert.resolve": N_("Welfare alert resolved"), "canteen.WelfareAlert":
+    N_("Welfare alert")}``. The audit trail shows them in the visitor's language instead
+    of the keys."""
+
+
+@hookspec
 def linli_disable_consequences(community: Community) -> list[Consequence]:
     """What switching the plugin off in ``community`` would stop (today's deliveries,
     open cases), shown with their counts on the page that asks the worker to confirm.

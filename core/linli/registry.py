@@ -229,6 +229,14 @@ class PluginRegistry:
     def locale_dirs(self) -> list[Path]:
         return [Path(d) for _, d in self.collect("linli_locale_dirs")]
 
+    def audit_titles(self) -> dict[str, tuple[str, str]]:
+        """Each plugin's audit titles: key → (its domain, the message id)."""
+        return {
+            key: (name, title)
+            for name, titles in self.call("linli_audit_titles", isolate=True)
+            for key, title in titles.items()
+        }
+
     def locale_domains(self) -> dict[str, list[Path]]:
         """Each loaded plugin's catalogue folders, under its name (its domain)."""
         return {name: [Path(d) for d in dirs] for name, dirs in self.call("linli_locale_dirs")}

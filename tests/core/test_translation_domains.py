@@ -1,10 +1,13 @@
 """Each plugin speaks its own words: one English id may be 排序 in the council and 订餐 in
 the canteen, and every page shows its own plugin's word (the core's on core pages)."""
 
+import importlib
+import re
 from pathlib import Path
 
 import pytest
 
+import linli
 from linli.i18n import Catalogues
 from linli.testing import log_in, make_account, make_place
 
@@ -99,3 +102,46 @@ async def test_places_are_listed_in_natural_order(linli_client, linli_community)
     for name in ("1栋", "20栋", "2栋", "10栋"):
         await make_place(linli_community, "building", name, parent=root)
     assert [n.name for n in await children_of(root)][-4:] == ["1栋", "2栋", "10栋", "20栋"]
+
+
+ACTION_CALL = re.compile(r"\b(?:audit|record)\(\s*\"([a-z_]+\.[a-z_.]+)\"")
+
+
+@pytest.mark.linli_plugins("canteen", "codesign", "council", "mediation", "streetbank")
+def test_every_audited_action_has_a_title(linli_registry):
+    """The audit trail names every action a plugin or the core records in words."""
+    from linli.web.admin import ACTION_TITLES
+
+    titled = set(ACTION_TITLES) | set(linli_registry.audit_titles())
+    sources = [*Path(linli.__file__).parent.rglob("*.py")]
+    for name in ("canteen", "codesign", "council", "mediation", "streetbank"):
+        package = Path(importlib.import_module(f"linli_{name}").__file__).parent
+        sources += package.rglob("*.py")
+    recorded = {
+        action for path in sources for action in ACTION_CALL.findall(path.read_text("utf-8"))
+    }
+    assert len(recorded) > 40
+    assert sorted(recorded - titled) == []
+
+
+@pytest.mark.linli_plugins("canteen")
+async def test_the_audit_trail_speaks_chinese_for_plugin_actions(linli_client, linli_community):
+    from linli.audit.models import AuditEntry
+
+    await AuditEntry.create(
+        community_id=linli_community.id,
+        action="canteen.alert.resolve",
+        object_type="canteen.WelfareAlert",
+        object_id="7",
+    )
+    await AuditEntry.create(
+        community_id=linli_community.id, action="grant.add", object_type="core.Grant"
+    )
+    await make_account("admin", linli_community, "administrator")
+    await log_in(linli_client, "admin")
+    page = await linli_client.get("/c/test/admin/audit")
+    assert page.status_code == 200
+    assert "解决关怀预警" in page.text and "关怀预警 #7" in page.text
+    assert "授予角色" in page.text and "角色授权" in page.text
+    for key in ("canteen.alert.resolve", "canteen.WelfareAlert", "core.Grant"):
+        assert f">{key}<" not in page.text and f"> {key}" not in page.text

@@ -107,6 +107,25 @@ ACTION_TITLES = {
     "account.create": N_("Account created"),
     "account.deactivate": N_("Account switched off"),
     "account.activate": N_("Account switched on"),
+    "identity.person.moved": N_("Person moved to another household"),
+    "identity.person.tag_added": N_("Tag added"),
+    "identity.person.tag_removed": N_("Tag removed"),
+    "identity.person.imported": N_("Person added by a register import"),
+    "identity.person.reimported": N_("Person changed by a register import"),
+    "identity.register.imported": N_("Register imported"),
+}
+#: What the core's kinds of record are called in the audit trail.
+OBJECT_TITLES = {
+    "core.Community": N_("Community"),
+    "core.PluginState": N_("Plugin"),
+    "core.Node": N_("Node"),
+    "core.Person": N_("Person"),
+    "core.Household": N_("Household"),
+    "core.Membership": N_("Household membership"),
+    "core.Account": N_("Account"),
+    "core.Role": N_("Role"),
+    "core.Grant": N_("Grant of a role"),
+    "core.Upload": N_("Uploaded file"),
 }
 
 #: The admin area's sections: (path, title, the permission that opens it).
@@ -933,6 +952,20 @@ def _changes(entry: AuditEntry) -> list[dict[str, Any]]:
     return rows
 
 
+def _audit_titles(request: AnyRequest) -> dict[str, str]:
+    """Titles of audit actions and kinds of record (the core's and the plugins'), in
+    the visitor's language: the trail never shows a bare key like core.Grant."""
+    site = site_of(request)
+    language = language_of(request)
+    titles = {
+        key: site.catalogues.translate(language, message)
+        for key, message in {**ACTION_TITLES, **OBJECT_TITLES}.items()
+    }
+    for key, (domain, message) in site.registry.audit_titles().items():
+        titles[key] = site.catalogues.translate(language, message, domain)
+    return titles
+
+
 @get("/audit", name="admin:audit", guards=[requires("audit.view")])
 async def audit_page(
     request: AnyRequest,
@@ -970,7 +1003,7 @@ async def audit_page(
         error=error,
         filters=filters,
         actions=actions,
-        action_titles=ACTION_TITLES,
+        titles=_audit_titles(request),
         object_types=object_types,
         entries=[{"entry": entry, "changes": _changes(entry)} for entry in entries],
         pages=_pages(page, more, asdict(filters)),

@@ -204,3 +204,38 @@ def standing_command(instance: Instance, slug: str, day: str) -> None:
 @hookimpl
 def linli_cli_commands() -> list[click.Command]:
     return [canteen_command]
+
+
+@hookimpl
+def linli_audit_titles() -> dict[str, str]:
+    """What the audit trail calls the canteen plugin's actions and records."""
+    return {
+        "canteen.alert.resolve": N_("Welfare alert resolved"),
+        "canteen.canteen.save": N_("Canteen saved"),
+        "canteen.diner.save": N_("Diner saved"),
+        "canteen.dish.save": N_("Dish saved"),
+        "canteen.menu.copy_week": N_("Week's menu copied"),
+        "canteen.menu.remove": N_("Dish taken off the menu"),
+        "canteen.menu.set": N_("Menu set"),
+        "canteen.order.cancel": N_("Order cancelled"),
+        "canteen.order.on_behalf": N_("Meal ordered on behalf"),
+        "canteen.period.save": N_("Meal time saved"),
+        "canteen.run.assign": N_("Delivery run assigned"),
+        "canteen.runs.build": N_("Delivery runs made"),
+        "canteen.standing.create": N_("Standing order created"),
+        "canteen.standing.pause": N_("Standing order paused"),
+        "canteen.standing.stop": N_("Standing order stopped"),
+        "canteen.stop.undo": N_("Delivery mark undone"),
+        "canteen.tier.save": N_("Subsidy tier saved"),
+        "canteen.Canteen": N_("Canteen"),
+        "canteen.MealPeriod": N_("Meal time"),
+        "canteen.Dish": N_("Dish"),
+        "canteen.MenuItem": N_("Menu item"),
+        "canteen.SubsidyTier": N_("Subsidy tier"),
+        "canteen.Diner": N_("Diner"),
+        "canteen.StandingOrder": N_("Standing order"),
+        "canteen.StandingPause": N_("Pause of a standing order"),
+        "canteen.DeliveryRun": N_("Delivery run"),
+        "canteen.Order": N_("Meal order"),
+        "canteen.WelfareAlert": N_("Welfare alert"),
+    }

@@ -167,3 +167,26 @@ def linli_demo_data() -> Any:
     from linli_codesign.demo import seed
 
     return seed
+
+
+@hookimpl
+def linli_audit_titles() -> dict[str, str]:
+    """What the audit trail calls the codesign plugin's actions and records."""
+    return {
+        "codesign.contribution.record": N_("Contribution recorded"),
+        "codesign.contribution.confirmed": N_("Contribution confirmed"),
+        "codesign.contribution.declined": N_("Contribution declined"),
+        "codesign.comment.hide": N_("Comment hidden"),
+        "codesign.proposal.hide": N_("Idea hidden"),
+        "codesign.project.advance": N_("Project moved on a stage"),
+        "codesign.project.create": N_("Project created"),
+        "codesign.task.add": N_("Task added"),
+        "codesign.task.done": N_("Task done"),
+        "codesign.update.add": N_("Progress update posted"),
+        "codesign.Project": N_("Project"),
+        "codesign.Proposal": N_("Idea"),
+        "codesign.Comment": N_("Comment"),
+        "codesign.Update": N_("Progress update"),
+        "codesign.Task": N_("Task"),
+        "codesign.Contribution": N_("Contribution"),
+    }

@@ -214,3 +214,28 @@ def linli_demo_data() -> Any:
     from linli_council.demo import seed
 
     return seed
+
+
+@hookimpl
+def linli_audit_titles() -> dict[str, str]:
+    """What the audit trail calls the council plugin's actions and records."""
+    return {
+        "council.action.add": N_("Action item added"),
+        "council.action.done": N_("Action item done"),
+        "council.action.waive": N_("Action item waived"),
+        "council.attendee.add": N_("Attendee added"),
+        "council.meeting.create": N_("Meeting planned"),
+        "council.minutes.approve": N_("Minutes approved"),
+        "council.minutes.write": N_("Minutes written"),
+        "council.need.merge": N_("Needs merged"),
+        "council.need.raise_for": N_("Need raised on behalf"),
+        "council.settings": N_("Council settings changed"),
+        "council.topic.create": N_("Topic created"),
+        "council.topic.state": N_("Topic state changed"),
+        "council.CouncilSettings": N_("Council settings"),
+        "council.Need": N_("Need"),
+        "council.Topic": N_("Topic"),
+        "council.Meeting": N_("Meeting"),
+        "council.Attendee": N_("Attendee"),
+        "council.ActionItem": N_("Action item"),
+    }

@@ -142,3 +142,35 @@ def linli_demo_data() -> Any:
     from linli_mediation.demo import seed
 
     return seed
+
+
+@hookimpl
+def linli_audit_titles() -> dict[str, str]:
+    """What the audit trail calls the mediation plugin's actions and records."""
+    return {
+        "mediation.agreement.refuse": N_("Refusal to sign recorded"),
+        "mediation.agreement.sign": N_("Signature recorded"),
+        "mediation.attachment.add": N_("Attachment added"),
+        "mediation.case.assign": N_("Mediator assigned"),
+        "mediation.case.intake": N_("Case taken in"),
+        "mediation.case.accept": N_("Case accepted"),
+        "mediation.case.start": N_("Mediation started"),
+        "mediation.case.agree": N_("Agreement reached"),
+        "mediation.case.not_resolved": N_("Case not resolved"),
+        "mediation.case.follow_up": N_("Follow-up started"),
+        "mediation.case.close": N_("Case closed"),
+        "mediation.case.refer": N_("Case referred"),
+        "mediation.conflict.clear": N_("Conflict of interest cleared"),
+        "mediation.follow_up.add": N_("Follow-up recorded"),
+        "mediation.party.add": N_("Party added"),
+        "mediation.party.edit": N_("Party corrected"),
+        "mediation.session.add": N_("Session recorded"),
+        "mediation.Case": N_("Mediation case"),
+        "mediation.Party": N_("Party"),
+        "mediation.Assignment": N_("Assignment of a mediator"),
+        "mediation.Session": N_("Mediation session"),
+        "mediation.Agreement": N_("Agreement"),
+        "mediation.Signature": N_("Signature"),
+        "mediation.FollowUp": N_("Follow-up"),
+        "mediation.Attachment": N_("Attachment"),
+    }

@@ -303,3 +303,23 @@ def expire_points_command(instance: Instance, slug: str, year: int) -> None:
 @hookimpl
 def linli_cli_commands() -> list[click.Command]:
     return [streetbank_command]
+
+
+@hookimpl
+def linli_audit_titles() -> dict[str, str]:
+    """What the audit trail calls the streetbank plugin's actions and records."""
+    return {
+        "streetbank.category_save": N_("Service category saved"),
+        "streetbank.operator_add": N_("Partner operator added"),
+        "streetbank.partner_add": N_("Partner added"),
+        "streetbank.redeem_on_behalf": N_("Redeemed on behalf"),
+        "streetbank.settings_save": N_("Street bank settings saved"),
+        "streetbank.BankSettings": N_("Street bank settings"),
+        "streetbank.LedgerAccount": N_("Points account"),
+        "streetbank.Entry": N_("Ledger entry"),
+        "streetbank.ServiceCategory": N_("Service category"),
+        "streetbank.ServiceRecord": N_("Service record"),
+        "streetbank.Partner": N_("Partner"),
+        "streetbank.CatalogueItem": N_("Catalogue item"),
+        "streetbank.Voucher": N_("Voucher"),
+    }
