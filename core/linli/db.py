@@ -24,7 +24,7 @@ from tortoise.migrations.writer import MigrationWriter
 
 from linli.identity import passwords
 from linli.registry import PluginRegistry
-from linli.settings import Settings
+from linli.settings import Settings, serve_zone
 
 CORE_APP = {
     "models": [
@@ -100,6 +100,7 @@ async def open_database(settings: Settings, registry: PluginRegistry) -> bool:
     first = _open_count == 0
     if first:
         passwords.configure(settings)
+        serve_zone(settings.zone)
         config = tortoise_config(settings, registry)
         await Tortoise.init(config=config, _enable_global_fallback=True)
     _open_count += 1

@@ -203,3 +203,21 @@ def write_instance(folder: Path, *, database_url: str = "") -> tuple[Path, Path]
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(secrets.token_urlsafe(48) + "\n")
     return config_path, secret_path
+
+
+DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
+#: The time zone of the site this process serves, set when it opens its database.
+_serving_zone: ZoneInfo | None = None
+
+
+def serve_zone(zone: ZoneInfo) -> None:
+    """Record the zone of the site this process serves (``db.open_database`` does)."""
+    global _serving_zone
+    _serving_zone = zone
+
+
+def current_zone() -> ZoneInfo:
+    """The zone of the site this process serves, for code that has no request at hand
+    (dashboard widgets, hooks, event handlers): "today" there is the community's day.
+    Pages use ``site.settings.zone``; both are the same setting."""
+    return _serving_zone or DEFAULT_ZONE

@@ -109,3 +109,11 @@ async def test_accounts_made_under_a_moved_clock_log_in(linli_client, linli_comm
         await make_account("night", linli_community)
         response = await linli_client.post("/login", data={})
     assert response.status_code in (400, 403)  # no CSRF token: refused, not a crash
+
+
+async def test_code_without_a_request_knows_the_sites_zone(linli_settings, linli_db):
+    """Widgets and hooks get no request: the database's opening records the site's
+    zone for them (here the test's own settings)."""
+    from linli.settings import current_zone
+
+    assert current_zone() == linli_settings.zone

@@ -23,19 +23,17 @@ these functions, and every function that depends on the clock takes ``now``.
   been handled). Undoing "no answer" withdraws its welfare alert (deleted, audited) only
   while nobody has resolved it; once a worker has acted on it the mark stays.
 - **Time zone.** Days and months are the site's (its settings' ``time_zone``): pages
-  pass it in; where no request is at hand (widgets, hooks) :func:`instance_zone` reads
-  it the way ``linli serve`` does.
+  pass it in; where no request is at hand (widgets, hooks) :func:`instance_zone` asks
+  the core (``linli.settings.current_zone``).
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -56,7 +54,7 @@ from linli.models import Community
 from linli.permissions.models import Grant, Role
 from linli.permissions.services import Actor
 from linli.refusals import Refusal
-from linli.settings import SettingsError, load_settings
+from linli.settings import current_zone
 from linli.sorting import natural_key
 from linli_canteen.models import (
     CANCELLED,
@@ -230,22 +228,9 @@ def in_day_order() -> Case:
 
 
 def instance_zone() -> ZoneInfo:
-    """The time zone of the running instance where no request is at hand (the dashboard
-    widget, the hooks): its ``linli.toml`` and ``LINLI_*`` variables, read the way
-    ``linli serve`` reads them, else Asia/Shanghai. Pages use the site's settings."""
-    return _instance_zone(
-        os.environ.get("LINLI_INSTANCE", ""),
-        os.environ.get("LINLI_TIME_ZONE", ""),
-    )
-
-
-@lru_cache(maxsize=8)
-def _instance_zone(instance: str, time_zone: str) -> ZoneInfo:
-    try:
-        # The mode only relaxes the secret-key check: just the zone is read here.
-        return load_settings(instance or None, mode="test").zone
-    except SettingsError:
-        return DEFAULT_ZONE
+    """The time zone of the running site where no request is at hand (the dashboard
+    widget, the hooks). Pages pass the site's settings zone."""
+    return current_zone()
 
 
 def local_day(moment: datetime, zone: ZoneInfo = DEFAULT_ZONE) -> date:

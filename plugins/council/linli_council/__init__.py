@@ -16,6 +16,7 @@ from linli.events import Event
 from linli.i18n import N_
 from linli.models import Community
 from linli.plugins import Consequence, PersonSection
+from linli.settings import current_zone
 
 HERE = Path(__file__).parent
 
@@ -91,7 +92,7 @@ def linli_dashboard_widgets(community: Community) -> list[Widget]:
     async def load(community: Community) -> dict[str, Any]:
         from linli_council import services
 
-        return await services.summary(community)
+        return await services.summary(community, zone=current_zone())
 
     return [Widget(N_("Neighbours' council"), "council/widget.html", load, order=30)]
 
@@ -181,7 +182,7 @@ async def _coming_meetings(community: Community) -> int:
     from linli_council.models import Meeting
 
     return await Meeting.filter(
-        community_id=community.id, held_on__gte=services.meeting_day()
+        community_id=community.id, held_on__gte=services.meeting_day(zone=current_zone())
     ).count()
 
 

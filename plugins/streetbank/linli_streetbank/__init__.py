@@ -17,6 +17,7 @@ from linli.events import Event
 from linli.i18n import N_
 from linli.models import Community
 from linli.plugins import Consequence, PersonSection
+from linli.settings import current_zone
 
 HERE = Path(__file__).parent
 
@@ -128,7 +129,7 @@ def linli_dashboard_widgets(community: Community) -> list[Widget]:
     async def load(community: Community) -> dict[str, Any]:
         from linli_streetbank import services
 
-        return await services.summary(community)
+        return await services.summary(community, zone=current_zone())
 
     return [Widget(N_("Street bank"), "streetbank/widget.html", load, order=20)]
 

@@ -42,3 +42,11 @@ async def test_alert_figures_use_the_site_s_time_zone(linli_client, kit):
     assert '<span class="ct-number">1</span> 次无人应门提醒' in page.text
     april = await linli_client.get("/c/test/canteen/figures/?month=2026-04")
     assert '<span class="ct-number">0</span> 次无人应门提醒' in april.text
+
+
+async def test_the_widget_and_hooks_know_the_site_s_zone(linli_db):
+    """Code without a request (widgets, hooks) takes the site's zone, not Wuhan's."""
+    from linli.settings import current_zone
+
+    assert current_zone() == services.ZoneInfo("Pacific/Honolulu")
+    assert services.instance_zone() == services.ZoneInfo("Pacific/Honolulu")
