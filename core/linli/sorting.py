@@ -1,4 +1,5 @@
-"""Natural order for names people number: 2栋 before 10栋, 601室 before 1201室."""
+"""Natural order for names people number: 2栋 before 10栋, 601室 before 1201室, 二期
+before 三期."""
 
 from __future__ import annotations
 
@@ -8,16 +9,37 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-_CHUNKS = re.compile(r"(\d+)")
+_CHUNKS = re.compile(r"(\d+|[零一二三四五六七八九十]+)")
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
+def _chinese_number(text: str) -> int | None:
+    """The value of a Chinese numeral below 100 ("三" 3, "十二" 12, "二十" 20)."""
+    total, current = 0, 0
+    for char in text:
+        if char in _DIGITS:
+            current = _DIGITS[char]
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def _chunk_key(chunk: str) -> tuple[int, int, str]:
+    if chunk.isdigit():
+        return (0, int(chunk), "")
+    number = _chinese_number(chunk)
+    if number is not None:
+        return (0, number, "")
+    return (1, 0, chunk.casefold())
 
 
 def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
-    """A sort key that compares the digits in ``text`` as numbers: "2栋" < "10栋"."""
-    return tuple(
-        (0, int(chunk), "") if chunk.isdigit() else (1, 0, chunk.casefold())
-        for chunk in _CHUNKS.split(text)
-        if chunk
-    )
+    """A sort key that compares the numbers in ``text`` as numbers, in digits or in
+    Chinese: "2栋" < "10栋", "二期" < "三期"."""
+    return tuple(_chunk_key(chunk) for chunk in _CHUNKS.split(text) if chunk)
 
 
 def natural_sorted(items: Iterable[T], key: Callable[[T], str] = str) -> list[T]:

@@ -145,3 +145,23 @@ async def test_the_audit_trail_speaks_chinese_for_plugin_actions(linli_client, l
     assert "授予角色" in page.text and "角色授权" in page.text
     for key in ("canteen.alert.resolve", "canteen.WelfareAlert", "core.Grant"):
         assert f">{key}<" not in page.text and f"> {key}" not in page.text
+
+
+def test_natural_order_reads_numbers_in_digits_and_in_chinese():
+    from linli.sorting import natural_sorted
+
+    names = ["江汉里三期", "10栋", "江汉里一期", "2栋", "十二栋", "江汉里二期", "1201室", "601室"]
+    assert natural_sorted(names) == [
+        "2栋", "10栋", "十二栋", "601室", "1201室", "江汉里一期", "江汉里二期", "江汉里三期",
+    ]  # fmt: skip
+
+
+@pytest.mark.linli_plugins("streetbank")
+async def test_an_id_no_row_can_have_is_not_found(linli_client, linli_community):
+    await make_account("admin", linli_community, "administrator")
+    await log_in(linli_client, "admin")
+    for path in ("/c/test/admin/nodes/2147483648", "/c/test/admin/grants/99999999999/withdraw"):
+        page = await linli_client.get(path)
+        assert page.status_code in (404, 405)
+    page = await linli_client.get("/c/test/admin/nodes/99999999999999999999")
+    assert page.status_code == 404

@@ -14,13 +14,21 @@ from linli.models import Community, PluginState
 from linli.web.site import site_of
 
 PLUGIN_OPT = "linli_plugin"
+#: The largest id a row can have (ids are 32-bit integers in every database).
+MAX_ID = 2**31 - 1
 
 
 async def community_guard(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
     """Load the community named in the path and the plugins it enables (two indexed
-    queries); answer 404 for an unknown community or a plugin it has not enabled."""
+    queries); answer 404 for an unknown community or a plugin it has not enabled, and
+    for an id in the path that no row can have (PostgreSQL would refuse the query)."""
+    if any(
+        isinstance(value, int) and not 0 <= value <= MAX_ID
+        for value in connection.path_params.values()
+    ):
+        raise NotFoundException()
     slug = connection.path_params.get("community_slug", "")
     community = await Community.get_or_none(slug=slug)
     if community is None:
