@@ -5,7 +5,9 @@ manage communities, plugins and events. Plugins add subcommands through the
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import tomllib
 import uuid
 from collections.abc import Awaitable, Callable
 from functools import cached_property
@@ -29,7 +31,8 @@ T = TypeVar("T")
 DEMO_COMMUNITY = ("jianghanli", "江汉里社区", "Jianghanli Community")
 BUILTIN = (
     "init", "migrate", "serve", "demo", "community", "plugins", "events", "createadmin",
-    "accounts", "register", "makemigrations", "kinds", "new-plugin",
+    "accounts", "register", "makemigrations", "kinds", "new-plugin", "backup", "restore",
+    "seed-demo",
 )  # fmt: skip
 
 
@@ -177,6 +180,61 @@ def serve(instance: Instance, host: str, port: int, workers: int) -> None:
     )
 
 
+def demo_folder(folder: Path, database_url: str = "") -> str:
+    """Make ``folder`` a complete demo instance and return its database URL: its
+    ``linli.toml`` names the database (SQLite in the folder unless ``database_url`` says
+    otherwise) and demo mode, so ``linli --instance <folder> …`` works on the demo's
+    database like on any instance. A folder made by an earlier linli, whose settings
+    did not name the database, gets the lines added."""
+    default = f"sqlite://{folder / 'demo.sqlite3'}"
+    config, _ = write_instance_files(folder, database_url=database_url or default)
+    try:
+        written = tomllib.loads(config.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise click.ClickException(f"{config}: not valid TOML ({exc}); fix the file") from exc
+    named = written.get("database_url", "")
+    if named and database_url and named != database_url:
+        raise click.ClickException(
+            f"the demo in {folder} uses {named}; choose another --folder for {database_url}"
+        )
+    missing = []
+    if not named:
+        named = database_url or default
+        missing.append(f"database_url = {json.dumps(named)}")
+    if "mode" not in written:
+        missing.append('mode = "demo"')
+    if missing:
+        with config.open("a", encoding="utf-8") as handle:
+            handle.write("".join(f"{line}\n" for line in missing))
+    return named
+
+
+async def seed_demo_community(registry: PluginRegistry) -> list[str]:
+    """Create (or complete) the demo community: its register, every loaded plugin
+    enabled, each plugin's demo data once. Running it again adds nothing. Returns the
+    lines to show: the demo accounts and what each plugin seeded."""
+    slug, name, name_en = DEMO_COMMUNITY
+    community = await Community.get_or_none(slug=slug)
+    if community is None:
+        community = await create_community(slug, name, registry, name_en=name_en)
+    accounts = await build_demo_register(community, registry)
+    for plugin in registry.loaded:
+        await enable(community, plugin, registry)
+    lines = [f"demo account {account.line()}" for account in accounts]
+    return lines + await seed_demo_data(community, registry)
+
+
+def _warn_failed(registry: PluginRegistry) -> None:
+    for failed in registry.failed.values():
+        click.echo(f"warning: plugin {failed.name} failed to load: {failed.error}", err=True)
+
+
+def _show_seeded(registry: PluginRegistry, lines: list[str]) -> None:
+    click.echo(f"plugins enabled: {', '.join(registry.loaded) or 'none installed'}")
+    for line in lines:
+        click.echo(f"  {line}")
+
+
 @main.command()
 @click.option(
     "--folder",
@@ -185,36 +243,33 @@ def serve(instance: Instance, host: str, port: int, workers: int) -> None:
     show_default=True,
     help="Where the demo instance lives; it is reused if it exists.",
 )
+@click.option(
+    "--database-url",
+    default="",
+    help="Database of a new demo folder, e.g. postgres://linli@127.0.0.1:5432/linli_demo "
+    "(created beforehand, empty); default: SQLite in the folder.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")
 @click.option("--no-serve", is_flag=True, help="Prepare the demo instance and exit.")
-def demo(folder: Path, host: str, port: int, no_serve: bool) -> None:
-    """Create or reuse a demo community on SQLite, load every plugin's demo data, serve."""
+def demo(folder: Path, database_url: str, host: str, port: int, no_serve: bool) -> None:
+    """Create or reuse a demo instance (SQLite unless --database-url), load every
+    plugin's demo data, serve. The folder is a complete instance: other commands work on
+    it with --instance."""
     folder = folder.resolve()
-    write_instance_files(folder)
-    instance = Instance(folder, mode="demo", database_url=f"sqlite://{folder / 'demo.sqlite3'}")
+    url = demo_folder(folder, database_url)
+    instance = Instance(folder, mode="demo", database_url=url)
     settings, registry = instance.settings, instance.registry
 
     async def prepare() -> list[str]:
         await db.migrate(settings, registry)
-        slug, name, name_en = DEMO_COMMUNITY
-        community = await Community.get_or_none(slug=slug)
-        if community is None:
-            community = await create_community(slug, name, registry, name_en=name_en)
-        accounts = await build_demo_register(community, registry)
-        for plugin in registry.loaded:
-            await enable(community, plugin, registry)
-        lines = [f"demo account {account.line()}" for account in accounts]
-        return lines + await seed_demo_data(community, registry)
+        return await seed_demo_community(registry)
 
     lines = instance.run(prepare, check_migrated=False)
-    for failed in registry.failed.values():
-        click.echo(f"warning: plugin {failed.name} failed to load: {failed.error}", err=True)
+    _warn_failed(registry)
     url = f"http://{host}:{port}/c/{DEMO_COMMUNITY[0]}/"
     click.echo(f"linli demo: {url}")
-    click.echo(f"plugins enabled: {', '.join(registry.loaded) or 'none installed'}")
-    for line in lines:
-        click.echo(f"  {line}")
+    _show_seeded(registry, lines)
     if no_serve:
         return
     import uvicorn
@@ -222,6 +277,32 @@ def demo(folder: Path, host: str, port: int, no_serve: bool) -> None:
     from linli.web.app import create_app
 
     uvicorn.run(create_app(settings, registry=registry), host=host, port=port)
+
+
+@main.command("seed-demo")
+@click.option(
+    "--yes",
+    is_flag=True,
+    help="Seed a production-mode instance too (its demo accounts share a published password).",
+)
+@pass_instance
+def seed_demo(instance: Instance, yes: bool) -> None:
+    """Add the demo community (江汉里) with its register, every installed plugin enabled
+    and their demo data to this instance, e.g. to try or benchmark it on PostgreSQL.
+    Running it again adds nothing."""
+    if instance.settings.mode == "production" and not yes:
+        raise click.ClickException(
+            "this instance runs in production mode and the demo accounts share a published "
+            "password: seed a separate instance, or pass --yes if nobody real uses this one"
+        )
+    registry = instance.registry
+
+    async def task() -> list[str]:
+        return await seed_demo_community(registry)
+
+    lines = instance.run(task)
+    _warn_failed(registry)
+    _show_seeded(registry, lines)
 
 
 @main.group()
@@ -495,6 +576,7 @@ def new_plugin(name: str, path: Path) -> None:
 
 def _add_more_commands() -> None:
     from linli.cli_accounts import accounts, createadmin
+    from linli.cli_backup import backup, restore
     from linli.cli_dev import makemigrations
     from linli.cli_kinds import kinds
 
@@ -502,6 +584,8 @@ def _add_more_commands() -> None:
     main.add_command(accounts)
     main.add_command(makemigrations)
     main.add_command(kinds)
+    main.add_command(backup)
+    main.add_command(restore)
 
 
 _add_more_commands()
