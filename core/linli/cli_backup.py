@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,9 +24,12 @@ from linli.backup import (
     write_secret,
 )
 
-
-def _instance(obj: object):  # -> linli.cli.Instance, imported late: cli imports this module
+if TYPE_CHECKING:
     from linli.cli import Instance
+
+
+def _instance(obj: object) -> Instance:
+    from linli.cli import Instance  # late: linli.cli imports this module
 
     assert isinstance(obj, Instance)
     return obj
