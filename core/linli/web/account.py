@@ -17,6 +17,7 @@ from linli.identity.services import (
     change_password,
     session_stamp,
 )
+from linli.sessions import renew_session
 from linli.web.auth import PUBLIC, LoginThrottle, current_actor, logged_in
 from linli.web.errors import VisibleError
 from linli.web.site import safe_next
@@ -73,15 +74,14 @@ async def login_submit(request: AnyRequest, data: URLEncodedBody[LoginForm]) -> 
             status_code=400,
         )
     await throttle.succeeded(data.login)
-    request.clear_session()
-    request.set_session({"account_id": account.id, "stamp": session_stamp(account)})
+    renew_session(request, {"account_id": account.id, "stamp": session_stamp(account)})
     target = "/account/password" if account.must_change_password else safe_next(data.next)
     return Redirect(target, status_code=HTTP_303_SEE_OTHER)
 
 
 @post("/logout", name="logout", opt=PUBLIC)
 async def logout(request: AnyRequest) -> Redirect:
-    request.clear_session()
+    renew_session(request, None)
     return Redirect("/", status_code=HTTP_303_SEE_OTHER)
 
 
@@ -109,7 +109,7 @@ async def password_submit(request: AnyRequest, data: URLEncodedBody[PasswordForm
         return Template(
             "account/password.html", context={"forced": forced, "error": error}, status_code=400
         )
-    request.set_session({"account_id": actor.account.id, "stamp": session_stamp(actor.account)})
+    renew_session(request, {"account_id": actor.account.id, "stamp": session_stamp(actor.account)})
     return Redirect("/", status_code=HTTP_303_SEE_OTHER)
 
 
