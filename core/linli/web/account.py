@@ -18,7 +18,7 @@ from linli.identity.services import (
     session_stamp,
 )
 from linli.sessions import renew_session
-from linli.web.auth import PUBLIC, LoginThrottle, current_actor, logged_in
+from linli.web.auth import BEFORE_PASSWORD_CHANGE, PUBLIC, LoginThrottle, current_actor, logged_in
 from linli.web.errors import VisibleError
 from linli.web.site import safe_next
 
@@ -79,20 +79,25 @@ async def login_submit(request: AnyRequest, data: URLEncodedBody[LoginForm]) -> 
     return Redirect(target, status_code=HTTP_303_SEE_OTHER)
 
 
-@post("/logout", name="logout", opt=PUBLIC)
+@post("/logout", name="logout", opt={**PUBLIC, **BEFORE_PASSWORD_CHANGE})
 async def logout(request: AnyRequest) -> Redirect:
     renew_session(request, None)
     return Redirect("/", status_code=HTTP_303_SEE_OTHER)
 
 
-@get("/account/password", name="password", guards=[logged_in])
+@get("/account/password", name="password", guards=[logged_in], opt=BEFORE_PASSWORD_CHANGE)
 async def password_page(request: AnyRequest) -> Template:
     actor = await current_actor(request)
     forced = bool(actor.account and actor.account.must_change_password)
     return Template("account/password.html", context={"forced": forced, "error": ""})
 
 
-@post("/account/password", name="password_submit", guards=[logged_in])
+@post(
+    "/account/password",
+    name="password_submit",
+    guards=[logged_in],
+    opt=BEFORE_PASSWORD_CHANGE,
+)
 async def password_submit(request: AnyRequest, data: URLEncodedBody[PasswordForm]) -> Any:
     actor = await current_actor(request)
     assert actor.account is not None

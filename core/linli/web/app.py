@@ -26,12 +26,14 @@ from linli.settings import Settings, load_settings
 from linli.web.account import ACCOUNT_ROUTES
 from linli.web.admin import ADMIN_ROUTES
 from linli.web.auth import (
+    BEFORE_PASSWORD_CHANGE,
     PUBLIC,
     SESSION_COOKIE,
     SESSION_DAYS,
     LoginRequired,
     PasswordChangeRequired,
     current_actor,
+    password_is_current,
 )
 from linli.web.errors import http_error, login_required, password_change_required, server_error
 from linli.web.guards import PLUGIN_OPT, community_guard, current_community
@@ -129,7 +131,7 @@ def create_app(
         name="static",
         cache_control=CacheControlHeader(max_age=365 * 24 * 3600, public=True),
         include_in_schema=False,
-        opt=PUBLIC,
+        opt={**PUBLIC, **BEFORE_PASSWORD_CHANGE},
     )
     store = make_store(settings)
     return Litestar(
@@ -142,6 +144,7 @@ def create_app(
             static_router,
         ],
         before_request=before_request,
+        guards=[password_is_current],
         stores={
             "sessions": store.with_namespace("sessions"),
             "throttle": store.with_namespace("throttle"),
