@@ -1,9 +1,16 @@
 """Where sessions and login throttles live: Redis when ``redis_url`` is set, else a
 table in the database. Both are shared by every worker process and survive a restart;
-nothing is kept in one process's memory."""
+nothing is kept in one process's memory.
+
+A session is stored under the SHA-256 of its cookie value, never under the value
+itself: whoever reads the store (a backup, a Redis dump) finds no cookie to replay.
+Logging in, out and changing the password give the browser a new session id and delete
+the old one from the store (:func:`renew_session`), so an id known before a login is
+worth nothing after it (session fixation)."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,7 +19,7 @@ from litestar.middleware.session.server_side import (
     ServerSideSessionBackend,
     ServerSideSessionConfig,
 )
-from litestar.stores.base import NamespacedStore
+from litestar.stores.base import NamespacedStore, Store
 from litestar.types import Empty, Message, ScopeSession
 from tortoise import fields
 from tortoise.models import Model
@@ -96,10 +103,51 @@ def make_store(settings: Settings) -> NamespacedStore:
     return DatabaseStore()
 
 
+#: Keys of the connection's state: the request asked for a new session id, and the id
+#: given in its place.
+_RENEW = "linli_session_renew"
+_RENEWED_ID = "linli_session_renewed_id"
+
+
+def renew_session(
+    connection: ASGIConnection[Any, Any, Any, Any], data: dict[str, Any] | None
+) -> None:
+    """Replace the visitor's session with ``data`` (``None`` ends it) under a new id:
+    the response carries a fresh cookie and the old id is deleted from the store.
+    Call it whenever who the visitor is, or what they may do, changes."""
+    if data:
+        connection.set_session(data)
+    else:
+        connection.clear_session()
+    connection.scope.setdefault("state", {})[_RENEW] = True
+
+
+def stored_key(session_id: str) -> str:
+    """The store key of a session: a hash of the cookie value, which cannot be sent
+    back as a cookie."""
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
 class QuietSessionBackend(ServerSideSessionBackend):
     """Litestar's server-side sessions, minus the writes nobody needs: a visitor who
     never logs in gets no session row and no cookie, and a session whose data did not
-    change is not written again. A session therefore lasts ``max_age`` from login."""
+    change is not written again. A session therefore lasts ``max_age`` from login.
+
+    Sessions are stored under :func:`stored_key` of their id, and :func:`renew_session`
+    gives a new id (Litestar would keep the one the browser sent)."""
+
+    async def get(self, session_id: str, store: Store) -> bytes | None:
+        return await super().get(stored_key(session_id), store)
+
+    async def set(self, session_id: str, data: bytes, store: Store) -> None:
+        await super().set(stored_key(session_id), data, store)
+
+    async def delete(self, session_id: str, store: Store) -> None:
+        await super().delete(stored_key(session_id), store)
+
+    def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+        renewed = connection.scope.get("state", {}).get(_RENEWED_ID)
+        return renewed or super().get_session_id(connection)
 
     async def load_from_connection(
         self, connection: ASGIConnection[Any, Any, Any, Any]
@@ -114,7 +162,15 @@ class QuietSessionBackend(ServerSideSessionBackend):
         message: Message,
         connection: ASGIConnection[Any, Any, Any, Any],
     ) -> None:
-        had_cookie = self.config.key in connection.cookies
+        state = connection.scope.setdefault("state", {})
+        old_id = connection.cookies.get(self.config.key)
+        if state.get(_RENEW):
+            if old_id and old_id != "null":
+                await self.delete(old_id, self.config.get_store_from_app(connection.scope["app"]))
+            state[_RENEWED_ID] = self.generate_session_id()
+            await super().store_in_message(scope_session or Empty, message, connection)
+            return
+        had_cookie = old_id is not None
         if not scope_session and not had_cookie:
             return
         loaded = connection.scope.get("state", {}).get("linli_session_loaded")

@@ -44,6 +44,11 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     #: keeps them in the database. Either way every worker shares them.
     redis_url: str = ""
     mode: Mode = "production"
+    #: Visitors reach the site over HTTPS (TLS at a proxy in front): cookies are sent
+    #: ``Secure`` and every response carries ``Strict-Transport-Security``. Requests
+    #: whose scheme is https (TLS, or a trusted proxy's ``X-Forwarded-Proto``) get both
+    #: even without it.
+    https: bool = False
     #: ``None`` loads every installed plugin; an empty list boots the core alone.
     load_plugins: list[str] | None = None
     block_plugins: list[str] = msgspec.field(default_factory=list)
@@ -73,6 +78,7 @@ _ENV_FIELDS: dict[str, str] = {
     "LINLI_THEME": "theme",
     "LINLI_REDIS_URL": "redis_url",
     "LINLI_MODE": "mode",
+    "LINLI_HTTPS": "https",
     "LINLI_LOAD_PLUGINS": "load_plugins",
     "LINLI_BLOCK_PLUGINS": "block_plugins",
     "LINLI_EVENT_POLL_SECONDS": "event_poll_seconds",

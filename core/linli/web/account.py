@@ -17,7 +17,8 @@ from linli.identity.services import (
     change_password,
     session_stamp,
 )
-from linli.web.auth import PUBLIC, LoginThrottle, current_actor, logged_in
+from linli.sessions import renew_session
+from linli.web.auth import BEFORE_PASSWORD_CHANGE, PUBLIC, LoginThrottle, current_actor, logged_in
 from linli.web.errors import VisibleError
 from linli.web.site import safe_next
 
@@ -73,26 +74,30 @@ async def login_submit(request: AnyRequest, data: URLEncodedBody[LoginForm]) -> 
             status_code=400,
         )
     await throttle.succeeded(data.login)
-    request.clear_session()
-    request.set_session({"account_id": account.id, "stamp": session_stamp(account)})
+    renew_session(request, {"account_id": account.id, "stamp": session_stamp(account)})
     target = "/account/password" if account.must_change_password else safe_next(data.next)
     return Redirect(target, status_code=HTTP_303_SEE_OTHER)
 
 
-@post("/logout", name="logout", opt=PUBLIC)
+@post("/logout", name="logout", opt={**PUBLIC, **BEFORE_PASSWORD_CHANGE})
 async def logout(request: AnyRequest) -> Redirect:
-    request.clear_session()
+    renew_session(request, None)
     return Redirect("/", status_code=HTTP_303_SEE_OTHER)
 
 
-@get("/account/password", name="password", guards=[logged_in])
+@get("/account/password", name="password", guards=[logged_in], opt=BEFORE_PASSWORD_CHANGE)
 async def password_page(request: AnyRequest) -> Template:
     actor = await current_actor(request)
     forced = bool(actor.account and actor.account.must_change_password)
     return Template("account/password.html", context={"forced": forced, "error": ""})
 
 
-@post("/account/password", name="password_submit", guards=[logged_in])
+@post(
+    "/account/password",
+    name="password_submit",
+    guards=[logged_in],
+    opt=BEFORE_PASSWORD_CHANGE,
+)
 async def password_submit(request: AnyRequest, data: URLEncodedBody[PasswordForm]) -> Any:
     actor = await current_actor(request)
     assert actor.account is not None
@@ -109,7 +114,7 @@ async def password_submit(request: AnyRequest, data: URLEncodedBody[PasswordForm
         return Template(
             "account/password.html", context={"forced": forced, "error": error}, status_code=400
         )
-    request.set_session({"account_id": actor.account.id, "stamp": session_stamp(actor.account)})
+    renew_session(request, {"account_id": actor.account.id, "stamp": session_stamp(actor.account)})
     return Redirect("/", status_code=HTTP_303_SEE_OTHER)
 
 

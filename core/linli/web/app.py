@@ -11,12 +11,13 @@ from typing import Any
 
 from litestar import Litestar, Request, Router
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import CacheControlHeader, ResponseHeader, State
+from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from litestar.types import Message, Scope
 
 from linli import db
 from linli.events import EventBus
@@ -26,15 +27,18 @@ from linli.settings import Settings, load_settings
 from linli.web.account import ACCOUNT_ROUTES
 from linli.web.admin import ADMIN_ROUTES
 from linli.web.auth import (
+    BEFORE_PASSWORD_CHANGE,
     PUBLIC,
     SESSION_COOKIE,
     SESSION_DAYS,
     LoginRequired,
     PasswordChangeRequired,
     current_actor,
+    password_is_current,
 )
 from linli.web.errors import http_error, login_required, password_change_required, server_error
 from linli.web.guards import PLUGIN_OPT, community_guard, current_community
+from linli.web.headers import add_security_headers, is_https
 from linli.web.pages import CORE_ROUTES
 from linli.web.register import REGISTER_ROUTES
 from linli.web.site import Site
@@ -42,11 +46,6 @@ from linli.web.templating import CORE_STATIC, STATIC_PREFIX, StaticFiles, build_
 
 log = logging.getLogger("linli.web")
 
-SECURITY_HEADERS = [
-    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
-    ResponseHeader(name="X-Frame-Options", value="DENY"),
-    ResponseHeader(name="Referrer-Policy", value="same-origin"),
-]
 CSRF_COOKIE = "linli_csrf"
 CSRF_HEADER = "x-csrftoken"
 
@@ -118,6 +117,10 @@ def create_app(
     async def after_response(request: Request[Any, Any, Any]) -> None:
         site.bus.nudge()
 
+    async def before_send(message: Message, scope: Scope) -> None:
+        https = is_https(scope, https_setting=site.settings.https)
+        add_security_headers(message, https=https)
+
     async def before_request(request: Request[Any, Any, Any]) -> None:
         if not request.url.path.startswith(STATIC_PREFIX):
             await current_actor(request)  # so every page knows who is visiting
@@ -129,7 +132,7 @@ def create_app(
         name="static",
         cache_control=CacheControlHeader(max_age=365 * 24 * 3600, public=True),
         include_in_schema=False,
-        opt=PUBLIC,
+        opt={**PUBLIC, **BEFORE_PASSWORD_CHANGE},
     )
     store = make_store(settings)
     return Litestar(
@@ -142,6 +145,7 @@ def create_app(
             static_router,
         ],
         before_request=before_request,
+        guards=[password_is_current],
         stores={
             "sessions": store.with_namespace("sessions"),
             "throttle": store.with_namespace("throttle"),
@@ -157,6 +161,7 @@ def create_app(
         ],
         lifespan=[lifespan],
         after_response=after_response,
+        before_send=[before_send],
         template_config=TemplateConfig(instance=engine),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
@@ -166,7 +171,6 @@ def create_app(
             cookie_httponly=False,
         ),
         plugins=[HTMXPlugin()],
-        response_headers=SECURITY_HEADERS,
         exception_handlers={
             LoginRequired: login_required,
             PasswordChangeRequired: password_change_required,

@@ -29,6 +29,10 @@ SESSION_DAYS = 14
 PUBLIC_OPT = "public"
 #: Route ``opt`` that marks a route as open to everyone (``opt=PUBLIC``).
 PUBLIC = {PUBLIC_OPT: True}
+BEFORE_PASSWORD_CHANGE_OPT = "before_password_change"
+#: Route ``opt`` of the few routes an account that must change its password may use
+#: (the password page, logging out, language and elder mode, static files).
+BEFORE_PASSWORD_CHANGE = {BEFORE_PASSWORD_CHANGE_OPT: True}
 
 
 class LoginRequired(NotAuthorizedException):
@@ -84,8 +88,6 @@ def requires(
         actor = await current_actor(connection)
         if actor.is_anonymous:
             raise LoginRequired()
-        if actor.account is not None and actor.account.must_change_password:
-            raise PasswordChangeRequired()
         target = await resolve(connection)
         if not actor.can(permission, target):
             raise NotFoundException() if hide else PermissionDeniedException()
@@ -101,6 +103,17 @@ async def logged_in(connection: Connection, _: BaseRouteHandler) -> None:
 
 
 logged_in.permission = "authenticated"  # type: ignore[attr-defined]
+
+
+async def password_is_current(connection: Connection, handler: BaseRouteHandler) -> None:
+    """The app-wide guard of every route: an account whose password an administrator
+    reset may do nothing but choose a new one (routes marked ``BEFORE_PASSWORD_CHANGE``
+    and static files excepted), whatever the route's own guards say."""
+    if handler.opt.get(BEFORE_PASSWORD_CHANGE_OPT):
+        return
+    actor = await current_actor(connection)
+    if actor.account is not None and actor.account.must_change_password:
+        raise PasswordChangeRequired()
 
 
 def declared_requirement(handler: BaseRouteHandler) -> str | None:

@@ -69,7 +69,12 @@ def login_required(request: Request[Any, Any, Any], exc: HTTPException) -> Respo
 
 
 def password_change_required(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    return Redirect("/account/password", status_code=303)
+    """Pages send an account whose password was reset to choose a new one; actions are
+    refused."""
+    if request.method in ("GET", "HEAD"):
+        return Redirect("/account/password", status_code=303)
+    detail = translate(request, N_("Choose a new password first."))
+    return _page(request, 403, detail)
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

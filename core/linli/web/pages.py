@@ -18,7 +18,7 @@ from linli.demo import DEMO_PASSWORD, demo_accounts
 from linli.i18n import N_
 from linli.models import Community
 from linli.settings import LANGUAGES
-from linli.web.auth import PUBLIC, current_actor
+from linli.web.auth import BEFORE_PASSWORD_CHANGE, PUBLIC, current_actor
 from linli.web.blocks import render_blocks
 from linli.web.errors import VisibleError
 from linli.web.guards import community_guard, current_community
@@ -96,7 +96,7 @@ def _remember(target: str, name: str, value: str) -> Redirect:
     )
 
 
-@post("/prefs/language", name="set_language", opt=PUBLIC)
+@post("/prefs/language", name="set_language", opt={**PUBLIC, **BEFORE_PASSWORD_CHANGE})
 async def set_language(
     data: URLEncodedBody[LanguageForm],
 ) -> Redirect:
@@ -106,7 +106,7 @@ async def set_language(
     return _remember(data.next, LANGUAGE_COOKIE, data.language)
 
 
-@post("/prefs/elder", name="set_elder_mode", opt=PUBLIC)
+@post("/prefs/elder", name="set_elder_mode", opt={**PUBLIC, **BEFORE_PASSWORD_CHANGE})
 async def set_elder_mode(
     data: URLEncodedBody[ElderForm],
 ) -> Redirect:
@@ -116,7 +116,12 @@ async def set_elder_mode(
     return _remember(data.next, ELDER_COOKIE, "1" if data.elder == "on" else "0")
 
 
-@get("/healthz", name="healthz", media_type="text/plain", opt=PUBLIC)
+@get(
+    "/healthz",
+    name="healthz",
+    media_type="text/plain",
+    opt={**PUBLIC, **BEFORE_PASSWORD_CHANGE},
+)
 async def healthz() -> Response[str]:
     """200 when the database answers, 503 when it does not (for load balancers)."""
     if await db.ping():
