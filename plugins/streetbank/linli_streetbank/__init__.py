@@ -67,7 +67,8 @@ MEAL_DELIVERY_CATEGORY = "meal-delivery"
 
 async def credit_meal_delivery(event: Event) -> None:
     """Credit one task of the ``meal-delivery`` category to the volunteer of a delivered
-    canteen order, once per order. A community without that category does not reward
+    canteen order, once per delivery (an undone delivery marked again earns again,
+    never two points at once). A community without that category does not reward
     deliveries: adding the category is how it switches the reward on."""
     from linli_streetbank import services
 
@@ -76,12 +77,28 @@ async def credit_meal_delivery(event: Event) -> None:
     if not await services.has_category(event.community_id, MEAL_DELIVERY_CATEGORY):
         return
     payload = event.payload
-    await services.credit_verified_service(
+    await services.credit_undoable_service(
         event.community_id,
         person_id=payload.volunteer,
         hours=1,
         category_key=MEAL_DELIVERY_CATEGORY,
         reference=f"canteen.delivery:{payload.order}",
+        event_id=str(event.id),
+        now=event.created_at,
+    )
+
+
+async def reverse_meal_delivery(event: Event) -> None:
+    """A volunteer undid a "delivered" mark (``canteen.delivery_undone``): reverse the
+    point its ``canteen.delivery_done`` credited, if any, once. Marking the stop
+    delivered again credits it again."""
+    from linli_streetbank import services
+
+    if event.community_id is None:
+        raise ValueError("canteen.delivery_undone needs a community")
+    await services.reverse_undone_service(
+        event.community_id,
+        reference=f"canteen.delivery:{event.payload.order}",
         event_id=str(event.id),
         now=event.created_at,
     )
@@ -233,6 +250,7 @@ def linli_event_handlers() -> list[EventHandler]:
     return [
         EventHandler("volunteer.service_verified", "credit_service", credit_verified_service),
         EventHandler("canteen.delivery_done", "credit_meal_delivery", credit_meal_delivery),
+        EventHandler("canteen.delivery_undone", "reverse_meal_delivery", reverse_meal_delivery),
     ]
 
 

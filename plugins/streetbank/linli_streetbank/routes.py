@@ -119,6 +119,7 @@ async def page_context(request: Req, community: Community, **extra: Any) -> dict
         "allowed": allowed,
         "status_labels": services.VOUCHER_STATUS_LABELS,
         "kind_labels": services.ENTRY_KIND_LABELS,
+        "memo_labels": services.SYSTEM_MEMOS,
         "item_categories": services.ITEM_CATEGORIES,
         "account_kinds": services.ACCOUNT_KIND_LABELS,
         "zone": zone(request),

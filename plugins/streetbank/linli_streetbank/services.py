@@ -760,9 +760,11 @@ async def credit_verified_service(
     reference: str,
     event_id: str,
     now: datetime | None = None,
+    key: str = "",
 ) -> Done:
     """Credit the points of a ``volunteer.service_verified`` event, once per service:
-    the key is the event's ``reference`` (or its id when the reference is empty)."""
+    the key is the event's ``reference`` (or its id when the reference is empty), unless
+    the caller gives its own ``key``."""
     community = await Community.get(id=community_id)
     person = await Person.get_or_none(id=person_id, community_id=community_id)
     if person is None:
@@ -773,7 +775,7 @@ async def credit_verified_service(
             f"no service category {category_key!r} in community {community_id}; "
             "add it, then retry the event (`linli events retry`)"
         )
-    key = f"c{community_id}:volunteer:{reference or event_id}"
+    key = key or f"c{community_id}:volunteer:{reference or event_id}"
     moment = now or now_utc()
     return await record_service(
         community,
@@ -788,6 +790,88 @@ async def credit_verified_service(
         reference=reference,
         now=moment,
     )
+
+
+#: Memos the street bank writes itself (stored as a stable key, shown translated).
+UNDONE_MEMO = "canteen.delivery_undone"
+SYSTEM_MEMOS = {UNDONE_MEMO: N_("Meal delivery undone by the volunteer")}
+
+
+async def standing_credit(community_id: int, reference: str) -> ServiceRecord | None:
+    """The latest credit of an event service ``reference`` that no entry has reversed."""
+    records = await ServiceRecord.filter(
+        community_id=community_id, reference=reference, source="event"
+    ).order_by("-id")
+    if not records:
+        return None
+    reversed_ids = set(
+        await Entry.filter(reverses_id__in=[record.entry_id for record in records]).values_list(
+            "reverses_id", flat=True
+        )
+    )
+    return next((record for record in records if record.entry_id not in reversed_ids), None)
+
+
+async def credit_undoable_service(
+    community_id: int,
+    *,
+    person_id: int,
+    hours: float,
+    category_key: str,
+    reference: str,
+    event_id: str,
+    now: datetime | None = None,
+) -> Done | None:
+    """Credit a service that its source may take back and report again (a canteen
+    delivery marked, undone, then marked again). At most one credit of ``reference``
+    stands at a time: while one does, nothing is credited (None). Each report is keyed
+    by its event, so the same event handled twice credits once."""
+    if await standing_credit(community_id, reference) is not None:
+        return None
+    return await credit_verified_service(
+        community_id,
+        person_id=person_id,
+        hours=hours,
+        category_key=category_key,
+        reference=reference,
+        event_id=event_id,
+        now=now,
+        key=f"c{community_id}:volunteer:{reference}:{event_id}",
+    )
+
+
+async def reverse_undone_service(
+    community_id: int, *, reference: str, event_id: str, now: datetime | None = None
+) -> Done | None:
+    """Reverse the standing credit of ``reference`` because its source took the service
+    back (event ``event_id``). The reversal is an ordinary ``reversal`` entry, shown in
+    the resident's history. Handling the same event twice reverses once (``Done(...,
+    duplicate=True)``); without a standing credit nothing changes (None). Refused with
+    :class:`InsufficientPoints` if the resident has already spent the points."""
+    key = f"c{community_id}:undone:{event_id}"
+    existing = await Entry.get_or_none(idempotency_key=key)
+    if existing is not None:
+        return Done(existing, duplicate=True)
+    record = await standing_credit(community_id, reference)
+    if record is None:
+        return None
+    credited = await Entry.get(id=record.entry_id)
+    postings = await Posting.filter(entry_id=credited.id).select_related("account")
+    legs = [(posting.account, -int(posting.amount)) for posting in postings]
+
+    async def work() -> Entry:
+        return await _post(
+            community_id=community_id,
+            kind=REVERSAL,
+            key=key,
+            legs=legs,
+            actor=None,
+            memo=UNDONE_MEMO,
+            reverses=credited,
+            now=now or now_utc(),
+        )
+
+    return await _once(key, work, _entry_found)
 
 
 # --------------------------------------------------------------------------- redeeming
