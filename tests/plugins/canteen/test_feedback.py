@@ -335,8 +335,11 @@ async def test_alerts_name_the_building_and_buildings_sort_as_people_count(
 async def test_disable_consequences_count_today_in_the_community_s_zone(
     kit, linli_bus, linli_registry, monkeypatch
 ):
+    from zoneinfo import ZoneInfo
+
     import time_machine
 
+    import linli.settings as settings_module
     from linli.i18n import Catalogues
     from linli_canteen import HERE, linli_disable_consequences
 
@@ -365,12 +368,12 @@ async def test_disable_consequences_count_today_in_the_community_s_zone(
     )
     # 20:00 UTC on the 16th is already the 17th in Wuhan, still the 16th in Honolulu
     with time_machine.travel(datetime(2026, 3, 16, 20, 0, tzinfo=UTC), tick=False):
-        monkeypatch.delenv("LINLI_TIME_ZONE", raising=False)
         assert (await deliveries.count(kit.community), await dine_in.count(kit.community)) == (
             2,
             1,
         )
-        monkeypatch.setenv("LINLI_TIME_ZONE", "Pacific/Honolulu")
+        # a site in Honolulu: the hook counts its day (the core's current_zone)
+        monkeypatch.setattr(settings_module, "_serving_zone", ZoneInfo("Pacific/Honolulu"))
         assert await deliveries.count(kit.community) == 0
     assert await alerts.count(kit.community) == 0
     # the core calls the hook through the registry like any other
