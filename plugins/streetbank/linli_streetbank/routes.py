@@ -836,7 +836,7 @@ class WorkerController(Controller):
         adjustment_id: FromPath[int],
         data: URLEncodedBody[ReasonForm],
     ) -> Redirect | Template:
-        adjustment = await pending_or_404(community, adjustment_id)
+        adjustment = await adjustment_or_404(community, adjustment_id)
         try:
             await services.approve_adjustment(adjustment, actor=await current_actor(request))
         except Refusal as exc:
@@ -858,7 +858,7 @@ class WorkerController(Controller):
         adjustment_id: FromPath[int],
         data: URLEncodedBody[ReasonForm],
     ) -> Redirect | Template:
-        adjustment = await pending_or_404(community, adjustment_id)
+        adjustment = await adjustment_or_404(community, adjustment_id)
         try:
             await services.reject_adjustment(
                 adjustment, actor=await current_actor(request), reason=data.reason
@@ -1166,7 +1166,7 @@ async def redeem_for_context(request: Req, community: Community, **extra: Any) -
     )  # fmt: skip
 
 
-async def pending_or_404(community: Community, adjustment_id: int) -> Adjustment:
+async def adjustment_or_404(community: Community, adjustment_id: int) -> Adjustment:
     adjustment = (
         await Adjustment.filter(id=adjustment_id, community_id=community.id)
         .select_related("person")

@@ -1344,7 +1344,9 @@ def month_bounds(month: str, zone: ZoneInfo = DEFAULT_ZONE) -> tuple[datetime, d
     try:
         start = datetime.strptime(month, "%Y-%m").replace(tzinfo=zone)
     except ValueError:
-        raise StreetbankError(N_("Enter the month as YYYY-MM."), field="month") from None
+        start = None
+    if start is None or not 1970 <= start.year < 9999:  # the next month must exist too
+        raise StreetbankError(N_("Enter the month as YYYY-MM."), field="month")
     following = (start + timedelta(days=32)).replace(day=1)
     return start, following
 

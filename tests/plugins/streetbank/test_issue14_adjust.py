@@ -400,8 +400,11 @@ async def test_the_report_lists_every_correction_by_month(linli_client, bank):
     assert "上月补录" not in html
     everything = _main((await linli_client.get(f"{BASE}/worker/adjustments")).text)
     assert "上月补录" in everything and "在经办人权限内" in everything
-    bad = await linli_client.get(f"{BASE}/worker/adjustments?month=March")
-    assert bad.status_code == 400 and "YYYY-MM" in _main(bad.text)
+    for month in ("March", "9999-12", "0001-01", "2026-13"):
+        bad = await linli_client.get(f"{BASE}/worker/adjustments?month={month}")
+        assert bad.status_code == 400 and "YYYY-MM" in _main(bad.text), month
+    csv_bad = await linli_client.get(f"{BASE}/worker/adjustments.csv?month=9999-12")
+    assert csv_bad.status_code == 400
 
 
 async def test_residents_and_operators_do_not_see_the_report(linli_client, bank):
