@@ -195,6 +195,10 @@ PERMISSIONS = [
     Permission("streetbank.redeem_for", N_("Redeem points on behalf of a resident")),
     Permission("streetbank.manage", N_("Manage street bank accounts, catalogue and partners")),
     Permission("streetbank.figures", N_("See the street bank's figures")),
+    Permission(
+        "streetbank.approve",
+        N_("Approve manual corrections above a worker's limit, and set the limits"),
+    ),
 ]
 
 
@@ -218,6 +222,12 @@ def linli_default_roles() -> list[Role]:
                 "streetbank.manage",
                 "streetbank.figures",
             ),
+        ),
+        # The checker of maker–checker: approves the corrections above a clerk's limit.
+        Role(
+            "streetbank_supervisor",
+            N_("Street bank supervisor"),
+            ("streetbank.approve", "streetbank.manage", "streetbank.figures"),
         ),
     ]
 
@@ -328,6 +338,10 @@ def linli_cli_commands() -> list[click.Command]:
 def linli_audit_titles() -> dict[str, str]:
     """What the audit trail calls the streetbank plugin's actions and records."""
     return {
+        "streetbank.adjust": N_("Points corrected"),
+        "streetbank.adjust_request": N_("Correction asked for approval"),
+        "streetbank.adjust_approve": N_("Correction approved"),
+        "streetbank.adjust_reject": N_("Correction rejected"),
         "streetbank.category_save": N_("Service category saved"),
         "streetbank.operator_add": N_("Partner operator added"),
         "streetbank.partner_add": N_("Partner added"),
@@ -336,6 +350,7 @@ def linli_audit_titles() -> dict[str, str]:
         "streetbank.BankSettings": N_("Street bank settings"),
         "streetbank.LedgerAccount": N_("Points account"),
         "streetbank.Entry": N_("Ledger entry"),
+        "streetbank.Adjustment": N_("Manual correction"),
         "streetbank.ServiceCategory": N_("Service category"),
         "streetbank.ServiceRecord": N_("Service record"),
         "streetbank.Partner": N_("Partner"),

@@ -257,6 +257,8 @@ async def _grant_demo_roles(community: Community) -> list[str]:
         ("volunteer", "streetbank_member"),
         ("community_worker", "streetbank_clerk"),
         ("administrator", "streetbank_clerk"),
+        # the checker of corrections above the clerk's limit (maker–checker)
+        ("administrator", "streetbank_supervisor"),
     ):
         account = await Account.get_or_none(username=username)
         if account is not None and role_key in roles:

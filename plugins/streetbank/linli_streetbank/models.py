@@ -35,6 +35,12 @@ CANCELLED = "cancelled"
 LAPSED = "expired"
 VOUCHER_STATES = (ISSUED, USED, CANCELLED, LAPSED)
 
+# States of a manual correction.
+PENDING = "pending"
+POSTED = "posted"
+REJECTED = "rejected"
+ADJUSTMENT_STATES = (PENDING, POSTED, REJECTED)
+
 
 class BankSettings(Model):
     """Street bank settings of one community."""
@@ -47,6 +53,10 @@ class BankSettings(Model):
     expiry_enabled = fields.BooleanField(default=False)
     # Days an unused voucher stays valid.
     voucher_days = fields.IntField(default=14)
+    # A correction larger than this (in points, either way) waits for a second person's
+    # approval; so does one that would take a clerk past the daily total.
+    adjust_limit = fields.IntField(default=50)
+    adjust_daily_limit = fields.IntField(default=200)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
@@ -311,3 +321,62 @@ class Voucher(Model):
     class Meta:
         table = "streetbank_voucher"
         ordering = ("-issued_at", "-id")
+
+
+class Adjustment(Model):
+    """A worker's manual correction of a resident's balance (maker–checker).
+
+    Within the maker's limits it is posted at once; above them it waits (``pending``)
+    until another person with ``streetbank.approve`` posts it or rejects it with a
+    reason. Nothing reaches the ledger before that: ``entry`` is set when it is posted.
+    ``key`` is the form's one-time key, so the same form sent twice is one correction."""
+
+    id = fields.IntField(primary_key=True)
+    community = fields.ForeignKeyField(
+        "core.Community", related_name="streetbank_adjustments", on_delete=fields.CASCADE
+    )
+    key = fields.CharField(max_length=128, unique=True)
+    person = fields.ForeignKeyField(
+        "core.Person", related_name="streetbank_adjustments", on_delete=fields.RESTRICT
+    )
+    amount = fields.IntField()
+    reason = fields.CharField(max_length=300)
+    status = fields.CharField(max_length=12, default=PENDING, db_index=True)
+    made_by = fields.ForeignKeyField(
+        "core.Account", related_name="streetbank_adjustments_made", null=True,
+        on_delete=fields.SET_NULL,
+    )  # fmt: skip
+    made_at = fields.DatetimeField(db_index=True)
+    decided_by = fields.ForeignKeyField(
+        "core.Account", related_name="streetbank_adjustments_decided", null=True,
+        on_delete=fields.SET_NULL,
+    )  # fmt: skip
+    decided_at = fields.DatetimeField(null=True)
+    # Why a checker rejected it.
+    decision_note = fields.CharField(max_length=300, default="")
+    entry = fields.OneToOneField(
+        "streetbank.Entry", related_name="adjustment", null=True, on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        table = "streetbank_adjustment"
+        ordering = ("-made_at", "-id")
+
+
+class AdjustmentAllowance(Model):
+    """Points one worker has corrected on their own authority on one local day, moved
+    by a guarded atomic UPDATE so that concurrent corrections cannot pass the limit."""
+
+    id = fields.IntField(primary_key=True)
+    community = fields.ForeignKeyField(
+        "core.Community", related_name="streetbank_allowances", on_delete=fields.CASCADE
+    )
+    account = fields.ForeignKeyField(
+        "core.Account", related_name="streetbank_allowances", on_delete=fields.CASCADE
+    )
+    day = fields.DateField()
+    points = fields.IntField(default=0)
+
+    class Meta:
+        table = "streetbank_allowance"
+        unique_together = (("community", "account", "day"),)

@@ -8,6 +8,8 @@ community workers hold ``streetbank.record``, ``.redeem_for``, ``.manage``, ``.f
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from typing import Any
 
@@ -16,9 +18,13 @@ import segno
 from litestar import Controller, Request, get, post
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import (
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
 from litestar.params import FromPath, FromQuery, URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Response, Template
 from markupsafe import Markup
 from tortoise.expressions import Q
 
@@ -39,8 +45,10 @@ from linli_streetbank.models import (
     CANCELLED,
     ISSUED,
     PARTNER,
+    PENDING,
     PERSON,
     USED,
+    Adjustment,
     CatalogueItem,
     Entry,
     LedgerAccount,
@@ -57,6 +65,7 @@ OWN_PERMISSIONS = (
     "streetbank.redeem_for",
     "streetbank.manage",
     "streetbank.figures",
+    "streetbank.approve",
 )
 
 
@@ -191,6 +200,24 @@ async def person_choices(request: Req, exc: Refusal) -> list[dict[str, Any]]:
     return natural_sorted(rows, key=lambda row: f"{row['address']} {row['id']:09d}")
 
 
+def requires_any(*permissions: str) -> Any:
+    """A guard that lets through whoever holds one of ``permissions`` at the community
+    (each checked as :func:`~linli.web.auth.requires` would)."""
+    checks = [requires(permission) for permission in permissions]
+
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Any) -> None:
+        for check in checks[:-1]:
+            try:
+                await check(connection, handler)
+                return
+            except PermissionDeniedException:
+                continue
+        await checks[-1](connection, handler)
+
+    guard.permission = permissions[0]  # type: ignore[attr-defined]  # read by the route audit
+    return guard
+
+
 def redirect(url: str) -> Redirect:
     return Redirect(url, status_code=303)
 
@@ -278,6 +305,11 @@ class CategoryForm(msgspec.Struct):
 class SettingsForm(msgspec.Struct):
     expiry_enabled: str = ""
     voucher_days: str = ""
+
+
+class LimitsForm(msgspec.Struct):
+    adjust_limit: str = ""
+    adjust_daily_limit: str = ""
 
 
 class ExpiryForm(msgspec.Struct):
@@ -682,6 +714,7 @@ class WorkerController(Controller):
             done = await services.redeem(
                 community, person=person, item=item, actor=await current_actor(request),
                 key=f"c{community.id}:redeem-for:{data.request_key[:64]}", zone=zone(request),
+                on_behalf=True,
             )  # fmt: skip
         except Refusal as exc:
             context = await redeem_for_context(
@@ -764,10 +797,10 @@ class WorkerController(Controller):
         try:
             person = await services.find_person(community, data.person)
             amount = parse_int(data.amount, "amount", 0) or 0
+            key = f"c{community.id}:adjust:{data.request_key[:64]}" if data.request_key else ""
             done = await services.adjust(
-                community, person=person, amount=amount, reason=data.reason,
-                key=f"c{community.id}:adjust:{data.request_key[:64] or 'none'}",
-                actor=await current_actor(request),
+                community, person=person, amount=amount, reason=data.reason, key=key,
+                actor=await current_actor(request), zone=zone(request),
             )  # fmt: skip
         except Refusal as exc:
             context = await accounts_context(
@@ -777,11 +810,111 @@ class WorkerController(Controller):
             return form_again(request, "streetbank/accounts.html", context, exc, data)
         if done.duplicate:
             flash(request, N_("Already done: this correction was recorded once."))
+        elif done.value.status == PENDING:
+            flash(request, N_("The correction of %(amount)+d points for %(name)s is above your "
+                              "limit: it waits for a second person's approval."),
+                  amount=amount, name=person.name)  # fmt: skip
         else:
             flash(request, N_("Correction recorded: %(amount)+d points for %(name)s."),
                   amount=amount, name=person.name)  # fmt: skip
         account = await services.person_account(person)
         return redirect(f"{base(community)}/worker/accounts/{account.id}")
+
+    @get("/approvals", name="streetbank:approvals", guards=[requires("streetbank.approve")])
+    async def approvals(self, request: Req, community: NamedDependency[Community]) -> Template:
+        context = await approvals_context(request, community)
+        return Template("streetbank/approvals.html", context=context)
+
+    @post(
+        "/approvals/{adjustment_id:int}/approve",
+        name="streetbank:approve",
+        guards=[requires("streetbank.approve")],
+    )
+    async def approve(
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        adjustment_id: FromPath[int],
+        data: URLEncodedBody[ReasonForm],
+    ) -> Redirect | Template:
+        adjustment = await adjustment_or_404(community, adjustment_id)
+        try:
+            await services.approve_adjustment(adjustment, actor=await current_actor(request))
+        except Refusal as exc:
+            context = await approvals_context(request, community, error_adjustment=adjustment.id)
+            return form_again(request, "streetbank/approvals.html", context, exc, data)
+        flash(request, N_("Correction approved: %(amount)+d points for %(name)s."),
+              amount=adjustment.amount, name=adjustment.person.name)  # fmt: skip
+        return redirect(f"{base(community)}/worker/approvals")
+
+    @post(
+        "/approvals/{adjustment_id:int}/reject",
+        name="streetbank:reject",
+        guards=[requires("streetbank.approve")],
+    )
+    async def reject(
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        adjustment_id: FromPath[int],
+        data: URLEncodedBody[ReasonForm],
+    ) -> Redirect | Template:
+        adjustment = await adjustment_or_404(community, adjustment_id)
+        try:
+            await services.reject_adjustment(
+                adjustment, actor=await current_actor(request), reason=data.reason
+            )
+        except Refusal as exc:
+            context = await approvals_context(request, community, error_adjustment=adjustment.id)
+            return form_again(request, "streetbank/approvals.html", context, exc, data)
+        flash(request, N_("Correction rejected: %(amount)+d points for %(name)s."),
+              amount=adjustment.amount, name=adjustment.person.name)  # fmt: skip
+        return redirect(f"{base(community)}/worker/approvals")
+
+    @get(
+        "/adjustments",
+        name="streetbank:adjustments",
+        guards=[requires_any("streetbank.figures", "streetbank.manage")],
+    )
+    async def adjustments(
+        self, request: Req, community: NamedDependency[Community], month: FromQuery[str] = ""
+    ) -> Template:
+        labels = services.ADJUSTMENT_STATE_LABELS
+        try:
+            rows = await services.adjustment_report(community, month.strip(), zone=zone(request))
+        except Refusal as exc:
+            context = await page_context(request, community, rows=[], month="", state_labels=labels)
+            form = {"month": month}
+            return form_again(request, "streetbank/adjustments.html", context, exc, form)
+        context = await page_context(
+            request, community, rows=rows, month=month.strip(), state_labels=labels
+        )
+        return Template("streetbank/adjustments.html", context=context)
+
+    @get(
+        "/adjustments.csv",
+        name="streetbank:adjustments_csv",
+        guards=[requires_any("streetbank.figures", "streetbank.manage")],
+    )
+    async def adjustments_csv(
+        self, request: Req, community: NamedDependency[Community], month: FromQuery[str] = ""
+    ) -> Response[str]:
+        try:
+            rows = await services.adjustment_report(community, month.strip(), zone=zone(request))
+        except Refusal as exc:
+            raise ValidationException(translate(request, exc.message)) from exc
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([translate(request, title) for title in services.ADJUSTMENT_REPORT_COLUMNS])
+        for row in services.adjustment_rows(rows, zone(request)):
+            row[5] = translate(request, services.ADJUSTMENT_STATE_LABELS[row[5]])
+            writer.writerow([services.csv_cell(cell) for cell in row])
+        name = f"streetbank-adjustments-{month.strip() or 'all'}.csv"
+        return Response(
+            "\ufeff" + out.getvalue(),  # the BOM lets spreadsheets read UTF-8
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @get("/ledger", name="streetbank:ledger", guards=[requires("streetbank.manage")])
     async def ledger(
@@ -812,12 +945,11 @@ class WorkerController(Controller):
             raise NotFoundException()
         page = f"{base(community)}/worker/ledger"
         try:
-            await services.check_reversible(entry, data.reason)
+            actor = await current_actor(request)
+            await services.check_reversible(entry, data.reason, actor)
             if not is_confirmed(data.confirmed) and not await Entry.exists(reverses_id=entry.id):
                 return await reverse_confirmation(request, community, entry, data)
-            done = await services.reverse_entry(
-                entry, actor=await current_actor(request), reason=data.reason
-            )
+            done = await services.reverse_entry(entry, actor=actor, reason=data.reason)
         except Refusal as exc:
             context = await ledger_context(request, community, error_entry=entry.id)
             return form_again(request, "streetbank/ledger.html", context, exc, data)
@@ -935,6 +1067,26 @@ class WorkerController(Controller):
         flash(request, N_("Settings saved."))
         return redirect(f"{base(community)}/worker/settings")
 
+    @post("/limits", name="streetbank:save_limits", guards=[requires("streetbank.approve")])
+    async def save_limits(
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        data: URLEncodedBody[LimitsForm],
+    ) -> Redirect | Template:
+        # Guarded by the checker's permission: a maker who could raise their own limit
+        # would need no checker.
+        try:
+            await services.save_adjust_limits(
+                community, per_correction=data.adjust_limit, per_day=data.adjust_daily_limit,
+                actor=await current_actor(request),
+            )  # fmt: skip
+        except Refusal as exc:
+            context = await settings_context(request, community, failed="limits")
+            return form_again(request, "streetbank/settings.html", context, exc, data)
+        flash(request, N_("Settings saved."))
+        return redirect(f"{base(community)}/worker/settings")
+
     @post("/categories", name="streetbank:save_category", guards=[requires("streetbank.manage")])
     async def save_category(
         self,
@@ -1015,6 +1167,30 @@ async def redeem_for_context(request: Req, community: Community, **extra: Any) -
     )  # fmt: skip
 
 
+async def adjustment_or_404(community: Community, adjustment_id: int) -> Adjustment:
+    adjustment = (
+        await Adjustment.filter(id=adjustment_id, community_id=community.id)
+        .select_related("person")
+        .first()
+    )
+    if adjustment is None:
+        raise NotFoundException()
+    return adjustment
+
+
+async def approvals_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
+    """Corrections waiting for approval; the visitor's own are shown but cannot be
+    decided by them."""
+    actor = await current_actor(request)
+    return await page_context(
+        request, community, **{
+            "pending": await services.pending_adjustments(community),
+            "me": actor.account.id if actor.account is not None else 0,
+            "error_adjustment": 0, **extra,
+        },
+    )  # fmt: skip
+
+
 async def accounts_context(
     request: Req, community: Community, *, q: str = "", page: int = 1, **extra: Any
 ) -> dict[str, Any]:
@@ -1042,6 +1218,7 @@ async def accounts_context(
         request, community, **{
             "rows": rows, "bank_accounts": bank, "q": q, "page": page, "per_page": PER_PAGE,
             "request_key": services.new_request_key(), "choices": [],
+            "settings": await services.settings_of(community),
             "address_of": {pid: where.get(node.id, "") for pid, node in home_of.items()},
             **extra,
         },

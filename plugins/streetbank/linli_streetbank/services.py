@@ -54,11 +54,16 @@ from linli_streetbank.models import (
     ISSUING,
     LAPSED,
     PARTNER,
+    PENDING,
     PERSON,
+    POSTED,
     REDEEM,
     REFUND,
+    REJECTED,
     REVERSAL,
     USED,
+    Adjustment,
+    AdjustmentAllowance,
     BankSettings,
     CatalogueItem,
     Entry,
@@ -169,6 +174,24 @@ class SeveralPeople(StreetbankError):
 
 class VoucherUsed(VoucherClosed):
     message = N_("Already done: this voucher was used on %(when)s.")
+
+
+class OwnAccount(NotAllowed):
+    """A worker may not move points on their own account: a bank's staff never post
+    to themselves, whatever the permission."""
+
+    message = N_("You may not post to your own account; ask a colleague.")
+    field = "person"
+
+
+class AlreadyDecided(StreetbankError):
+    message = N_("This correction was already approved or rejected.")
+    status = 409
+
+
+class KeyReused(StreetbankError):
+    message = N_("This form was already used for another correction; reload the page.")
+    status = 409
 
 
 @dataclass
@@ -885,6 +908,12 @@ def item_available(item: CatalogueItem, today: date) -> bool:
     return not (item.available_until is not None and today > item.available_until)
 
 
+def _is_own(actor: Actor | None, person_id: int | None) -> bool:
+    """Whether ``person_id`` is the actor's own register entry."""
+    account = actor.account if actor is not None else None
+    return account is not None and person_id is not None and account.person_id == person_id
+
+
 async def _may_act_for(actor: Actor, person: Person) -> bool:
     """The resident themself, or someone allowed to act on their behalf."""
     try:
@@ -903,13 +932,17 @@ async def redeem(
     key: str,
     now: datetime | None = None,
     zone: ZoneInfo = DEFAULT_ZONE,
+    on_behalf: bool = False,
 ) -> Done:
     """Debit ``person``, reserve a unit of stock, count the monthly limit and issue a
     voucher, all in one transaction. ``actor`` is the resident or, on behalf of a
-    resident without a phone, a worker allowed to act for them (recorded as such)."""
+    resident without a phone, a worker allowed to act for them (recorded as such).
+    A worker's redemption on behalf (``on_behalf``) is never for their own account."""
     if person.community_id != community.id or item.community_id != community.id:
         raise NotAllowed()
-    own = actor.account is not None and actor.account.person_id == person.id
+    own = _is_own(actor, person.id)
+    if on_behalf and own:
+        raise OwnAccount()
     if not own and not await _may_act_for(actor, person):
         raise NotAllowed(N_("You may not act on behalf of this resident."))
     moment = now or now_utc()
@@ -1132,11 +1165,16 @@ async def check_voucher(
 # ------------------------------------------------------------------------- corrections
 
 
-async def check_reversible(entry: Entry, reason: str) -> None:
+async def check_reversible(entry: Entry, reason: str, actor: Actor | None = None) -> None:
     """Refuse a reversal that cannot be done (checked before the worker is asked to
-    confirm): the wrong kind of entry, or no reason given."""
+    confirm): the wrong kind of entry, no reason given, or an entry on the ``actor``'s
+    own account."""
     if entry.kind not in REVERSIBLE:
         raise StreetbankError(N_("This kind of entry cannot be reversed here."))
+    if actor is not None and actor.account is not None and actor.account.person_id is not None:
+        mine = f"c{entry.community_id}:person:{actor.account.person_id}"
+        if await Posting.filter(entry_id=entry.id, account__key=mine).exists():
+            raise OwnAccount()
     if not reason.strip():
         raise StreetbankError(N_("Give a reason for the correction."), field="reason")
 
@@ -1146,7 +1184,7 @@ async def reverse_entry(
 ) -> Done:
     """Correct a mistaken earning, adjustment or expiry with an entry that reverses it
     (at most once). Refused if the resident has already spent the points."""
-    await check_reversible(entry, reason)
+    await check_reversible(entry, reason, actor)
     postings = await Posting.filter(entry_id=entry.id).select_related("account")
     legs = [(posting.account, -int(posting.amount)) for posting in postings]
     moment = now or now_utc()
@@ -1166,6 +1204,85 @@ async def reverse_entry(
     return await _once(f"reverse:{entry.id}", work, _entry_found)
 
 
+#: A correction's limits, at least and at most (points per correction, per day).
+ADJUST_LIMITS = (0, MAX_ADJUSTMENT)
+
+
+async def save_adjust_limits(
+    community: Community, *, per_correction: Any, per_day: Any, actor: Actor | None = None
+) -> BankSettings:
+    """Change how many points a worker may correct without a second person's approval:
+    per correction and in total per day (0: every correction needs approval)."""
+    each = _optional_int(per_correction, "adjust_limit")
+    daily = _optional_int(per_day, "adjust_daily_limit")
+    low, high = ADJUST_LIMITS
+    for value, name in ((each, "adjust_limit"), (daily, "adjust_daily_limit")):
+        if value is None or not low <= value <= high:
+            raise StreetbankError(
+                N_("Enter a whole number of points from %(low)s to %(high)s."),
+                field=name, low=low, high=high,
+            )  # fmt: skip
+    settings = await settings_of(community)
+    before = {
+        "adjust_limit": settings.adjust_limit,
+        "adjust_daily_limit": settings.adjust_daily_limit,
+    }
+    settings.adjust_limit, settings.adjust_daily_limit = each, daily
+    async with in_transaction():
+        await settings.save(update_fields=["adjust_limit", "adjust_daily_limit", "updated_at"])
+        if actor is not None:
+            await audit(
+                "streetbank.settings_save", actor=actor, community_id=community.id,
+                obj=settings, before=before,
+                after={"adjust_limit": each, "adjust_daily_limit": daily},
+            )  # fmt: skip
+    return settings
+
+
+async def _allowance(community_id: int, account_id: int, day: date) -> AdjustmentAllowance:
+    found = await AdjustmentAllowance.get_or_none(
+        community_id=community_id, account_id=account_id, day=day
+    )
+    if found is not None:
+        return found
+    try:
+        return await AdjustmentAllowance.create(
+            community_id=community_id, account_id=account_id, day=day
+        )
+    except IntegrityError:  # created by a concurrent correction
+        return await AdjustmentAllowance.get(
+            community_id=community_id, account_id=account_id, day=day
+        )
+
+
+async def _post_adjustment(adjustment: Adjustment, actor: Actor, now: datetime) -> Entry:
+    """Write the ledger entry of ``adjustment`` (inside the caller's transaction). The
+    entry's key names the correction, so it is posted at most once."""
+    issuing = await bank_account(adjustment.community_id)
+    mine = await person_account(await Person.get(id=adjustment.person_id))
+    entry = await _post(
+        community_id=adjustment.community_id,
+        kind=ADJUSTMENT,
+        key=f"c{adjustment.community_id}:adjustment:{adjustment.id}",
+        legs=[(issuing, -adjustment.amount), (mine, adjustment.amount)],
+        actor=actor,
+        memo=adjustment.reason,
+        now=now,
+    )
+    await Adjustment.filter(id=adjustment.id).update(entry_id=entry.id)
+    adjustment.entry_id = entry.id
+    return entry
+
+
+def _audit_values(adjustment: Adjustment) -> dict[str, Any]:
+    return {
+        "person": adjustment.person_id,
+        "amount": adjustment.amount,
+        "reason": adjustment.reason,
+        "status": adjustment.status,
+    }
+
+
 async def adjust(
     community: Community,
     *,
@@ -1175,10 +1292,19 @@ async def adjust(
     key: str,
     actor: Actor,
     now: datetime | None = None,
+    zone: ZoneInfo = DEFAULT_ZONE,
 ) -> Done:
-    """A worker's manual correction: credit (or, negative, debit) ``person``."""
-    if person.community_id != community.id:
+    """A worker's manual correction: credit (or, negative, debit) ``person``.
+
+    Never on the worker's own account. Within the community's limits (points per
+    correction, and in total per worker and local day) it is posted at once; above
+    them it is stored as pending and posts nothing until another person approves it
+    (:func:`approve_adjustment`). Returns ``Done(Adjustment)``: its ``status`` says
+    which."""
+    if person.community_id != community.id or actor.account is None:
         raise NotAllowed()
+    if _is_own(actor, person.id):
+        raise OwnAccount()
     if amount == 0 or abs(amount) > MAX_ADJUSTMENT:
         raise StreetbankError(
             N_("Enter a whole number of points other than 0, from -%(most)s to %(most)s."),
@@ -1186,21 +1312,150 @@ async def adjust(
         )  # fmt: skip
     if not reason.strip():
         raise StreetbankError(N_("Give a reason for the correction."), field="reason")
-    issuing = await bank_account(community.id)
-    mine = await person_account(person)
+    if not key:
+        raise StreetbankError(N_("The form has expired; please try again."))
+    moment = now or now_utc()
+    settings = await settings_of(community)
+    allowance = None
+    if abs(amount) <= settings.adjust_limit:
+        allowance = await _allowance(community.id, actor.account.id, moment.astimezone(zone).date())
 
-    async def work() -> Entry:
-        return await _post(
-            community_id=community.id,
-            kind=ADJUSTMENT,
-            key=key,
-            legs=[(issuing, -amount), (mine, amount)],
-            actor=actor,
-            memo=reason.strip(),
-            now=now,
+    async def found() -> Done:
+        existing = await Adjustment.get(key=key)
+        if existing.person_id != person.id or existing.amount != amount:
+            raise KeyReused()
+        return Done(existing, duplicate=True)
+
+    if await Adjustment.exists(key=key):
+        return await found()
+    try:
+        async with in_transaction():
+            adjustment = await Adjustment.create(
+                community_id=community.id, key=key, person_id=person.id, amount=amount,
+                reason=reason.strip()[:300], status=PENDING, made_by_id=actor.account.id,
+                made_at=moment,
+            )  # fmt: skip
+            # Within the maker's own authority only while the day's total allows it:
+            # a guarded UPDATE, so concurrent corrections cannot both take the last points.
+            if allowance is not None and await AdjustmentAllowance.filter(
+                id=allowance.id, points__lte=settings.adjust_daily_limit - abs(amount)
+            ).update(points=F("points") + abs(amount)):
+                await _post_adjustment(adjustment, actor, moment)
+                adjustment.status = POSTED
+                await Adjustment.filter(id=adjustment.id).update(status=POSTED)
+            await audit(
+                "streetbank.adjust" if adjustment.status == POSTED else "streetbank.adjust_request",
+                actor=actor, community_id=community.id, obj=adjustment,
+                after=_audit_values(adjustment), on_behalf_of=person,
+            )  # fmt: skip
+    except IntegrityError:
+        if await Adjustment.exists(key=key):  # the same form, sent twice at once
+            return await found()
+        raise
+    return Done(adjustment)
+
+
+async def pending_adjustments(community: Community) -> list[Adjustment]:
+    """Corrections waiting for approval, oldest first."""
+    return (
+        await Adjustment.filter(community_id=community.id, status=PENDING)
+        .select_related("person", "made_by")
+        .order_by("made_at", "id")
+    )
+
+
+async def _decide(adjustment: Adjustment, actor: Actor) -> None:
+    """Refuse a decision the actor may not take: on their own correction, or on a
+    correction of their own account."""
+    if actor.account is None:
+        raise NotAllowed()
+    if adjustment.made_by_id == actor.account.id:
+        raise NotAllowed(N_("You may not approve or reject your own correction."))
+    if _is_own(actor, adjustment.person_id):
+        raise OwnAccount()
+
+
+async def approve_adjustment(
+    adjustment: Adjustment, *, actor: Actor, now: datetime | None = None
+) -> Adjustment:
+    """A second person approves a pending correction: it is posted, once, in the same
+    transaction that marks it approved (a guarded UPDATE from ``pending``, so of two
+    approvals at once one posts and the other is told it was already decided)."""
+    await _decide(adjustment, actor)
+    moment = now or now_utc()
+    async with in_transaction():
+        taken = await Adjustment.filter(id=adjustment.id, status=PENDING).update(
+            status=POSTED, decided_by_id=actor.account.id, decided_at=moment
         )
+        if taken != 1:
+            raise AlreadyDecided()
+        adjustment.status = POSTED
+        await _post_adjustment(adjustment, actor, moment)
+        await audit(
+            "streetbank.adjust_approve", actor=actor, community_id=adjustment.community_id,
+            obj=adjustment, before={"status": PENDING}, after=_audit_values(adjustment),
+        )  # fmt: skip
+    await adjustment.refresh_from_db()
+    return adjustment
 
-    return await _once(key, work, _entry_found)
+
+async def reject_adjustment(
+    adjustment: Adjustment, *, actor: Actor, reason: str, now: datetime | None = None
+) -> Adjustment:
+    """A second person rejects a pending correction, saying why; nothing is posted."""
+    await _decide(adjustment, actor)
+    if not reason.strip():
+        raise StreetbankError(N_("Say why the correction is rejected."), field="reason")
+    moment = now or now_utc()
+    async with in_transaction():
+        taken = await Adjustment.filter(id=adjustment.id, status=PENDING).update(
+            status=REJECTED, decided_by_id=actor.account.id, decided_at=moment,
+            decision_note=reason.strip()[:300],
+        )  # fmt: skip
+        if taken != 1:
+            raise AlreadyDecided()
+        await adjustment.refresh_from_db()
+        await audit(
+            "streetbank.adjust_reject", actor=actor, community_id=adjustment.community_id,
+            obj=adjustment, before={"status": PENDING},
+            after={**_audit_values(adjustment), "note": adjustment.decision_note},
+        )  # fmt: skip
+    return adjustment
+
+
+def month_bounds(month: str, zone: ZoneInfo = DEFAULT_ZONE) -> tuple[datetime, datetime]:
+    """The start of ``month`` ("2026-03") and of the next one, local to ``zone``."""
+    try:
+        start = datetime.strptime(month, "%Y-%m").replace(tzinfo=zone)
+    except ValueError:
+        start = None
+    if start is None or not 1970 <= start.year < 9999:  # the next month must exist too
+        raise StreetbankError(N_("Enter the month as YYYY-MM."), field="month")
+    following = (start + timedelta(days=32)).replace(day=1)
+    return start, following
+
+
+async def adjustment_report(
+    community: Community, month: str = "", *, zone: ZoneInfo = DEFAULT_ZONE
+) -> list[Adjustment]:
+    """Every manual correction (of ``month``, if given), newest first: who made it, for
+    whom, how much, why, who approved or rejected it and when."""
+    query = Adjustment.filter(community_id=community.id)
+    if month:
+        start, end = month_bounds(month, zone)
+        query = query.filter(made_at__gte=start, made_at__lt=end)
+    return await query.select_related("person", "made_by", "decided_by").order_by("-made_at", "-id")
+
+
+#: The characters that make a spreadsheet read a cell as a formula (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """``value`` as text for a CSV cell, with a ``'`` before a leading character that
+    a spreadsheet would take for a formula (OWASP's rule against CSV injection)."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 # ------------------------------------------------------------------------------ expiry
@@ -1619,3 +1874,45 @@ ACCOUNT_KIND_LABELS = {
     PARTNER: N_("Partner"),
     EXPIRED: N_("Expired points"),
 }
+ADJUSTMENT_STATE_LABELS = {
+    PENDING: N_("Waiting for approval"),
+    POSTED: N_("Posted"),
+    REJECTED: N_("Rejected"),
+}
+#: The columns of the manual corrections report (and its CSV export).
+ADJUSTMENT_REPORT_COLUMNS = (
+    N_("Made at"),
+    N_("Made by"),
+    N_("Resident"),
+    N_("Points"),
+    N_("Reason"),
+    N_("State"),
+    N_("Approved or rejected by"),
+    N_("Decided at"),
+    N_("Why rejected"),
+    N_("Entry"),
+)
+
+
+def adjustment_rows(rows: list[Adjustment], zone: ZoneInfo = DEFAULT_ZONE) -> list[list[Any]]:
+    """The report's cells for each correction (loaded by :func:`adjustment_report`),
+    in the order of :data:`ADJUSTMENT_REPORT_COLUMNS`; the state is its key."""
+
+    def when(moment: datetime | None) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    return [
+        [
+            when(row.made_at),
+            row.made_by.username if row.made_by else "",
+            row.person.name,
+            row.amount,
+            row.reason,
+            row.status,
+            row.decided_by.username if row.decided_by else "",
+            when(row.decided_at),
+            row.decision_note,
+            row.entry_id or "",
+        ]
+        for row in rows
+    ]

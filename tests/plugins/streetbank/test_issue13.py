@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from linli.testing import form_post, log_in, make_household, make_place
+from linli.testing import (
+    form_post,
+    log_in,
+    make_account,
+    make_household,
+    make_person,
+    make_place,
+)
 from linli_streetbank import services
 from linli_streetbank.models import Entry, LedgerAccount, Voucher
 from linli_streetbank.testing import make_member
@@ -231,6 +238,16 @@ async def _refusals(bank):
     voucher = await _redeem(bank, bank.resident, bank.resident_account)
     await services.verify_voucher(bank.partner, voucher.code, actor=await bank.actor(bank.operator))
     entry = await Entry.get(kind="earn")
+    # Issue 14: a supervisor (the checker) and a debit above the worker's limit that
+    # the resident's 20 points cannot cover.
+    boss = await make_person(bank.community, "赵主管")
+    await make_account("boss", bank.community, "streetbank_supervisor", person=boss)
+    pending = (
+        await services.adjust(
+            bank.community, person=bank.resident, amount=-1000, reason="扣回", key="big",
+            actor=await bank.actor(bank.worker),
+        )
+    ).value  # fmt: skip
     return {
         "streetbank:redeem": ("zhang", f"/catalogue/{bank.item.id}/redeem", {}, 400, "请重试"),
         "streetbank:cancel": (
@@ -321,6 +338,27 @@ async def _refusals(bank):
             {"year": "2025"},
             409,
             "未开启积分年度清零",
+        ),
+        "streetbank:approve": (
+            "boss",
+            f"/worker/approvals/{pending.id}/approve",
+            {},
+            409,
+            "积分不足",
+        ),
+        "streetbank:reject": (
+            "boss",
+            f"/worker/approvals/{pending.id}/reject",
+            {"reason": ""},
+            400,
+            "请说明驳回的原因",
+        ),
+        "streetbank:save_limits": (
+            "boss",
+            "/worker/limits",
+            {"adjust_limit": "many", "adjust_daily_limit": "200"},
+            400,
+            "请输入整数",
         ),
     }
 
