@@ -597,6 +597,8 @@ async def test_the_full_id_number_is_shown_only_on_an_audited_request(
     assert full.headers["cache-control"] == "no-store"
     entry = await AuditEntry.get(action="identity.person.id_number_shown").prefetch_related("actor")
     assert entry.actor.username == "secretary"
+    imported = await AuditEntry.get(action="identity.person.imported", object_id=str(person.id))
+    assert imported.after["id_number"] == person.masked_id_number  # the trail holds no number
     assert (entry.object_type, entry.object_id) == ("core.Person", str(person.id))
     assert zh(linli_registry, "Full ID-card number shown") in full.text  # in the history
     audit = await linli_client.get("/c/test/admin/audit")

@@ -1192,7 +1192,16 @@ def _person_key(values: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+    """Field values for the audit trail: dates as text, ID-card numbers masked (the trail
+    says that a number changed; who saw a full number is what it records, not the number)."""
+    shown: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif name == "id_number" and value:
+            value = mask_id_number(value)
+        shown[name] = value
+    return shown
 
 
 async def apply_plan(
