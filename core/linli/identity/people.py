@@ -357,3 +357,16 @@ async def move_person(
             after={"household": household.code, "relation": relation},
         )
     return joined
+
+
+async def reveal_id_number(person: Person, *, actor: Actor | None) -> str:
+    """``person``'s full ID-card number, recorded in the audit trail as seen by
+    ``actor``. The caller has checked ``identity.person.view_sensitive`` where the person
+    lives; pages show the masked number otherwise."""
+    await record(
+        "identity.person.id_number_shown",
+        actor=actor,
+        community_id=person.community_id,
+        obj=person,
+    )
+    return person.id_number

@@ -22,6 +22,16 @@ would destroy something that cannot be typed back):
 * the 标签 cell is the person's whole set of tags;
 * a column missing from the file leaves that field alone;
 * people not in the file are left alone: an import never deletes anyone.
+
+User text is data, never a formula: a formula cell in an imported workbook is refused
+in the dry run (its cached value may not be what it computes, or be missing, and a
+register holds what a clerk typed), text starting with ``=`` is kept as inert text, and
+every export writes its cells through :mod:`linli.exports` (string cells in xlsx, the
+OWASP ``'`` prefix in CSV, which an import takes off again).
+
+A masked ID-card number (:func:`~linli.identity.models.mask_id_number`) in a file only
+confirms a person found by household and name: its visible characters must agree with
+the stored number. Both the current mask and the older one (last four shown) are read.
 """
 
 from __future__ import annotations
@@ -38,7 +48,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -46,6 +55,7 @@ from tortoise.transactions import in_transaction
 
 from linli.audit.models import AuditEntry
 from linli.audit.services import record
+from linli.exports import csv_file, text_cell, unescape_cell
 from linli.hierarchy.models import Node, NodeKind
 from linli.hierarchy.services import add_node
 from linli.i18n import N_
@@ -185,10 +195,18 @@ class Table:
     ignored: list[str] = field(default_factory=list)  # headers not in the register
 
 
+class Formula(str):
+    """The text of a formula cell read from a workbook (``=SUM(A1:A3)``): refused by the
+    row checks, never stored."""
+
+
 def _text(value: Any) -> str:
-    """A cell as text: whole numbers without ``.0`` (Excel stores 301 as 301.0)."""
+    """A cell as text: whole numbers without ``.0`` (Excel stores 301 as 301.0), and the
+    ``'`` an export put before text that looks like a formula taken off again."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return unescape_cell(value.strip())
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
@@ -200,7 +218,8 @@ def _text(value: Any) -> str:
 
 def _rows_of_xlsx(data: bytes) -> list[tuple[Any, ...]]:
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # not data_only: a formula cell must be seen as a formula, not as its cached value
+        workbook = load_workbook(io.BytesIO(data), read_only=True)
     except Exception as exc:
         raise RegisterFileError(
             N_("The workbook could not be read: it may be damaged or protected by a password.")
@@ -208,8 +227,8 @@ def _rows_of_xlsx(data: bytes) -> list[tuple[Any, ...]]:
     try:
         sheet = workbook.worksheets[0]
         rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(tuple(row))
+        for row in sheet.iter_rows():
+            rows.append(tuple(_cell_value(cell) for cell in row))
             if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
                 break
         return rows
@@ -219,6 +238,13 @@ def _rows_of_xlsx(data: bytes) -> list[tuple[Any, ...]]:
         ) from exc
     finally:
         workbook.close()
+
+
+def _cell_value(cell: Any) -> Any:
+    """A read cell's value; a formula (even an array formula) as :class:`Formula`."""
+    if cell.data_type == "f":
+        return Formula(getattr(cell.value, "text", None) or cell.value or "=")
+    return cell.value
 
 
 def _rows_of_csv(data: bytes) -> list[tuple[Any, ...]]:
@@ -327,12 +353,22 @@ def read_table(data: bytes) -> Table:
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-_MASKED_SHAPE = re.compile(r"^\d{3}\*{11}[\dX]{4}$")
+#: A masked number: the current mask (``420***************``) or the older one that
+#: showed the last four (``420***********1234``), so files exported before still import.
+_MASKED_SHAPE = re.compile(r"^\d{3}\*{11}(?:\*{4}|[\dX]{4})$")
 _PHONE = re.compile(r"^1\d{10}$")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _GENDERS = {"男": "男", "女": "女", "男性": "男", "女性": "女"}
 EARLIEST_BIRTH = date(1890, 1, 1)
+
+
+def masked_matches(masked: str, stored: str) -> bool:
+    """Whether the masked number ``masked`` could be ``stored``: every character it
+    shows is the stored number's at the same place."""
+    return len(masked) == len(stored) and all(
+        shown in ("*", real) for shown, real in zip(masked, stored, strict=True)
+    )
 
 
 def id_check_digit(first17: str) -> str:
@@ -428,17 +464,38 @@ class Row:
         return self.values.get("id_number", "")
 
 
+FORMULA = N_(
+    "This cell holds a formula (%(formula)s): the register takes only typed values. "
+    "Copy the cells and paste them as values, then upload the file again."
+)
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class _RowChecker:
     """Checks one row's cells, collecting every problem rather than stopping at the
     first, so a dry run shows a clerk all the fixes at once."""
 
     def __init__(self, raw: RawRow, today: date, allowed_tags: frozenset[str]) -> None:
-        self.raw = raw
         self.today = today
         self.allowed_tags = allowed_tags
         self.problems: list[Problem] = []
+        #: columns holding a formula: reported once each, then checked as blank cells
+        self.formulas = {key for key, value in raw.cells.items() if isinstance(value, Formula)}
+        for key in sorted(self.formulas, key=list(BY_KEY).index):
+            self.problems.append(
+                Problem(
+                    raw.number, BY_KEY[key].header, FORMULA, {"formula": _shorten(raw.cells[key])}
+                )
+            )
+        cells = {key: None if key in self.formulas else v for key, v in raw.cells.items()}
+        self.raw = RawRow(raw.number, cells)
 
     def problem(self, key: str, message: str, **params: Any) -> None:
+        if key in self.formulas:
+            return  # the formula is this cell's problem, already reported
         header = BY_KEY[key].header if key else ""
         self.problems.append(Problem(self.raw.number, header, message, params))
 
@@ -1022,7 +1079,7 @@ class _Planner:
         for person_id in self.snap.by_household_name.get((existing[0], row.name), []):
             stored = self.snap.people[person_id].id_number
             if row.masked_id:
-                if stored and mask_id_number(stored) == row.masked_id:
+                if stored and masked_matches(row.masked_id, stored):
                     return person_id
             elif not (row.id_number and stored):
                 return person_id
@@ -1135,7 +1192,16 @@ def _person_key(values: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+    """Field values for the audit trail: dates as text, ID-card numbers masked (the trail
+    says that a number changed; who saw a full number is what it records, not the number)."""
+    shown: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif name == "id_number" and value:
+            value = mask_id_number(value)
+        shown[name] = value
+    return shown
 
 
 async def apply_plan(
@@ -1458,7 +1524,8 @@ async def export_rows(
     community_id: int, people: list[Person] | None = None, *, full_ids: bool
 ) -> list[list[str]]:
     """The register's rows, one per person, in the columns of :data:`COLUMNS`; ``people``
-    narrows it (a filtered list). ID-card numbers are masked unless ``full_ids``. Four
+    narrows it (a filtered list). ID-card numbers are masked unless ``full_ids``, which
+    callers grant only on an explicit, audited request (:func:`record_export`). Four
     queries beside the people."""
     snapshot = await load_snapshot(community_id)
     chosen = people if people is not None else sorted(snapshot.people.values(), key=_by_name)
@@ -1484,6 +1551,26 @@ async def export_rows(
     return rows
 
 
+async def record_export(
+    community_id: int,
+    *,
+    actor: Actor | None,
+    people: int,
+    full_ids: bool,
+    chosen: dict[str, str] | None = None,
+) -> None:
+    """Record an export in the audit trail: who took how many people's rows, whether with
+    full ID-card numbers, and which search chose them (``chosen``)."""
+    await record(
+        "identity.register.exported",
+        actor=actor,
+        community_id=community_id,
+        object_type="core.Community",
+        object_id=community_id,
+        after={"people": people, "full_id_numbers": full_ids, **(chosen or {})},
+    )
+
+
 def _by_name(person: Person) -> tuple[str, int]:
     return (person.name, person.id)
 
@@ -1493,7 +1580,7 @@ def _header_cells(sheet: Any) -> list[Any]:
     cells = []
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
-        cell = WriteOnlyCell(sheet, value=column.header)
+        cell = text_cell(sheet, column.header)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F3E9DC")
         cell.alignment = Alignment(horizontal="center")
@@ -1512,13 +1599,14 @@ SHEET_TITLE = "居民底册"
 
 def workbook_of(rows: list[list[str]]) -> bytes:
     """An xlsx file of register rows under the template's headers. Every value is
-    written as text, so ID-card and phone numbers keep all their digits."""
+    written as a string cell, so ID-card and phone numbers keep all their digits and
+    text starting with ``=`` is never a formula."""
     workbook = Workbook(write_only=True)  # streams rows: a large register stays fast
     sheet = workbook.create_sheet(SHEET_TITLE)
     sheet.freeze_panes = "A2"
     sheet.append(_header_cells(sheet))
     for row in rows:
-        sheet.append(row)
+        sheet.append([text_cell(sheet, value) for value in row])
     return _save(workbook)
 
 
@@ -1578,10 +1666,6 @@ def template_workbook(translate: Callable[[str], str] = lambda message: message)
 
 
 def csv_of(rows: list[list[str]]) -> bytes:
-    """A CSV file of register rows under the template's headers, with a byte-order mark
-    so that Excel opens the Chinese text correctly."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(HEADERS)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    """A CSV file of register rows under the template's headers (escaped by
+    :func:`linli.exports.csv_file`: it imports back unchanged)."""
+    return csv_file(HEADERS, rows)

@@ -113,6 +113,8 @@ ACTION_TITLES = {
     "identity.person.imported": N_("Person added by a register import"),
     "identity.person.reimported": N_("Person changed by a register import"),
     "identity.register.imported": N_("Register imported"),
+    "identity.person.id_number_shown": N_("Full ID-card number shown"),
+    "identity.register.exported": N_("Register exported"),
 }
 #: What the core's kinds of record are called in the audit trail.
 OBJECT_TITLES = {

@@ -35,6 +35,7 @@ from linli.identity.people import (
     page_of_people,
     person_details,
     remove_tag,
+    reveal_id_number,
     search_people,
     visible_people,
 )
@@ -42,15 +43,18 @@ from linli.identity.register import (
     XLSX_MEDIA_TYPE,
     ImportReport,
     RegisterFileError,
+    csv_of,
     export_rows,
     import_register,
     read_table,
+    record_export,
     template_workbook,
     workbook_of,
 )
 from linli.models import Community
 from linli.web.auth import Connection, NodeResolver, community_node, current_actor, requires
 from linli.web.blocks import RenderedBlock, render_blocks
+from linli.web.errors import refused
 from linli.web.site import site_of, today_of, translate
 
 AnyRequest = Request[Any, Any, Any]
@@ -108,6 +112,8 @@ can_view_list = requires(VIEW, node=anywhere_in_community(VIEW))
 can_view_person = requires(VIEW, node=person_node)
 can_edit_person = requires(EDIT, node=person_node)
 can_import = requires(IMPORT)
+can_see_id_number = requires(SENSITIVE, node=person_node)
+can_export_id_numbers = requires(SENSITIVE)
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -118,11 +124,12 @@ def _say(request: AnyRequest, message: str, params: dict[str, Any] | None = None
     return translate(request, message, **(params or {}))
 
 
-def _xlsx(content: bytes, filename: str) -> Response[bytes]:
-    disposition = f"attachment; filename=\"register.xlsx\"; filename*=UTF-8''{quote(filename)}"
+def _download(content: bytes, filename: str, media_type: str = XLSX_MEDIA_TYPE) -> Response[bytes]:
+    suffix = filename.rsplit(".", 1)[-1]
+    disposition = f"attachment; filename=\"register.{suffix}\"; filename*=UTF-8''{quote(filename)}"
     return Response(
         content,
-        media_type=XLSX_MEDIA_TYPE,
+        media_type=media_type,
         headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
     )
 
@@ -180,6 +187,7 @@ async def people_list(
             "tags": KNOWN_TAGS,
             "query": urlencode(query),
             "can_import": actor.can(IMPORT, root),
+            "can_export_ids": actor.can(IMPORT, root) and actor.can(SENSITIVE, root),
         },
     )
 
@@ -200,8 +208,15 @@ async def _sections(request: AnyRequest, person: Person) -> list[RenderedBlock]:
 
 
 async def _person_page(
-    request: AnyRequest, community: Community, *, error: str = "", status: int = 200
+    request: AnyRequest,
+    community: Community,
+    *,
+    error: str = "",
+    status: int = 200,
+    id_number: str = "",
 ) -> Template:
+    """The person page; ``id_number`` is the full number when the visitor asked to see it
+    (the page then must not be kept by the browser)."""
     actor = await current_actor(request)
     person: Person = request.state.person
     node: Node = request.state.person_node
@@ -212,7 +227,8 @@ async def _person_page(
             "community": community,
             "details": details,
             "person": person,
-            "full_id": actor.can(SENSITIVE, node),
+            "id_number": id_number,
+            "can_show_id": actor.can(SENSITIVE, node),
             "can_edit": actor.can(EDIT, node),
             "sections": await _sections(request, person),
             "tags": [tag for tag in KNOWN_TAGS if tag not in details.tags],
@@ -221,6 +237,7 @@ async def _person_page(
             "error": error,
         },
         status_code=status,
+        headers={"Cache-Control": "no-store"} if id_number else None,
     )
 
 
@@ -231,14 +248,29 @@ ACTIONS = {
     "identity.person.tag_added": N_("Tag added"),
     "identity.person.tag_removed": N_("Tag removed"),
     "identity.person.moved": N_("Moved to another household"),
+    "identity.person.id_number_shown": N_("Full ID-card number shown"),
 }
 
 
 @get("/people/{person_id:int}", name="register_person", guards=[can_view_person])
 async def person_page(request: AnyRequest, community: NamedDependency[Community]) -> Template:
     """A person: household and its members, tags, roles, history, plugin sections. The
-    ID-card number is masked unless the visitor may see it where the person lives."""
+    ID-card number is masked; a visitor who may see it in full asks to (below)."""
     return await _person_page(request, community)
+
+
+@post(
+    "/people/{person_id:int}/id-number",
+    name="register_show_id_number",
+    guards=[can_view_person, can_see_id_number],
+)
+async def show_id_number(request: AnyRequest, community: NamedDependency[Community]) -> Template:
+    """The person page with the full ID-card number, for a visitor holding
+    ``identity.person.view_sensitive`` where the person lives: an explicit request,
+    recorded in the audit trail (who saw whose number)."""
+    actor = await current_actor(request)
+    number = await reveal_id_number(request.state.person, actor=actor)
+    return await _person_page(request, community, id_number=number)
 
 
 class TagForm(msgspec.Struct):
@@ -415,6 +447,41 @@ async def import_confirm(
 # -- exporting and the template --------------------------------------------------------
 
 
+class ExportForm(msgspec.Struct):
+    q: str = ""
+    building: str = ""
+    tag: str = ""
+    kind: str = "xlsx"
+
+
+EXPORT_KINDS = {"xlsx": XLSX_MEDIA_TYPE, "csv": "text/csv; charset=utf-8"}
+
+
+async def _export(
+    request: AnyRequest, community: Community, wanted: ExportForm, *, full_ids: bool
+) -> Response[bytes]:
+    """The people matching the list's search as xlsx or CSV, recorded in the audit trail."""
+    if wanted.kind not in EXPORT_KINDS:
+        raise refused(request, N_("Export as xlsx or csv."))
+    actor = await current_actor(request)
+    root = await community_node(request)
+    chosen = await _filter_of(community, wanted.q, wanted.building, wanted.tag)
+    people = await search_people(visible_people(actor, VIEW, community.id, root), chosen)
+    rows = await export_rows(community.id, people, full_ids=full_ids)
+    search = {"q": wanted.q, "building": wanted.building, "tag": wanted.tag}
+    await record_export(
+        community.id,
+        actor=actor,
+        people=len(rows),
+        full_ids=full_ids,
+        chosen={key: value for key, value in search.items() if value},
+    )
+    title = _say(request, N_("resident register"))
+    filename = f"{community.name}-{title}-{today_of(request)}.{wanted.kind}"
+    content = csv_of(rows) if wanted.kind == "csv" else workbook_of(rows)
+    return _download(content, filename, EXPORT_KINDS[wanted.kind])
+
+
 @get("/export", name="register_export", guards=[can_import])
 async def export(
     request: AnyRequest,
@@ -422,18 +489,22 @@ async def export(
     q: FromQuery[str] = "",
     building: FromQuery[str] = "",
     tag: FromQuery[str] = "",
+    kind: FromQuery[str] = "xlsx",
 ) -> Response[bytes]:
-    """The register (or the people matching the list's search) as xlsx, in the
-    template's columns so that it can be imported again. ID-card numbers are masked
-    unless the visitor may see them; a masked export still imports back unchanged."""
-    actor = await current_actor(request)
-    root = await community_node(request)
-    wanted = await _filter_of(community, q, building, tag)
-    people = await search_people(visible_people(actor, VIEW, community.id, root), wanted)
-    rows = await export_rows(community.id, people, full_ids=actor.can(SENSITIVE, root))
-    title = _say(request, N_("resident register"))
-    filename = f"{community.name}-{title}-{today_of(request)}.xlsx"
-    return _xlsx(workbook_of(rows), filename)
+    """The register (or the people matching the list's search) as xlsx or CSV, in the
+    template's columns so that it can be imported again, with masked ID-card numbers (a
+    masked export still imports back unchanged). Recorded in the audit trail."""
+    return await _export(request, community, ExportForm(q, building, tag, kind), full_ids=False)
+
+
+@post("/export", name="register_export_full", guards=[can_import, can_export_id_numbers])
+async def export_full(
+    request: AnyRequest, community: NamedDependency[Community], data: URLEncodedBody[ExportForm]
+) -> Response[bytes]:
+    """The same export with full ID-card numbers: an explicit request (a form with its
+    CSRF token) by a holder of ``identity.person.view_sensitive``, recorded in the audit
+    trail with the number of people and the search."""
+    return await _export(request, community, data, full_ids=True)
 
 
 @get("/template", name="register_template", guards=[can_import])
@@ -441,12 +512,13 @@ async def template(request: AnyRequest) -> Response[bytes]:
     """The empty register with its headers and a sheet explaining how to fill it in."""
     content = template_workbook(lambda message: _say(request, message))
     title = _say(request, N_("resident register template"))
-    return _xlsx(content, f"{title}.xlsx")
+    return _download(content, f"{title}.xlsx")
 
 
 REGISTER_ROUTES: list[Any] = [
     people_list,
     person_page,
+    show_id_number,
     tag_add,
     tag_remove,
     move,
@@ -454,5 +526,6 @@ REGISTER_ROUTES: list[Any] = [
     import_upload,
     import_confirm,
     export,
+    export_full,
     template,
 ]
