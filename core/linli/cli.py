@@ -176,7 +176,9 @@ def serve(instance: Instance, host: str, port: int, workers: int) -> None:
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # forwarded headers count only from the configured proxies (none by default)
+        proxy_headers=bool(instance.settings.trusted_proxies),
+        forwarded_allow_ips=",".join(instance.settings.trusted_proxies) or None,
     )
 
 

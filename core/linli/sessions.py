@@ -11,6 +11,7 @@ worth nothing after it (session fixation)."""
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from litestar.middleware.session.server_side import (
     ServerSideSessionConfig,
 )
 from litestar.stores.base import NamespacedStore, Store
+from litestar.stores.redis import RedisStore
 from litestar.types import Empty, Message, ScopeSession
 from tortoise import fields
 from tortoise.models import Model
@@ -94,12 +96,41 @@ class DatabaseStore(NamespacedStore):
     async def delete_expired(self) -> int:
         return await StoredValue.filter(expires_at__lte=datetime.now(UTC)).delete()
 
+    async def increment(self, key: str, expires_in: int) -> int:
+        """Count one more event under ``key`` in the last ``expires_in`` seconds and
+        return how many there are, this one included. Each event is its own row, written
+        before it is counted: of many requests at once, the n-th to commit sees at least
+        n, so no more than a limit's worth can pass a check of the count."""
+        await StoredValue.create(
+            key=f"{self._key(key)}#{uuid.uuid4().hex}", value=b"1", expires_at=_deadline(expires_in)
+        )
+        return await StoredValue.filter(
+            key__startswith=f"{self._key(key)}#", expires_at__gt=datetime.now(UTC)
+        ).count()
+
+    async def forget(self, key: str) -> None:
+        """Drop every event counted under ``key``."""
+        await StoredValue.filter(key__startswith=f"{self._key(key)}#").delete()
+
+
+class CountingRedisStore(RedisStore):
+    """Litestar's Redis store with an atomic counter (``INCR``) for the throttles."""
+
+    async def increment(self, key: str, expires_in: int) -> int:
+        name = self._make_key(key)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(name)
+            pipe.expire(name, expires_in, nx=True)
+            count, _ = await pipe.execute()
+        return int(count)
+
+    async def forget(self, key: str) -> None:
+        await self.delete(key)
+
 
 def make_store(settings: Settings) -> NamespacedStore:
     if settings.redis_url:
-        from litestar.stores.redis import RedisStore
-
-        return RedisStore.with_client(url=settings.redis_url, namespace="linli")
+        return CountingRedisStore.with_client(url=settings.redis_url, namespace="linli")
     return DatabaseStore()
 
 

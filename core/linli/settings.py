@@ -49,6 +49,11 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     #: whose scheme is https (TLS, or a trusted proxy's ``X-Forwarded-Proto``) get both
     #: even without it.
     https: bool = False
+    #: Addresses of the reverse proxies in front of linli (``["127.0.0.1"]`` for an nginx
+    #: on the same host). Only requests from them may say, in ``X-Forwarded-For`` and
+    #: ``X-Forwarded-Proto``, who the visitor is and how they came; empty trusts nobody,
+    #: so a visitor cannot pick the address the login throttle counts.
+    trusted_proxies: list[str] = msgspec.field(default_factory=list)
     #: ``None`` loads every installed plugin; an empty list boots the core alone.
     load_plugins: list[str] | None = None
     block_plugins: list[str] = msgspec.field(default_factory=list)
@@ -79,11 +84,12 @@ _ENV_FIELDS: dict[str, str] = {
     "LINLI_REDIS_URL": "redis_url",
     "LINLI_MODE": "mode",
     "LINLI_HTTPS": "https",
+    "LINLI_TRUSTED_PROXIES": "trusted_proxies",
     "LINLI_LOAD_PLUGINS": "load_plugins",
     "LINLI_BLOCK_PLUGINS": "block_plugins",
     "LINLI_EVENT_POLL_SECONDS": "event_poll_seconds",
 }
-_LIST_FIELDS = {"load_plugins", "block_plugins"}
+_LIST_FIELDS = {"load_plugins", "block_plugins", "trusted_proxies"}
 
 
 def _split_names(value: str) -> list[str]:

@@ -5,6 +5,7 @@ import pytest
 from linli.identity.models import Account
 from linli.identity.services import reset_password
 from linli.testing import TEST_PASSWORD, form_post, log_in, make_account
+from linli.web.auth import LoginThrottle
 
 
 async def test_login_logout_and_the_header(linli_client, linli_community):
@@ -42,7 +43,127 @@ async def test_failed_logins_are_throttled_per_account(linli_client, linli_commu
         await form_post(linli_client, "/login", {"login": "zhao", "password": "wrong"})
     blocked = await form_post(linli_client, "/login", {"login": "zhao", "password": TEST_PASSWORD})
     assert blocked.status_code == 429
-    assert "登录失败次数过多" in blocked.text
+    assert "尝试次数过多" in blocked.text and blocked.headers["retry-after"] == "600"
+
+
+async def test_thirty_logins_at_once_try_no_more_passwords_than_allowed(
+    linli_app, linli_community, monkeypatch
+):
+    """29 wrong guesses and the right password, all at once: the throttle counts each
+    attempt before its password is checked, so at most five are checked at all."""
+    import asyncio
+
+    import httpx
+
+    from linli.identity import passwords
+
+    await make_account("sun", linli_community)
+    checked: list[str] = []
+    verify = passwords.verify_password
+
+    def counting(password_hash: str, password: str) -> bool:
+        checked.append(password)
+        return verify(password_hash, password)
+
+    monkeypatch.setattr(passwords, "verify_password", counting)
+    monkeypatch.setattr("linli.identity.services.verify_password", counting)
+
+    async def attempt(password: str) -> int:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=linli_app), base_url="http://testserver.local"
+        ) as client:
+            return (
+                await form_post(client, "/login", {"login": "sun", "password": password})
+            ).status_code
+
+    guesses = [f"guess-{n}" for n in range(29)] + [TEST_PASSWORD]
+    statuses = await asyncio.gather(*(attempt(p) for p in guesses))
+    assert len(checked) <= LoginThrottle.PER_ACCOUNT_AND_ADDRESS
+    assert statuses.count(429) >= len(guesses) - LoginThrottle.PER_ACCOUNT_AND_ADDRESS
+
+
+async def test_a_stranger_elsewhere_cannot_lock_a_resident_out(linli_app, linli_community):
+    """Five wrong tries from one address make that address wait; the resident, at
+    home on another address, still logs in."""
+    import httpx
+
+    await make_account("qian", linli_community)
+
+    def client_from(address: str) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=linli_app, client=(address, 50000)),
+            base_url="http://testserver.local",
+        )
+
+    async with client_from("203.0.113.9") as stranger:
+        for _ in range(6):
+            await form_post(stranger, "/login", {"login": "qian", "password": "wrong"})
+        refused = await form_post(stranger, "/login", {"login": "qian", "password": "wrong"})
+        assert refused.status_code == 429
+    async with client_from("198.51.100.7") as resident:
+        done = await form_post(resident, "/login", {"login": "qian", "password": TEST_PASSWORD})
+        assert done.status_code == 303
+
+
+async def test_a_forged_forwarded_for_does_not_change_the_address(linli_client, linli_community):
+    """Without trusted proxies, X-Forwarded-For is the visitor's own claim: a blocked
+    address cannot come back by sending another one."""
+    await make_account("li", linli_community)
+    for n in range(6):
+        await form_post(
+            linli_client,
+            "/login",
+            {"login": "li", "password": "wrong"},
+            headers={"X-Forwarded-For": f"10.0.0.{n}"},
+        )
+    again = await form_post(
+        linli_client, "/login", {"login": "li", "password": "wrong"},
+        headers={"X-Forwarded-For": "10.9.9.9"},
+    )  # fmt: skip
+    assert again.status_code == 429
+
+
+async def test_a_missing_account_costs_one_verification_like_an_existing_one(
+    linli_client, linli_community, monkeypatch
+):
+    """Login timing must not tell which usernames and phone numbers have accounts."""
+    from linli.identity import passwords
+
+    await make_account("zhou", linli_community)
+    calls: list[str] = []
+    hasher = passwords.current_hasher()
+
+    class Counting:
+        def __getattr__(self, name: str):
+            return getattr(hasher, name)
+
+        def verify(self, *args):
+            calls.append("verify")
+            return hasher.verify(*args)
+
+        def hash(self, *args):
+            calls.append("hash")
+            return hasher.hash(*args)
+
+    monkeypatch.setattr(passwords, "_hasher", Counting())
+    passwords.verify_nobody("warm-up")  # the dummy hash is made once per process
+    calls.clear()
+    await form_post(linli_client, "/login", {"login": "zhou", "password": "wrong-1"})
+    existing = list(calls)
+    calls.clear()
+    await form_post(linli_client, "/login", {"login": "nobody-here", "password": "wrong-1"})
+    assert calls == existing == ["verify"]
+
+
+@pytest.mark.parametrize(
+    "password", ["12345678", "11111111", "abcdefgh", "87654321", "woaini1314", "my-wangwu-pw"]
+)
+async def test_common_and_simple_passwords_are_refused(linli_community, password):
+    from linli.identity.services import AccountError, create_account
+
+    with pytest.raises(AccountError, match="too easy to guess"):
+        await create_account("wangwu", password)
+    assert await create_account("wangwu", "竹林 7 号晨练") is not None
 
 
 async def test_reset_forces_a_new_password_and_old_sessions_end(
@@ -143,3 +264,28 @@ async def test_sessions_and_throttles_can_live_in_redis(
     assert len(created) == 1
     await client.delete(*created)
     await client.aclose()
+
+
+@pytest.mark.parametrize("kind", ["database", "redis"])
+async def test_the_counters_count_every_attempt_at_once(linli_db, kind):
+    """Both stores count thirty simultaneous attempts as 1 … 30, never twice the same."""
+    import asyncio
+    import uuid
+
+    from linli.sessions import CountingRedisStore, DatabaseStore
+
+    if kind == "redis":
+        store = CountingRedisStore.with_client(
+            url="redis://127.0.0.1:6379/0", namespace=f"linli-test-{uuid.uuid4().hex[:8]}"
+        )
+    else:
+        store = DatabaseStore().with_namespace("throttle")
+    counts = await asyncio.gather(*(store.increment("pair:x", 60) for _ in range(30)))
+    try:
+        assert max(counts) == 30
+        if kind == "redis":
+            assert sorted(counts) == list(range(1, 31))
+        await store.forget("pair:x")
+        assert await store.increment("pair:x", 60) == 1
+    finally:
+        await store.forget("pair:x")

@@ -8,16 +8,30 @@ from tortoise.expressions import Q
 
 from linli.i18n import N_
 from linli.identity.models import Account, Person
-from linli.identity.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
+from linli.identity.passwords import (
+    MIN_LENGTH,
+    hash_password,
+    needs_rehash,
+    too_simple,
+    verify_nobody,
+    verify_password,
+)
 
 
 class AccountError(ValueError):
     """An account change was refused; ``str()`` is a message id for the visitor."""
 
 
-def _check_new_password(password: str) -> None:
+def _check_new_password(password: str, *, names: tuple[str | None, ...] = ()) -> None:
     if len(password) < MIN_LENGTH:
         raise AccountError(N_("A password needs at least 8 characters."))
+    if too_simple(password, names):
+        raise AccountError(
+            N_(
+                "This password is too easy to guess (a common password, a run like 12345678, "
+                "or your username or phone number). Choose another."
+            )
+        )
 
 
 async def create_account(
@@ -28,7 +42,7 @@ async def create_account(
     person: Person | None = None,
     must_change_password: bool = False,
 ) -> Account:
-    _check_new_password(password)
+    _check_new_password(password, names=(username, phone))
     taken = Q(username=username) | Q(phone=phone) if phone else Q(username=username)
     if await Account.filter(taken).exists():
         raise AccountError(N_("This username or phone number is already taken."))
@@ -53,7 +67,7 @@ async def authenticate(login: str, password: str) -> Account | None:
     """The account if ``password`` is right, else ``None``. Upgrades an outdated hash."""
     account = await find_account(login)
     if account is None:
-        verify_password(hash_password("timing"), password)  # same cost whether it exists
+        verify_nobody(password)  # one verification, as for an account that exists
         return None
     if not verify_password(account.password_hash, password):
         return None
@@ -71,7 +85,7 @@ async def change_password(account: Account, current: str, new: str) -> None:
         raise AccountError(N_("The current password is not right."))
     if current == new:
         raise AccountError(N_("Choose a password different from the current one."))
-    _check_new_password(new)
+    _check_new_password(new, names=(account.username, account.phone))
     account.password_hash = hash_password(new)
     account.must_change_password = False
     await account.save(update_fields=["password_hash", "must_change_password"])

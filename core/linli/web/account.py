@@ -20,7 +20,7 @@ from linli.identity.services import (
 from linli.sessions import renew_session
 from linli.web.auth import BEFORE_PASSWORD_CHANGE, PUBLIC, LoginThrottle, current_actor, logged_in
 from linli.web.errors import VisibleError
-from linli.web.site import safe_next
+from linli.web.site import safe_next, translate
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -56,14 +56,18 @@ async def login_submit(request: AnyRequest, data: URLEncodedBody[LoginForm]) -> 
     """Check the password, with failed attempts throttled per account and address."""
     throttle = _throttle(request)
     address = _address(request)
-    if await throttle.blocked(data.login, address):
+    if not await throttle.admit(data.login, address):
         raise VisibleError(
             status_code=429,
-            detail=N_("Too many failed logins. Wait 15 minutes or ask your community worker."),
+            detail=translate(
+                request,
+                N_("Too many attempts. Wait %(minutes)s minutes, or ask your community worker."),
+                minutes=throttle.WINDOW_SECONDS // 60,
+            ),
+            headers={"Retry-After": str(throttle.WINDOW_SECONDS)},
         )
     account = await authenticate(data.login, data.password)
     if account is None:
-        await throttle.failed(data.login, address)
         return Template(
             "account/login.html",
             context={
@@ -73,7 +77,7 @@ async def login_submit(request: AnyRequest, data: URLEncodedBody[LoginForm]) -> 
             },
             status_code=400,
         )
-    await throttle.succeeded(data.login)
+    await throttle.succeeded(data.login, address)
     renew_session(request, {"account_id": account.id, "stamp": session_stamp(account)})
     target = "/account/password" if account.must_change_password else safe_next(data.next)
     return Redirect(target, status_code=HTTP_303_SEE_OTHER)

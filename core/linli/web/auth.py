@@ -129,35 +129,41 @@ def declared_requirement(handler: BaseRouteHandler) -> str | None:
 
 
 class LoginThrottle:
-    """Counts failed logins per account and per address in the shared store."""
+    """Counts login attempts in the shared store, each one *before* its password is
+    checked, so that a crowd of simultaneous guesses cannot all be tried.
 
-    WINDOW_SECONDS = 15 * 60
-    PER_ACCOUNT = 5
-    PER_ADDRESS = 20
+    Three counts, each over :attr:`WINDOW_SECONDS`: the account from one address (a few
+    tries, then that address waits: a stranger elsewhere cannot lock a resident out),
+    the account from anywhere (slows a guesser spread over many addresses), and the
+    address for any account (high, for a whole service centre behind one NAT). A
+    successful login forgets the account's counts. The wait is told in minutes, and
+    the next attempt is welcome once the window has passed: a slow-down, not a lock.
+    """
+
+    WINDOW_SECONDS = 10 * 60
+    PER_ACCOUNT_AND_ADDRESS = 5
+    PER_ACCOUNT = 30
+    PER_ADDRESS = 100
 
     def __init__(self, store: Store) -> None:
         self.store = store
 
     def _keys(self, login: str, address: str) -> list[tuple[str, int]]:
+        account = login.strip().lower()
         return [
-            (f"account:{login.strip().lower()}", self.PER_ACCOUNT),
+            (f"pair:{account}|{address}", self.PER_ACCOUNT_AND_ADDRESS),
+            (f"account:{account}", self.PER_ACCOUNT),
             (f"address:{address}", self.PER_ADDRESS),
         ]
 
-    async def _count(self, key: str) -> int:
-        raw = await self.store.get(key)
-        return int(raw) if raw else 0
-
-    async def blocked(self, login: str, address: str) -> bool:
+    async def admit(self, login: str, address: str) -> bool:
+        """Count this attempt; whether its password may be checked."""
+        admitted = True
         for key, limit in self._keys(login, address):
-            if await self._count(key) >= limit:
-                return True
-        return False
+            count = await self.store.increment(key, self.WINDOW_SECONDS)  # type: ignore[attr-defined]
+            admitted = admitted and count <= limit
+        return admitted
 
-    async def failed(self, login: str, address: str) -> None:
-        for key, _ in self._keys(login, address):
-            count = await self._count(key)
-            await self.store.set(key, str(count + 1), expires_in=self.WINDOW_SECONDS)
-
-    async def succeeded(self, login: str) -> None:
-        await self.store.delete(self._keys(login, "")[0][0])
+    async def succeeded(self, login: str, address: str) -> None:
+        for key, _ in self._keys(login, address)[:2]:
+            await self.store.forget(key)  # type: ignore[attr-defined]
