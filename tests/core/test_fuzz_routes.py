@@ -173,3 +173,14 @@ async def test_made_up_values_in_every_field_are_refused(
         await log_in(linli_client, who)
     failures = await _sweep(linli_client, linli_app, itertools.cycle(made_up))
     assert failures == [], _report(failures)
+
+
+async def test_what_the_crawler_sent_is_refused_with_a_message(linli_client, linli_community):
+    """The issue's cases: a 33-character login, a NUL byte, a number past every column."""
+    too_long = await form_post(linli_client, "/login", {"login": "x" * 33, "password": "p"})
+    assert too_long.status_code in (200, 400)  # a failed login or a refusal, never a 500
+    nul = await linli_client.get("/c/test/register", params={"q": "a\x00b"})
+    assert nul.status_code == 400
+    assert "不允许的字符" in nul.text  # the message, in the visitor's language
+    huge = await linli_client.get("/c/test/council/figures", params={"year": str(2**64)})
+    assert huge.status_code == 400

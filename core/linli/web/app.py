@@ -33,7 +33,7 @@ from linli.web.auth import (
     PasswordChangeRequired,
     current_actor,
 )
-from linli.web.edge import OUT_OF_RANGE_HANDLERS, check_request_input
+from linli.web.edge import OUT_OF_RANGE_HANDLERS, bounded_input
 from linli.web.errors import http_error, login_required, password_change_required, server_error
 from linli.web.guards import PLUGIN_OPT, community_guard, current_community
 from linli.web.pages import CORE_ROUTES
@@ -121,7 +121,6 @@ def create_app(
 
     async def before_request(request: Request[Any, Any, Any]) -> None:
         if not request.url.path.startswith(STATIC_PREFIX):
-            await check_request_input(request)
             await current_actor(request)  # so every page knows who is visiting
 
     engine = build_engine(theme.templates, registry.template_dirs(), static)
@@ -144,6 +143,7 @@ def create_app(
             static_router,
         ],
         before_request=before_request,
+        guards=[bounded_input],
         stores={
             "sessions": store.with_namespace("sessions"),
             "throttle": store.with_namespace("throttle"),

@@ -2,7 +2,8 @@
 
 Two layers, both in one place for every route of the core and of every plugin:
 
-- :func:`check_request_input` (run before every handler) refuses NUL and other control
+- :func:`bounded_input` (the app's first guard, before any other guard or handler
+  queries anything) refuses NUL and other control
   bytes and absurd lengths in the path, the query string and form fields, and numbers of
   more digits than any identifier, phone or voucher has. A crawler gets a 400 with a
   message; nothing reaches the database.
@@ -20,7 +21,9 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response
+from litestar.connection import ASGIConnection
 from litestar.datastructures import UploadFile
+from litestar.handlers.base import BaseRouteHandler
 from litestar.params import Parameter
 from tortoise.exceptions import OperationalError
 from tortoise.exceptions import ValidationError as OrmValidationError
@@ -33,8 +36,8 @@ log = logging.getLogger("linli.web")
 #: The largest id a row can have and the largest count, amount or price a column holds
 #: (32-bit integers in every database). Form structs bound their integers with these.
 MAX_INT = 2**31 - 1
-Id = msgspec.Meta(ge=1, le=MAX_INT)
-Count = msgspec.Meta(ge=0, le=MAX_INT)
+Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_INT)]
+Count = Annotated[int, msgspec.Meta(ge=0, le=MAX_INT)]
 #: A year in a query string (``?year=2025``) of a page whose default is this year: a
 #: value outside the calendar a page can draw is a 400, not a crash in ``date()``.
 Year = Annotated[int, Parameter(ge=1900, le=9998)]
@@ -71,8 +74,16 @@ def parse_int(text: str, *, low: int = 0, high: int = MAX_INT) -> int | None:
     return number if low <= number <= high else None
 
 
-async def check_request_input(request: Request[Any, Any, Any]) -> None:
+async def bounded_input(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
     """Refuse a request whose path, query string or form carries a value no field takes."""
+    if isinstance(connection, Request):
+        await check_request_input(connection)
+
+
+async def check_request_input(request: Request[Any, Any, Any]) -> None:
+    """The checks of :func:`bounded_input`."""
     if _bad(request.url.path, MAX_FORM_VALUE):
         raise refused(request, INVALID_MESSAGE)
     for key, value in request.query_params.multi_items():
