@@ -40,7 +40,8 @@ Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_INT)]
 Count = Annotated[int, msgspec.Meta(ge=0, le=MAX_INT)]
 #: A year in a query string (``?year=2025``) of a page whose default is this year: a
 #: value outside the calendar a page can draw is a 400, not a crash in ``date()``.
-Year = Annotated[int, Parameter(ge=1900, le=9998)]
+#: Declare it ``year: Year = None`` (``None``: this year).
+Year = Annotated[int | None, Parameter(ge=1900, le=9998)]
 
 #: A query-string value: search words, filters, page numbers.
 MAX_QUERY_VALUE = 1_000

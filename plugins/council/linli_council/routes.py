@@ -998,7 +998,7 @@ class FiguresController(Controller):
 
     @get("/figures", name="council:figures", opt=PUBLIC)
     async def figures(
-        self, request: Req, community: NamedDependency[Community], year: Year = 0
+        self, request: Req, community: NamedDependency[Community], year: Year = None
     ) -> Template:
         day = today(request)
         data = await services.figures(community, year or day.year, today=day, zone=zone(request))

@@ -1168,7 +1168,7 @@ class FiguresController(Controller):
 
     @get("/", name="streetbank:figures", guards=[requires("streetbank.figures")])
     async def figures(
-        self, request: Req, community: NamedDependency[Community], year: Year = 0
+        self, request: Req, community: NamedDependency[Community], year: Year = None
     ) -> Template:
         year = year or today(request).year
         data = await services.figures(community, year, zone=zone(request))
