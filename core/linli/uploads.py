@@ -19,6 +19,7 @@ import asyncio
 import hashlib
 import io
 import warnings
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -41,8 +42,14 @@ MAX_IMAGE_BYTES = 5 * MB
 MAX_FILE_BYTES = 10 * MB
 #: The longest side of a stored image: sharp on a phone and on a printed sheet.
 MAX_SIDE = 1600
-#: Refuse pictures that would take too much memory to open (decompression bombs).
-MAX_PIXELS = 40_000_000
+#: Refuse pictures that would take too much memory to open (decompression bombs),
+#: read from the header before anything is decoded: 24 MP is a good phone's photo; a
+#: 40 MP PNG of a few hundred KB costs ~230 MB and a second of CPU to decode.
+MAX_PIXELS = 24_000_000
+#: Uploads one account may store in :data:`UPLOAD_WINDOW` (counted from ``core_upload``,
+#: so every worker sees the same count).
+UPLOADS_PER_WINDOW = 30
+UPLOAD_WINDOW = timedelta(minutes=10)
 
 #: Image formats accepted, as Pillow names them: the type served and the file name
 #: endings that may carry them, the usual one first.
@@ -108,6 +115,20 @@ def _check_size(data: bytes, max_bytes: int) -> None:
         )
 
 
+async def _check_rate(by: Account | None) -> None:
+    """At most :data:`UPLOADS_PER_WINDOW` stored uploads per account in
+    :data:`UPLOAD_WINDOW`; checked before any decoding."""
+    if by is None:
+        return
+    since = datetime.now(UTC) - UPLOAD_WINDOW
+    recent = await Upload.filter(created_by_id=by.id, created_at__gte=since).count()
+    if recent >= UPLOADS_PER_WINDOW:
+        raise UploadRefused(
+            N_("You have uploaded many files in a short time. Please wait a few minutes."),
+            status=429,
+        )
+
+
 def _megabytes(size: int) -> str:
     return f"{size / MB:g}"
 
@@ -167,15 +188,16 @@ def _reencode(data: bytes, filename: str, max_side: int) -> _Picture:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
+                # the size comes from the header: refuse before any pixel is decoded
+                if probe.width * probe.height > MAX_PIXELS:
+                    raise UploadRefused(
+                        N_("The picture has too many pixels. Please choose a smaller picture."),
+                        status=413,
+                    )
                 probe.verify()
             image = Image.open(io.BytesIO(data))
             if image.format not in IMAGE_FORMATS:
                 raise _not_a_picture()
-            if image.width * image.height > MAX_PIXELS:
-                raise UploadRefused(
-                    N_("The picture has too many pixels. Please choose a smaller picture."),
-                    status=413,
-                )
             _check_extension(filename, IMAGE_FORMATS[image.format][0])
             image.load()
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
@@ -247,6 +269,7 @@ async def save_image(
 
     Call it inside the transaction that writes the row referring to the upload."""
     _check_size(data, max_bytes)
+    await _check_rate(by)
     picture = await asyncio.to_thread(_reencode, data, filename, max_side)
     return await _store(
         community,
@@ -274,6 +297,7 @@ async def save_file(
     Pictures among them are re-encoded like :func:`save_image`'s, at a larger size so that
     a photographed letter stays readable."""
     _check_size(data, max_bytes)
+    await _check_rate(by)
     content_type = sniff(data)
     if content_type not in allowed:
         raise UploadRefused(

@@ -91,3 +91,31 @@ async def test_a_resident_without_the_permission_is_refused(
             continue  # pages of one's own account
         response = await _call(linli_client, method, concrete)
         assert response.status_code in (403, 404), f"{method} {path}: {response.status_code}"
+
+
+async def test_an_account_of_another_community_sees_only_public_pages(
+    linli_app, linli_client, linli_community, linli_registry
+):
+    """Every role of its own community, none here: every page of this community that
+    is not public by choice answers 404, as for a community it cannot see."""
+    from linli.communities import create_community
+    from linli.enablement import enable
+    from linli.permissions.models import Role
+
+    other = await create_community("other", "别的社区", linli_registry, name_en="Other")
+    for plugin in linli_registry.loaded:
+        await enable(other, plugin, linli_registry)
+    roles = await Role.filter(community=other).values_list("key", flat=True)
+    await make_account("outsider", other, *roles)
+    await log_in(linli_client, "outsider")
+    seen = []
+    for method, path, concrete, requirement in _endpoints(linli_app):
+        if not concrete.startswith("/c/test/") or requirement == "public":
+            continue
+        response = await _call(linli_client, method, concrete)
+        if response.status_code != 404:
+            seen.append(f"{method} {path}: {response.status_code}")
+    assert seen == []
+    # the same account reaches its own community's pages
+    own = await linli_client.get("/c/other/admin/", follow_redirects=False)
+    assert own.status_code == 200

@@ -152,3 +152,38 @@ def test_every_refusal_is_translated():
     ]
     for message in messages:
         assert catalogues.translate("zh_CN", message) != message
+
+
+async def test_a_decompression_bomb_is_refused_from_its_header_before_decoding(linli_community):
+    """A 39-megapixel PNG of one colour is ~100 KB on the wire and ~230 MB decoded."""
+    import time
+
+    from linli.uploads import MAX_PIXELS
+
+    out = io.BytesIO()
+    Image.new("1", (7_000, 5_600)).save(out, format="PNG", optimize=True)
+    data = out.getvalue()
+    assert len(data) < 200_000 and MAX_PIXELS < 7_000 * 5_600
+    started = time.perf_counter()
+    with pytest.raises(UploadRefused) as refused:
+        await save_image(linli_community, data, filename="bomb.png")
+    assert refused.value.status == 413
+    assert time.perf_counter() - started < 0.5
+    assert await Upload.all().count() == 0
+
+
+async def test_one_account_may_upload_only_so_many_files_in_ten_minutes(linli_community):
+    from linli.testing import make_account
+    from linli.uploads import UPLOADS_PER_WINDOW
+
+    account = await make_account("uploader", linli_community)
+    other = await make_account("other", linli_community)
+    for _ in range(UPLOADS_PER_WINDOW):
+        await save_image(linli_community, picture(), filename="a.jpg", by=account)
+    with pytest.raises(UploadRefused) as refused:
+        await save_image(linli_community, picture(), filename="a.jpg", by=account)
+    assert refused.value.status == 429
+    with pytest.raises(UploadRefused):
+        await save_file(linli_community, PDF_BYTES, filename="a.pdf", by=account)
+    await save_image(linli_community, picture(), filename="a.jpg", by=other)
+    assert await Upload.filter(created_by=account).count() == UPLOADS_PER_WINDOW

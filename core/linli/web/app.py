@@ -36,6 +36,7 @@ from linli.web.auth import (
     current_actor,
     password_is_current,
 )
+from linli.web.edge import OUT_OF_RANGE_HANDLERS, bounded_input
 from linli.web.errors import http_error, login_required, password_change_required, server_error
 from linli.web.guards import PLUGIN_OPT, community_guard, current_community
 from linli.web.headers import add_security_headers, is_https
@@ -145,7 +146,8 @@ def create_app(
             static_router,
         ],
         before_request=before_request,
-        guards=[password_is_current],
+        # the edge check first: it refuses hostile input before anything queries
+        guards=[bounded_input, password_is_current],
         stores={
             "sessions": store.with_namespace("sessions"),
             "throttle": store.with_namespace("throttle"),
@@ -175,6 +177,7 @@ def create_app(
             LoginRequired: login_required,
             PasswordChangeRequired: password_change_required,
             HTTPException: http_error,
+            **OUT_OF_RANGE_HANDLERS,
             Exception: server_error,
         },
         state=State({"site": site}),

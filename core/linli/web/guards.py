@@ -1,5 +1,7 @@
 """The community guard: every page under ``/c/{community_slug}/`` belongs to a community,
-and a plugin's pages exist only where the community enabled the plugin."""
+a plugin's pages exist only where the community enabled the plugin, and a community's
+pages are for its members: only the pages a route marks public (``opt=PUBLIC``) are
+open to an account of another community."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from litestar.exceptions import NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 
 from linli.models import Community, PluginState
+from linli.permissions.services import Actor
+from linli.web.auth import PUBLIC_OPT, current_actor
 from linli.web.site import site_of
 
 PLUGIN_OPT = "linli_plugin"
@@ -43,8 +47,22 @@ async def community_guard(
     plugin = handler.opt.get(PLUGIN_OPT)
     if plugin is not None and plugin not in enabled:
         raise NotFoundException()
+    if not handler.opt.get(PUBLIC_OPT):
+        actor = await current_actor(connection)
+        if not actor.is_anonymous and not belongs_to(actor, community):
+            raise NotFoundException()
     connection.state.community = community
     connection.state.enabled_plugins = enabled
+
+
+def belongs_to(actor: Actor, community: Community) -> bool:
+    """Whether a logged-in actor is of ``community``: registered there as a person, or
+    holding a grant there (a grant of no community, above communities, counts too: the
+    permission check then decides). No query: both come with the actor."""
+    person = getattr(actor.account, "person", None)
+    if person is not None and person.community_id == community.id:
+        return True
+    return any(held.community_id in (community.id, None) for held in actor.grants)
 
 
 def current_community(request: Request[Any, Any, Any]) -> Community:

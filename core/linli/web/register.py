@@ -149,7 +149,7 @@ async def _upload_key(request: AnyRequest, token: str) -> str:
 
 async def _filter_of(community: Community, q: str, building: str, tag: str) -> PeopleFilter:
     node = None
-    if building.isdigit():
+    if building.isdecimal():
         node = await Node.get_or_none(id=int(building), community_id=community.id)
     return PeopleFilter(text=q.strip(), building=node, tag=tag if tag in KNOWN_TAGS else "")
 

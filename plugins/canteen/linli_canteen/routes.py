@@ -204,7 +204,7 @@ async def need_person(request: Req) -> Person:
 async def find_person(community: Community, who: str, *, field: str = "who") -> Person:
     """A resident by register number (``#12``), phone or exact name."""
     who = who.strip()
-    if who.startswith("#") and who[1:].isdigit() and len(who) < 12:
+    if who.startswith("#") and who[1:].isdecimal() and len(who) < 12:
         found = await Person.filter(community_id=community.id, id=int(who[1:])).limit(2)
     elif who:
         found = await Person.filter(Q(name=who) | Q(phone=who), community_id=community.id).limit(2)
@@ -227,7 +227,7 @@ async def canteens_of(community: Community) -> list[Canteen]:
 async def chosen_canteen(community: Community, raw: str | int = "") -> Canteen | None:
     """The canteen named in the query, else the community's first."""
     query = Canteen.filter(community_id=community.id, active=True)
-    if str(raw).isdigit() and len(str(raw)) < 10:
+    if str(raw).isdecimal() and len(str(raw)) < 10:
         found = await query.filter(id=int(raw)).first()
         if found is not None:
             return found
@@ -236,7 +236,7 @@ async def chosen_canteen(community: Community, raw: str | int = "") -> Canteen |
 
 async def canteen_or_404(community: Community, canteen_id: int | str) -> Canteen:
     found = None
-    if str(canteen_id).isdigit() and len(str(canteen_id)) < 10:
+    if str(canteen_id).isdecimal() and len(str(canteen_id)) < 10:
         found = await Canteen.get_or_none(id=int(canteen_id), community_id=community.id)
     if found is None:
         raise NotFoundException()
@@ -732,7 +732,7 @@ class OnBehalfController(Controller):
         person = await self._person(community, data.person)
         again = f"{base(community)}/for/?who=%23{person.id}"
         item = None
-        if data.item.isdigit() and len(data.item) < 10:
+        if data.item.isdecimal() and len(data.item) < 10:
             item = await MenuItem.get_or_none(id=int(data.item), canteen__community_id=community.id)
         try:
             if item is None:
@@ -1306,7 +1306,7 @@ class ManageController(Controller):
     ) -> Template | Redirect:
         canteen = await canteen_or_404(community, data.canteen)
         dish = None
-        if data.dish.isdigit() and len(data.dish) < 10:
+        if data.dish.isdecimal() and len(data.dish) < 10:
             dish = await Dish.get_or_none(id=int(data.dish), community_id=community.id)
         day = None
         try:

@@ -1050,7 +1050,7 @@ async def find_resident(community: Community, who: str) -> Person:
     """A resident by register number (``#12``), phone or exact name, for a worker who
     records a contribution on a resident's behalf (many elderly have no account)."""
     who = who.strip()
-    if who.startswith("#") and who[1:].isdigit():
+    if who.startswith("#") and who[1:].isdecimal():
         found = await Person.filter(community_id=community.id, id=int(who[1:])).limit(2)
     elif who:
         found = await Person.filter(community_id=community.id, name=who).limit(2) or (

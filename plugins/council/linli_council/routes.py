@@ -39,6 +39,7 @@ from linli.web.auth import (
     logged_in,
     requires,
 )
+from linli.web.edge import Year
 from linli.web.feedback import confirmation, flash, form_again, form_values, is_confirmed
 from linli.web.site import language_of, site_of, translate
 from linli_council import services
@@ -86,7 +87,7 @@ def parse_date(raw: str, field: str) -> date | None:
 
 def parse_id(raw: str) -> int | None:
     raw = raw.strip().lstrip("#")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdecimal() else None
 
 
 def held_here(actor: Any, community: Community) -> set[str]:
@@ -148,7 +149,7 @@ async def participant(request: Req) -> Person | None:
 async def find_person(community: Community, who: str) -> Person:
     """A resident by register number (``#12``), phone or exact name."""
     who = who.strip()
-    if who.startswith("#") and who[1:].isdigit():
+    if who.startswith("#") and who[1:].isdecimal():
         found = await Person.filter(community_id=community.id, id=int(who[1:])).limit(2)
     else:
         found = await Person.filter(Q(name=who) | Q(phone=who), community_id=community.id).limit(2)
@@ -397,7 +398,7 @@ class TopicController(Controller):
     async def create_topic(
         self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[TopicForm]
     ) -> Template | Redirect:
-        ids = [int(part) for part in data.needs.replace(",", " ").split() if part.isdigit()]
+        ids = [int(part) for part in data.needs.replace(",", " ").split() if part.isdecimal()]
         try:
             topic = await services.create_topic(
                 community, need_ids=ids, title=data.title, summary=data.summary,
@@ -566,7 +567,7 @@ class TopicController(Controller):
 async def topic_form_context(
     request: Req, community: Community, needs: str, **extra: Any
 ) -> dict[str, Any]:
-    ids = [int(part) for part in needs.replace(",", " ").split() if part.isdigit()][:50]
+    ids = [int(part) for part in needs.replace(",", " ").split() if part.isdecimal()][:50]
     chosen = (
         list(await Need.filter(id__in=ids, community_id=community.id, status=OPEN)) if ids else []
     )
@@ -997,7 +998,7 @@ class FiguresController(Controller):
 
     @get("/figures", name="council:figures", opt=PUBLIC)
     async def figures(
-        self, request: Req, community: NamedDependency[Community], year: FromQuery[int] = 0
+        self, request: Req, community: NamedDependency[Community], year: Year = None
     ) -> Template:
         day = today(request)
         data = await services.figures(community, year or day.year, today=day, zone=zone(request))

@@ -88,7 +88,7 @@ async def find_person(community: Community, who: str, field: str) -> Person | No
     """A party of the register by ``#id`` or exact phone; ``None`` for an outsider."""
     who = who.strip()
     if who.startswith("#"):
-        if not who[1:].isdigit():
+        if not who[1:].isdecimal():
             raise services.MediationError(
                 N_("A register number is # followed by digits."), field=field
             )
@@ -98,7 +98,7 @@ async def find_person(community: Community, who: str, field: str) -> Person | No
                 N_("No resident has the register number %(who)s."), field=field, who=who
             )
         return person
-    if who.isdigit() and len(who) >= 7:
+    if who.isdecimal() and len(who) >= 7:
         found = await Person.filter(community_id=community.id, phone=who).limit(2)
         if len(found) == 1:
             return found[0]
@@ -119,7 +119,7 @@ async def studio_of(community: Community, raw: str) -> Studio | None:
     if not raw.strip():
         return None
     studio = None
-    if raw.strip().isdigit():
+    if raw.strip().isdecimal():
         studio = await Studio.get_or_none(id=int(raw), community_id=community.id)
     if studio is None:
         raise services.MediationError(N_("Choose a studio."), field="studio")
@@ -471,7 +471,7 @@ class MediationController(Controller):
         if not raw.strip():
             return None
         place = None
-        if raw.strip().isdigit():
+        if raw.strip().isdecimal():
             place = await Node.get_or_none(id=int(raw), community_id=community.id)
         if place is None:
             raise services.MediationError(N_("Choose a place of this community."), field="place")
@@ -705,7 +705,7 @@ class MediationController(Controller):
         gate = await access(request, community, case_id)
         refused = data.answer == "refused"
         try:
-            if not data.party.isdigit():
+            if not data.party.isdecimal():
                 raise services.MediationError(N_("Choose a party of this case."), field="party")
             await services.record_signature(
                 gate, int(data.party), parse_date(data.signed_on, "signed_on", today(request)),

@@ -260,26 +260,28 @@ def _person_id(actor: Actor) -> int | None:
 
 async def access_to(actor: Actor, community: Community, case_id: int) -> Access:
     """The one gate to a case. Raises :class:`CaseNotFound` both for a case that does
-    not exist (or belongs to another community) and for one the visitor may not see."""
+    not exist (or belongs to another community) and for one the visitor may not see.
+
+    The same queries run whether the case exists or not (each looks the case up by its
+    id), so the time of the answer does not tell a hidden case from a missing one."""
     if actor.is_anonymous:
         raise CaseNotFound()
+    assert actor.account is not None
     case = await Case.filter(id=case_id, community_id=community.id).select_related("node").first()
+    mediator = await Assignment.exists(case_id=case_id, account_id=actor.account.id, effective=True)
+    party: Party | None = None
+    host = False
+    person_id = _person_id(actor)
+    if person_id is not None:
+        party = await Party.filter(case_id=case_id, person_id=person_id).first()
+        if holds_in(actor, INTAKE, community.id):
+            host = await Case.exists(
+                id=case_id, community_id=community.id, status=REQUESTED, studio__host_id=person_id
+            )
     if case is None:
         raise CaseNotFound()
     access = Access(case, actor, overseer=actor.can(VIEW_ALL, case.node))
-    assert actor.account is not None
-    access.mediator = await Assignment.exists(
-        case_id=case.id, account_id=actor.account.id, effective=True
-    )
-    person_id = _person_id(actor)
-    if person_id is not None:
-        access.party = await Party.filter(case_id=case.id, person_id=person_id).first()
-        access.host = (
-            case.status == REQUESTED
-            and case.studio_id is not None
-            and holds_in(actor, INTAKE, community.id)
-            and await Studio.exists(id=case.studio_id, host_id=person_id)
-        )
+    access.mediator, access.party, access.host = mediator, party, host
     if not (access.staff or access.party):
         raise CaseNotFound()
     return access

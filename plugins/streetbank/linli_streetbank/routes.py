@@ -38,6 +38,7 @@ from linli.refusals import Refusal
 from linli.sorting import natural_sorted
 from linli.web.auth import community_node, current_actor, logged_in, requires
 from linli.web.charts import bar_chart
+from linli.web.edge import Year
 from linli.web.feedback import confirmation, flash, form_again, form_values, is_confirmed
 from linli.web.site import language_of, site_of, translate
 from linli_streetbank import services
@@ -173,7 +174,7 @@ def parse_int(raw: str, field: str, default: int | None = None) -> int | None:
 def parse_id(raw: str) -> int:
     """A row id chosen in a select: 0 when missing or not a number (so nothing matches)."""
     raw = raw.strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else 0
+    return int(raw) if raw.isdecimal() and len(raw) < 10 else 0
 
 
 def masked_phone(phone: str) -> str:
@@ -353,7 +354,7 @@ class ResidentController(Controller):
         items = await services.catalogue(
             community,
             category=category if category in services.ITEM_CATEGORIES else "",
-            partner_id=int(partner) if partner.isdigit() else None,
+            partner_id=int(partner) if partner.isdecimal() else None,
             query=q,
             today=day,
         )
@@ -1345,7 +1346,7 @@ class FiguresController(Controller):
 
     @get("/", name="streetbank:figures", guards=[requires("streetbank.figures")])
     async def figures(
-        self, request: Req, community: NamedDependency[Community], year: FromQuery[int] = 0
+        self, request: Req, community: NamedDependency[Community], year: Year = None
     ) -> Template:
         year = year or today(request).year
         data = await services.figures(community, year, zone=zone(request))

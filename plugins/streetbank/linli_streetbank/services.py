@@ -289,7 +289,7 @@ async def find_person(community: Community, who: str) -> Person:
     """A resident of ``community`` by register number (``#12``), phone or exact name.
     Several matches raise :class:`SeveralPeople` with them, for the worker to choose."""
     who = who.strip()
-    if who.startswith("#") and who[1:].isdigit():
+    if who.startswith("#") and who[1:].isdecimal():
         found = await Person.filter(community_id=community.id, id=int(who[1:]))
     elif who:
         found = (

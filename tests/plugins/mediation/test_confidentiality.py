@@ -2,6 +2,7 @@
 exactly what they get for a case that does not exist; a party sees the agreement but
 never the mediators' notes; lists, search and counts leak nothing."""
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -167,3 +168,23 @@ async def test_the_case_list_makes_a_constant_number_of_queries(linli_client, wo
     assert "26" in page.text
     assert len(many) == len(few)
     assert len(many_widget) == len(few_widget)
+
+
+@pytest.mark.parametrize("username", ["wang", "fan", "barber", "worker"])
+async def test_a_hidden_case_costs_the_same_queries_as_a_missing_one(linli_client, world, username):
+    """Timing: the gate runs the same statements (with the ids swapped) for a case the
+    visitor may not see and for one that does not exist."""
+    case = await _agreed_case(world)
+    await log_in(linli_client, username)
+    with count_queries() as hidden:
+        await linli_client.get(f"{BASE}/cases/{case.id}")
+    missing_id = case.id + 1000
+    with count_queries() as missing:
+        await linli_client.get(f"{BASE}/cases/{missing_id}")
+    assert len(hidden) == len(missing)
+    assert [_shape(query) for query in hidden] == [_shape(query) for query in missing]
+
+
+def _shape(query: str) -> str:
+    """A statement without its values (ids, the clock)."""
+    return re.sub(r"'[^']*'|\d+", "?", query)
