@@ -13,6 +13,7 @@ PLUGINS = sorted(path for path in (ROOT / "plugins").glob("*/linli_*") if path.i
 PUBLIC_API = {
     "linli.settings",  # canteen reads the instance zone; issue 15 passes it to hooks
     "linli.sorting",
+    "linli.web.edge",
     "linli.web.feedback",
     "linli",
     "linli.audit.services",
