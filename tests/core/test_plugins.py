@@ -220,3 +220,32 @@ async def test_a_plugin_extends_a_core_role_it_names(linli_community, linli_regi
     assert created == []
     after = await Role.get(community=linli_community, key="merchant_operator")
     assert "sample.post" in after.permissions and after.source == "core"
+
+
+def test_a_column_added_to_an_existing_table_has_a_database_default():
+    """An upgrade adds columns to tables that already hold rows: a NOT NULL column needs
+    a default in the database (``db_default``), or the migration fails on every
+    instance that has data (the demo's did)."""
+    import importlib
+    import pkgutil
+
+    from tortoise.migrations.operations import AddField
+
+    import linli.migrations
+
+    packages = [linli.migrations] + [
+        importlib.import_module(f"linli_{name}.migrations")
+        for name in ("canteen", "codesign", "council", "mediation", "streetbank")
+    ]
+    missing = []
+    for package in packages:
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            for operation in module.Migration.operations:
+                if not isinstance(operation, AddField):
+                    continue
+                field = operation.field
+                has_default = type(field.db_default).__name__ != "_DB_DEFAULT_NOT_SET"
+                if not (field.null or has_default or getattr(field, "related_model", None)):
+                    missing.append(f"{package.__name__}.{info.name}: {operation.name}")
+    assert missing == []

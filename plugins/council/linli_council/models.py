@@ -49,7 +49,7 @@ class CouncilSettings(Model):
     closure_target = fields.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.800"))
     # The kind of place the needs ranking groups by, and the finest place a need shows to
     # neighbours: never a flat.
-    ranking_level = fields.CharField(max_length=32, default="building")
+    ranking_level = fields.CharField(max_length=32, default="building", db_default="building")
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
@@ -247,7 +247,7 @@ class ActionItem(Model):
     done_at = fields.DatetimeField(null=True)
     # An action item given up, with the public reason: it no longer holds the topic open.
     waived_at = fields.DatetimeField(null=True)
-    waived_reason = fields.TextField(default="")
+    waived_reason = fields.TextField(default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

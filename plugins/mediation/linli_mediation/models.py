@@ -219,8 +219,8 @@ class Signature(Model):
         "mediation.Party", related_name="signatures", on_delete=fields.CASCADE
     )
     signed_on = fields.DateField()
-    refused = fields.BooleanField(default=False)
-    note = fields.CharField(max_length=200, default="")
+    refused = fields.BooleanField(default=False, db_default=False)
+    note = fields.CharField(max_length=200, default="", db_default="")
     recorded_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.Account", related_name="mediation_signatures", null=True,
         on_delete=fields.SET_NULL,

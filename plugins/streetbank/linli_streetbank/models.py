@@ -55,8 +55,8 @@ class BankSettings(Model):
     voucher_days = fields.IntField(default=14)
     # A correction larger than this (in points, either way) waits for a second person's
     # approval; so does one that would take a clerk past the daily total.
-    adjust_limit = fields.IntField(default=50)
-    adjust_daily_limit = fields.IntField(default=200)
+    adjust_limit = fields.IntField(default=50, db_default=50)
+    adjust_daily_limit = fields.IntField(default=200, db_default=200)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -22,11 +22,11 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name="ActionItem",
             name="waived_reason",
-            field=fields.TextField(default="", unique=False),
+            field=fields.TextField(default="", db_default="", unique=False),
         ),
         ops.AddField(
             model_name="CouncilSettings",
             name="ranking_level",
-            field=fields.CharField(default="building", max_length=32),
+            field=fields.CharField(default="building", db_default="building", max_length=32),
         ),
     ]

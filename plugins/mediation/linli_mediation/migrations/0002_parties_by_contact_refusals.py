@@ -43,11 +43,11 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name="Signature",
             name="note",
-            field=fields.CharField(default="", max_length=200),
+            field=fields.CharField(default="", db_default="", max_length=200),
         ),
         ops.AddField(
             model_name="Signature",
             name="refused",
-            field=fields.BooleanField(default=False),
+            field=fields.BooleanField(default=False, db_default=False),
         ),
     ]

@@ -143,11 +143,11 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name="BankSettings",
             name="adjust_daily_limit",
-            field=fields.IntField(default=200),
+            field=fields.IntField(default=200, db_default=200),
         ),
         ops.AddField(
             model_name="BankSettings",
             name="adjust_limit",
-            field=fields.IntField(default=50),
+            field=fields.IntField(default=50, db_default=50),
         ),
     ]
