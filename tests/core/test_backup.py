@@ -18,7 +18,7 @@ import pytest
 
 from linli.cli import demo_folder
 from linli.settings import load_settings, write_instance
-from linli.testing import cli_command
+from linli.testing import cli_command, python_command
 
 SERVER_URL = os.environ.get("LINLI_TEST_DATABASE_URL", "")
 ON_POSTGRES = SERVER_URL.startswith("postgres")
@@ -114,7 +114,7 @@ def pages_of(folder: Path) -> dict[str, tuple[int, str]]:
     response (CSRF, a form's request key) blanked."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("LINLI_")}
     done = subprocess.run(
-        [cli_command()[0], "-c", FETCH, str(folder), "administrator", *PAGES],
+        [*python_command(FETCH), str(folder), "administrator", *PAGES],
         capture_output=True,
         text=True,
         env=env,
@@ -138,7 +138,7 @@ def test_backup_restores_into_a_fresh_instance(tmp_path, new_database):
     source, target = tmp_path / "demo", tmp_path / "restored"
     ok(linli("demo", "--folder", source, "--no-serve", "--database-url", new_database("a")))
     before = pages_of(source)  # logs in: a session row now exists
-    assert all(status == 200 for status, _ in before.values()), before
+    assert {path: status for path, (status, _) in before.items()} == dict.fromkeys(PAGES, 200)
     assert stored_values(source) > 0
 
     archive = tmp_path / "backups" / "linli.tar.gz"

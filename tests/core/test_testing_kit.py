@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import textwrap
+import uuid
 from pathlib import Path
 
 import argon2
@@ -169,6 +170,9 @@ def test_templates_are_shared_by_the_workers_of_a_run(tmp_path, linli_databases)
     folder = tmp_path / "shared"
     server = linli_databases.server_url
     first, second = TestDatabases(folder, server), TestDatabases(folder, server)
+    # Templates of their own: closing ``first`` drops its templates, which the other
+    # workers' tests of this run must keep using.
+    first.prefix = second.prefix = f"{run_prefix()}_kit{uuid.uuid4().hex[:6]}"
 
     async def both() -> tuple[str, str]:
         one = await first.copy(["sample"], tmp_path / "a")

@@ -57,6 +57,7 @@ __all__ = [
     "make_place",
     "make_resident",
     "password_hash",
+    "python_command",
     "settings_for_test",
 ]
 
@@ -118,18 +119,20 @@ from datetime import datetime
 
 import time_machine
 
-from linli.cli import main
-
-with time_machine.travel(datetime.fromisoformat(sys.argv.pop(1)), tick=True):
-    main(prog_name="linli")
+instant = datetime.fromisoformat(sys.argv.pop(1))
+code = sys.argv.pop(1)
+sys.argv[0] = "-c"
+with time_machine.travel(instant, tick=True):
+    exec(compile(code, "<linli.testing>", "exec"), {"__name__": "__main__"})
 """
 
 
-def cli_command() -> list[str]:
-    """The start of a command line that runs the ``linli`` command in another process
-    (``[*cli_command(), "migrate"]``), at this process's clock: when a test moved the
-    clock (``--linli-clock``, ``time_machine.travel``), the command starts at the same
-    instant, so the rows it writes are as old as the test's."""
+def python_command(code: str) -> list[str]:
+    """A command line that runs Python ``code`` in another process at this process's
+    clock: when a test moved the clock (``--linli-clock``, ``time_machine.travel``), the
+    other process starts at the same instant, so what it writes is as old as the test's
+    rows and what it reads is judged at the test's time (a grant made by the test has
+    started). Arguments appended to the list reach ``code`` as ``sys.argv[1:]``."""
     try:
         from time_machine import escape_hatch
     except ImportError:
@@ -137,8 +140,14 @@ def cli_command() -> list[str]:
     else:
         travelling = escape_hatch.is_travelling()
     if not travelling:
-        return [sys.executable, "-m", "linli"]
-    return [sys.executable, "-c", _AT_CLOCK, datetime.now(UTC).isoformat()]
+        return [sys.executable, "-c", code]
+    return [sys.executable, "-c", _AT_CLOCK, datetime.now(UTC).isoformat(), code]
+
+
+def cli_command() -> list[str]:
+    """The start of a command line that runs the ``linli`` command in another process
+    (``[*cli_command(), "migrate"]``), at this process's clock (see ``python_command``)."""
+    return python_command('from linli.cli import main\nmain(prog_name="linli")')
 
 
 async def emitted_events(name: str | None = None) -> list[tuple[str, dict[str, Any]]]:
