@@ -1,36 +1,43 @@
 """linli (邻里): a framework for running an urban residential community.
 
-The public API for plugin authors is what this module exports, together with
-``linli.hookspecs`` (the hooks) and ``linli.testing`` (the test kit).
+Plugin authors import :mod:`linli.kit` (the plugin API) and :mod:`linli.testing` (the
+test kit). This package itself offers the version numbers and :func:`create_app`, which
+loads the web server stack only when asked for.
 """
 
-from linli.events import emit
-from linli.plugins import (
-    EventHandler,
-    Manifest,
-    NavItem,
-    Permission,
-    Role,
-    Widget,
-    hookimpl,
-)
-from linli.web.app import create_app
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-#: Version of the plugin API that this core offers.
-PLUGIN_API_VERSION = "1.0"
+#: Version of the plugin API that this core offers (``docs/plugins/changes.md``).
+PLUGIN_API_VERSION = "2.0"
+
+#: Names importable from the package as in its first releases (new code uses linli.kit).
+_FORMER: dict[str, str] = {
+    "EventHandler": "linli.plugins",
+    "Manifest": "linli.plugins",
+    "NavItem": "linli.plugins",
+    "Permission": "linli.plugins",
+    "Role": "linli.plugins",
+    "Widget": "linli.plugins",
+    "hookimpl": "linli.plugins",
+    "emit": "linli.events",
+    "create_app": "linli.web.app",
+}
+
+__all__ = ["PLUGIN_API_VERSION", "__version__", "create_app"]
 
 
-__all__ = [
-    "PLUGIN_API_VERSION",
-    "EventHandler",
-    "Manifest",
-    "NavItem",
-    "Permission",
-    "Role",
-    "Widget",
-    "create_app",
-    "emit",
-    "hookimpl",
-]
+def __getattr__(name: str) -> Any:
+    home = _FORMER.get(name)
+    if home is None:
+        raise AttributeError(f"module 'linli' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(home), name)
+
+
+if TYPE_CHECKING:
+    from linli.web.app import create_app

@@ -92,7 +92,10 @@ class EventBus:
         the event reports; the event is delivered only if that transaction commits."""
         payload_type = self.types.get(name)
         if payload_type is None:
-            raise UnknownEventError(f"no installed plugin declares the event {name!r}")
+            raise UnknownEventError(
+                f"no installed plugin declares the event {name!r} (a plugin declares the "
+                "events it emits in its events.py with linli.kit.event)"
+            )
         typed = msgspec.convert(payload, payload_type, from_attributes=True, strict=False)
         community_id = community.id if isinstance(community, Community) else community
         event = await OutboxEvent.create(
@@ -154,17 +157,22 @@ class EventBus:
         subscribed = self.handlers.get(row.name, [])
         enabled = await self._enabled_plugins(row.community_id)
         done = set(await EventDelivery.filter(event_id=row.id).values_list("handler", flat=True))
-        payload_type = self.types.get(row.name)
-        payload = (
-            msgspec.convert(row.payload, payload_type) if payload_type is not None else row.payload
-        )
-        event = Event(row.id, row.name, row.community_id, payload, row.created_at)
+        emitted = self.types.get(row.name)
         errors: list[str] = []
         for plugin, handler in subscribed:
             key = f"{plugin}:{handler.name}"
             if key in done or (enabled is not None and plugin not in enabled):
                 continue
             try:
+                # Each subscriber gets the payload as it sees it (its own view, or the
+                # emitter's type), checked against the emitter's at start-up.
+                payload_type = handler.payload or emitted
+                payload = (
+                    row.payload
+                    if payload_type is None
+                    else msgspec.convert(row.payload, payload_type, strict=False)
+                )
+                event = Event(row.id, row.name, row.community_id, payload, row.created_at)
                 async with in_transaction():
                     await EventDelivery.create(event_id=row.id, handler=key)
                     await handler.handle(event)

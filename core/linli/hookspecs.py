@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         Permission,
         PersonSection,
         Role,
+        Section,
         Widget,
     )
 
@@ -82,6 +83,17 @@ def linli_locale_dirs() -> list[Path]:
 @hookspec
 def linli_nav_items(community: Community) -> list[NavItem]:
     """Links the plugin adds to the navigation of a community where it is enabled."""
+
+
+@hookspec
+def linli_sections() -> list[Section]:
+    """The plugin's sections, in the order its tab bar shows them. The core builds the
+    plugin's navigation link, start page and tab bar from them (see
+    :class:`linli.kit.Section`); a plugin that also implements ``linli_nav_items`` keeps
+    its own links.
+
+    .. versionadded:: 2.0
+    """
 
 
 @hookspec

@@ -19,6 +19,8 @@ import msgspec
 import pluggy
 
 from linli import hookspecs
+from linli.contracts import SHARED_EVENTS
+from linli.conventions import CONVENTIONS
 from linli.i18n import Catalogues
 from linli.plugins import (
     ENTRY_POINT_GROUP,
@@ -28,6 +30,7 @@ from linli.plugins import (
     Manifest,
     Permission,
     Role,
+    contract_problem,
 )
 from linli.settings import Settings, SettingsError
 from linli.themes import Theme
@@ -41,10 +44,13 @@ def api_incompatibility(manifest: Manifest) -> str | None:
 
     if manifest.supports_api(PLUGIN_API_VERSION):
         return None
-    return (
-        f"needs linli plugin API {manifest.linli_api}, this linli offers "
-        f"{PLUGIN_API_VERSION}; upgrade the plugin or linli"
-    )
+    needs = f"needs linli plugin API {manifest.linli_api}, this linli offers {PLUGIN_API_VERSION}"
+    if manifest.supports_older_api(PLUGIN_API_VERSION):
+        return (
+            f"{needs}: the plugin was written for an older plugin API; upgrade the plugin, "
+            "or port it as docs/plugins/changes.md says"
+        )
+    return f"{needs}; upgrade linli or use a version of the plugin made for it"
 
 
 class PluginError(RuntimeError):
@@ -121,6 +127,29 @@ class PluginRegistry:
             self._fail(name, f"{type(exc).__name__}: {exc}")
             return
         self.loaded[name] = LoadedPlugin(name, manifest, module, plugin_settings)
+        try:
+            self._check_events(name)
+        except Exception as exc:
+            self.pm.unregister(module)
+            del self.loaded[name]
+            self._fail(name, f"{type(exc).__name__}: {exc}")
+
+    def _check_events(self, name: str) -> None:
+        """A plugin declares only its own events (``<plugin>.…``), never the core's
+        shared ones nor another plugin's."""
+        for _, declared in self.call("linli_event_types", only=[name]):
+            for event in declared:
+                if event in SHARED_EVENTS:
+                    raise PluginError(
+                        f"event {event!r} is declared by linli itself; emit it with "
+                        "linli.kit's payload type instead of declaring it"
+                    )
+                if not event.startswith(f"{name}."):
+                    raise PluginError(
+                        f"event {event!r} belongs to another plugin: a plugin declares only "
+                        f"the events it emits, named '{name}.<what happened>'; subscribe to "
+                        "another's event with its own view of the payload"
+                    )
 
     def _fail(self, name: str, error: str) -> None:
         log.error("plugin %s failed to load and is skipped: %s", name, error)
@@ -165,25 +194,42 @@ class PluginRegistry:
         """Call ``hook`` on each plugin (in load order), optionally on ``only`` those
         plugins, returning ``(plugin name, result)`` for every non-``None`` result.
 
+        A plugin that does not implement a hook the convention answers
+        (:data:`linli.conventions.CONVENTIONS`: its models, routes, folders, demo data)
+        gets the conventional answer from its package's layout instead.
+
         With ``isolate`` an implementation that raises is logged and left out; without
         it the error propagates as a :class:`PluginError` naming the plugin.
         """
         wanted = None if only is None else set(only)
-        results: list[tuple[str, Any]] = []
+        found: dict[str, Any] = {}
         caller = getattr(self.pm.hook, hook)
         for impl in reversed(caller.get_hookimpls()):
             if wanted is not None and impl.plugin_name not in wanted:
                 continue
             try:
-                result = impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
+                found[impl.plugin_name] = impl.function(
+                    **{arg: kwargs[arg] for arg in impl.argnames}
+                )
             except Exception as exc:
                 if isolate:
                     log.exception("plugin %s: hook %s failed", impl.plugin_name, hook)
                     continue
                 raise PluginError(f"plugin {impl.plugin_name}: {hook} failed: {exc}") from exc
-            if result is not None:
-                results.append((impl.plugin_name, result))
-        return results
+        convention = CONVENTIONS.get(hook)
+        if convention is not None:
+            for name, plugin in self.loaded.items():
+                if name in found or (wanted is not None and name not in wanted):
+                    continue
+                try:
+                    found[name] = convention(plugin.name, plugin.module)
+                except Exception as exc:
+                    raise PluginError(f"plugin {name}: {hook} (by convention): {exc}") from exc
+        order = {name: index for index, name in enumerate(self.loaded)}
+        return sorted(
+            ((name, result) for name, result in found.items() if result is not None),
+            key=lambda pair: order.get(pair[0], len(order)),
+        )
 
     def collect(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Flatten list results of ``hook`` into ``(plugin name, item)`` pairs."""
@@ -199,16 +245,38 @@ class PluginRegistry:
         return apps
 
     def event_types(self) -> dict[str, type[msgspec.Struct]]:
-        types: dict[str, type[msgspec.Struct]] = {}
-        for name, declared in self.call("linli_event_types"):
-            for event, payload in declared.items():
-                if not event.startswith(f"{name}.") and event.split(".")[0] in self.loaded:
-                    raise PluginError(f"plugin {name}: event {event!r} belongs to another")
-                types[event] = payload
+        """The payload type of every event: the core's shared events and those each
+        loaded plugin emits (a plugin declaring another's event was refused at load)."""
+        types: dict[str, type[msgspec.Struct]] = dict(SHARED_EVENTS)
+        for _, declared in self.call("linli_event_types"):
+            types.update(declared)
         return types
 
     def event_handlers(self) -> list[tuple[str, EventHandler]]:
-        return self.collect("linli_event_handlers")
+        """Every subscription whose event and version the emitter agrees with; the
+        others are logged (and listed by ``linli plugins check``) and left out, so a
+        disagreement shows at start-up instead of at the first delivery."""
+        refused = {(plugin, handler.name) for plugin, handler, _ in self.subscription_problems()}
+        return [
+            (plugin, handler)
+            for plugin, handler in self.collect("linli_event_handlers")
+            if (plugin, handler.name) not in refused
+        ]
+
+    def subscription_problems(self) -> list[tuple[str, EventHandler, str]]:
+        """``(plugin, handler, why)`` for each subscription that cannot decode what the
+        event's emitter sends (another version, a missing or retyped field)."""
+        types = self.event_types()
+        problems = []
+        for plugin, handler in self.collect("linli_event_handlers"):
+            payload = types.get(handler.event)
+            if payload is None:
+                continue  # nobody loaded emits it: nothing will arrive
+            why = contract_problem(payload, handler)
+            if why:
+                log.error("plugin %s: subscription %s left out: %s", plugin, handler.name, why)
+                problems.append((plugin, handler, why))
+        return problems
 
     def permissions(self) -> list[tuple[str, Permission]]:
         found = self.collect("linli_permissions")

@@ -1,44 +1,20 @@
 """Architecture rules: the core imports no plugin, a plugin imports no other plugin, and
-plugins use only linli's public API (the modules listed in PUBLIC_API, which
-docs/plugins.md and docs/permissions.md describe)."""
+plugins use only linli's plugin API: ``linli.kit`` in their code, and ``linli.testing``
+besides in their tests (docs/plugins.md)."""
 
 import ast
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).parents[2]
 CORE = ROOT / "core" / "linli"
 PLUGINS = sorted(path for path in (ROOT / "plugins").glob("*/linli_*") if path.is_dir())
 
-#: What a plugin may import from linli.
-PUBLIC_API = {
-    "linli.settings",  # canteen reads the instance zone; issue 15 passes it to hooks
-    "linli.sorting",
-    "linli.web.edge",
-    "linli.web.feedback",
-    "linli",
-    "linli.audit.services",
-    "linli.cli",
-    "linli.communities",
-    "linli.events",
-    "linli.hierarchy.escalation",
-    "linli.hierarchy.models",
-    "linli.hierarchy.services",
-    "linli.i18n",
-    "linli.identity.behalf",
-    "linli.identity.models",
-    "linli.identity.services",
-    "linli.models",
-    "linli.permissions.models",
-    "linli.permissions.services",
-    "linli.plugins",
-    "linli.refusals",
-    "linli.testing",
-    "linli.uploads",
-    "linli.web.auth",
-    "linli.web.charts",
-    "linli.web.errors",
-    "linli.web.site",
-}
+#: What a plugin's code may import from linli: the kit, and nothing else.
+PLUGIN_API = {"linli.kit"}
+#: What a plugin's tests may import from linli besides the kit.
+TEST_API = {"linli.kit", "linli.testing"}
 
 
 def _imports(path: Path) -> set[str]:
@@ -70,14 +46,25 @@ def test_the_rules_see_the_bundled_plugins():
     assert "linli_streetbank" in [path.name for path in PLUGINS]
 
 
-def test_plugins_import_no_other_plugin_and_only_the_public_api():
-    offending = set()
-    for package in PLUGINS:
-        for path in _python_files(package):
-            for module in _imports(path):
-                top = module.split(".")[0]
-                if top.startswith("linli_") and top != package.name:
-                    offending.add(f"{path.relative_to(ROOT)}: imports plugin {module}")
-                if top == "linli" and module not in PUBLIC_API:
-                    offending.add(f"{path.relative_to(ROOT)}: imports private {module}")
-    assert offending == set()
+def _offending(package: str, files: list[Path], allowed: set[str]) -> set[str]:
+    found = set()
+    for path in files:
+        for module in _imports(path):
+            top = module.split(".")[0]
+            if top.startswith("linli_") and top != package:
+                found.add(f"{path.relative_to(ROOT)}: imports plugin {module}")
+            if top == "linli" and module not in allowed:
+                found.add(f"{path.relative_to(ROOT)}: imports {module}, not linli.kit")
+    return found
+
+
+@pytest.mark.parametrize("package", PLUGINS, ids=lambda path: path.name)
+def test_a_plugin_imports_only_the_kit_and_no_other_plugin(package):
+    assert _offending(package.name, _python_files(package), PLUGIN_API) == set()
+
+
+@pytest.mark.parametrize("package", PLUGINS, ids=lambda path: path.name)
+def test_a_plugins_tests_import_only_the_kit_the_test_kit_and_their_plugin(package):
+    tests = ROOT / "tests" / "plugins" / package.name.removeprefix("linli_")
+    assert tests.is_dir()
+    assert _offending(package.name, _python_files(tests), TEST_API) == set()

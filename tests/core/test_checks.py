@@ -158,12 +158,12 @@ def test_manifest_problems(copy_plugin, check, name, old, new, expected):
 
 def test_incompatible_plugin_api(copy_plugin, check):
     copy = copy_plugin("check_api", models=False)
-    copy.edit("__init__.py", 'version="0.1",', 'version="0.1", linli_api=">=2",')
+    copy.edit("__init__.py", 'version="0.1",', 'version="0.1", linli_api=">=3",')
     code, lines = check("check_api")
     assert code == 1
     assert _problems(lines, "manifest") == [
-        f"manifest: needs linli plugin API >=2, this linli offers {PLUGIN_API_VERSION}; "
-        "upgrade the plugin or linli"
+        f"manifest: needs linli plugin API >=3, this linli offers {PLUGIN_API_VERSION}; "
+        "upgrade linli or use a version of the plugin made for it"
     ]
 
 
@@ -248,23 +248,23 @@ def test_an_unknown_plugin(check):
 
 def test_registry_refuses_an_incompatible_plugin(tmp_path, copy_plugin):
     copy = copy_plugin("future", models=False)
-    copy.edit("__init__.py", 'version="0.1",', 'version="0.1", linli_api=">=2,<3",')
+    copy.edit("__init__.py", 'version="0.1",', 'version="0.1", linli_api=">=3,<4",')
     settings = settings_for_test(tmp_path, "sqlite://:memory:", ["future", "sample"])
     registry = PluginRegistry.discover(settings)
     assert list(registry.loaded) == ["sample"]
     assert registry.failed["future"].error == (
-        f"needs linli plugin API >=2,<3, this linli offers {PLUGIN_API_VERSION}; "
-        "upgrade the plugin or linli"
+        f"needs linli plugin API >=3,<4, this linli offers {PLUGIN_API_VERSION}; "
+        "upgrade linli or use a version of the plugin made for it"
     )
     assert "future" not in {name for name, _ in registry.call("linli_routes")}
 
 
 def test_manifest_api_range():
     manifest = Manifest(name="ranged", title={"zh_CN": "范围", "en": "Ranged"}, version="1")
-    assert manifest.linli_api == ">=1,<2"
+    assert manifest.linli_api == ">=2,<3"
     assert manifest.supports_api(PLUGIN_API_VERSION)
     assert not Manifest(
-        name="ranged", title={"zh_CN": "范围", "en": "Ranged"}, version="1", linli_api="~=1.5"
-    ).supports_api("1.0")
+        name="ranged", title={"zh_CN": "范围", "en": "Ranged"}, version="1", linli_api="~=2.5"
+    ).supports_api("2.0")
     with pytest.raises(ManifestError, match="not a version specifier"):
         Manifest(name="ranged", title={"zh_CN": "范", "en": "R"}, version="1", linli_api="1.x")

@@ -230,6 +230,15 @@ async def grant(
     )
 
 
+async def grant_role(
+    account: Account, key: str, node: Node, *, granted_by: Account | None = None
+) -> Grant:
+    """Give the role called ``key`` in ``node``'s community to ``account`` at ``node``
+    (a plugin's demo data, a plugin granting one of its own roles)."""
+    role = await Role.get(community_id=node.community_id, key=key)
+    return await grant(account, role, node, granted_by=granted_by)
+
+
 async def holders_at_or_above(node: Node) -> list[Grant]:
     """Everyone holding a role at ``node`` or any node above it: one query."""
     now = datetime.now(UTC)

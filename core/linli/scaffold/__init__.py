@@ -54,7 +54,7 @@ def _context(name: str) -> dict[str, str]:
         "controller": "".join(part.capitalize() for part in name.split("_")) + "Controller",
         "core_migration": latest_core_migration(),
         # The plugin API range, where this core's Manifest knows the field.
-        "linli_api": '\n    linli_api=">=1,<2",' if "linli_api" in fields else "",
+        "linli_api": '\n    linli_api=">=2,<3",' if "linli_api" in fields else "",
     }
 
 

@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from typing import Any
 
 from litestar import Litestar, Request, Router
@@ -21,9 +22,12 @@ from litestar.types import Message, Scope
 
 from linli import db
 from linli.events import EventBus
+from linli.permissions.services import Actor
+from linli.refusals import Refusal
 from linli.registry import PluginRegistry, load_theme
 from linli.sessions import SessionConfig, make_store
 from linli.settings import Settings, load_settings
+from linli.web import sections
 from linli.web.account import ACCOUNT_ROUTES
 from linli.web.admin import ADMIN_ROUTES
 from linli.web.auth import (
@@ -38,11 +42,13 @@ from linli.web.auth import (
 )
 from linli.web.edge import OUT_OF_RANGE_HANDLERS, bounded_input
 from linli.web.errors import http_error, login_required, password_change_required, server_error
+from linli.web.feedback import refusal_response
 from linli.web.guards import PLUGIN_OPT, community_guard, current_community
 from linli.web.headers import add_security_headers, is_https
 from linli.web.pages import CORE_ROUTES
+from linli.web.people import own_person
 from linli.web.register import REGISTER_ROUTES
-from linli.web.site import Site
+from linli.web.site import Site, today_of
 from linli.web.templating import CORE_STATIC, STATIC_PREFIX, StaticFiles, build_engine
 
 log = logging.getLogger("linli.web")
@@ -51,24 +57,49 @@ CSRF_COOKIE = "linli_csrf"
 CSRF_HEADER = "x-csrftoken"
 
 
+async def _actor(request: Request[Any, Any, Any]) -> Actor:
+    return await current_actor(request)
+
+
+def _today(request: Request[Any, Any, Any]) -> date:
+    return today_of(request)
+
+
 def community_router(section: str, handlers: list[Any], *, plugin: str | None = None) -> Router:
     """Handlers under ``/c/{community_slug}/<section>/``, behind the community guard
     (404 for an unknown community, or where ``plugin`` is not enabled). Handlers
     receive the community as ``community: NamedDependency[Community]``."""
+    dependencies = {"community": Provide(current_community, sync_to_thread=False)}
+    if plugin is not None:
+        # What a plugin's handler may ask for by name, besides ``community``.
+        dependencies |= {
+            "actor": Provide(_actor),
+            "person": Provide(own_person),
+            "today": Provide(_today, sync_to_thread=False),
+        }
     return Router(
         path=f"/c/{{community_slug:str}}/{section}",
         route_handlers=list(handlers),
         guards=[community_guard],
-        dependencies={"community": Provide(current_community, sync_to_thread=False)},
+        dependencies=dependencies,
         opt={PLUGIN_OPT: plugin},
     )
 
 
 def _plugin_routers(registry: PluginRegistry) -> list[Router]:
-    return [
-        community_router(name, handlers, plugin=name)
-        for name, handlers in registry.call("linli_routes")
-    ]
+    """A router per plugin; a plugin with sections and no page of its own at its root
+    gets the core's start page there (the first section the visitor may open)."""
+    routers = []
+    with_sections = {name for name, _ in registry.call("linli_sections")}
+    for name, handlers in registry.call("linli_routes"):
+        router = community_router(name, handlers, plugin=name)
+        root = router.path.rstrip("/")
+        if name in with_sections and not any(
+            route.path.rstrip("/") == root for route in router.routes
+        ):
+            router.register(sections.start_handler())
+        routers.append(router)
+    return routers
 
 
 def create_app(
@@ -177,6 +208,7 @@ def create_app(
             LoginRequired: login_required,
             PasswordChangeRequired: password_change_required,
             HTTPException: http_error,
+            Refusal: refusal_response,
             **OUT_OF_RANGE_HANDLERS,
             Exception: server_error,
         },

@@ -97,6 +97,11 @@ def refused(
     return VisibleError(status_code=status, detail=translate(connection, message, **values))
 
 
+def refused_page(request: Request[Any, Any, Any], exc: Refusal) -> Response[Any]:
+    """The error page for a refusal no form shows: its message, with its status."""
+    return _page(request, exc.status, translate(request, exc.message, **exc.values))
+
+
 def refusal(connection: ASGIConnection[Any, Any, Any, Any], exc: Refusal) -> VisibleError:
     """The page's answer to a service's :class:`~linli.refusals.Refusal`: its message in
     the visitor's language, with its status."""

@@ -2,15 +2,21 @@
 refusal beside its field and their input kept, a confirmation step before an action that
 cannot be taken back, and a one-time message after a write ("兑换成功").
 
-A route that handles a form catches the service's :class:`~linli.refusals.Refusal` and
-answers with :func:`form_again` rather than an error page::
+A route that handles a form names the page its form is on, and lets the service's
+:class:`~linli.refusals.Refusal` propagate: the application answers it (see
+:func:`refusal_response`) by rendering that page again, with the refusal and the input::
 
-    try:
-        await services.record(...)
-    except Refusal as exc:
-        return form_again(request, "streetbank/record.html", context, exc, data)
-    flash(request, N_("Service recorded."))
-    return Redirect(...)
+    @post("/items/{item_id:int}/redeem", opt=form_page("streetbank/item.html", item_page))
+    async def redeem(self, request: Req, item_id: int, data: Form) -> Redirect:
+        await services.redeem(...)             # may raise a Refusal: nothing was changed
+        flash(request, N_("Redeemed."))
+        return Redirect(...)
+
+``item_page`` is the coroutine that builds the page's context for its GET; it is
+called with whichever of ``request``, ``community``, the path parameters and ``form``
+(the submitted fields) it names. A refusal on a route that names no form page shows the
+error page with the refusal's message and status; an htmx request gets the message as a
+fragment for the page's ``#linli-alerts`` region.
 
 The template shows ``form_error`` with the macros of ``core:forms.html`` and refills
 its fields from ``form``. An irreversible action posts twice: the first post (without
@@ -21,20 +27,26 @@ posts the same fields again with ``confirmed=yes``. Both work without JavaScript
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+import inspect
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 import msgspec
-from litestar import Request
+from litestar import Request, Response
+from litestar.datastructures import UploadFile
 from litestar.response import Template
+from litestar.types import Receive, Scope, Send
 
 from linli.refusals import Refusal
+from linli.web.errors import refused_page
 from linli.web.site import translate
 
 #: Where the messages wait in the session until the next page shows them.
 FLASH_KEY = "linli_flash"
 #: The value a confirmation page posts in its ``confirmed`` field.
 CONFIRMED = "yes"
+#: The route option naming the page a refused form is shown again on.
+FORM_OPT = "linli_form_page"
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -135,3 +147,86 @@ def confirmation(
 
 def is_confirmed(value: str | None) -> bool:
     return value == CONFIRMED
+
+
+@dataclasses.dataclass(frozen=True)
+class FormPage:
+    """The page a route's form is on: its template, and the coroutine that builds the
+    context the page's GET renders it with."""
+
+    template: str
+    context: Callable[..., Awaitable[Mapping[str, Any]]]
+
+
+def form_page(
+    template: str, context: Callable[..., Awaitable[Mapping[str, Any]]], **opt: Any
+) -> dict[str, Any]:
+    """The route option (``opt=``) that shows a refused form again on ``template``; any
+    other options go alongside: ``opt=form_page("x.html", x_context, **PUBLIC)``."""
+    return {FORM_OPT: FormPage(template, context), **opt}
+
+
+async def submitted(request: AnyRequest) -> dict[str, Any]:
+    """The submitted form's fields (a list where a field came several times), without
+    files: what the form is filled in with again."""
+    try:
+        form = await request.form()
+    except Exception:
+        return {}
+    values: dict[str, Any] = {}
+    for name in form:
+        kept = [v for v in form.getall(name) if not isinstance(v, UploadFile)]
+        if kept:
+            values[name] = kept if len(kept) > 1 else kept[0]
+    values.pop("_csrf_token", None)
+    return values
+
+
+async def _page_context(request: AnyRequest, page: FormPage, form: dict[str, Any]) -> Any:
+    offered = {
+        "request": request,
+        "community": request.state.get("community"),
+        "form": form,
+        **request.path_params,
+    }
+    wanted = inspect.signature(page.context).parameters
+    return await page.context(**{name: offered[name] for name in wanted if name in offered})
+
+
+class _FormAgain(Response[Any]):
+    """The refused form's page, rendered once its context is built (an exception
+    handler is synchronous; the context needs the database)."""
+
+    def __init__(self, page: FormPage, exc: Refusal) -> None:
+        super().__init__(content=None, status_code=exc.status)
+        self.page = page
+        self.exc = exc
+
+    def to_asgi_response(self, app: Any, request: AnyRequest, **kwargs: Any) -> Any:
+        page, exc = self.page, self.exc
+
+        async def respond(scope: Scope, receive: Receive, send: Send) -> None:
+            form = await submitted(request)
+            context = await _page_context(request, page, form)
+            answer = form_again(request, page.template, context, exc, form)
+            await answer.to_asgi_response(None, request, **kwargs)(scope, receive, send)
+
+        return respond
+
+
+def refusal_response(request: AnyRequest, exc: Refusal) -> Response[Any]:
+    """The application's answer to a :class:`Refusal` a route let through: the form's
+    page again when the route names one (:func:`form_page`), a fragment for htmx, else
+    the error page with the refusal's message."""
+    handler = request.scope.get("route_handler")
+    page = handler.opt.get(FORM_OPT) if handler is not None else None
+    if request.headers.get("hx-request") == "true":
+        return Template(
+            template_name="core:refusal.html",
+            context={"form_error": form_error(request, exc)},
+            status_code=200,  # htmx swaps only successful answers
+            headers={"HX-Retarget": "#linli-alerts", "HX-Reswap": "innerHTML"},
+        )
+    if isinstance(page, FormPage):
+        return _FormAgain(page, exc)
+    return refused_page(request, exc)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from litestar.connection import ASGIConnection
 
@@ -61,9 +62,14 @@ def translate(connection: ASGIConnection[Any, Any, Any, Any], message: str, **va
     return text % values if values else text
 
 
+def zone_of(connection: ASGIConnection[Any, Any, Any, Any]) -> ZoneInfo:
+    """The instance's time zone (``Asia/Shanghai`` by default): the community's clock."""
+    return site_of(connection).settings.zone
+
+
 def today_of(connection: ASGIConnection[Any, Any, Any, Any]) -> date:
     """Today's date in the instance's time zone (``Asia/Shanghai`` by default)."""
-    return datetime.now(site_of(connection).settings.zone).date()
+    return datetime.now(zone_of(connection)).date()
 
 
 def elder_mode_of(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:

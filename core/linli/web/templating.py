@@ -29,6 +29,7 @@ from markupsafe import Markup
 from linli.i18n import LANGUAGE_NAMES, N_
 from linli.identity.people import GENDER_WORDS, TAG_WORDS
 from linli.sorting import natural_sort
+from linli.web import sections
 from linli.web.feedback import take_flashes
 from linli.web.site import community_of, elder_mode_of, language_of, site_of
 
@@ -230,15 +231,20 @@ def _nav_items(context: Context) -> list[dict[str, str]]:
     items = site.registry.collect(
         "linli_nav_items", only=enabled, isolate=True, community=community
     )
-    items.sort(key=lambda pair: (pair[1].order, pair[1].label))
-    return [
-        {
-            "label": site.catalogues.translate(language, item.label, plugin),
-            "href": f"/c/{community.slug}/{item.path}",
-            "plugin": plugin,
-        }
+    links = [
+        (item.order, site.catalogues.translate(language, item.label, plugin),
+         f"/c/{community.slug}/{item.path}", plugin)
         for plugin, item in items
-    ]
+    ]  # fmt: skip
+    links += sections.nav_links(request, community, enabled)
+    links.sort(key=lambda link: (link[0], link[1]))
+    return [{"label": label, "href": href, "plugin": plugin} for _, label, href, plugin in links]
+
+
+@pass_context
+def _section_tabs(context: Context) -> list[dict[str, Any]]:
+    """The current plugin's tab bar (``core:tabs.html``)."""
+    return sections.tabs(_request(context))
 
 
 def build_engine(
@@ -277,6 +283,7 @@ def build_engine(
         current_community=_community,
         nav_items=_nav_items,
         staff_links=_staff_links,
+        section_tabs=_section_tabs,
         current_account=_account,
         account_label=_account_label,
         register_word=_register_word,

@@ -29,7 +29,7 @@ manifest = Manifest(
         "1.5 km, delivery runs and welfare alerts",
     },
     version="0.1.0",
-    linli_api=">=1,<2",
+    linli_api=">=2,<3",
 )
 
 

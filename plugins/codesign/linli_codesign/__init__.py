@@ -4,7 +4,7 @@ with their own time and donations, and the evaluation. See ``docs/plugins/codesi
 
 It talks to other plugins only through domain events: it creates a project when the
 council emits ``council.project_requested``, announces ``codesign.project_created``, and
-emits ``volunteer.service_verified`` for confirmed hours so the street bank rewards them.
+emits the shared ``service.verified`` for confirmed hours so the street bank rewards them.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ manifest = Manifest(
         "building together and a satisfaction survey",
     },
     version="0.1.0",
-    linli_api=">=1,<2",
+    linli_api=">=2,<3",
 )
 
 
@@ -117,14 +117,9 @@ def linli_default_roles() -> list[Role]:
 
 @hookimpl
 def linli_event_types() -> dict[str, type[msgspec.Struct]]:
-    from linli_codesign.services import ProjectCreated, ServiceVerified
+    from linli_codesign.services import ProjectCreated
 
-    # ``volunteer.service_verified`` is declared here too (the street bank's shape), so
-    # the event exists when the street bank is not installed.
-    return {
-        "codesign.project_created": ProjectCreated,
-        "volunteer.service_verified": ServiceVerified,
-    }
+    return {"codesign.project_created": ProjectCreated}
 
 
 @hookimpl

@@ -223,7 +223,7 @@ class Contribution(Model):
     """Time or a donated item that a resident gives to the build.
 
     Time counts once a worker confirms it; confirming emits
-    ``volunteer.service_verified`` so the street bank can reward it."""
+    ``service.verified`` so the street bank can reward it."""
 
     id = fields.IntField(primary_key=True)
     project = fields.ForeignKeyField(

@@ -30,6 +30,7 @@ from tortoise.transactions import in_transaction
 
 from linli.audit.services import record as audit
 from linli.communities import community_root
+from linli.contracts import ServiceVerified
 from linli.events import emit
 from linli.hierarchy.models import Node
 from linli.i18n import N_
@@ -187,16 +188,6 @@ class ProjectCreated(msgspec.Struct):
     topic: int | None
     title: str
     url: str
-
-
-class ServiceVerified(msgspec.Struct):
-    """Payload of ``volunteer.service_verified`` (the street bank's shape): ``category``
-    is a street bank service category key; ``reference`` makes the credit happen once."""
-
-    person: int
-    hours: float
-    category: str
-    reference: str = ""
 
 
 class ProjectRequested(msgspec.Struct):
@@ -823,7 +814,7 @@ async def decide_contribution(
     now: datetime | None = None,
 ) -> Contribution:  # fmt: skip
     """A worker confirms (or declines) a contribution, once. Confirmed time emits
-    ``volunteer.service_verified`` in the same transaction, with the reference
+    the shared ``service.verified`` in the same transaction, with the reference
     ``codesign-contribution-<id>`` so the street bank credits it once."""
     check_decision(contribution, actor=actor)
     status = CONFIRMED if confirm else DECLINED
@@ -837,12 +828,13 @@ async def decide_contribution(
             raise AlreadyDecided(done=contribution)
         if confirm and contribution.kind == TIME and contribution.hours:
             await emit(
-                "volunteer.service_verified",
+                "service.verified",
                 ServiceVerified(
                     person=contribution.person_id,
-                    hours=float(contribution.hours),
-                    category=project.time_category,
+                    source="codesign",
                     reference=f"codesign-contribution-{contribution.id}",
+                    category=project.time_category,
+                    hours=float(contribution.hours),
                 ),
                 community=project.community_id,
             )

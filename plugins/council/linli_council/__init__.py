@@ -29,7 +29,7 @@ manifest = Manifest(
         "decisions, follow-up and the share of topics resolved",
     },
     version="0.1.0",
-    linli_api=">=1,<2",
+    linli_api=">=2,<3",
 )
 
 

@@ -33,8 +33,8 @@ manifest = Manifest(
 
 
 class ServiceVerified(msgspec.Struct):
-    """Payload of ``volunteer.service_verified``, emitted by a volunteers plugin when a
-    person's service has been verified. ``category`` is the key of a street bank service
+    """The street bank's view of the shared ``service.verified``: whoever organised a
+    person's service verified it. ``category`` is the key of a street bank service
     category; ``reference`` identifies the service (one credit per reference)."""
 
     person: int
@@ -48,7 +48,7 @@ async def credit_verified_service(event: Event) -> None:
     from linli_streetbank import services
 
     if event.community_id is None:
-        raise ValueError("volunteer.service_verified needs a community")
+        raise ValueError("service.verified needs a community")
     payload: ServiceVerified = event.payload
     await services.credit_verified_service(
         event.community_id,
@@ -249,16 +249,11 @@ def linli_object_permission(actor: Any, permission: str, obj: Any) -> bool | Non
 
 
 @hookimpl
-def linli_event_types() -> dict[str, type[msgspec.Struct]]:
-    # Declared here so that the event exists even before a volunteers plugin is
-    # installed; the registry allows it because no plugin named "volunteer" is loaded.
-    return {"volunteer.service_verified": ServiceVerified}
-
-
-@hookimpl
 def linli_event_handlers() -> list[EventHandler]:
     return [
-        EventHandler("volunteer.service_verified", "credit_service", credit_verified_service),
+        EventHandler(
+            "service.verified", "credit_service", credit_verified_service, payload=ServiceVerified
+        ),
         EventHandler("canteen.delivery_done", "credit_meal_delivery", credit_meal_delivery),
         EventHandler("canteen.delivery_undone", "reverse_meal_delivery", reverse_meal_delivery),
     ]

@@ -83,8 +83,8 @@ async def test_confirmed_hours_earn_street_bank_points_once(linli_bus, linli_com
     # Delivered again (a retry, a second worker): credited once.
     async with in_transaction():
         await linli.emit(
-            "volunteer.service_verified",
-            {"person": painter.id, "hours": 4.0, "category": "clean-up",
+            "service.verified",
+            {"person": painter.id, "hours": 4.0, "category": "clean-up", "source": "codesign",
              "reference": f"codesign-contribution-{offered.id}"},
             community=linli_community,
         )  # fmt: skip

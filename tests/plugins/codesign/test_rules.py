@@ -215,12 +215,13 @@ async def test_confirming_time_emits_the_street_bank_event_once(linli_bus, place
     await services.decide_contribution(item, place.project, confirm=True, actor=actor)
     with pytest.raises(services.CodesignError, match="already decided"):
         await services.decide_contribution(offered, place.project, confirm=True, actor=actor)
-    events = await emitted_events("volunteer.service_verified")
+    events = await emitted_events("service.verified")
     assert events == [
         (
-            "volunteer.service_verified",
-            {"person": place.residents[0].id, "hours": 3.5, "category": "clean-up",
-             "reference": f"codesign-contribution-{offered.id}"},
+            "service.verified",
+            {"person": place.residents[0].id, "source": "codesign",
+             "reference": f"codesign-contribution-{offered.id}", "category": "clean-up",
+             "hours": 3.5, "tasks": 1, "note": ""},
         )
     ]  # fmt: skip
     assert await Contribution.filter(status=CONFIRMED).count() == 2
@@ -251,7 +252,7 @@ async def test_a_worker_may_not_confirm_their_own_time(linli_bus, place):
             mine, place.project, confirm=True, actor=await place.worker_actor()
         )
     assert (await Contribution.get(id=mine.id)).status == "offered"
-    assert await emitted_events("volunteer.service_verified") == []
+    assert await emitted_events("service.verified") == []
 
 
 async def test_the_survey_takes_one_answer_per_resident(linli_bus, place):

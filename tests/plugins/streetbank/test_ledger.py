@@ -65,9 +65,12 @@ async def test_bad_quantities_change_nothing(bank, quantity):
 
 
 async def test_verified_service_event_credits_once(linli_bus, bank):
-    payload = {"person": bank.resident.id, "hours": 3, "category": "elder-care", "reference": "v:1"}
-    await linli.emit("volunteer.service_verified", payload, community=bank.community)
-    await linli.emit("volunteer.service_verified", payload, community=bank.community)
+    payload = {
+        "person": bank.resident.id, "hours": 3, "category": "elder-care", "reference": "v:1",
+        "source": "test",
+    }  # fmt: skip
+    await linli.emit("service.verified", payload, community=bank.community)
+    await linli.emit("service.verified", payload, community=bank.community)
     assert await linli_bus.dispatch_due() == 2
     assert await linli_bus.dispatch_due() == 0
     assert await services.balance_of(bank.resident) == 30
@@ -77,8 +80,11 @@ async def test_verified_service_event_credits_once(linli_bus, bank):
 
 
 async def test_event_with_an_unknown_category_waits_for_a_retry(linli_bus, bank):
-    payload = {"person": bank.resident.id, "hours": 1, "category": "nope", "reference": "v:2"}
-    await linli.emit("volunteer.service_verified", payload, community=bank.community)
+    payload = {
+        "person": bank.resident.id, "hours": 1, "category": "nope", "reference": "v:2",
+        "source": "test",
+    }  # fmt: skip
+    await linli.emit("service.verified", payload, community=bank.community)
     assert await linli_bus.dispatch_due() == 0
     event = await OutboxEvent.get()
     assert "nope" in event.last_error and event.state == "pending"

@@ -1,0 +1,119 @@
+"""A plugin's sections, as the visitor sees them: its link in the navigation, its start
+page and its tab bar, all built from the ``linli_sections`` hook (see
+:class:`linli.plugins.Section`), so no plugin repeats them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get
+from litestar.exceptions import PermissionDeniedException
+from litestar.response import Redirect
+
+from linli.models import Community
+from linli.permissions.services import Actor
+from linli.plugins import Section
+from linli.registry import PluginRegistry
+from linli.web.auth import LoginRequired, current_actor
+from linli.web.guards import PLUGIN_OPT, belongs_to
+from linli.web.site import language_of, site_of
+
+AnyRequest = Request[Any, Any, Any]
+
+
+def sections_of(registry: PluginRegistry, plugin: str) -> list[Section]:
+    return [section for _, section in registry.collect("linli_sections", only=[plugin])]
+
+
+def may_open(actor: Actor, community: Community, section: Section) -> bool:
+    """Whether ``section`` is offered to ``actor``: held permission anywhere in the
+    community (grants above communities count), else by audience."""
+    if section.permissions:
+        return any(
+            permission in held.permissions and held.community_id in (community.id, None)
+            for held in actor.grants
+            for permission in section.permissions
+        )
+    if section.audience == "everyone":
+        return True
+    return not actor.is_anonymous and belongs_to(actor, community)
+
+
+def href(community: Community, plugin: str, section: Section) -> str:
+    return f"/c/{community.slug}/{plugin}/{section.path}"
+
+
+async def start(request: AnyRequest) -> Redirect:
+    """A plugin's start page: the first of its sections the visitor may open."""
+    community: Community = request.state.community
+    plugin = request.route_handler.opt[PLUGIN_OPT]
+    actor = await current_actor(request)
+    for section in sections_of(site_of(request).registry, plugin):
+        if may_open(actor, community, section):
+            return Redirect(href(community, plugin, section), status_code=303)
+    if actor.is_anonymous:
+        raise LoginRequired()
+    raise PermissionDeniedException()
+
+
+def start_handler() -> Any:
+    """A fresh start-page handler for one plugin's router (a handler object belongs to
+    one router)."""
+    return get("/", name=None, sync_to_thread=False)(start)
+
+
+def nav_links(request: AnyRequest, community: Community, enabled: list[str]) -> list[Any]:
+    """``(order, label, href, plugin)`` of each enabled plugin with sections the visitor
+    may open one of, for the navigation; a plugin with its own ``linli_nav_items`` is
+    left to them."""
+    registry = site_of(request).registry
+    actor = request.state.get("actor")
+    if actor is None:
+        return []
+    own_links = {impl.plugin_name for impl in registry.pm.hook.linli_nav_items.get_hookimpls()}
+    language = language_of(request)
+    links = []
+    for plugin, sections in registry.call("linli_sections", only=enabled, isolate=True):
+        if plugin in own_links or plugin not in registry.loaded:
+            continue
+        first = next((s for s in sections if may_open(actor, community, s)), None)
+        if first is None:
+            continue
+        manifest = registry.loaded[plugin].manifest
+        links.append(
+            (manifest.nav_order, manifest.title_in(language), f"/c/{community.slug}/{plugin}/",
+             plugin)
+        )  # fmt: skip
+    return links
+
+
+def tabs(request: AnyRequest) -> list[dict[str, Any]]:
+    """The tab bar of the current plugin's page: its sections the visitor may open,
+    the one holding the current page marked."""
+    community = request.state.get("community")
+    actor = request.state.get("actor")
+    handler = request.scope.get("route_handler")
+    plugin = handler.opt.get(PLUGIN_OPT) if handler is not None else None
+    if community is None or actor is None or plugin is None:
+        return []
+    site = site_of(request)
+    language = language_of(request)
+    shown = [
+        (section, href(community, plugin, section))
+        for section in sections_of(site.registry, plugin)
+        if may_open(actor, community, section)
+    ]
+    path = request.url.path
+    current = max(
+        (link for _, link in shown if path == link or path.startswith(link.rstrip("/") + "/")),
+        key=len,
+        default=None,
+    )
+    return [
+        {
+            "label": site.catalogues.translate(language, section.label, plugin),
+            "href": link,
+            "current": link == current,
+        }
+        for section, link in shown
+    ]
