@@ -116,16 +116,6 @@ def linli_default_roles() -> list[Role]:
 
 
 @hookspec
-def linli_object_permission(actor: Actor, permission: str, obj: Any) -> bool | None:
-    """An object rule: may ``actor`` use ``permission`` on ``obj``?
-
-    Return ``True`` to allow, ``False`` to deny (any ``False`` wins) or ``None`` when the
-    rule does not concern ``obj``. For example a mediation case is visible to its
-    parties and its mediators. A rule that raises denies (checks fail closed).
-    """
-
-
-@hookspec
 def linli_person_sections(person: Person, actor: Actor) -> list[PersonSection]:
     """Sections the plugin adds to a person's page in the register (the street bank
     adds a balance, the canteen the subsidy tier). Isolated like other UI hooks."""

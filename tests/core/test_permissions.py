@@ -215,22 +215,6 @@ async def test_can_agrees_with_a_reference_implementation(linli_community, fores
             assert actor.can(permission, node) == expected
 
 
-@pytest.mark.linli_plugins("sample", "flaky")
-async def test_object_rules_come_from_plugins_and_fail_closed(linli_community, linli_registry):
-    from linli.permissions.services import check_object
-    from linli_sample.models import Note
-
-    writer = await load_actor(await make_account("w", linli_community, "sample_writer"))
-    reader = await load_actor(await make_account("r", linli_community, "resident"))
-    private = await Note.create(community=linli_community, text="[private] 钥匙放在门卫室")
-    public = await Note.create(community=linli_community, text="周六义诊")
-    assert check_object(linli_registry, writer, "sample.read", private) is True
-    assert check_object(linli_registry, reader, "sample.read", private) is False
-    assert check_object(linli_registry, reader, "sample.read", public) is True
-    assert check_object(linli_registry, reader, "other.thing", public) is None
-    assert check_object(linli_registry, writer, "flaky.touch", public) is False
-
-
 async def test_an_organisation_unit_reaches_the_place_it_covers(linli_community):
     root, _estate, b10, b11, _entrance, flat = await _place_tree(linli_community)
     committee = await add_node(

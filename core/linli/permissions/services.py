@@ -155,25 +155,6 @@ async def can(actor: Actor, permission: str, node: Node) -> bool:
     return actor.can(permission, node)
 
 
-def check_object(registry: PluginRegistry, actor: Actor, permission: str, obj: Any) -> bool | None:
-    """Ask the plugins' object rules (``linli_object_permission``). ``True`` or ``False``
-    from any plugin decides (``False`` wins); ``None`` means no rule applies. A rule that
-    raises counts as ``False``: permission checks fail closed."""
-    decision: bool | None = None
-    arguments = {"actor": actor, "permission": permission, "obj": obj}
-    for impl in registry.pm.hook.linli_object_permission.get_hookimpls():
-        try:
-            answer = impl.function(**{name: arguments[name] for name in impl.argnames})
-        except Exception:
-            log.exception("object rule of %s failed; denying", impl.plugin_name)
-            return False
-        if answer is False:
-            return False
-        if answer is True:
-            decision = True
-    return decision
-
-
 def all_permissions(registry: PluginRegistry) -> list[tuple[str, Permission]]:
     """Every permission: the core's, then each loaded plugin's."""
     return [("core", p) for p in CORE_PERMISSIONS] + registry.permissions()

@@ -233,22 +233,6 @@ def linli_default_roles() -> list[Role]:
 
 
 @hookimpl
-def linli_object_permission(actor: Any, permission: str, obj: Any) -> bool | None:
-    """A resident sees their own ledger account and vouchers; whoever else may see
-    them is decided by the route's permission (``streetbank.manage``)."""
-    from linli_streetbank.models import PERSON, LedgerAccount, Voucher
-
-    if not permission.startswith("streetbank."):
-        return None
-    account = getattr(actor, "account", None)
-    person_id = getattr(account, "person_id", None)
-    mine = isinstance(obj, Voucher) or (isinstance(obj, LedgerAccount) and obj.kind == PERSON)
-    if mine and person_id is not None and obj.person_id == person_id:
-        return True
-    return None
-
-
-@hookimpl
 def linli_event_handlers() -> list[EventHandler]:
     return [
         EventHandler(

@@ -29,13 +29,6 @@ def linli_permissions() -> list[Permission]:
     raise RuntimeError("permissions exploded")
 
 
-@hookimpl
-def linli_object_permission(actor: object, permission: str, obj: object) -> bool | None:
-    if permission == "flaky.touch":
-        raise RuntimeError("object rule exploded")
-    return None
-
-
 @get("/crash", name="flaky:crash", opt=PUBLIC)
 async def crash() -> str:
     raise RuntimeError("secret internal detail")

@@ -115,18 +115,6 @@ def linli_default_roles() -> list[Role]:
 
 
 @hookimpl
-def linli_object_permission(actor: Any, permission: str, obj: Any) -> bool | None:
-    """Notes marked private are seen only by accounts allowed to post notes."""
-    from linli_sample.models import Note
-
-    if not isinstance(obj, Note) or permission != "sample.read":
-        return None
-    if obj.text.startswith("[private]"):
-        return any("sample.post" in held.permissions for held in actor.grants)
-    return True
-
-
-@hookimpl
 def linli_event_types() -> dict[str, type[msgspec.Struct]]:
     return {"sample.note_added": NoteAdded}
 
