@@ -21,13 +21,14 @@ import pluggy
 from litestar.routes import HTTPRoute, WebSocketRoute
 
 from linli import db, hookspecs
+from linli.contracts import SHARED_EVENTS
 from linli.i18n import Catalogues, message_ids, missing_translations, placeholder_mismatches
-from linli.plugins import ENTRY_POINT_GROUP, PROJECT, Manifest
+from linli.plugins import ENTRY_POINT_GROUP, PROJECT, Manifest, contract_problem
 from linli.registry import LoadedPlugin, PluginRegistry, api_incompatibility
 from linli.settings import Settings
 
 #: The checks, in the order they run and are reported.
-KINDS = ("manifest", "hooks", "routes", "templates", "migrations", "translations")
+KINDS = ("manifest", "hooks", "routes", "events", "templates", "migrations", "translations")
 #: Languages a manifest's title and description must have.
 LANGUAGES = ("zh_CN", "en")
 #: The language whose catalogue must translate every message id.
@@ -144,6 +145,35 @@ def check_routes(name: str, registry: PluginRegistry) -> list[str]:
                     f"{'/'.join(methods)} {route.path} ({handler.handler_name}) declares no "
                     "permission: add guards=[requires('<plugin>.<action>')] or opt=PUBLIC"
                 )
+    return problems
+
+
+def check_events(name: str, settings: Settings, registry: PluginRegistry) -> list[str]:
+    """The events the plugin declares are its own (``<name>.…``, not the core's shared
+    ones), and each of its subscriptions fits what the installed emitter sends (the
+    same version, every field it needs present with its type)."""
+    problems: list[str] = []
+    for _, declared in registry.call("linli_event_types", only=[name]):
+        for event in declared:
+            if event in SHARED_EVENTS:
+                problems.append(f"declares {event!r}, which linli itself declares: only emit it")
+            elif not event.startswith(f"{name}."):
+                problems.append(
+                    f"declares {event!r}: a plugin declares only its own events, "
+                    f"named '{name}.<what happened>'"
+                )
+    # The emitters are whichever plugins the instance loads, not only those required.
+    everyone = PluginRegistry.discover(msgspec.structs.replace(settings, block_plugins=[]))
+    if name not in everyone.loaded:
+        everyone = registry
+    types = everyone.event_types()
+    for _, handler in registry.collect("linli_event_handlers", only=[name]):
+        emitted = types.get(handler.event)
+        if emitted is None:
+            continue
+        why = contract_problem(emitted, handler)
+        if why:
+            problems.append(f"subscription {handler.name} {why}")
     return problems
 
 
@@ -297,12 +327,13 @@ def check_plugin(name: str, settings: Settings) -> CheckReport:
     try:
         registry, unmet = _registry_for(name, module, settings, found)
     except pluggy.PluginValidationError:
-        _skip(report, ("routes", "templates", "migrations"), "fix the hooks first")
+        _skip(report, ("routes", "events", "templates", "migrations"), "fix the hooks first")
         report.problems["translations"] = check_translations(module)
         return report
     report.problems["manifest"].extend(unmet)
     for kind, run in (
         ("routes", lambda: check_routes(name, registry)),
+        ("events", lambda: check_events(name, settings, registry)),
         ("templates", lambda: check_templates(name, registry)),
         ("migrations", lambda: check_migrations(name, settings, registry)),
     ):

@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from linli import PLUGIN_API_VERSION, Manifest
+from linli.checks import KINDS
 from linli.cli import main
 from linli.plugins import ManifestError
 from linli.registry import PluginRegistry
@@ -53,10 +54,12 @@ def copy_plugin(tmp_path, monkeypatch):
                 path.write_text(text.replace("sample", name), encoding="utf-8")
         copy = Copy(root, name)
         if not models:
+            # An explicit hook wins over the convention: this copy has no Tortoise app.
             copy.edit(
                 "__init__.py",
-                "@hookimpl\ndef linli_tortoise_apps",
-                "def not_a_hook_linli_tortoise_apps",
+                f'return {{"{name}": {{"models": ["linli_{name}.models"], '
+                f'"migrations": "linli_{name}.migrations"}}}}',
+                "return {}",
             )
         dist_info = root / f"linli_test_{name}-0.1.dist-info"
         dist_info.mkdir()
@@ -98,6 +101,7 @@ def test_streetbank_passes(check):
         "manifest: ok",
         "hooks: ok",
         "routes: ok",
+        "events: ok",
         "templates: ok",
         "migrations: ok",
         "translations: ok",
@@ -107,14 +111,14 @@ def test_streetbank_passes(check):
 
 def test_the_sample_plugin_passes(check):
     code, lines = check("sample")
-    assert all(line.endswith(": ok") for line in lines) and len(lines) == 6, lines
+    assert all(line.endswith(": ok") for line in lines) and len(lines) == len(KINDS), lines
     assert code == 0
 
 
 def test_a_complete_copy_passes(copy_plugin, check):
     copy_plugin("sample_good")
     code, lines = check("sample_good")
-    assert all(line.endswith(": ok") for line in lines) and len(lines) == 6, lines
+    assert all(line.endswith(": ok") for line in lines) and len(lines) == len(KINDS), lines
     assert code == 0
 
 
@@ -268,3 +272,62 @@ def test_manifest_api_range():
     ).supports_api("2.0")
     with pytest.raises(ManifestError, match="not a version specifier"):
         Manifest(name="ranged", title={"zh_CN": "范", "en": "R"}, version="1", linli_api="1.x")
+
+
+def test_a_plugin_declaring_another_plugins_event_is_refused_and_the_site_starts(
+    tmp_path, copy_plugin, check
+):
+    copy = copy_plugin("squatter", models=False)
+    copy.edit(
+        "__init__.py",
+        'return {"squatter.note_added": NoteAdded}',
+        'return {"squatter.note_added": NoteAdded, "volunteers.hours_logged": NoteAdded}',
+    )
+    settings = settings_for_test(tmp_path, "sqlite://:memory:", ["squatter", "volunteers"])
+    registry = PluginRegistry.discover(settings)
+    assert list(registry.loaded) == ["volunteers"]
+    assert (
+        "'volunteers.hours_logged' belongs to another plugin" in registry.failed["squatter"].error
+    )
+    code, lines = check("squatter", load="squatter,volunteers")
+    assert code == 1
+    assert any(line.startswith("events: declares 'volunteers.hours_logged'") for line in lines)
+
+
+def test_a_plugin_may_not_declare_the_shared_events(tmp_path, copy_plugin):
+    copy = copy_plugin("claimer", models=False)
+    copy.edit(
+        "__init__.py",
+        'return {"claimer.note_added": NoteAdded}',
+        'return {"claimer.note_added": NoteAdded, "service.verified": NoteAdded}',
+    )
+    registry = PluginRegistry.discover(
+        settings_for_test(tmp_path, "sqlite://:memory:", ["claimer"])
+    )
+    assert "declared by linli itself" in registry.failed["claimer"].error
+
+
+def test_a_subscription_the_emitter_does_not_fit_is_reported(copy_plugin, check):
+    copy = copy_plugin("listener", models=False)
+    copy.edit("__init__.py", "@hookimpl\ndef linli_event_handlers", "def old_handlers")
+    copy.append(
+        "__init__.py",
+        """
+
+class HoursSeen(msgspec.Struct):
+    hours_id: str  # the emitter sends an int
+
+
+async def note_hours(event: Event) -> None:
+    pass
+
+
+@hookimpl
+def linli_event_handlers() -> list[EventHandler]:
+    return [EventHandler("volunteers.hours_logged", "note_hours", note_hours, payload=HoursSeen)]
+""",
+    )
+    code, lines = check("listener", load="listener,volunteers")
+    assert code == 1
+    [problem] = [line for line in lines if line.startswith("events: ")]
+    assert problem.startswith("events: subscription note_hours its payload HoursSeen does not fit")
