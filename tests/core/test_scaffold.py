@@ -56,6 +56,7 @@ def test_the_layout_follows_the_bundled_plugins(tmp_path: Path) -> None:
         f"linli_{NAME}/services.py",
         f"linli_{NAME}/testing.py",
         f"linli_{NAME}/routes.py",
+        f"linli_{NAME}/demo.py",
         f"linli_{NAME}/migrations/__init__.py",
         f"linli_{NAME}/migrations/0001_initial.py",
         f"linli_{NAME}/templates/{NAME}/index.html",
@@ -70,6 +71,13 @@ def test_the_layout_follows_the_bundled_plugins(tmp_path: Path) -> None:
     template = (package / f"templates/{NAME}/index.html").read_text()
     assert '{% extends "base.html" %}' in template and "{{ csrf_input | safe }}" in template
     assert "$" not in "".join(render(NAME).values())  # every placeholder was filled
+    # plugin API 2: found by convention, the kit as the only door into linli
+    init = (package / "__init__.py").read_text()
+    assert "linli_routes" not in init and "linli_tortoise_apps" not in init
+    for path in package.rglob("*.py"):
+        for line in path.read_text().splitlines():
+            if line.startswith(("from linli", "import linli")):
+                assert line.startswith(("from linli.kit ", f"from linli_{NAME}")), (path, line)
     assert "new-plugin" in BUILTIN  # a plugin's command cannot shadow it
 
 
@@ -140,6 +148,8 @@ def test_a_scaffolded_plugin_works_in_a_fresh_environment(tmp_path: Path) -> Non
     _run(linli_command, "--instance", instance, "makemigrations", "--check", env=env)
     migrated = _run(linli_command, "--instance", instance, "migrate", env=env)
     assert f"{NAME}" in migrated
+    checked = _run(linli_command, "--instance", instance, "plugins", "check", NAME, env=env)
+    assert all(line.endswith(": ok") for line in checked.splitlines()), checked
     listed = _run(linli_command, "--instance", instance, "plugins", "list", env=env)
     assert listed.startswith(f"{NAME}\t0.1.0\tdisabled\t")
     database = next(instance.glob("*.sqlite3"))

@@ -23,6 +23,8 @@ from typing import Any
 
 from httpx import AsyncClient, Response
 
+from linli.enablement import disable as disable_plugin
+from linli.enablement import enable as enable_plugin
 from linli.models import OutboxEvent
 from linli.testing.apps import TestApps
 from linli.testing.builders import (
@@ -47,7 +49,9 @@ __all__ = [
     "TestDatabases",
     "cli_command",
     "count_queries",
+    "disable_plugin",
     "emitted_events",
+    "enable_plugin",
     "form_post",
     "grant_role",
     "log_in",
