@@ -188,3 +188,42 @@ def test_a_subscription_to_another_version_is_left_out_with_the_reason(tmp_path,
     [(_, _, why)] = registry.subscription_problems()
     assert why == "subscribes to version 2 of 'sample.note_added', which is emitted at version 1"
     assert all(name != "volunteers" for name, _ in registry.event_handlers())
+
+
+@pytest.mark.linli_plugins("sample")
+async def test_a_plugin_written_for_api_1_is_refused_with_what_to_change(tmp_path):
+    from linli.web.app import create_app
+
+    registry = _registry(tmp_path, "oldnotes", "sample")
+    assert list(registry.loaded) == ["sample"]
+    assert registry.failed["oldnotes"].error == (
+        "needs linli plugin API >=1,<2, this linli offers 2.0: the plugin was written for an "
+        "older plugin API; upgrade the plugin, or port it as docs/plugins/changes.md says"
+    )
+    app = create_app(
+        settings_for_test(tmp_path, f"sqlite://{tmp_path / 'db.sqlite3'}", ["oldnotes", "sample"]),
+        registry=registry,
+    )
+    assert app is not None  # the site is built without the refused plugin
+
+
+def test_linli_plugins_check_explains_an_api_1_plugin_without_a_traceback(tmp_path):
+    from click.testing import CliRunner
+
+    from linli.cli import main
+    from linli.settings import write_instance
+
+    instance = tmp_path / "instance"
+    write_instance(instance)
+    result = CliRunner().invoke(
+        main,
+        ["--instance", str(instance), "plugins", "check", "oldnotes"],
+        env={"LINLI_LOAD_PLUGINS": "oldnotes,sample"},
+        prog_name="linli",
+    )
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert any(
+        line.startswith("manifest: needs linli plugin API >=1,<2") and "changes.md" in line
+        for line in result.output.splitlines()
+    ), result.output
