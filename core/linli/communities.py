@@ -10,6 +10,7 @@ from linli.hierarchy.models import COMMUNITY_KIND, Node, NodeKind
 from linli.hierarchy.services import add_node
 from linli.models import Community
 from linli.permissions.services import builtin_roles, ensure_roles
+from linli.refusals import Refusal
 from linli.registry import PluginRegistry
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -38,7 +39,7 @@ DEFAULT_KINDS = [
 ]
 
 
-class CommunityError(ValueError):
+class CommunityError(Refusal):
     """A community cannot be created as asked; the message says why."""
 
 

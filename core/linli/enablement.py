@@ -13,10 +13,11 @@ from tortoise.transactions import in_transaction
 
 from linli.models import Community, PluginState
 from linli.permissions.services import ensure_roles
+from linli.refusals import Refusal
 from linli.registry import PluginRegistry
 
 
-class EnablementError(ValueError):
+class EnablementError(Refusal):
     """A plugin cannot be enabled or disabled; the message says why."""
 
 

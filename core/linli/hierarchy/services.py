@@ -13,10 +13,11 @@ from linli.audit.services import record, snapshot
 from linli.hierarchy.models import Node, NodeKind
 from linli.i18n import N_
 from linli.permissions.services import Actor
+from linli.refusals import Refusal
 from linli.sorting import natural_sorted
 
 
-class TreeError(ValueError):
+class TreeError(Refusal):
     """A tree change that would break the tree; the message says why."""
 
 

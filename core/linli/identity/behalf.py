@@ -6,12 +6,17 @@ from __future__ import annotations
 
 from linli.communities import community_root
 from linli.hierarchy.models import Node
+from linli.i18n import N_
 from linli.identity.models import Membership, Person
 from linli.permissions.services import Actor
+from linli.refusals import Refusal
 
 
-class OnBehalfError(PermissionError):
+class OnBehalfError(Refusal):
     """The actor may not act for this person."""
+
+    message = N_("You may not act on behalf of this resident.")
+    status = 403
 
 
 async def home_node(person: Person) -> Node:
@@ -32,4 +37,4 @@ async def check_on_behalf(actor: Actor, person: Person) -> None:
     if actor.account is not None and actor.account.person_id == person.id:
         return
     if not actor.can("identity.act_on_behalf", await home_node(person)):
-        raise OnBehalfError("you may not act on behalf of this resident")
+        raise OnBehalfError()

@@ -23,6 +23,7 @@ from linli.i18n import N_
 from linli.identity.models import Account, Household, Membership, Person, PersonTag
 from linli.permissions.models import Grant
 from linli.permissions.services import Actor
+from linli.refusals import Refusal
 from linli.sorting import natural_sorted
 
 #: The tags the register knows. Target groups of the care plugins are built from them,
@@ -46,14 +47,14 @@ TAG_WORDS = {
 PAGE_SIZE = 50
 
 
-class PeopleError(ValueError):
+class PeopleError(Refusal):
     """A change to a person was refused. ``message`` is a message id, shown translated
     with ``params`` filled in."""
 
-    def __init__(self, message: str, **params: Any) -> None:
-        super().__init__(message % params if params else message)
-        self.message = message
-        self.params = params
+    @property
+    def params(self) -> dict[str, Any]:
+        """The values of the message's placeholders (the refusal's ``values``)."""
+        return self.values
 
 
 # -- finding people -------------------------------------------------------------------

@@ -63,6 +63,7 @@ from linli.identity.models import Household, Membership, Person, PersonTag, mask
 from linli.identity.people import KNOWN_TAGS, sort_tags
 from linli.models import Community
 from linli.permissions.services import Actor
+from linli.refusals import Refusal
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: At most this many rows in one file (a large community has about 10,000 residents).
@@ -161,15 +162,15 @@ class Problem:
         return translated % self.params if self.params else translated
 
 
-class RegisterFileError(ValueError):
+class RegisterFileError(Refusal):
     """The upload is not a register at all (not a spreadsheet, wrong headers …).
 
     ``message`` is a message id with ``params``, like :class:`Problem`."""
 
-    def __init__(self, message: str, **params: Any) -> None:
-        super().__init__(message % params if params else message)
-        self.message = message
-        self.params = params
+    @property
+    def params(self) -> dict[str, Any]:
+        """The values of the message's placeholders (the refusal's ``values``)."""
+        return self.values
 
     def text(self, translate: Callable[[str], str] = lambda message: message) -> str:
         translated = translate(self.message)

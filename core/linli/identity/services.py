@@ -16,9 +16,10 @@ from linli.identity.passwords import (
     verify_nobody,
     verify_password,
 )
+from linli.refusals import Refusal
 
 
-class AccountError(ValueError):
+class AccountError(Refusal):
     """An account change was refused; ``str()`` is a message id for the visitor."""
 
 

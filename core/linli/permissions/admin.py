@@ -33,20 +33,20 @@ from linli.identity.services import AccountError, create_account, reset_password
 from linli.models import Community
 from linli.permissions.models import Grant, Role
 from linli.permissions.services import Actor, all_permissions, grant
+from linli.refusals import Refusal
 from linli.registry import PluginRegistry
 
 
-class AdminError(ValueError):
+class AdminError(Refusal):
     """An admin write refused, or a thing asked for that is not there.
 
     ``message`` is a message id; ``params`` fill its ``%(name)s`` places after
     translation; ``status`` is the HTTP status the page answers with."""
 
-    def __init__(self, message: str, *, status: int = 400, **params: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.params = params
+    @property
+    def params(self) -> dict[str, Any]:
+        """The values of the message's placeholders (the refusal's ``values``)."""
+        return self.values
 
     def text(self, translate: Callable[[str], str]) -> str:
         """The message in the visitor's language, given their ``translate``."""

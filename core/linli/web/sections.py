@@ -59,7 +59,7 @@ async def start(request: AnyRequest) -> Redirect:
 def start_handler() -> Any:
     """A fresh start-page handler for one plugin's router (a handler object belongs to
     one router)."""
-    return get("/", name=None, sync_to_thread=False)(start)
+    return get("/", name=None)(start)
 
 
 def nav_links(request: AnyRequest, community: Community, enabled: list[str]) -> list[Any]:
