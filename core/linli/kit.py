@@ -58,6 +58,7 @@ _HOMES: dict[str, str] = {
     "ServiceVerified": "linli.contracts",
     "ServiceWithdrawn": "linli.contracts",
     # the core's records
+    "AuditEntry": "linli.audit.models",
     "Community": "linli.models",
     "Node": "linli.hierarchy.models",
     "Person": "linli.identity.models",
@@ -77,6 +78,7 @@ _HOMES: dict[str, str] = {
     "home_node": "linli.identity.behalf",
     "OnBehalfError": "linli.identity.behalf",
     "community_root": "linli.communities",
+    "create_community": "linli.communities",
     "ensure_node_kinds": "linli.communities",
     "add_node": "linli.hierarchy.services",
     "addresses": "linli.hierarchy.services",
@@ -148,9 +150,10 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from linli import PLUGIN_API_VERSION
+    from linli.audit.models import AuditEntry
     from linli.audit.services import record as audit
     from linli.cli import Instance, pass_instance
-    from linli.communities import community_root, ensure_node_kinds
+    from linli.communities import community_root, create_community, ensure_node_kinds
     from linli.community_settings import settings_of
     from linli.contracts import ServiceVerified, ServiceWithdrawn
     from linli.events import Event, emit

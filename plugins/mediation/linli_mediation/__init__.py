@@ -5,17 +5,21 @@ See ``docs/plugins/mediation.md``.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from linli import Manifest, NavItem, Permission, Role, Widget, hookimpl
-from linli.i18n import N_
-from linli.models import Community
-from linli.plugins import Consequence
-
-HERE = Path(__file__).parent
+from linli.kit import (
+    N_,
+    Community,
+    Consequence,
+    Manifest,
+    Permission,
+    Role,
+    Section,
+    Widget,
+    hookimpl,
+)
 
 
 class MediationSettings(msgspec.Struct):
@@ -37,44 +41,19 @@ manifest = Manifest(
     },
     version="0.1.0",
     settings=MediationSettings,
+    nav_order=50,
 )
 
 
 @hookimpl
-def linli_tortoise_apps() -> dict[str, dict[str, Any]]:
-    return {
-        "mediation": {
-            "models": ["linli_mediation.models"],
-            "migrations": "linli_mediation.migrations",
-        }
-    }
-
-
-@hookimpl
-def linli_routes() -> list[Any]:
-    from linli_mediation.routes import MediationController
-
-    return [MediationController]
-
-
-@hookimpl
-def linli_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def linli_static_dirs() -> list[Path]:
-    return [HERE / "static"]
-
-
-@hookimpl
-def linli_locale_dirs() -> list[Path]:
-    return [HERE / "locale"]
-
-
-@hookimpl
-def linli_nav_items(community: Community) -> list[NavItem]:
-    return [NavItem(N_("Mediation"), "mediation/", order=50)]
+def linli_sections() -> list[Section]:
+    # the case list is the plugin's front page, at its root
+    return [
+        Section(N_("Cases"), ""),
+        Section(N_("Ask for mediation"), "request"),
+        Section(N_("Take in a case"), "new", permission="mediation.case.intake"),
+        Section(N_("Figures"), "figures", permission="mediation.figures"),
+    ]
 
 
 @hookimpl
@@ -135,13 +114,6 @@ def linli_default_roles() -> list[Role]:
         Role("community_worker", N_("Community worker"), ("mediation.case.intake",)),
         Role("committee_secretary", N_("Committee secretary"), ("mediation.figures",)),
     ]
-
-
-@hookimpl
-def linli_demo_data() -> Any:
-    from linli_mediation.demo import seed
-
-    return seed
 
 
 @hookimpl

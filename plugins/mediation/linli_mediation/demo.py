@@ -16,15 +16,20 @@ from datetime import UTC, date, datetime, timedelta
 
 from tortoise.expressions import F
 
-from linli.communities import community_root
-from linli.hierarchy.escalation import EscalationError, escalate
-from linli.hierarchy.models import Node
-from linli.hierarchy.services import add_node
-from linli.identity.models import Account, Membership, Person
-from linli.identity.services import create_account
-from linli.models import Community
-from linli.permissions.models import Role
-from linli.permissions.services import grant, load_actor
+from linli.kit import (
+    Account,
+    Community,
+    EscalationError,
+    Membership,
+    Node,
+    Person,
+    add_node,
+    community_root,
+    create_account,
+    escalate,
+    grant_role,
+    load_actor,
+)
 from linli_mediation import services
 from linli_mediation.models import (
     ACCEPTED,
@@ -125,7 +130,6 @@ async def _node(community: Community, code: str) -> Node | None:
 
 
 async def _studios(community: Community, root: Node) -> list[tuple[Studio, Account]]:
-    roles = {r.key: r for r in await Role.filter(community_id=community.id)}
     made = []
     for name, name_en, host_name, username, hours, topics in STUDIOS:
         node = await add_node(
@@ -136,7 +140,7 @@ async def _studios(community: Community, root: Node) -> list[tuple[Studio, Accou
         account = await Account.get_or_none(username=username)
         if account is None:
             account = await create_account(username, DEMO_PASSWORD, person=host)
-        await grant(account, roles["mediator"], node)
+        await grant_role(account, "mediator", node)
         studio = await services.create_studio(
             community, name=name, name_en=name_en, node=node, host=host, opening_hours=hours,
             specialties=topics,
@@ -146,16 +150,15 @@ async def _studios(community: Community, root: Node) -> list[tuple[Studio, Accou
 
 
 async def _supervisor(community: Community, root: Node) -> Account:
-    role = await Role.get(community_id=community.id, key="mediation_supervisor")
     account = await Account.get_or_none(username=SUPERVISOR[1])
     if account is None:
         person = await Person.create(community_id=community.id, name=SUPERVISOR[0])
         account = await create_account(SUPERVISOR[1], DEMO_PASSWORD, person=person)
-    await grant(account, role, root)
+    await grant_role(account, "mediation_supervisor", root)
     party = await Node.filter(community_id=community.id, tree="party", depth=0).first()
     if party is not None:
         # at the committee as well: escalated cases reach it
-        await grant(account, role, party)
+        await grant_role(account, "mediation_supervisor", party)
     return account
 
 

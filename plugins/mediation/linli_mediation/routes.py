@@ -3,12 +3,17 @@
 Case pages are guarded by ``logged_in`` and then by :func:`services.access_to`, which
 answers a case the visitor may not see exactly like one that does not exist: the
 standard 404 page, with nothing of the case in it.
+
+A rule's refusal is not caught here: each form's route names its page
+(``form_page``), and linli shows that page again with the message beside the field and
+what was typed. The case page holds many forms; :func:`case_form` names which one.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, tzinfo
+from datetime import date
 from typing import Any
 
 import msgspec
@@ -21,17 +26,36 @@ from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 from tortoise.expressions import Q
 
-from linli.hierarchy.models import Node
-from linli.hierarchy.services import addresses
-from linli.i18n import N_
-from linli.identity.models import Account, Person
-from linli.models import Community
-from linli.sorting import natural_sorted
-from linli.uploads import UploadRefused, file_response
-from linli.web.auth import PUBLIC, community_node, current_actor, logged_in, requires
-from linli.web.feedback import confirmation, flash, form_again, form_values, is_confirmed
-from linli.web.site import language_of, site_of, translate
-from linli_mediation import services
+from linli.kit import (
+    N_,
+    PUBLIC,
+    Account,
+    Actor,
+    Community,
+    Node,
+    Person,
+    addresses,
+    community_node,
+    confirmation,
+    current_actor,
+    file_response,
+    find_person,
+    flash,
+    form_again,
+    form_page,
+    form_values,
+    is_confirmed,
+    language_of,
+    logged_in,
+    natural_sorted,
+    parse_date,
+    requires,
+    site_of,
+    today_of,
+    translate,
+    zone_of,
+)
+from linli_mediation import MediationSettings, services
 from linli_mediation.models import Studio
 
 Req = Request[Any, Any, Any]
@@ -41,24 +65,17 @@ PER_PAGE = 20
 # ----------------------------------------------------------------------------- helpers
 
 
-def base(community: Community) -> str:
-    return f"/c/{community.slug}/mediation"
+def index_url(community: Community) -> str:
+    return f"/c/{community.slug}/mediation/"
 
 
 def case_url(community: Community, case_id: int) -> str:
-    return f"{base(community)}/cases/{case_id}"
+    return f"/c/{community.slug}/mediation/cases/{case_id}"
 
 
-def settings_of(request: Req) -> Any:
+def plugin_settings(request: Req) -> MediationSettings:
+    """The instance's ``[plugins.mediation]`` settings (the same for every community)."""
     return site_of(request).registry.loaded["mediation"].settings
-
-
-def zone_of(request: Req) -> tzinfo:
-    return site_of(request).settings.zone
-
-
-def today(request: Req) -> date:
-    return services.now_utc().astimezone(zone_of(request)).date()
 
 
 def done(request: Req, url: str, message: str, **values: Any) -> Redirect:
@@ -67,41 +84,32 @@ def done(request: Req, url: str, message: str, **values: Any) -> Redirect:
     return Redirect(url, status_code=303)
 
 
-def parse_date(raw: str, field: str, default: date | None = None) -> date:
-    raw = raw.strip()
-    if not raw and default is not None:
-        return default
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise services.MediationError(N_("Enter the date as YYYY-MM-DD."), field=field) from None
-
-
 async def access(request: Req, community: Community, case_id: int) -> services.Access:
+    """The gate to a case, answered as the standard 404 page for a case the visitor may
+    not see, the same as for one that does not exist."""
     try:
         return await services.access_to(await current_actor(request), community, case_id)
     except services.CaseNotFound:
         raise NotFoundException() from None
 
 
-async def find_person(community: Community, who: str, field: str) -> Person | None:
-    """A party of the register by ``#id`` or exact phone; ``None`` for an outsider."""
+async def sees(actor: Actor, community: Community, case_id: int) -> bool:
+    try:
+        await services.access_to(actor, community, case_id)
+    except services.CaseNotFound:
+        return False
+    return True
+
+
+async def register_person(community: Community, who: str, field: str) -> Person | None:
+    """A party of the register by ``#id`` or phone; ``None`` for an outsider, kept by
+    the name typed. A name never links a resident (unlike the core's lookup by name): a
+    party sees the case, so only a register number or a phone makes someone one."""
     who = who.strip()
     if who.startswith("#"):
-        if not who[1:].isdecimal():
-            raise services.MediationError(
-                N_("A register number is # followed by digits."), field=field
-            )
-        person = await Person.get_or_none(id=int(who[1:]), community_id=community.id)
-        if person is None:
-            raise services.MediationError(
-                N_("No resident has the register number %(who)s."), field=field, who=who
-            )
-        return person
+        return await find_person(community, who, field=field)
     if who.isdecimal() and len(who) >= 7:
-        found = await Person.filter(community_id=community.id, phone=who).limit(2)
-        if len(found) == 1:
-            return found[0]
+        return await find_person(community, who, field=field, required=False)
     return None
 
 
@@ -110,7 +118,7 @@ async def party_input(
 ) -> services.PartyInput:
     """A party as typed in a form: ``who`` is a #register number, a phone of the register
     or a name; ``contact`` a door number or phone."""
-    person = await find_person(community, who, field) if who.strip() else None
+    person = await register_person(community, who, field)
     name = "" if person is not None or who.strip().startswith("#") else who
     return services.PartyInput(name=name, contact=contact, person=person, side=side, field=field)
 
@@ -124,6 +132,24 @@ async def studio_of(community: Community, raw: str) -> Studio | None:
     if studio is None:
         raise services.MediationError(N_("Choose a studio."), field="studio")
     return studio
+
+
+async def place_of(community: Community, raw: str) -> Node | None:
+    if not raw.strip():
+        return None
+    place = None
+    if raw.strip().isdecimal():
+        place = await Node.get_or_none(id=int(raw), community_id=community.id)
+    if place is None:
+        raise services.MediationError(N_("Choose a place of this community."), field="place")
+    return place
+
+
+async def mediator_of(raw: str) -> Account:
+    mediator = await Account.get_or_none(username=raw.strip()) if raw.strip() else None
+    if mediator is None:
+        raise services.MediationError(N_("This account is not a mediator here."), field="mediator")
+    return mediator
 
 
 async def places(community: Community, language: str) -> list[tuple[Node, str]]:
@@ -152,13 +178,13 @@ async def intake_node(connection: ASGIConnection[Any, Any, Any, Any]) -> Node:
 INTAKE_GUARD = requires(services.INTAKE, node=intake_node)
 
 
+# ----------------------------------------------------------------------------- page contexts
+
+
 async def nav(request: Req, community: Community) -> dict[str, Any]:
-    actor = await current_actor(request)
-    root = await community_node(request)
+    """What every mediation page shows: the labels, and an empty form."""
     return {
-        "base": base(community),
-        "may_intake": services.holds_in(actor, services.INTAKE, community.id),
-        "may_figures": actor.can(services.FIGURES, root),
+        "base": index_url(community).rstrip("/"),
         "statuses": services.STATUS_LABELS,
         "categories": services.CATEGORIES,
         "urgencies": services.URGENCIES,
@@ -175,6 +201,22 @@ async def nav(request: Req, community: Community) -> dict[str, Any]:
     }
 
 
+async def request_page(request: Req, community: Community) -> dict[str, Any]:
+    context = await nav(request, community)
+    return context | {"studios": await services.studios(community), "key": services.new_key()}
+
+
+async def intake_page(request: Req, community: Community) -> dict[str, Any]:
+    context = await nav(request, community)
+    return context | {
+        "studios": await services.studios(community),
+        "places": await places(community, language_of(request)),
+        "mediators": await services.mediators(community),
+        "me": (await current_actor(request)).account,
+        "key": services.new_key(),
+    }
+
+
 async def case_context(request: Req, community: Community, gate: services.Access) -> dict[str, Any]:
     """Everything the case page shows to this visitor."""
     view = await services.case_view(gate)
@@ -184,31 +226,28 @@ async def case_context(request: Req, community: Community, gate: services.Access
         node = await Node.get_or_none(id=gate.case.place_id)
         place = (await addresses([node], language_of(request))).get(node.id, "") if node else ""
     context |= {
-        "case": gate.case, "view": view, "gate": gate, "today": today(request), "place": place,
+        "case": gate.case, "view": view, "gate": gate, "today": today_of(request), "place": place,
     }  # fmt: skip
     if gate.may_assign:
         context["mediators"] = await services.mediators(community)
     return context
 
 
-async def case_again(
-    request: Req,
-    community: Community,
-    gate: services.Access,
-    exc: services.MediationError,
-    data: Any,
-    form_for: str,
-) -> Template:
-    """The case page again after a refused form: the message beside the field of the
-    form that was sent (fields are named ``<form>-<field>`` on this page of many forms),
-    that form filled with what was typed, at the refusal's status."""
-    if isinstance(exc, services.CaseNotFound):
-        raise NotFoundException()
-    if exc.field:
-        exc.field = f"{form_for}-{exc.field}"
-    context = await case_context(request, community, gate)
-    context["form_for"] = form_for
-    return form_again(request, "mediation/case.html", context, exc, data)
+def case_form(name: str) -> dict[str, Any]:
+    """The route option of a form on the case page: a refusal shows the case page again
+    with that form open, filled with what was typed, and the message beside its field.
+    ``name`` is the form's (fields are named ``<form>-<field>`` on this page of many
+    forms); ``{…}`` in it is filled from the path and the posted fields
+    (``"step-{action}"``)."""
+
+    async def context(request: Req, community: Community, form: dict[str, Any]) -> dict[str, Any]:
+        gate = await access(request, community, request.path_params["case_id"])
+        values = {key: value for key, value in form.items() if isinstance(value, str)}
+        page = await case_context(request, community, gate)
+        filled = defaultdict(str, {**values, **request.path_params})
+        return page | {"form_for": name.format_map(filled)}
+
+    return form_page("mediation/case.html", context)
 
 
 # ----------------------------------------------------------------------------- forms
@@ -307,6 +346,16 @@ STEP_DONE = {
 }
 
 
+async def sent_before(
+    request: Req, actor: Actor, community: Community, exc: services.Duplicate, message: str
+) -> Redirect:
+    """A form sent twice (a double click): the case the first sending opened, if the
+    visitor sees it; otherwise the refusal, shown on the form's page."""
+    if exc.case_id is not None and await sees(actor, community, exc.case_id):
+        return done(request, case_url(community, exc.case_id), message)
+    raise exc
+
+
 # ----------------------------------------------------------------------------- pages
 
 
@@ -353,30 +402,41 @@ class MediationController(Controller):
         return Template("mediation/index.html", context=context)
 
     @get("/widget", name="mediation:widget", opt=PUBLIC)
-    async def widget(self, request: Req, community: NamedDependency[Community]) -> Template:
+    async def widget(
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        today: NamedDependency[date],
+    ) -> Template:
         """The dashboard block: for mediators, their overdue follow-ups and late cases;
         for anyone else an invitation to ask for mediation."""
         actor = await current_actor(request)
         board = await services.dashboard(
-            actor, community, today=today(request), zone=zone_of(request),
-            time_limit_days=settings_of(request).time_limit_days,
+            actor, community, today=today, zone=zone_of(request),
+            time_limit_days=plugin_settings(request).time_limit_days,
         )  # fmt: skip
-        context = {"base": base(community), "board": board, "anonymous": actor.is_anonymous}
+        context = {
+            "base": index_url(community).rstrip("/"), "board": board,
+            "anonymous": actor.is_anonymous,
+        }  # fmt: skip
         return Template("mediation/widget_body.html", context=context)
-
-    async def _request_context(self, request: Req, community: Community) -> dict[str, Any]:
-        context = await nav(request, community)
-        return context | {"studios": await services.studios(community), "key": services.new_key()}
 
     @get("/request", name="mediation:request_form", guards=[logged_in])
     async def request_form(self, request: Req, community: NamedDependency[Community]) -> Template:
-        context = await self._request_context(request, community)
-        return Template("mediation/request.html", context=context)
+        return Template("mediation/request.html", context=await request_page(request, community))
 
-    @post("/request", name="mediation:request", guards=[logged_in])
+    @post(
+        "/request",
+        name="mediation:request",
+        guards=[logged_in],
+        opt=form_page("mediation/request.html", request_page),
+    )
     async def request_mediation(
-        self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[RequestForm]
-    ) -> Redirect | Template:
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        data: URLEncodedBody[RequestForm],
+    ) -> Redirect:
         actor = await current_actor(request)
         try:
             case = await services.request_mediation(
@@ -386,73 +446,47 @@ class MediationController(Controller):
                 studio=await studio_of(community, data.studio), key=data.request_key,
             )  # fmt: skip
         except services.Duplicate as exc:
-            if exc.case_id is not None and await self._sees(actor, community, exc.case_id):
-                return done(
-                    request, case_url(community, exc.case_id),
-                    N_("This request was already sent: here it is."),
-                )  # fmt: skip
-            context = await self._request_context(request, community)
-            return form_again(request, "mediation/request.html", context, exc, data)
-        except services.MediationError as exc:
-            context = await self._request_context(request, community)
-            return form_again(request, "mediation/request.html", context, exc, data)
+            message = N_("This request was already sent: here it is.")
+            return await sent_before(request, actor, community, exc, message)
         return done(
             request, case_url(community, case.id),
             N_("Your request was sent. A mediator will contact you."),
         )  # fmt: skip
 
-    async def _sees(self, actor: Any, community: Community, case_id: int) -> bool:
-        try:
-            await services.access_to(actor, community, case_id)
-        except services.CaseNotFound:
-            return False
-        return True
-
-    async def _intake_context(self, request: Req, community: Community) -> dict[str, Any]:
-        context = await nav(request, community)
-        return context | {
-            "studios": await services.studios(community),
-            "places": await places(community, language_of(request)),
-            "mediators": await services.mediators(community),
-            "me": (await current_actor(request)).account,
-            "key": services.new_key(),
-        }
-
     @get("/new", name="mediation:new", guards=[INTAKE_GUARD])
     async def new(self, request: Req, community: NamedDependency[Community]) -> Template:
-        context = await self._intake_context(request, community)
-        return Template("mediation/new.html", context=context)
+        return Template("mediation/new.html", context=await intake_page(request, community))
 
-    @post("/new", name="mediation:intake", guards=[INTAKE_GUARD])
+    @post(
+        "/new",
+        name="mediation:intake",
+        guards=[INTAKE_GUARD],
+        opt=form_page("mediation/new.html", intake_page),
+    )
     async def intake(
-        self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[IntakeForm]
-    ) -> Redirect | Template:
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        data: URLEncodedBody[IntakeForm],
+    ) -> Redirect:
         actor = await current_actor(request)
         try:
             case = await services.open_case(
                 community, actor, summary=data.summary,
                 description=data.description, category=data.category, urgency=data.urgency,
-                place=await self._place(community, data.place),
+                place=await place_of(community, data.place),
                 studio=await studio_of(community, data.studio),
                 parties=await self._parties(community, data),
-                mediator=await self._mediator(data.mediator), key=data.request_key,
+                mediator=await mediator_of(data.mediator) if data.mediator.strip() else None,
+                key=data.request_key,
             )  # fmt: skip
-        except services.MediationError as exc:
-            if (
-                isinstance(exc, services.Duplicate)
-                and exc.case_id is not None
-                and await self._sees(actor, community, exc.case_id)
-            ):
-                return done(
-                    request, case_url(community, exc.case_id),
-                    N_("This case was already taken in: here it is."),
-                )  # fmt: skip
-            context = await self._intake_context(request, community)
-            return form_again(request, "mediation/new.html", context, exc, data)
-        if not await self._sees(actor, community, case.id):
+        except services.Duplicate as exc:
+            message = N_("This case was already taken in: here it is.")
+            return await sent_before(request, actor, community, exc, message)
+        if not await sees(actor, community, case.id):
             # a worker who took the case in for a mediator does not see it afterwards
             return done(
-                request, f"{base(community)}/",
+                request, index_url(community),
                 N_("Case %(number)s was taken in and handed to its mediator."),
                 number=case.number,
             )  # fmt: skip
@@ -466,26 +500,6 @@ class MediationController(Controller):
                 side = "applicant" if n == 1 else "respondent"
                 parties.append(await party_input(community, who, contact, side, f"party_{n}"))
         return parties
-
-    async def _place(self, community: Community, raw: str) -> Node | None:
-        if not raw.strip():
-            return None
-        place = None
-        if raw.strip().isdecimal():
-            place = await Node.get_or_none(id=int(raw), community_id=community.id)
-        if place is None:
-            raise services.MediationError(N_("Choose a place of this community."), field="place")
-        return place
-
-    async def _mediator(self, raw: str) -> Account | None:
-        if not raw.strip():
-            return None
-        mediator = await Account.get_or_none(username=raw.strip())
-        if mediator is None:
-            raise services.MediationError(
-                N_("This account is not a mediator here."), field="mediator"
-            )
-        return mediator
 
     @get("/cases/{case_id:int}", name="mediation:case", guards=[logged_in])
     async def case(
@@ -508,7 +522,12 @@ class MediationController(Controller):
         context |= {"case": gate.case, "view": view, "community": community}
         return Template("mediation/agreement.html", context=context)
 
-    @post("/cases/{case_id:int}/step", name="mediation:step", guards=[logged_in])
+    @post(
+        "/cases/{case_id:int}/step",
+        name="mediation:step",
+        guards=[logged_in],
+        opt=case_form("step-{action}"),
+    )
     async def step(
         self,
         request: Req,
@@ -518,22 +537,20 @@ class MediationController(Controller):
     ) -> Redirect | Template:
         gate = await access(request, community, case_id)
         url = case_url(community, case_id)
-        follow_up_days = settings_of(request).follow_up_days
+        follow_up_days = plugin_settings(request).follow_up_days
+        step = services.StepInput(
+            reason=data.reason, target=data.target, facts=data.facts, terms=data.terms,
+            deadline=parse_date(data.deadline, "deadline"),
+        )  # fmt: skip
         try:
-            deadline = parse_date(data.deadline, "deadline") if data.deadline.strip() else None
-            step = services.StepInput(
-                reason=data.reason, target=data.target, facts=data.facts, terms=data.terms,
-                deadline=deadline,
-            )  # fmt: skip
             if data.action == "close" and not is_confirmed(data.confirmed):
                 await services.check_step(gate, "close", step, follow_up_days=follow_up_days)
                 return self._confirm_close(request, gate.case, url, data)
             await services.apply(gate, data.action, step, follow_up_days=follow_up_days)
         except services.AlreadyDone as exc:
+            # a double click, or two mediators at once: the step is done, not refused
             state = translate(request, exc.values["state"])
             return done(request, url, N_("Already done: the case is now “%(state)s”."), state=state)
-        except services.MediationError as exc:
-            return await case_again(request, community, gate, exc, data, f"step-{data.action}")
         return done(request, url, STEP_DONE[data.action])
 
     def _confirm_close(self, request: Req, case: Any, url: str, data: StepForm) -> Template:
@@ -554,56 +571,56 @@ class MediationController(Controller):
             fields=form_values(data),
         )
 
-    @post("/cases/{case_id:int}/escalate", name="mediation:escalate", guards=[logged_in])
+    @post(
+        "/cases/{case_id:int}/escalate",
+        name="mediation:escalate",
+        guards=[logged_in],
+        opt=case_form("escalate"),
+    )
     async def escalate(
         self,
         request: Req,
         community: NamedDependency[Community],
         case_id: FromPath[int],
         data: URLEncodedBody[ReasonForm],
-    ) -> Redirect | Template:
+    ) -> Redirect:
         gate = await access(request, community, case_id)
-        try:
-            await services.escalate_case(gate, data.reason)
-        except services.MediationError as exc:
-            return await case_again(request, community, gate, exc, data, "escalate")
+        await services.escalate_case(gate, data.reason)
         flash(request, N_("Escalated to the level above."))
-        return await self._after_change(request, community, case_id)
+        return await self._after_change(gate.actor, community, case_id)
 
-    async def _after_change(self, request: Req, community: Community, case_id: int) -> Redirect:
+    async def _after_change(self, actor: Actor, community: Community, case_id: int) -> Redirect:
         """Back to the case, or to the list if the visitor no longer sees it."""
-        if await self._sees(await current_actor(request), community, case_id):
+        if await sees(actor, community, case_id):
             return Redirect(case_url(community, case_id), status_code=303)
-        return Redirect(f"{base(community)}/", status_code=303)
+        return Redirect(index_url(community), status_code=303)
 
-    @post("/cases/{case_id:int}/assign", name="mediation:assign", guards=[logged_in])
+    @post(
+        "/cases/{case_id:int}/assign",
+        name="mediation:assign",
+        guards=[logged_in],
+        opt=case_form("assign"),
+    )
     async def assign(
         self,
         request: Req,
         community: NamedDependency[Community],
         case_id: FromPath[int],
         data: URLEncodedBody[AssignForm],
-    ) -> Redirect | Template:
+    ) -> Redirect:
         gate = await access(request, community, case_id)
-        try:
-            mediator = await self._mediator(data.mediator)
-            if mediator is None:
-                raise services.MediationError(
-                    N_("This account is not a mediator here."), field="mediator"
-                )
-            assignment = await services.assign(gate, mediator)
-        except services.MediationError as exc:
-            return await case_again(request, community, gate, exc, data, "assign")
+        assignment = await services.assign(gate, await mediator_of(data.mediator))
         if not assignment.effective:
             flash(request, N_("Assigned, with a conflict of interest to clear first."))
-            return await self._after_change(request, community, case_id)
-        flash(request, N_("Mediator assigned."))
-        return await self._after_change(request, community, case_id)
+        else:
+            flash(request, N_("Mediator assigned."))
+        return await self._after_change(gate.actor, community, case_id)
 
     @post(
         "/cases/{case_id:int}/assignments/{assignment_id:int}/clear",
         name="mediation:clear",
         guards=[logged_in],
+        opt=case_form("clear-{assignment_id}"),
     )
     async def clear(
         self,
@@ -612,34 +629,34 @@ class MediationController(Controller):
         case_id: FromPath[int],
         assignment_id: FromPath[int],
         data: URLEncodedBody[ReasonForm],
-    ) -> Redirect | Template:
+    ) -> Redirect:
         gate = await access(request, community, case_id)
-        try:
-            await services.clear_conflict(gate, assignment_id, data.reason)
-        except services.MediationError as exc:
-            return await case_again(request, community, gate, exc, data, f"clear-{assignment_id}")
+        await services.clear_conflict(gate, assignment_id, data.reason)
         return done(request, case_url(community, case_id), N_("Conflict of interest cleared."))
 
-    @post("/cases/{case_id:int}/parties", name="mediation:add_party", guards=[logged_in])
+    @post(
+        "/cases/{case_id:int}/parties",
+        name="mediation:add_party",
+        guards=[logged_in],
+        opt=case_form("party"),
+    )
     async def add_party(
         self,
         request: Req,
         community: NamedDependency[Community],
         case_id: FromPath[int],
         data: URLEncodedBody[PartyForm],
-    ) -> Redirect | Template:
+    ) -> Redirect:
         gate = await access(request, community, case_id)
-        try:
-            entered = await party_input(community, data.who, data.contact, data.side, "who")
-            await services.add_party(gate, entered)
-        except services.MediationError as exc:
-            return await case_again(request, community, gate, exc, data, "party")
+        entered = await party_input(community, data.who, data.contact, data.side, "who")
+        await services.add_party(gate, entered)
         return done(request, case_url(community, case_id), N_("Party added."))
 
     @post(
         "/cases/{case_id:int}/parties/{party_id:int}",
         name="mediation:edit_party",
         guards=[logged_in],
+        opt=case_form("party-{party_id}"),
     )
     async def edit_party(
         self,
@@ -648,96 +665,100 @@ class MediationController(Controller):
         case_id: FromPath[int],
         party_id: FromPath[int],
         data: URLEncodedBody[PartyForm],
-    ) -> Redirect | Template:
+    ) -> Redirect:
         gate = await access(request, community, case_id)
-        try:
-            entered = await party_input(community, data.who, data.contact, data.side, "who")
-            await services.edit_party(gate, party_id, entered)
-        except services.MediationError as exc:
-            return await case_again(request, community, gate, exc, data, f"party-{party_id}")
+        entered = await party_input(community, data.who, data.contact, data.side, "who")
+        await services.edit_party(gate, party_id, entered)
         return done(request, case_url(community, case_id), N_("Party details saved."))
 
-    @post("/cases/{case_id:int}/sessions", name="mediation:session", guards=[logged_in])
+    @post(
+        "/cases/{case_id:int}/sessions",
+        name="mediation:session",
+        guards=[logged_in],
+        opt=case_form("session"),
+    )
     async def session(
         self,
         request: Req,
         community: NamedDependency[Community],
+        today: NamedDependency[date],
         case_id: FromPath[int],
         data: URLEncodedBody[SessionForm],
-    ) -> Redirect | Template:
+    ) -> Redirect:
         gate = await access(request, community, case_id)
-        try:
-            await services.add_session(
-                gate, held_on=parse_date(data.held_on, "held_on", today(request)),
-                place=data.place, attendees=data.attendees, notes=data.notes,
-                next_steps=data.next_steps,
-            )  # fmt: skip
-        except services.MediationError as exc:
-            return await case_again(request, community, gate, exc, data, "session")
+        await services.add_session(
+            gate, held_on=parse_date(data.held_on, "held_on", today) or today,
+            place=data.place, attendees=data.attendees, notes=data.notes,
+            next_steps=data.next_steps,
+        )  # fmt: skip
         return done(request, case_url(community, case_id), N_("Session recorded."))
 
-    @post("/cases/{case_id:int}/follow-ups", name="mediation:follow_up", guards=[logged_in])
+    @post(
+        "/cases/{case_id:int}/follow-ups",
+        name="mediation:follow_up",
+        guards=[logged_in],
+        opt=case_form("visit"),
+    )
     async def follow_up(
         self,
         request: Req,
         community: NamedDependency[Community],
+        today: NamedDependency[date],
         case_id: FromPath[int],
         data: URLEncodedBody[VisitForm],
-    ) -> Redirect | Template:
+    ) -> Redirect:
         gate = await access(request, community, case_id)
-        try:
-            await services.add_follow_up(
-                gate, visited_on=parse_date(data.visited_on, "visited_on", today(request)),
-                kept=data.kept != "no", notes=data.notes,
-            )  # fmt: skip
-        except services.MediationError as exc:
-            return await case_again(request, community, gate, exc, data, "visit")
+        await services.add_follow_up(
+            gate, visited_on=parse_date(data.visited_on, "visited_on", today) or today,
+            kept=data.kept != "no", notes=data.notes,
+        )  # fmt: skip
         return done(request, case_url(community, case_id), N_("Follow-up visit recorded."))
 
-    @post("/cases/{case_id:int}/signatures", name="mediation:sign", guards=[logged_in])
+    @post(
+        "/cases/{case_id:int}/signatures",
+        name="mediation:sign",
+        guards=[logged_in],
+        opt=case_form("sign"),
+    )
     async def sign(
         self,
         request: Req,
         community: NamedDependency[Community],
+        today: NamedDependency[date],
         case_id: FromPath[int],
         data: URLEncodedBody[SignatureForm],
-    ) -> Redirect | Template:
+    ) -> Redirect:
         gate = await access(request, community, case_id)
         refused = data.answer == "refused"
-        try:
-            if not data.party.isdecimal():
-                raise services.MediationError(N_("Choose a party of this case."), field="party")
-            await services.record_signature(
-                gate, int(data.party), parse_date(data.signed_on, "signed_on", today(request)),
-                refused=refused, note=data.note,
-            )  # fmt: skip
-        except services.MediationError as exc:
-            return await case_again(request, community, gate, exc, data, "sign")
+        if not data.party.isdecimal():
+            raise services.MediationError(N_("Choose a party of this case."), field="party")
+        await services.record_signature(
+            gate, int(data.party), parse_date(data.signed_on, "signed_on", today) or today,
+            refused=refused, note=data.note,
+        )  # fmt: skip
         message = N_("Refusal to sign recorded.") if refused else N_("Signature recorded.")
         return done(request, case_url(community, case_id), message)
 
-    @post("/cases/{case_id:int}/attachments", name="mediation:attach", guards=[logged_in])
+    @post(
+        "/cases/{case_id:int}/attachments",
+        name="mediation:attach",
+        guards=[logged_in],
+        opt=case_form("doc"),
+    )
     async def attach(
         self,
         request: Req,
         community: NamedDependency[Community],
         case_id: FromPath[int],
         data: MultipartBody[AttachmentForm],
-    ) -> Redirect | Template:
+    ) -> Redirect:
         gate = await access(request, community, case_id)
-        typed = {"title": data.title, "shared": data.shared}
-        try:
-            if data.file is None or not data.file.filename:
-                raise services.MediationError(N_("Choose a file to upload."), field="file")
-            await services.add_attachment(
-                gate, data=await data.file.read(), filename=data.file.filename,
-                title=data.title, shared=bool(data.shared),
-            )  # fmt: skip
-        except UploadRefused as exc:
-            problem = services.MediationError(exc.message, exc.status, field="file", **exc.values)
-            return await case_again(request, community, gate, problem, typed, "doc")
-        except services.MediationError as exc:
-            return await case_again(request, community, gate, exc, typed, "doc")
+        if data.file is None or not data.file.filename:
+            raise services.MediationError(N_("Choose a file to upload."), field="file")
+        await services.add_attachment(
+            gate, data=await data.file.read(), filename=data.file.filename,
+            title=data.title, shared=bool(data.shared),
+        )  # fmt: skip
         return done(request, case_url(community, case_id), N_("Document added."))
 
     @get(
@@ -761,17 +782,24 @@ class MediationController(Controller):
 
     @get("/figures", name="mediation:figures", guards=[requires(services.FIGURES)])
     async def figures(
-        self, request: Req, community: NamedDependency[Community], year: FromQuery[int] = 0
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        today: NamedDependency[date],
+        year: FromQuery[int] = 0,
     ) -> Template:
         problem = None
         if year and not 2000 <= year <= 2100:
             problem = services.MediationError(
                 N_("Choose a year between 2000 and 2100."), field="year"
             )
-        shown = year if year and problem is None else today(request).year
+        shown = year if year and problem is None else today.year
         data = await services.figures(community, shown, zone=zone_of(request))
         context = await nav(request, community)
         context |= {"data": data, "small": services.SMALL_CELL}
         if problem is not None:
             return form_again(request, "mediation/figures.html", context, problem, {"year": year})
         return Template("mediation/figures.html", context=context)
+
+
+ROUTES = [MediationController]

@@ -29,23 +29,27 @@ from tortoise.expressions import F, Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from linli.audit.services import record as audit
-from linli.communities import community_root
-from linli.hierarchy.escalation import (
+from linli.kit import (
+    N_,
+    Account,
+    Actor,
     AlreadyAtTop,
+    Community,
     EscalationError,
     EscalationNotAllowed,
+    Grant,
+    Membership,
+    Node,
+    Person,
     ReasonMissing,
+    Refusal,
+    Upload,
+    UploadRefused,
+    audit,
+    community_root,
     escalate,
+    save_file,
 )
-from linli.hierarchy.models import Node
-from linli.i18n import N_
-from linli.identity.models import Account, Membership, Person
-from linli.models import Community
-from linli.permissions.models import Grant
-from linli.permissions.services import Actor
-from linli.refusals import Refusal
-from linli.uploads import Upload, save_file
 from linli_mediation.models import (
     ACCEPTED,
     AGREEMENT,
@@ -1146,9 +1150,13 @@ async def add_attachment(
         or filename[:120]
     )
     async with in_transaction():
-        upload = await save_file(
-            access.case.community_id, data, filename=filename, by=access.actor.account
-        )
+        try:
+            upload = await save_file(
+                access.case.community_id, data, filename=filename, by=access.actor.account
+            )
+        except UploadRefused as exc:
+            exc.field = "file"  # the core's refusal is about the attachment form's file
+            raise
         attachment = await Attachment.create(
             case_id=access.case.id, upload=upload, title=title, shared=shared,
             added_by=access.actor.account,

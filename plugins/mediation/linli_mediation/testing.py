@@ -1,15 +1,16 @@
 """Builders for tests of mediation, and of plugins and communities that build on it:
 studios with their rooms and hosts, mediators, and cases taken in between parties.
 
-They are built on :mod:`linli.testing`'s builders (accounts get its ``TEST_PASSWORD``)
-and on :mod:`linli_mediation.services`, so a case is opened through intake, with its
-history, its level and the conflict-of-interest check::
+They are built on :mod:`linli_mediation.services`, so a case is opened through intake,
+with its history, its level and the conflict-of-interest check. Accounts come from the
+test's own builders (``linli.testing.make_account``), to log in with::
 
+    from linli.testing import make_account
     from linli_mediation.testing import make_case, make_mediator, make_studio
 
     studio = await make_studio(community, "莲姐议事", host="刘莲")
-    mediator = await make_mediator(community, studio, "lian")
-    case = await make_case(community, mediator, parties=[zhang, li], place=flat)
+    lian = await make_mediator(studio, await make_account("lian", community))
+    case = await make_case(community, lian, parties=[zhang, li], place=flat)
 """
 
 from __future__ import annotations
@@ -17,11 +18,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from linli.hierarchy.models import Node
-from linli.identity.models import Account, Person
-from linli.models import Community
-from linli.permissions.services import load_actor
-from linli.testing import make_account, make_person, make_place
+from linli.kit import (
+    Account,
+    Community,
+    Node,
+    Person,
+    add_node,
+    community_root,
+    grant_role,
+    load_actor,
+)
 from linli_mediation import services
 from linli_mediation.models import Case, Studio
 
@@ -41,21 +47,24 @@ async def make_studio(
     default ``<name>工作室``) under ``parent`` (by default the community's own node).
     ``host`` is the host mediator, a person or the name of a new one; ``fields`` go to
     :func:`~linli_mediation.services.create_studio` (``opening_hours``, ``specialties``)."""
-    node = await make_place(community, "facility", room or f"{name}工作室", parent=parent)
+    node = await add_node(
+        kind="facility",
+        name=room or f"{name}工作室",
+        parent=parent or await community_root(community),
+    )
     if isinstance(host, str):
-        host = await make_person(community, host)
+        host = await Person.create(community=community, name=host)
     return await services.create_studio(community, name=name, node=node, host=host, **fields)
 
 
-async def make_mediator(
-    community: Community, studio: Studio, username: str, *, person: Person | None = None
-) -> Account:
-    """An account holding the ``mediator`` role at ``studio``'s room, for ``person``
-    (by default the studio's host)."""
-    if person is None and studio.host_id is not None:
-        person = await Person.get(id=studio.host_id)
-    room = await Node.get(id=studio.node_id)
-    return await make_account(username, community, ("mediator", room), person=person)
+async def make_mediator(studio: Studio, account: Account) -> Account:
+    """``account`` holding the ``mediator`` role at ``studio``'s room; an account of no
+    resident is linked to the studio's host."""
+    if account.person_id is None and studio.host_id is not None:
+        account.person_id = studio.host_id
+        await account.save(update_fields=["person_id"])
+    await grant_role(account, "mediator", await Node.get(id=studio.node_id))
+    return account
 
 
 async def make_case(

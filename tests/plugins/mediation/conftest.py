@@ -10,11 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from linli.communities import community_root
-from linli.hierarchy.models import Node
-from linli.identity.models import Account, Person
-from linli.models import Community
-from linli.permissions.services import Actor, load_actor
+from linli.kit import Account, Actor, Community, Node, Person, community_root, load_actor
 from linli.testing import make_account, make_household, make_person, make_place
 from linli_mediation import services
 from linli_mediation.models import Case, Studio
@@ -91,8 +87,8 @@ async def world(linli_community: Community) -> World:
     barber = await make_place(community, "merchant", "老街坊理发店", parent=partners)
     studio_a = await make_studio(community, "莲姐议事", host="刘莲")
     studio_b = await make_studio(community, "帆哥解烦", host="胡帆")
-    mediator_a = await make_mediator(community, studio_a, "lian")
-    mediator_b = await make_mediator(community, studio_b, "fan")
+    mediator_a = await make_mediator(studio_a, await make_account("lian", community))
+    mediator_b = await make_mediator(studio_b, await make_account("fan", community))
     supervisor = await make_account("boss", community, "mediation_supervisor")
     worker = await make_account("worker", community, "community_worker")
     zhang, zhang_account = await _resident(community, "张阿姨", flat10, "zhang")

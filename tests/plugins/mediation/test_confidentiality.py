@@ -7,7 +7,8 @@ from urllib.parse import quote
 
 import pytest
 
-from linli.testing import count_queries, form_post, log_in, make_account
+from linli.kit import create_community
+from linli.testing import count_queries, enable_plugin, form_post, log_in, make_account
 from linli_mediation import services
 from linli_mediation.models import Case
 
@@ -108,11 +109,8 @@ async def test_view_all_reaches_only_down_from_its_node(world):
 
 
 async def test_another_communitys_case_is_not_found(linli_client, world, linli_registry):
-    from linli.communities import create_community
-    from linli.enablement import enable
-
     other = await create_community("other", "别的社区", linli_registry)
-    await enable(other, "mediation", linli_registry)
+    await enable_plugin(other, "mediation", linli_registry)
     case = await world.open()
     await log_in(linli_client, "lian")
     assert (await linli_client.get(f"{BASE}/cases/{case.id}")).status_code == 200

@@ -6,14 +6,11 @@ dates, places and the dashboard's cut-off in the site's terms."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
-import linli_mediation
-from linli.i18n import Catalogues
 from linli.testing import form_post, log_in, make_place
 from linli_mediation import services
 from linli_mediation.models import Case, Party, Signature
@@ -316,9 +313,9 @@ async def test_places_show_with_their_building_in_natural_order(linli_client, wo
     assert "江汉里二期 10栋 10-1-301" in page.text
 
 
-async def test_the_assign_button_says_指派(linli_client, world):
-    catalogue = Catalogues([Path(linli_mediation.__file__).parent / "locale"])
-    assert catalogue.translate("zh_CN", "Assign to the case") == "指派"
+async def test_the_assign_button_says_指派(linli_client, world, linli_registry):
+    catalogues = linli_registry.catalogues
+    assert catalogues.translate("zh_CN", "Assign to the case", "mediation") == "指派"
     case = await _request(world)
     await log_in(linli_client, "boss")
     page = await linli_client.get(f"{BASE}/cases/{case.id}")
@@ -335,9 +332,8 @@ async def test_disabling_mediation_names_the_open_cases(world, linli_registry):
     results = linli_registry.pm.hook.linli_disable_consequences(community=world.community)
     (consequence,) = [c for found in results for c in found]
     assert await consequence.count(world.community) == 1
-    catalogue = Catalogues([Path(linli_mediation.__file__).parent / "locale"])
-    chinese = catalogue.translate("zh_CN", consequence.message) % {"count": 1}
-    assert chinese == "1 件未结案件将无法再打开"
+    chinese = linli_registry.catalogues.translate("zh_CN", consequence.message, "mediation")
+    assert chinese % {"count": 1} == "1 件未结案件将无法再打开"
 
 
 async def test_the_late_cut_off_starts_at_local_midnight(linli_client, world):

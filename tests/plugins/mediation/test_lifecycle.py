@@ -7,9 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from linli.audit.models import AuditEntry
-from linli.hierarchy.escalation import history as escalation_history
-from linli.identity.models import Membership
+from linli.kit import AuditEntry, Escalation, Membership, Person, community_root, create_community
 from linli.testing import count_queries, form_post, log_in, make_account
 from linli_mediation import services
 from linli_mediation.models import Assignment, Case, FollowUp, Session, Transition
@@ -156,8 +154,6 @@ async def test_bad_intake_input_is_refused(world):
 
 
 async def test_the_conflict_check_flags_party_household_and_open_case(world):
-    from linli.identity.models import Person
-
     case = await world.open()  # Zhang and Li
     # a mediator who is a party
     chen = await Person.create(community=world.community, name="陈老师")
@@ -240,7 +236,7 @@ async def test_escalation_goes_group_branch_committee(world):
     with pytest.raises(services.MediationError) as top:
         await services.escalate_case(await world.access(world.supervisor, case), "更高")
     assert top.value.message == "The case is already at the top level."
-    steps = await escalation_history(await Case.get(id=case.id))
+    steps = await Escalation.filter(matter_type="mediation.Case", matter_id=str(case.id))
     assert [(s.from_node_id, s.to_node_id) for s in steps] == [
         (world.group10.id, world.branch.id),
         (world.branch.id, world.committee.id),
@@ -387,8 +383,6 @@ async def test_the_same_request_form_sent_twice_opens_one_case(linli_client, wor
 
 
 async def test_forged_ids_in_the_intake_form_are_refused(linli_client, world, linli_registry):
-    from linli.communities import community_root, create_community
-
     other = await create_community("other", "别的社区", linli_registry)
     foreign_place = await community_root(other)
     await log_in(linli_client, "lian")

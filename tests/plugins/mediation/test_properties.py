@@ -8,22 +8,18 @@ rules predicts."""
 from __future__ import annotations
 
 import asyncio
+import functools
+from collections.abc import Coroutine
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from linli import db
-from linli.communities import community_root, create_community
-from linli.enablement import enable
-from linli.hierarchy.services import add_node
-from linli.identity.models import Person
-from linli.permissions.services import load_actor
-from linli.registry import PluginRegistry
-from linli.testing import make_account, settings_for_test
+from linli.kit import Person, add_node, community_root, load_actor
+from linli.testing import make_account
 from linli_mediation import services
 from linli_mediation.models import FINISHED, Case, FollowUp, Party, Session, Signature, Transition
 
@@ -197,50 +193,44 @@ class CaseMachine(RuleBasedStateMachine):
                 assert visits >= 1
 
 
-def test_random_sequences_keep_the_lifecycle_rules(linli_databases, tmp_path):
-    with asyncio.Runner() as runner:
-        url = runner.run(linli_databases.copy(["mediation"], tmp_path))
-        config = settings_for_test(tmp_path, url, ["mediation"])
-        registry = PluginRegistry.discover(config)
-        runner.run(db.open_database(config, registry))
-        try:
+def _run_in(loop: asyncio.AbstractEventLoop, coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """Run ``coroutine`` on the test's event loop (and database) from the machine's
+    thread, and wait for its result."""
+    return asyncio.run_coroutine_threadsafe(coroutine, loop).result()
 
-            async def world():
-                community = await create_community("prop", "性质测试", registry)
-                await enable(community, "mediation", registry)
-                root = await community_root(community)
-                building = await add_node(kind="building", name="1栋", parent=root)
-                flat = await add_node(kind="household", name="1-101", parent=building)
-                committee = await add_node(
-                    kind="party_committee", name="党委", community_id=community.id, covers=root
-                )
-                branch = await add_node(kind="party_branch", name="支部", parent=committee)
-                await add_node(kind="party_group", name="1栋党小组", parent=branch, covers=building)
-                studio = await add_node(kind="facility", name="工作室", parent=root)
-                person = await Person.create(community=community, name="调解员")
-                mediator = await make_account("m", community, ("mediator", studio), person=person)
-                # at the community and at the committee: escalated cases stay in view
-                supervisor = await make_account(
-                    "s", community, "mediation_supervisor", ("mediation_supervisor", committee)
-                )
-                return {
-                    "community": community, "flat": flat,
-                    "mediator": await load_actor(mediator),
-                    "supervisor": await load_actor(supervisor),
-                }  # fmt: skip
 
-            CaseMachine.world = runner.run(world())
-            CaseMachine.run = runner.run
-            run_state_machine_as_test(
-                CaseMachine,
-                settings=settings(
-                    max_examples=30,
-                    stateful_step_count=25,
-                    deadline=None,
-                    database=None,
-                    suppress_health_check=list(HealthCheck),
-                ),
-            )
-        finally:
-            runner.run(db.close_database())
-            runner.run(linli_databases.release(url))
+async def test_random_sequences_keep_the_lifecycle_rules(linli_community):
+    community = linli_community
+    root = await community_root(community)
+    building = await add_node(kind="building", name="1栋", parent=root)
+    flat = await add_node(kind="household", name="1-101", parent=building)
+    committee = await add_node(
+        kind="party_committee", name="党委", community_id=community.id, covers=root
+    )
+    branch = await add_node(kind="party_branch", name="支部", parent=committee)
+    await add_node(kind="party_group", name="1栋党小组", parent=branch, covers=building)
+    studio = await add_node(kind="facility", name="工作室", parent=root)
+    person = await Person.create(community=community, name="调解员")
+    mediator = await make_account("m", community, ("mediator", studio), person=person)
+    # at the community and at the committee: escalated cases stay in view
+    supervisor = await make_account(
+        "s", community, "mediation_supervisor", ("mediation_supervisor", committee)
+    )
+    CaseMachine.world = {
+        "community": community, "flat": flat,
+        "mediator": await load_actor(mediator), "supervisor": await load_actor(supervisor),
+    }  # fmt: skip
+    # The machine's rules are synchronous: it runs in a thread of its own and hands each
+    # step to this test's loop, where the database is open.
+    CaseMachine.run = functools.partial(_run_in, asyncio.get_running_loop())
+    await asyncio.to_thread(
+        run_state_machine_as_test,
+        CaseMachine,
+        settings=settings(
+            max_examples=30,
+            stateful_step_count=25,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
