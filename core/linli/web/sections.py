@@ -103,9 +103,13 @@ def tabs(request: AnyRequest) -> list[dict[str, Any]]:
         for section in sections_of(site.registry, plugin)
         if may_open(actor, community, section)
     ]
-    path = request.url.path
+    path = request.url.path  # a section at the plugin's root comes without its final "/"
     current = max(
-        (link for _, link in shown if path == link or path.startswith(link.rstrip("/") + "/")),
+        (
+            link
+            for _, link in shown
+            if path.rstrip("/") == link.rstrip("/") or path.startswith(link.rstrip("/") + "/")
+        ),
         key=len,
         default=None,
     )
