@@ -49,6 +49,8 @@ _HOMES: dict[str, str] = {
     "DemoSeeder": "linli.plugins",
     "Refusal": "linli.refusals",
     "N_": "linli.i18n",
+    "missing_translations": "linli.i18n",
+    "placeholder_mismatches": "linli.i18n",
     # events
     "event": "linli.plugins",
     "subscribe": "linli.plugins",
@@ -58,6 +60,7 @@ _HOMES: dict[str, str] = {
     "ServiceVerified": "linli.contracts",
     "ServiceWithdrawn": "linli.contracts",
     # the core's records
+    "AuditEntry": "linli.audit.models",
     "Community": "linli.models",
     "Node": "linli.hierarchy.models",
     "Person": "linli.identity.models",
@@ -148,6 +151,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from linli import PLUGIN_API_VERSION
+    from linli.audit.models import AuditEntry
     from linli.audit.services import record as audit
     from linli.cli import Instance, pass_instance
     from linli.communities import community_root, ensure_node_kinds
@@ -164,7 +168,7 @@ if TYPE_CHECKING:
     )
     from linli.hierarchy.models import Node
     from linli.hierarchy.services import add_node, addresses
-    from linli.i18n import N_
+    from linli.i18n import N_, missing_translations, placeholder_mismatches
     from linli.identity.behalf import OnBehalfError, check_on_behalf, home_node
     from linli.identity.models import Account, Household, Membership, Person, PersonTag
     from linli.identity.services import create_account
