@@ -42,10 +42,10 @@ def linli_sections() -> list[Section]:
     meetings, and the staff's worklist, ranking and settings."""
     return [
         Section(N_("Topics"), "", audience="everyone"),
-        Section(N_("Needs"), "needs/"),
+        Section(N_("Needs"), "needs"),
         Section(N_("Raise a need"), "needs/new"),
         Section(N_("My needs"), "needs/mine"),
-        Section(N_("Meetings"), "meetings/"),
+        Section(N_("Meetings"), "meetings"),
         Section(
             N_("Waiting for me"), "worklist", permission=("council.manage", "matters.escalate")
         ),
