@@ -6,19 +6,21 @@ emits ``council.project_requested``. See ``docs/plugins/council.md``.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import msgspec
-
-from linli import EventHandler, Manifest, NavItem, Permission, Role, Widget, hookimpl
-from linli.events import Event
-from linli.i18n import N_
-from linli.models import Community
-from linli.plugins import Consequence, PersonSection
-from linli.settings import current_zone
-
-HERE = Path(__file__).parent
+from linli.kit import (
+    N_,
+    Community,
+    Consequence,
+    Manifest,
+    Permission,
+    PersonSection,
+    Role,
+    Section,
+    Widget,
+    current_zone,
+    hookimpl,
+)
 
 manifest = Manifest(
     name="council",
@@ -30,61 +32,27 @@ manifest = Manifest(
     },
     version="0.1.0",
     linli_api=">=2,<3",
+    nav_order=30,
 )
 
 
-async def note_project_started(event: Event) -> None:
-    """``codesign.project_created``: note the co-built project on its topic's timeline
-    (once per project). The payload type is declared by the plugin that emits it."""
-    from linli_council import services
-
-    if event.community_id is None:
-        return
-    payload = event.payload
-    await services.record_project_started(
-        event.community_id,
-        project=payload.project,
-        topic_id=payload.topic,
-        title=payload.title,
-        url=payload.url,
-    )
-
-
 @hookimpl
-def linli_tortoise_apps() -> dict[str, dict[str, Any]]:
-    return {
-        "council": {
-            "models": ["linli_council.models"],
-            "migrations": "linli_council.migrations",
-        }
-    }
-
-
-@hookimpl
-def linli_routes() -> list[Any]:
-    from linli_council.routes import ROUTES
-
-    return ROUTES
-
-
-@hookimpl
-def linli_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def linli_static_dirs() -> list[Path]:
-    return [HERE / "static"]
-
-
-@hookimpl
-def linli_locale_dirs() -> list[Path]:
-    return [HERE / "locale"]
-
-
-@hookimpl
-def linli_nav_items(community: Community) -> list[NavItem]:
-    return [NavItem(N_("Neighbours' council"), "council/", order=30)]
+def linli_sections() -> list[Section]:
+    """The council's tabs: its public topics and figures, the residents' needs and
+    meetings, and the staff's worklist, ranking and settings."""
+    return [
+        Section(N_("Topics"), "", audience="everyone"),
+        Section(N_("Needs"), "needs"),
+        Section(N_("Raise a need"), "needs/new"),
+        Section(N_("My needs"), "needs/mine"),
+        Section(N_("Meetings"), "meetings"),
+        Section(
+            N_("Waiting for me"), "worklist", permission=("council.manage", "matters.escalate")
+        ),
+        Section(N_("Needs by support"), "needs/ranking", permission="council.manage"),
+        Section(N_("Figures"), "figures", audience="everyone"),
+        Section(N_("Settings"), "settings", permission="council.approve"),
+    ]
 
 
 @hookimpl
@@ -196,25 +164,6 @@ def linli_disable_consequences(community: Community) -> list[Consequence]:
             N_("%(count)s planned council meetings would lose their page"), _coming_meetings
         ),
     ]
-
-
-@hookimpl
-def linli_event_types() -> dict[str, type[msgspec.Struct]]:
-    from linli_council.events import ProjectRequested
-
-    return {"council.project_requested": ProjectRequested}
-
-
-@hookimpl
-def linli_event_handlers() -> list[EventHandler]:
-    return [EventHandler("codesign.project_created", "note_project", note_project_started)]
-
-
-@hookimpl
-def linli_demo_data() -> Any:
-    from linli_council.demo import seed
-
-    return seed
 
 
 @hookimpl

@@ -12,14 +12,17 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from linli.communities import community_root
-from linli.hierarchy.models import Node
-from linli.hierarchy.services import add_node
-from linli.identity.models import Account, Person
-from linli.identity.services import create_account
-from linli.models import Community
-from linli.permissions.models import Role
-from linli.permissions.services import grant, load_actor
+from linli.kit import (
+    Account,
+    Community,
+    Node,
+    Person,
+    add_node,
+    community_root,
+    create_account,
+    grant_role,
+    load_actor,
+)
 from linli_council import services
 from linli_council.models import (
     APPROVED,
@@ -188,8 +191,7 @@ async def _member(community: Community, person: Person) -> tuple[Account, bool]:
     if account is not None:
         return account, False
     account = await create_account(DEMO_USERNAME, DEMO_PASSWORD, person=person)
-    role = await Role.get(community_id=community.id, key="council_member")
-    await grant(account, role, await community_root(community))
+    await grant_role(account, "council_member", await community_root(community))
     return account, True
 
 

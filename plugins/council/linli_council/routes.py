@@ -4,6 +4,11 @@ Topics, their public timelines and the figures are public. Residents
 (``council.take_part``) raise and back needs and read the approved minutes of meetings
 that cover where they live; council members and workers (``council.manage``) run topics
 and meetings; ``council.approve`` publishes minutes and sets the target.
+
+A rule's refusal is not caught here: each form's route names its page (``form_page``)
+and linli shows that page again with the message beside the field and the input kept.
+A page with several forms (a topic's, a meeting's) learns from the route's
+``council_form`` option which of them was refused, and shows the refusal there.
 """
 
 from __future__ import annotations
@@ -21,27 +26,39 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
-from tortoise.expressions import Q
 
-from linli.hierarchy.models import Node
-from linli.hierarchy.services import addresses
-from linli.i18n import N_
-from linli.identity.models import Person
-from linli.models import Community
-from linli.refusals import Refusal
-from linli.sorting import natural_sorted
-from linli.uploads import Upload, UploadRefused, file_response
-from linli.web.auth import (
+from linli.kit import (
+    N_,
     PUBLIC,
+    Actor,
+    Community,
     LoginRequired,
+    Node,
+    Person,
+    Refusal,
+    Upload,
+    Year,
+    addresses,
     community_node,
+    confirmation,
     current_actor,
+    file_response,
+    find_person,
+    flash,
+    form_again,
+    form_page,
+    form_values,
+    is_confirmed,
+    language_of,
     logged_in,
+    natural_sorted,
+    own_person,
+    parse_date,
     requires,
+    today_of,
+    translate,
+    zone_of,
 )
-from linli.web.edge import Year
-from linli.web.feedback import confirmation, flash, form_again, form_values, is_confirmed
-from linli.web.site import language_of, site_of, translate
 from linli_council import services
 from linli_council.models import (
     APPROVED,
@@ -59,38 +76,25 @@ from linli_council.models import (
 Req = Request[Any, Any, Any]
 Connection = ASGIConnection[Any, Any, Any, Any]
 OWN_PERMISSIONS = ("council.take_part", "council.manage", "council.approve")
+#: The route option naming which of a page's forms the route handles ("decide"), filled
+#: in from the route's path ("waive-{action_id}").
+FORM = "council_form"
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def zone(request: Req) -> Any:
-    return site_of(request).settings.zone
-
-
-def today(request: Req) -> date:
-    return services.now_utc().astimezone(zone(request)).date()
 
 
 def base(community: Community) -> str:
     return f"/c/{community.slug}/council"
 
 
-def parse_date(raw: str, field: str) -> date | None:
-    if not raw.strip():
-        return None
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        raise services.CouncilError(N_("Enter the date as YYYY-MM-DD."), field=field) from None
-
-
 def parse_id(raw: str) -> int | None:
+    """A record number as a form gives it ("12" or "#12"); ``None`` for anything else."""
     raw = raw.strip().lstrip("#")
-    return int(raw) if raw.isdecimal() else None
+    return int(raw) if raw.isdecimal() and len(raw) <= 9 else None
 
 
-def held_here(actor: Any, community: Community) -> set[str]:
+def held_here(actor: Actor, community: Community) -> set[str]:
     """The council permissions the visitor holds anywhere in this community (a worker
     without a register entry takes part through ``council.take_part``)."""
     return {
@@ -102,19 +106,25 @@ def held_here(actor: Any, community: Community) -> set[str]:
     }
 
 
+def refused_form(request: Req) -> str:
+    """Which of the page's forms the visitor's refused post came from ("decide",
+    "waive-12"), so that the page shows the refusal and the input in that form only;
+    "" on a page answering a GET."""
+    handler = request.scope.get("route_handler")
+    key = handler.opt.get(FORM, "") if handler is not None else ""
+    return str(key).format(**request.path_params)
+
+
 async def page_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
-    """What every council page shows in its sub-navigation, and the labels. ``allowed``
-    holds the council permissions the visitor has for the whole community: a page
-    offers a community-wide action only to those; a topic's page asks about the
-    topic's own level."""
+    """What every council page shows, and the labels. ``allowed`` holds the council
+    permissions the visitor has for the whole community: a page offers a
+    community-wide action only to those; a topic's page asks about the topic's own
+    level."""
     actor = await current_actor(request)
     root = await community_node(request)
-    work, whole = services.work_node_ids(actor, community)
     return {
         "base": base(community),
         "allowed": {name.split(".")[1] for name in OWN_PERMISSIONS if actor.can(name, root)},
-        "works": bool(work) or whole,
-        "logged_in": not actor.is_anonymous,
         "categories": services.CATEGORIES,
         "state_labels": services.STATE_LABELS,
         "need_labels": services.NEED_STATUS_LABELS,
@@ -122,11 +132,11 @@ async def page_context(request: Req, community: Community, **extra: Any) -> dict
         "attendee_labels": services.ATTENDEE_LABELS,
         "timeline_labels": services.TIMELINE_LABELS,
         "ranking_levels": services.RANKING_LEVELS,
-        "today": today(request),
-        "zone": zone(request),
+        "today": today_of(request),
+        "zone": zone_of(request),
         "form_error": None,
         "form": {},
-        "failed": "",
+        "failed": refused_form(request),
         **extra,
     }
 
@@ -135,34 +145,12 @@ async def participant(request: Req) -> Person | None:
     """Who takes part: a resident of this community (an account linked to a person in
     its register) gets their person; someone holding ``council.take_part`` here (a
     worker without a register entry) gets ``None``; anyone else is refused."""
-    actor = await current_actor(request)
-    community = request.state.community
-    if actor.account is not None and actor.account.person_id is not None:
-        person = await Person.get_or_none(id=actor.account.person_id, community_id=community.id)
-        if person is not None:
-            return person
-    if "take_part" in held_here(actor, community):
+    person = await own_person(request)
+    if person is not None:
+        return person
+    if "take_part" in held_here(await current_actor(request), request.state.community):
         return None
     raise PermissionDeniedException()
-
-
-async def find_person(community: Community, who: str) -> Person:
-    """A resident by register number (``#12``), phone or exact name."""
-    who = who.strip()
-    if who.startswith("#") and who[1:].isdecimal():
-        found = await Person.filter(community_id=community.id, id=int(who[1:])).limit(2)
-    else:
-        found = await Person.filter(Q(name=who) | Q(phone=who), community_id=community.id).limit(2)
-    if not who or not found:
-        raise services.CouncilError(
-            N_("No resident matches this name or phone."), field="for_person"
-        )
-    if len(found) > 1:
-        raise services.CouncilError(
-            N_("Several residents match; enter the phone or the register number (#id)."),
-            field="for_person",
-        )
-    return found[0]
 
 
 async def get_need(community: Community, need_id: int) -> Need:
@@ -221,20 +209,11 @@ async def works_here(connection: Connection, _: BaseRouteHandler) -> None:
 works_here.permission = "council.manage"  # type: ignore[attr-defined]  # read by the route audit
 
 
-def form_dict(data: Any) -> dict[str, Any]:
-    """A form's fields as a dict (an uploaded file is never filled in again)."""
-    if isinstance(data, NeedForm):
-        return {"text": data.text, "category": data.category, "place": data.place,
-                "for_person": data.for_person}  # fmt: skip
-    return form_values(data)
-
-
 def answer(
-    request: Req, template: str, context: dict[str, Any], exc: Refusal, data: Any = None,
-    failed: str = "",
-) -> Template:  # fmt: skip
-    """The page of the form again, with the refusal beside its field and the input kept."""
-    return form_again(request, template, {**context, "failed": failed}, exc, form_dict(data))
+    request: Req, template: str, context: dict[str, Any], exc: Refusal, data: Any = None
+) -> Template:
+    """The settings form again, with the refusal beside its field and the input kept."""
+    return form_again(request, template, context, exc, data)
 
 
 # ----------------------------------------------------------------------------- forms
@@ -321,9 +300,12 @@ CLOSING = (RESOLVED, NOT_FEASIBLE)
 # ---------------------------------------------------------------------------- topics
 
 
-async def topic_context(
-    request: Req, community: Community, topic_id: int, **extra: Any
-) -> dict[str, Any]:
+def need_ids(raw: str) -> list[int]:
+    """The need numbers a topic form lists ("12 15" or "12,15")."""
+    return [int(part) for part in raw.replace(",", " ").split() if part.isdecimal()][:50]
+
+
+async def topic_context(request: Req, community: Community, topic_id: int) -> dict[str, Any]:
     """The topic's page: public facts and timeline, and the actions the visitor may
     take at the topic's level (only those are shown)."""
     topic = (
@@ -347,7 +329,39 @@ async def topic_context(
         moves=services.TRANSITIONS[topic.state],
         may_manage=actor.can("council.manage", topic.node),
         may_escalate=above is not None and actor.can("matters.escalate", topic.node),
-        above=above, **extra,
+        above=above,
+    )  # fmt: skip
+
+
+async def action_topic_context(
+    request: Req, community: Community, action_id: int
+) -> dict[str, Any]:
+    """The page of the topic an action item belongs to (where its forms are)."""
+    action = await get_action(community, action_id)
+    return await topic_context(request, community, action.topic_id)
+
+
+async def topic_form_context(
+    request: Req, community: Community, form: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The new topic's form, with the needs it is made of (from the address, or from
+    the form sent)."""
+    raw = form.get("needs", "") if form is not None else request.query_params.get("needs", "")
+    ids = need_ids(str(raw))
+    chosen = (
+        list(await Need.filter(id__in=ids, community_id=community.id, status=OPEN)) if ids else []
+    )
+    nodes = (
+        await Node.filter(community_id=community.id, kind__key__in=list(services.LEVELS))
+        .select_related("kind")
+        .order_by("depth", "path")
+        .limit(300)
+    )
+    language = language_of(request)
+    return await page_context(
+        request, community, chosen_needs=chosen, needs=" ".join(str(n.id) for n in chosen),
+        nodes=natural_sorted(nodes, key=lambda n: f"{n.depth:03d} {n.name_in(language)}"),
+        places=await services.choosable_places(community, language),
     )  # fmt: skip
 
 
@@ -374,8 +388,10 @@ class TopicController(Controller):
         return Template("council/topics.html", context=context)
 
     @get("/worklist", name="council:worklist", guards=[works_here])
-    async def worklist(self, request: Req, community: NamedDependency[Community]) -> Template:
-        work = await services.worklist(community, await current_actor(request))
+    async def worklist(
+        self, request: Req, community: NamedDependency[Community], actor: NamedDependency[Actor]
+    ) -> Template:
+        work = await services.worklist(community, actor)
         context = await page_context(request, community, work=work)
         return Template("council/worklist.html", context=context)
 
@@ -387,66 +403,62 @@ class TopicController(Controller):
         return Template("council/topic.html", context=context)
 
     @get("/topics/new", name="council:topic_form", guards=[requires("council.manage")])
-    async def topic_form(
-        self, request: Req, community: NamedDependency[Community], needs: FromQuery[str] = ""
-    ) -> Template:
-        return Template(
-            "council/topic_new.html", context=await topic_form_context(request, community, needs)
-        )
+    async def topic_form(self, request: Req, community: NamedDependency[Community]) -> Template:
+        context = await topic_form_context(request, community)
+        return Template("council/topic_new.html", context=context)
 
-    @post("/topics", name="council:topic_create", guards=[requires("council.manage")])
+    @post(
+        "/topics", name="council:topic_create", guards=[requires("council.manage")],
+        opt=form_page("council/topic_new.html", topic_form_context),
+    )  # fmt: skip
     async def create_topic(
-        self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[TopicForm]
-    ) -> Template | Redirect:
-        ids = [int(part) for part in data.needs.replace(",", " ").split() if part.isdecimal()]
-        try:
-            topic = await services.create_topic(
-                community, need_ids=ids, title=data.title, summary=data.summary,
-                category=data.category, node_id=parse_id(data.node),
-                place_id=parse_id(data.place), actor=await current_actor(request),
-            )  # fmt: skip
-        except services.CouncilError as exc:
-            context = await topic_form_context(request, community, data.needs)
-            return answer(request, "council/topic_new.html", context, exc, data)
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
+        data: URLEncodedBody[TopicForm],
+    ) -> Redirect:
+        topic = await services.create_topic(
+            community, need_ids=need_ids(data.needs), title=data.title, summary=data.summary,
+            category=data.category, node_id=parse_id(data.node), place_id=parse_id(data.place),
+            actor=actor,
+        )  # fmt: skip
         flash(request, N_("Topic made: its residents see it on their pages."))
         return topic_page(community, topic.id)
 
     @post(
         "/topics/{topic_id:int}/state", name="council:topic_state",
         guards=[requires("council.manage", node=topic_node)],
+        opt=form_page("council/topic.html", topic_context, council_form="state"),
     )  # fmt: skip
     async def move(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         topic_id: FromPath[int],
         data: URLEncodedBody[StateForm],
     ) -> Template | Redirect:
         topic = await get_topic(community, topic_id)
-        actor = await current_actor(request)
-        try:
-            if data.state in CLOSING and not is_confirmed(data.confirmed):
-                await services.check_move(topic, data.state, data.text)
-                return confirmation(
-                    request,
-                    question=translate(
-                        request, N_("Close the topic “%(title)s” as “%(state)s”?"),
-                        title=topic.title,
-                        state=translate(request, services.STATE_LABELS[data.state]),
-                    ),
-                    action=f"{base(community)}/topics/{topic.id}/state",
-                    back=f"{base(community)}/topics/{topic.id}",
-                    confirm_label=translate(request, services.STATE_LABELS[data.state]),
-                    consequences=[translate(
-                        request, N_("A closed topic cannot be opened again; it counts in "
-                                    "this year's figures as it is closed now."),
-                    )],
-                    fields=form_values(data),
-                )  # fmt: skip
-            await services.move_topic(topic, data.state, actor=actor, text=data.text)
-        except services.CouncilError as exc:
-            context = await topic_context(request, community, topic_id)
-            return answer(request, "council/topic.html", context, exc, data, f"state-{data.state}")
+        if data.state in CLOSING and not is_confirmed(data.confirmed):
+            await services.check_move(topic, data.state, data.text)
+            return confirmation(
+                request,
+                question=translate(
+                    request, N_("Close the topic “%(title)s” as “%(state)s”?"),
+                    title=topic.title,
+                    state=translate(request, services.STATE_LABELS[data.state]),
+                ),
+                action=f"{base(community)}/topics/{topic.id}/state",
+                back=f"{base(community)}/topics/{topic.id}",
+                confirm_label=translate(request, services.STATE_LABELS[data.state]),
+                consequences=[translate(
+                    request, N_("A closed topic cannot be opened again; it counts in "
+                                "this year's figures as it is closed now."),
+                )],
+                fields=form_values(data),
+            )  # fmt: skip
+        await services.move_topic(topic, data.state, actor=actor, text=data.text)
         flash(
             request, N_("The topic is now “%(state)s”."),
             state=translate(request, services.STATE_LABELS[data.state]),
@@ -456,45 +468,38 @@ class TopicController(Controller):
     @post(
         "/topics/{topic_id:int}/decide", name="council:decide",
         guards=[requires("council.manage", node=topic_node)],
+        opt=form_page("council/topic.html", topic_context, council_form="decide"),
     )  # fmt: skip
     async def decide(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         topic_id: FromPath[int],
         data: URLEncodedBody[DecideForm],
-    ) -> Template | Redirect:
+    ) -> Redirect:
         topic = await get_topic(community, topic_id)
-        try:
-            await services.decide(
-                topic, data.decision, actor=await current_actor(request),
-                start_project=bool(data.start_project),
-            )  # fmt: skip
-        except services.CouncilError as exc:
-            context = await topic_context(request, community, topic_id)
-            return answer(request, "council/topic.html", context, exc, data, "decide")
+        await services.decide(
+            topic, data.decision, actor=actor, start_project=bool(data.start_project)
+        )
         flash(request, N_("Decision recorded."))
         return topic_page(community, topic.id)
 
     @post(
         "/topics/{topic_id:int}/escalate", name="council:escalate",
         guards=[requires("matters.escalate", node=topic_node)],
+        opt=form_page("council/topic.html", topic_context, council_form="escalate"),
     )  # fmt: skip
     async def escalate(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         topic_id: FromPath[int],
         data: URLEncodedBody[ReasonForm],
-    ) -> Template | Redirect:
+    ) -> Redirect:
         topic = await get_topic(community, topic_id)
-        try:
-            above = await services.escalate_topic(
-                topic, actor=await current_actor(request), reason=data.reason
-            )
-        except services.CouncilError as exc:
-            context = await topic_context(request, community, topic_id)
-            return answer(request, "council/topic.html", context, exc, data, "escalate")
+        above = await services.escalate_topic(topic, actor=actor, reason=data.reason)
         flash(
             request, N_("The topic was raised to %(level)s."),
             level=above.name_in(language_of(request)),
@@ -504,23 +509,21 @@ class TopicController(Controller):
     @post(
         "/topics/{topic_id:int}/actions", name="council:action_add",
         guards=[requires("council.manage", node=topic_node)],
+        opt=form_page("council/topic.html", topic_context, council_form="action"),
     )  # fmt: skip
     async def add_action(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         topic_id: FromPath[int],
         data: URLEncodedBody[ActionForm],
-    ) -> Template | Redirect:
+    ) -> Redirect:
         topic = await get_topic(community, topic_id)
-        try:
-            await services.add_action(
-                topic, text=data.text, owner=data.owner, due_on=parse_date(data.due_on, "due_on"),
-                actor=await current_actor(request),
-            )  # fmt: skip
-        except services.CouncilError as exc:
-            context = await topic_context(request, community, topic_id)
-            return answer(request, "council/topic.html", context, exc, data, "action")
+        await services.add_action(
+            topic, text=data.text, owner=data.owner, due_on=parse_date(data.due_on, "due_on"),
+            actor=actor,
+        )  # fmt: skip
         flash(request, N_("Action item added."))
         return topic_page(community, topic.id)
 
@@ -529,10 +532,14 @@ class TopicController(Controller):
         guards=[requires("council.manage", node=action_node)],
     )  # fmt: skip
     async def action_done(
-        self, request: Req, community: NamedDependency[Community], action_id: FromPath[int]
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
+        action_id: FromPath[int],
     ) -> Redirect:
         action = await get_action(community, action_id)
-        if await services.finish_action(action, actor=await current_actor(request)):
+        if await services.finish_action(action, actor=actor):
             flash(request, N_("Action item marked done."))
         else:
             flash(request, N_("This action item was already closed; nothing changed."))
@@ -541,48 +548,22 @@ class TopicController(Controller):
     @post(
         "/actions/{action_id:int}/waive", name="council:action_waive",
         guards=[requires("council.manage", node=action_node)],
+        opt=form_page("council/topic.html", action_topic_context, council_form="waive-{action_id}"),
     )  # fmt: skip
     async def action_waive(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         action_id: FromPath[int],
         data: URLEncodedBody[ReasonForm],
-    ) -> Template | Redirect:
+    ) -> Redirect:
         action = await get_action(community, action_id)
-        try:
-            changed = await services.waive_action(
-                action, data.reason, actor=await current_actor(request)
-            )
-        except services.CouncilError as exc:
-            context = await topic_context(request, community, action.topic_id)
-            return answer(request, "council/topic.html", context, exc, data, f"waive-{action.id}")
-        if changed:
+        if await services.waive_action(action, data.reason, actor=actor):
             flash(request, N_("Action item waived; the reason is shown on the topic."))
         else:
             flash(request, N_("This action item was already closed; nothing changed."))
         return topic_page(community, action.topic_id)
-
-
-async def topic_form_context(
-    request: Req, community: Community, needs: str, **extra: Any
-) -> dict[str, Any]:
-    ids = [int(part) for part in needs.replace(",", " ").split() if part.isdecimal()][:50]
-    chosen = (
-        list(await Need.filter(id__in=ids, community_id=community.id, status=OPEN)) if ids else []
-    )
-    nodes = (
-        await Node.filter(community_id=community.id, kind__key__in=list(services.LEVELS))
-        .select_related("kind")
-        .order_by("depth", "path")
-        .limit(300)
-    )
-    language = language_of(request)
-    return await page_context(
-        request, community, chosen_needs=chosen, needs=" ".join(str(n.id) for n in chosen),
-        nodes=natural_sorted(nodes, key=lambda n: f"{n.depth:03d} {n.name_in(language)}"),
-        places=await services.choosable_places(community, language), **extra,
-    )  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- needs
@@ -605,6 +586,16 @@ async def need_context(request: Req, community: Community, need_id: int) -> dict
     labels = exact if mine or "manage" in context["allowed"] else shown
     context["place"] = labels.get(need.place_id, "")  # type: ignore[attr-defined]
     return context
+
+
+async def need_form_context(request: Req, community: Community) -> dict[str, Any]:
+    await participant(request)
+    places = await services.choosable_places(community, language_of(request))
+    return await page_context(request, community, places=places)
+
+
+def need_page(community: Community, need_id: int) -> Redirect:
+    return Redirect(f"{base(community)}/needs/{need_id}", status_code=303)
 
 
 class NeedController(Controller):
@@ -649,35 +640,31 @@ class NeedController(Controller):
             "council/need_new.html", context=await need_form_context(request, community)
         )
 
-    @post("/", name="council:need_raise", guards=[logged_in])
+    @post(
+        "/", name="council:need_raise", guards=[logged_in],
+        opt=form_page("council/need_new.html", need_form_context),
+    )  # fmt: skip
     async def raise_need(
-        self, request: Req, community: NamedDependency[Community], data: MultipartBody[NeedForm]
-    ) -> Template | Redirect:
-        me = await participant(request)
-        actor = await current_actor(request)
-        try:
-            if data.for_person.strip():
-                author = await find_person(community, data.for_person)
-            elif me is None:
-                raise services.CouncilError(N_("Your account is not linked to a resident record."))
-            else:
-                author = me
-            photo = None
-            if data.file is not None and data.file.filename:
-                photo = (await data.file.read(), data.file.filename)
-            need = await services.raise_need(
-                community, author=author, text=data.text, category=data.category,
-                place_id=parse_id(data.place), actor=actor, photo=photo,
-            )  # fmt: skip
-        except UploadRefused as exc:
-            exc.field = "file"
-            context = await need_form_context(request, community)
-            return answer(request, "council/need_new.html", context, exc, data)
-        except services.CouncilError as exc:
-            context = await need_form_context(request, community)
-            return answer(request, "council/need_new.html", context, exc, data)
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
+        data: MultipartBody[NeedForm],
+    ) -> Redirect:
+        author = await participant(request)
+        if data.for_person.strip():
+            author = await find_person(community, data.for_person, field="for_person")
+        if author is None:
+            raise services.CouncilError(N_("Your account is not linked to a resident record."))
+        photo = None
+        if data.file is not None and data.file.filename:
+            photo = (await data.file.read(), data.file.filename)
+        need = await services.raise_need(
+            community, author=author, text=data.text, category=data.category,
+            place_id=parse_id(data.place), actor=actor, photo=photo,
+        )  # fmt: skip
         flash(request, N_("Your need was sent to the council. Thank you."))
-        return Redirect(f"{base(community)}/needs/{need.id}", status_code=303)
+        return need_page(community, need.id)
 
     @get("/ranking", name="council:ranking", guards=[requires("council.manage")])
     async def ranking(self, request: Req, community: NamedDependency[Community]) -> Template:
@@ -718,77 +705,63 @@ class NeedController(Controller):
         return file_response(upload)
 
     @post(
-        "/{need_id:int}/support", name="council:support",
-        guards=[logged_in],
+        "/{need_id:int}/support", name="council:support", guards=[logged_in],
+        opt=form_page("council/need.html", need_context, council_form="support"),
     )  # fmt: skip
     async def support(
         self, request: Req, community: NamedDependency[Community], need_id: FromPath[int]
-    ) -> Template | Redirect:
+    ) -> Redirect:
         need = await get_need(community, need_id)
         person = await participant(request)
+        if person is None:
+            raise services.CouncilError(
+                N_("Only residents back needs: your account is not linked to a resident record.")
+            )
         try:
-            if person is None:
-                raise services.CouncilError(
-                    N_("Only residents back needs: your account is not linked to a resident "
-                       "record.")
-                )  # fmt: skip
             await services.support_need(need, person)
+            flash(request, N_("You back this need now."))
         except services.AlreadySupported:
-            # a second press: say so and show the need, nothing changed
-            flash(request, N_("You already back this need."))
-            return Redirect(f"{base(community)}/needs/{need.id}", status_code=303)
-        except services.CouncilError as exc:
-            context = await need_context(request, community, need.id)
-            return answer(request, "council/need.html", context, exc, failed="support")
-        flash(request, N_("You back this need now."))
-        return Redirect(f"{base(community)}/needs/{need.id}", status_code=303)
+            flash(request, N_("You already back this need."))  # a second press: nothing changed
+        return need_page(community, need.id)
 
-    @post("/{need_id:int}/merge", name="council:merge", guards=[requires("council.manage")])
+    @post(
+        "/{need_id:int}/merge", name="council:merge", guards=[requires("council.manage")],
+        opt=form_page("council/need.html", need_context, council_form="merge"),
+    )  # fmt: skip
     async def merge(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         need_id: FromPath[int],
         data: URLEncodedBody[MergeForm],
     ) -> Template | Redirect:
         duplicate = await get_need(community, need_id)
-        try:
-            keep_id = parse_id(data.into)
-            keep = (
-                await Need.get_or_none(id=keep_id, community_id=community.id) if keep_id else None
+        keep_id = parse_id(data.into)
+        keep = await Need.get_or_none(id=keep_id, community_id=community.id) if keep_id else None
+        if keep is None or keep.id == duplicate.id:
+            raise services.CouncilError(
+                N_("Enter the number of another need to keep."), field="into"
             )
-            if keep is None or keep.id == duplicate.id:
-                raise services.CouncilError(
-                    N_("Enter the number of another need to keep."), field="into"
-                )
-            if not is_confirmed(data.confirmed):
-                return confirmation(
-                    request,
-                    question=translate(
-                        request, N_("Merge need #%(duplicate)s into need #%(keep)s?"),
-                        duplicate=duplicate.id, keep=keep.id,
-                    ),
-                    action=f"{base(community)}/needs/{duplicate.id}/merge",
-                    back=f"{base(community)}/needs/{duplicate.id}",
-                    confirm_label=translate(request, N_("Merge")),
-                    consequences=[translate(
-                        request, N_("Its supporters move to need #%(keep)s; a merge cannot be "
-                                    "undone."), keep=keep.id,
-                    )],
-                    fields=form_values(data),
-                )  # fmt: skip
-            await services.merge_needs(keep, duplicate, actor=await current_actor(request))
-        except services.CouncilError as exc:
-            context = await need_context(request, community, duplicate.id)
-            return answer(request, "council/need.html", context, exc, data, "merge")
+        if not is_confirmed(data.confirmed):
+            return confirmation(
+                request,
+                question=translate(
+                    request, N_("Merge need #%(duplicate)s into need #%(keep)s?"),
+                    duplicate=duplicate.id, keep=keep.id,
+                ),
+                action=f"{base(community)}/needs/{duplicate.id}/merge",
+                back=f"{base(community)}/needs/{duplicate.id}",
+                confirm_label=translate(request, N_("Merge")),
+                consequences=[translate(
+                    request, N_("Its supporters move to need #%(keep)s; a merge cannot be "
+                                "undone."), keep=keep.id,
+                )],
+                fields=form_values(data),
+            )  # fmt: skip
+        await services.merge_needs(keep, duplicate, actor=actor)
         flash(request, N_("The needs were merged."))
-        return Redirect(f"{base(community)}/needs/{keep.id}", status_code=303)
-
-
-async def need_form_context(request: Req, community: Community) -> dict[str, Any]:
-    await participant(request)
-    places = await services.choosable_places(community, language_of(request))
-    return await page_context(request, community, places=places)
+        return need_page(community, keep.id)
 
 
 # -------------------------------------------------------------------------- meetings
@@ -830,7 +803,7 @@ async def meeting_context(request: Req, community: Community, meeting_id: int) -
         request, community, meeting=meeting, agenda=agenda, readable=readable,
         attendees=await meeting.attendees.all() if readable else [],
         approved=meeting.minutes_status == APPROVED, kinds=ATTENDEE_KINDS,
-        held=meeting.held_on <= today(request),
+        held=meeting.held_on <= today_of(request),
         where=where.get(meeting.place_id, ""),  # type: ignore[attr-defined]
     )  # fmt: skip
 
@@ -849,22 +822,21 @@ class MeetingController(Controller):
         context = await meetings_context(request, community, page)
         return Template("council/meetings.html", context=context)
 
-    @post("/", name="council:meeting_create", guards=[requires("council.manage")])
+    @post(
+        "/", name="council:meeting_create", guards=[requires("council.manage")],
+        opt=form_page("council/meetings.html", meetings_context),
+    )  # fmt: skip
     async def create(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         data: URLEncodedBody[MeetingForm],
-    ) -> Template | Redirect:
-        try:
-            meeting = await services.create_meeting(
-                community, title=data.title, held_on=parse_date(data.held_on, "held_on"),
-                location=data.location, place_id=parse_id(data.place),
-                actor=await current_actor(request),
-            )  # fmt: skip
-        except services.CouncilError as exc:
-            context = await meetings_context(request, community)
-            return answer(request, "council/meetings.html", context, exc, data)
+    ) -> Redirect:
+        meeting = await services.create_meeting(
+            community, title=data.title, held_on=parse_date(data.held_on, "held_on"),
+            location=data.location, place_id=parse_id(data.place), actor=actor,
+        )  # fmt: skip
         flash(request, N_("Meeting planned."))
         return meeting_page(community, meeting.id)
 
@@ -878,114 +850,101 @@ class MeetingController(Controller):
     @post(
         "/{meeting_id:int}/agenda", name="council:agenda_add",
         guards=[requires("council.manage")],
+        opt=form_page("council/meeting.html", meeting_context, council_form="agenda"),
     )  # fmt: skip
     async def add_topic(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         meeting_id: FromPath[int],
         data: URLEncodedBody[AgendaForm],
-    ) -> Template | Redirect:
+    ) -> Redirect:
         meeting = await get_meeting(community, meeting_id)
         topic_id = parse_id(data.topic)
         topic = (
             await Topic.get_or_none(id=topic_id, community_id=community.id) if topic_id else None
         )
-        try:
-            if topic is None:
-                raise services.CouncilError(N_("Choose a topic of this community."), field="topic")
-            await services.schedule(meeting, topic, actor=await current_actor(request))
-        except services.CouncilError as exc:
-            context = await meeting_context(request, community, meeting.id)
-            return answer(request, "council/meeting.html", context, exc, data, "agenda")
+        if topic is None:
+            raise services.CouncilError(N_("Choose a topic of this community."), field="topic")
+        await services.schedule(meeting, topic, actor=actor)
         flash(request, N_("Topic put on the agenda."))
         return meeting_page(community, meeting.id)
 
     @post(
         "/{meeting_id:int}/attendees", name="council:attendee_add",
         guards=[requires("council.manage")],
+        opt=form_page("council/meeting.html", meeting_context, council_form="attendee"),
     )  # fmt: skip
     async def add_attendee(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         meeting_id: FromPath[int],
         data: URLEncodedBody[AttendeeForm],
-    ) -> Template | Redirect:
+    ) -> Redirect:
         meeting = await get_meeting(community, meeting_id)
-        try:
-            await services.add_attendee(
-                meeting, name=data.name, kind=data.kind, note=data.note,
-                actor=await current_actor(request),
-            )  # fmt: skip
-        except services.CouncilError as exc:
-            context = await meeting_context(request, community, meeting.id)
-            return answer(request, "council/meeting.html", context, exc, data, "attendee")
+        await services.add_attendee(
+            meeting, name=data.name, kind=data.kind, note=data.note, actor=actor
+        )
         flash(request, N_("Attendee added."))
         return meeting_page(community, meeting.id)
 
     @post(
         "/{meeting_id:int}/minutes/{item_id:int}", name="council:minutes",
         guards=[requires("council.manage")],
+        opt=form_page("council/meeting.html", meeting_context, council_form="minutes-{item_id}"),
     )  # fmt: skip
     async def minutes(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         meeting_id: FromPath[int],
         item_id: FromPath[int],
         data: URLEncodedBody[MinutesForm],
-    ) -> Template | Redirect:
+    ) -> Redirect:
         meeting = await get_meeting(community, meeting_id)
         item = await AgendaItem.get_or_none(id=item_id, meeting_id=meeting.id)
         if item is None:
             raise NotFoundException()
-        try:
-            await services.record_minutes(
-                item, data.minutes, actor=await current_actor(request), zone=zone(request)
-            )
-        except services.CouncilError as exc:
-            context = await meeting_context(request, community, meeting.id)
-            return answer(request, "council/meeting.html", context, exc, data, f"minutes-{item.id}")
+        await services.record_minutes(item, data.minutes, actor=actor, zone=zone_of(request))
         flash(request, N_("Minutes saved."))
         return meeting_page(community, meeting.id)
 
     @post(
         "/{meeting_id:int}/approve", name="council:approve",
         guards=[requires("council.approve")],
+        opt=form_page("council/meeting.html", meeting_context, council_form="approve"),
     )  # fmt: skip
     async def approve(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         meeting_id: FromPath[int],
         data: URLEncodedBody[ApproveForm],
     ) -> Template | Redirect:
         meeting = await get_meeting(community, meeting_id)
-        try:
-            if not is_confirmed(data.confirmed):
-                await services.check_approvable(meeting, zone=zone(request))
-                return confirmation(
-                    request,
-                    question=translate(
-                        request, N_("Approve and publish the minutes of “%(title)s”?"),
-                        title=meeting.title,
-                    ),
-                    action=f"{base(community)}/meetings/{meeting.id}/approve",
-                    back=f"{base(community)}/meetings/{meeting.id}",
-                    confirm_label=translate(request, N_("Approve and publish the minutes")),
-                    consequences=[translate(
-                        request, N_("The residents of the place read them, and they cannot "
-                                    "be changed any more."),
-                    )],
-                    fields=form_values(data),
-                )  # fmt: skip
-            await services.approve_minutes(
-                meeting, actor=await current_actor(request), zone=zone(request)
-            )
-        except services.CouncilError as exc:
-            context = await meeting_context(request, community, meeting.id)
-            return answer(request, "council/meeting.html", context, exc, data, "approve")
+        if not is_confirmed(data.confirmed):
+            await services.check_approvable(meeting, zone=zone_of(request))
+            return confirmation(
+                request,
+                question=translate(
+                    request, N_("Approve and publish the minutes of “%(title)s”?"),
+                    title=meeting.title,
+                ),
+                action=f"{base(community)}/meetings/{meeting.id}/approve",
+                back=f"{base(community)}/meetings/{meeting.id}",
+                confirm_label=translate(request, N_("Approve and publish the minutes")),
+                consequences=[translate(
+                    request, N_("The residents of the place read them, and they cannot "
+                                "be changed any more."),
+                )],
+                fields=form_values(data),
+            )  # fmt: skip
+        await services.approve_minutes(meeting, actor=actor, zone=zone_of(request))
         flash(request, N_("Minutes approved and published."))
         return meeting_page(community, meeting.id)
 
@@ -998,10 +957,15 @@ class FiguresController(Controller):
 
     @get("/figures", name="council:figures", opt=PUBLIC)
     async def figures(
-        self, request: Req, community: NamedDependency[Community], year: Year = None
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        today: NamedDependency[date],
+        year: Year = None,
     ) -> Template:
-        day = today(request)
-        data = await services.figures(community, year or day.year, today=day, zone=zone(request))
+        data = await services.figures(
+            community, year or today.year, today=today, zone=zone_of(request)
+        )
         context = await page_context(request, community, data=data)
         return Template("council/figures.html", context=context)
 

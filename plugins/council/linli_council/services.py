@@ -26,26 +26,28 @@ from tortoise.expressions import F, Q, Subquery
 from tortoise.functions import Count, Sum
 from tortoise.transactions import in_transaction
 
-from linli.audit.services import record as audit
-from linli.events import emit
-from linli.hierarchy.escalation import (
+from linli.kit import (
+    N_,
+    Actor,
     AlreadyAtTop,
+    Community,
     Escalation,
-    EscalationError,
     EscalationNotAllowed,
+    Node,
+    OnBehalfError,
+    Person,
     ReasonMissing,
+    Refusal,
+    UploadRefused,
+    addresses,
+    audit,
+    check_on_behalf,
+    emit,
     escalate,
+    home_node,
+    natural_key,
+    save_image,
 )
-from linli.hierarchy.models import Node
-from linli.hierarchy.services import addresses
-from linli.i18n import N_
-from linli.identity.behalf import OnBehalfError, check_on_behalf, home_node
-from linli.identity.models import Person
-from linli.models import Community
-from linli.permissions.services import Actor
-from linli.refusals import Refusal
-from linli.sorting import natural_key
-from linli.uploads import save_image
 from linli_council.events import ProjectRequested
 from linli_council.models import (
     APPROVED,
@@ -390,7 +392,11 @@ async def raise_need(
     async with in_transaction():
         upload = None
         if photo is not None:
-            upload = await save_image(community, photo[0], filename=photo[1], by=account)
+            try:
+                upload = await save_image(community, photo[0], filename=photo[1], by=account)
+            except UploadRefused as exc:
+                exc.field = "file"  # the form's photo field, where the page shows why
+                raise
         need = await Need.create(
             community=community, author=author, raised_by=account, text=text,
             category=category, place=place, photo=upload, support_count=1,
@@ -759,8 +765,6 @@ async def escalate_topic(topic: Topic, *, actor: Actor, reason: str) -> Node:
             raise AtTheTop() from None
         except ReasonMissing:
             raise CouncilError(N_("Say why the topic goes up a level."), field="reason") from None
-        except EscalationError as exc:
-            raise CouncilError(exc.message, status=exc.status) from None
         await _timeline(topic, "escalated", f"{above.name}: {reason.strip()}", by=actor)
     return above
 

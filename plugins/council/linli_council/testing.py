@@ -18,10 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from linli.hierarchy.models import Node
-from linli.identity.models import Account, Person
-from linli.models import Community
-from linli.permissions.services import load_actor
+from linli.kit import Account, Community, Node, Person, load_actor
 from linli_council import services
 from linli_council.models import DECIDED, DISCUSSED, IN_ACTION, RESOLVED, SCHEDULED, Need, Topic
 

@@ -8,10 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from linli.hierarchy.models import Node
-from linli.identity.models import Account, Person
-from linli.models import Community
-from linli.permissions.services import Actor, load_actor
+from linli.kit import Account, Actor, Community, Node, Person, load_actor
 from linli.testing import make_account, make_person, make_place, make_resident
 
 

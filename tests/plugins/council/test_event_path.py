@@ -33,3 +33,14 @@ async def test_a_decided_project_comes_back_on_the_topics_timeline(council, linl
     for _ in range(2):  # nothing more happens on later rounds
         await linli_bus.dispatch_due()
     assert await TimelineEntry.filter(topic_id=topic.id, kind="project_started").count() == 1
+
+
+def test_the_councils_view_of_project_created_fits_what_codesign_emits(linli_registry):
+    """The contract of the council's one subscription, checked against codesign's
+    declared payload: a changed or removed field the council reads fails here."""
+    assert "codesign.project_created" in linli_registry.event_types()
+    subscriptions = [h for name, h in linli_registry.event_handlers() if name == "council"]
+    assert [(h.event, h.version, h.name) for h in subscriptions] == [
+        ("codesign.project_created", 1, "note_project")
+    ]
+    assert [p for p in linli_registry.subscription_problems() if p[0] == "council"] == []

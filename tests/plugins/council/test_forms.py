@@ -3,15 +3,16 @@ input kept, the refusal's status); every write says it was done; closing a topic
 approving minutes ask first; places show their building and sort as people count; the
 plugin tells what switching it off would stop."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
 
-from linli.plugins import Consequence
+from linli.kit import Consequence
 from linli.testing import form_post, log_in, make_place
 from linli_council import linli_disable_consequences, services
 from linli_council import testing as builders
-from linli_council.models import DECIDED, DISCUSSED, Need, Topic
+from linli_council.models import DECIDED, DISCUSSED, ActionItem, Meeting, Need, Topic
 
 pytestmark = pytest.mark.linli_plugins("council")
 
@@ -44,6 +45,46 @@ def _refused_in_place(response, status, field, *kept):
     assert f'id="{field}-error"' in response.text, field
     for value in kept:
         assert value in response.text, value
+
+
+async def test_a_refused_form_on_a_page_of_several_forms_shows_the_refusal_in_that_form(
+    client, council
+):
+    """An action item with a date that is no date: the topic's page again (400), the
+    message beside the date of the action form only, what was typed kept in that form,
+    the topic's other forms (moving it, raising it) left empty, and nothing added."""
+    topic = await _topic(council, DECIDED)
+    await log_in(client, "worker")
+    refused = await form_post(
+        client, f"{COUNCIL}/topics/{topic.id}/actions",
+        {"text": "加装快递柜雨棚", "owner": "物业周经理", "due_on": "月底"},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert 'class="error-summary"' in refused.text
+    forms = re.findall(r"<form .*?</form>", refused.text, re.S)
+    assert len(forms) > 2  # the action form, the moves, the escalation
+    [form] = [form for form in forms if 'class="field-error"' in form]
+    assert f"/topics/{topic.id}/actions" in form
+    assert 'id="due_on-error"' in form and 'aria-invalid="true"' in form
+    assert 'value="加装快递柜雨棚"' in form and 'value="物业周经理"' in form
+    assert all("加装快递柜雨棚" not in other for other in forms if other != form)
+    assert await ActionItem.filter(topic_id=topic.id).count() == 0
+    assert (await Topic.get(id=topic.id)).state == DECIDED
+
+
+async def test_a_refused_meeting_keeps_what_was_typed(client, council):
+    await log_in(client, "worker")
+    refused = await form_post(
+        client, f"{COUNCIL}/meetings/",
+        {"title": "十二月例会", "held_on": "下周三", "location": "党群服务中心"},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert '<p class="field-error" id="held_on-error">Enter the date as YYYY-MM-DD.</p>' in (
+        refused.text
+    )
+    assert 'value="十二月例会"' in refused.text and 'value="党群服务中心"' in refused.text
+    assert 'value="下周三"' in refused.text
+    assert await Meeting.all().count() == 0
 
 
 async def test_topic_forms_answer_with_the_form_again(client, council):

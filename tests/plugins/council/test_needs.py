@@ -10,11 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from linli.audit.models import AuditEntry
-from linli.communities import create_community
-from linli.identity.models import Person
+from linli.kit import AuditEntry, Community, Person, Upload
 from linli.testing import count_queries, form_post, log_in, make_resident
-from linli.uploads import Upload
 from linli_council import services
 from linli_council.models import MERGED, Need, NeedSupport
 from linli_council.testing import make_need
@@ -230,8 +227,8 @@ async def test_after_a_merge_the_count_is_the_union_of_supporters(council, a, b)
     assert keep.support_count == await NeedSupport.filter(need_id=keep.id).count()
 
 
-async def test_another_communitys_need_does_not_exist_here(client, council, linli_registry):
-    other = await create_community("other", "别处", linli_registry)
+async def test_another_communitys_need_does_not_exist_here(client, council):
+    other = await Community.create(slug="other", name="别处")
     stranger = await Person.create(community=other, name="外人")
     need = await Need.create(
         community=other,

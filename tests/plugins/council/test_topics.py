@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linli.events import Event
-from linli.hierarchy.escalation import history
+from linli.kit import Escalation, Event
 from linli.testing import count_queries, emitted_events, form_post, log_in, make_account
-from linli_council import note_project_started, services
+from linli_council import services
 from linli_council import testing as builders
+from linli_council.events import note_project_started
 from linli_council.models import (
     CLOSED_STATES,
     DECIDED,
@@ -287,7 +287,7 @@ async def test_escalation_moves_the_topic_up_a_level(client, council):
     topic = await Topic.get(id=topic.id)
     assert topic.node_id == council.branch.id
     assert "Estate branch" in done.text
-    steps = await history(topic)
+    steps = await Escalation.filter(matter_type="council.Topic", matter_id=str(topic.id))
     assert [(s.from_node_id, s.to_node_id, s.actor_id) for s in steps] == [
         (council.group.id, council.branch.id, leader.id)
     ]
