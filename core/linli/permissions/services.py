@@ -19,6 +19,10 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from linli.hierarchy.models import COMMUNITY_KIND, Node
+
+# At run time, not only for type checkers: a route that asks for the ``actor``
+# dependency has Litestar check the value against Actor's fields, which names Account.
+from linli.identity.models import Account
 from linli.permissions.catalogue import BUILTIN_ROLES, CORE_PERMISSIONS
 from linli.permissions.models import Grant, Role
 from linli.plugins import Permission
@@ -26,7 +30,6 @@ from linli.plugins import Role as RoleSpec
 
 if TYPE_CHECKING:
     from linli.i18n import Catalogues
-    from linli.identity.models import Account
     from linli.models import Community
     from linli.registry import PluginRegistry
 
