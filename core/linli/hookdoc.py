@@ -17,6 +17,12 @@ HEADER = """# Hook reference
 Generated from the docstrings in `core/linli/hookspecs.py` by
 `python -m linli.hookdoc > docs/plugins/hooks.md`; do not edit by hand. How to use hooks
 in a plugin is in [../plugins.md](../plugins.md).
+
+Since plugin API 2.0 a plugin implements only the hooks that are real extension points:
+the core answers the hooks marked *optional* from the package's layout. A
+`versionadded`/`versionchanged` note says in which plugin API version a hook came or
+changed; what changed in each version, the removed hooks included
+(`linli_object_permission`, removed in 2.0), is in [changes.md](changes.md).
 """
 
 

@@ -8,6 +8,11 @@ keyword arguments; an implementation may take fewer arguments than the spec.
 Data hooks (models, routes, templates, permissions, event handlers) fail loudly: a plugin
 that raises there is reported as failed at start-up. UI hooks (navigation, widgets) are
 isolated: an error is logged and the item left out, and the page still renders.
+
+Since plugin API 2.0 the core answers the hooks marked "optional" below from the plugin
+package's layout (:mod:`linli.conventions`) when the plugin does not implement them; an
+implementation still wins. What changed in each plugin API version, and the hooks that
+were removed (``linli_object_permission`` in 2.0), is in ``docs/plugins/changes.md``.
 """
 
 from __future__ import annotations
@@ -44,6 +49,10 @@ def linli_tortoise_apps() -> dict[str, dict[str, Any]]:
     Return ``{label: {"models": ["linli_x.models"], "migrations": "linli_x.migrations"}}``.
     Use the plugin's name as the label. Foreign keys to core models are strings such as
     ``"core.Community"``. ``linli migrate`` applies the migrations in dependency order.
+
+    .. versionchanged:: 2.0
+       Optional: the layout answers it. A package with ``models.py`` gets the app named
+       after the plugin, with ``migrations/`` when that folder is a package.
     """
 
 
@@ -53,8 +62,16 @@ def linli_routes() -> list[Any]:
 
     They are mounted under ``/c/{community_slug}/<plugin name>/`` and answer 404 in a
     community where the plugin is not enabled. A handler receives the current community
-    by declaring ``community: NamedDependency[Community]``; use Litestar's explicit
-    markers (``URLEncodedBody[...]``, ``FromPath[...]``) throughout.
+    by declaring ``community: NamedDependency[Community]``, and may ask for ``actor``,
+    ``person`` (the visitor's own resident record, or ``None``) and ``today`` the same
+    way; use Litestar's explicit markers (``URLEncodedBody[...]``, ``FromPath[...]``)
+    throughout. A handler lets a service's ``Refusal`` through: the application answers
+    it, with the form's page again when the route names one (``opt=form_page(...)``).
+
+    .. versionchanged:: 2.0
+       Optional: the layout answers it with ``ROUTES`` in the plugin's ``routes.py``.
+       Handlers may ask for ``actor``, ``person`` and ``today``; refusals are answered by
+       the application.
     """
 
 
@@ -65,24 +82,41 @@ def linli_template_dirs() -> list[Path]:
     Keep templates under a sub-folder named after the plugin (``templates/notes/...``)
     so they never shadow another plugin's. A template may ``{% extends "base.html" %}``;
     ``"<plugin>:name.html"`` always reaches the plugin's own copy, bypassing a theme.
+
+    .. versionchanged:: 2.0
+       Optional: the layout answers it with the package's ``templates/`` folder.
     """
 
 
 @hookspec
 def linli_static_dirs() -> list[Path]:
     """Folders served under ``/static/``; keep files under a sub-folder named after the
-    plugin. Templates link them with ``static_url("notes/notes.css")``."""
+    plugin. Templates link them with ``static_url("notes/notes.css")``.
+
+    .. versionchanged:: 2.0
+       Optional: the layout answers it with the package's ``static/`` folder.
+    """
 
 
 @hookspec
 def linli_locale_dirs() -> list[Path]:
     """Folders holding ``<language>/LC_MESSAGES/messages.po`` catalogues that translate
-    the plugin's message ids (English) into ``zh_CN``."""
+    the plugin's message ids (English) into ``zh_CN``.
+
+    .. versionchanged:: 2.0
+       Optional: the layout answers it with the package's ``locale/`` folder.
+    """
 
 
 @hookspec
 def linli_nav_items(community: Community) -> list[NavItem]:
-    """Links the plugin adds to the navigation of a community where it is enabled."""
+    """Links the plugin adds to the navigation of a community where it is enabled.
+
+    .. versionchanged:: 2.0
+       A plugin with sections (``linli_sections``) gets its link from them, shown to
+       whoever may open one of them; implement this hook only for links the sections
+       cannot give. A plugin that implements it gets no link from its sections.
+    """
 
 
 @hookspec
@@ -141,7 +175,14 @@ def linli_event_types() -> dict[str, type[msgspec.Struct]]:
     """Domain events the plugin emits: ``{"<plugin>.<what_happened>": PayloadStruct}``.
 
     Emitting an event whose name no installed plugin declares is an error, so a typo
-    cannot silently lose an event.
+    cannot silently lose an event. A plugin declares only its own events: one that
+    declares another plugin's, or one the core shares (``service.verified``), is refused
+    when it loads.
+
+    .. versionchanged:: 2.0
+       Optional: the layout answers it with the payloads in the plugin's ``events.py``
+       marked ``@event(name, version=…)``. Another plugin's or the core's event is refused
+       instead of stopping the site.
     """
 
 
@@ -152,6 +193,13 @@ def linli_event_handlers() -> list[EventHandler]:
     A handler runs after the emitting transaction commits, at most once per event (the
     delivery is recorded in the handler's own transaction), and is retried with back-off
     if it raises. It runs only for events of communities where its plugin is enabled.
+    A subscription whose version or payload view the emitter's payload does not fit is
+    left out at start-up, with the reason in the log and in ``linli plugins check``.
+
+    .. versionchanged:: 2.0
+       Optional: the layout answers it with the functions in the plugin's ``events.py``
+       marked ``@subscribe(name, version=…, payload=…)``. A handler names the version it
+       takes and may read the payload through its own view of it.
     """
 
 
@@ -161,6 +209,9 @@ def linli_demo_data() -> DemoSeeder:
 
     It receives the community and may return lines to print to the person starting the
     demo (for example demo accounts). linli calls it once per community.
+
+    .. versionchanged:: 2.0
+       Optional: the layout answers it with ``seed`` in the plugin's ``demo.py``.
     """
 
 
