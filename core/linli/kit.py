@@ -49,8 +49,6 @@ _HOMES: dict[str, str] = {
     "DemoSeeder": "linli.plugins",
     "Refusal": "linli.refusals",
     "N_": "linli.i18n",
-    "missing_translations": "linli.i18n",
-    "placeholder_mismatches": "linli.i18n",
     # events
     "event": "linli.plugins",
     "subscribe": "linli.plugins",
@@ -169,7 +167,7 @@ if TYPE_CHECKING:
     )
     from linli.hierarchy.models import Node
     from linli.hierarchy.services import add_node, addresses
-    from linli.i18n import N_, missing_translations, placeholder_mismatches
+    from linli.i18n import N_
     from linli.identity.behalf import OnBehalfError, check_on_behalf, home_node
     from linli.identity.models import Account, Household, Membership, Person, PersonTag
     from linli.identity.services import create_account

@@ -25,6 +25,7 @@ from httpx import AsyncClient, Response
 
 from linli.enablement import disable as disable_plugin
 from linli.enablement import enable as enable_plugin
+from linli.i18n import missing_translations, placeholder_mismatches
 from linli.models import OutboxEvent
 from linli.testing.apps import TestApps
 from linli.testing.builders import (
@@ -60,7 +61,9 @@ __all__ = [
     "make_person",
     "make_place",
     "make_resident",
+    "missing_translations",
     "password_hash",
+    "placeholder_mismatches",
     "python_command",
     "settings_for_test",
 ]

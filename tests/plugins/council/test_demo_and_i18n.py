@@ -7,8 +7,15 @@ from pathlib import Path
 import pytest
 
 import linli_council
-from linli.kit import Account, Community, Person, missing_translations, placeholder_mismatches
-from linli.testing import emitted_events, form_post, log_in, make_account
+from linli.kit import Account, Community, Person
+from linli.testing import (
+    emitted_events,
+    form_post,
+    log_in,
+    make_account,
+    missing_translations,
+    placeholder_mismatches,
+)
 from linli_council import services
 from linli_council.demo import seed
 from linli_council.models import (
