@@ -60,6 +60,7 @@ _HOMES: dict[str, str] = {
     # the core's records
     "AuditEntry": "linli.audit.models",
     "Community": "linli.models",
+    "CommunityRole": "linli.permissions.models:Role",
     "Node": "linli.hierarchy.models",
     "Person": "linli.identity.models",
     "Account": "linli.identity.models",
@@ -173,6 +174,7 @@ if TYPE_CHECKING:
     from linli.identity.services import create_account
     from linli.models import Community, OutboxEvent
     from linli.permissions.models import Grant
+    from linli.permissions.models import Role as CommunityRole
     from linli.permissions.services import (
         Actor,
         grant_role,

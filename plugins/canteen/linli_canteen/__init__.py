@@ -6,19 +6,24 @@ opens the door. See ``docs/plugins/canteen.md``.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import click
-import msgspec
 
-from linli import Manifest, NavItem, Permission, Role, Widget, hookimpl
-from linli.cli import Instance, pass_instance
-from linli.i18n import N_
-from linli.models import Community
-from linli.plugins import Consequence, PersonSection
-
-HERE = Path(__file__).parent
+from linli.kit import (
+    N_,
+    Community,
+    Consequence,
+    Instance,
+    Manifest,
+    Permission,
+    PersonSection,
+    Role,
+    Section,
+    Widget,
+    hookimpl,
+    pass_instance,
+)
 
 manifest = Manifest(
     name="canteen",
@@ -30,44 +35,29 @@ manifest = Manifest(
     },
     version="0.1.0",
     linli_api=">=2,<3",
+    nav_order=30,
 )
 
 
 @hookimpl
-def linli_tortoise_apps() -> dict[str, dict[str, Any]]:
-    return {
-        "canteen": {
-            "models": ["linli_canteen.models"],
-            "migrations": "linli_canteen.migrations",
-        }
-    }
-
-
-@hookimpl
-def linli_routes() -> list[Any]:
-    from linli_canteen.routes import ROUTES
-
-    return ROUTES
-
-
-@hookimpl
-def linli_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def linli_static_dirs() -> list[Path]:
-    return [HERE / "static"]
-
-
-@hookimpl
-def linli_locale_dirs() -> list[Path]:
-    return [HERE / "locale"]
-
-
-@hookimpl
-def linli_nav_items(community: Community) -> list[NavItem]:
-    return [NavItem(N_("Canteen"), "canteen/", order=30)]
+def linli_sections() -> list[Section]:
+    """The canteen's tabs. The first one a visitor may open is where the canteen's link
+    takes them: a resident's menu, a volunteer's runs, a worker's day. (Paths have no
+    trailing slash: the tab bar compares them with the page's path, which has none.)"""
+    return [
+        Section(N_("This week's menu"), "menu", permission="canteen.order"),
+        Section(N_("My meals"), "orders", permission="canteen.order"),
+        Section(N_("My delivery runs"), "runs", permission="canteen.deliver"),
+        Section(N_("Today"), "manage", permission="canteen.manage"),
+        Section(N_("Menus"), "manage/menu", permission="canteen.manage"),
+        Section(N_("Dishes"), "manage/dishes", permission="canteen.manage"),
+        Section(N_("Subsidies"), "manage/tiers", permission="canteen.manage"),
+        Section(N_("Delivery runs"), "manage/runs", permission="canteen.manage"),
+        Section(N_("Canteens"), "manage/canteens", permission="canteen.manage"),
+        Section(N_("Order for a resident"), "for", permission="canteen.order_for"),
+        Section(N_("Welfare alerts"), "alerts", permission="canteen.alert.handle"),
+        Section(N_("Figures"), "figures", permission="canteen.figures"),
+    ]
 
 
 @hookimpl
@@ -149,25 +139,6 @@ def linli_default_roles() -> list[Role]:
         ),
         Role("meal_volunteer", N_("Meal delivery volunteer"), ("canteen.deliver",)),
     ]
-
-
-@hookimpl
-def linli_event_types() -> dict[str, type[msgspec.Struct]]:
-    from linli_canteen.services import (
-        DELIVERY_EVENT,
-        DELIVERY_UNDONE_EVENT,
-        DeliveryDone,
-        DeliveryUndone,
-    )
-
-    return {DELIVERY_EVENT: DeliveryDone, DELIVERY_UNDONE_EVENT: DeliveryUndone}
-
-
-@hookimpl
-def linli_demo_data() -> Any:
-    from linli_canteen.demo import seed
-
-    return seed
 
 
 @click.group("canteen")

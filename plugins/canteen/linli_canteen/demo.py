@@ -13,13 +13,17 @@ import random
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
-from linli.communities import community_root
-from linli.hierarchy.models import Node
-from linli.identity.models import Account, Person, PersonTag
-from linli.identity.services import create_account
-from linli.models import Community
-from linli.permissions.models import Role
-from linli.permissions.services import grant
+from linli.kit import (
+    Account,
+    Community,
+    CommunityRole,
+    Node,
+    Person,
+    PersonTag,
+    community_root,
+    create_account,
+    grant_role,
+)
 from linli_canteen import services
 from linli_canteen.models import (
     DELIVERED,
@@ -104,7 +108,7 @@ async def _menus(canteen, dishes: list[Dish], monday: date, rng: random.Random) 
 async def _accounts(community: Community, diner: Person | None) -> list[str]:
     """The canteen's demo accounts, and its roles for the register demo's accounts."""
     root = await community_root(community)
-    roles = {r.key: r for r in await Role.filter(community_id=community.id)}
+    roles = set(await CommunityRole.filter(community_id=community.id).values_list("key", flat=True))
     lines = []
     volunteer = await Account.get_or_none(username="meal_volunteer")
     if volunteer is None and "meal_volunteer" in roles:
@@ -112,16 +116,16 @@ async def _accounts(community: Community, diner: Person | None) -> list[str]:
             community=community, name="刘志愿", phone="13907150101", birth_date=date(1962, 4, 8)
         )
         volunteer = await create_account("meal_volunteer", DEMO_PASSWORD, person=person)
-        await grant(volunteer, roles["meal_volunteer"], root)
+        await grant_role(volunteer, "meal_volunteer", root)
     if volunteer is not None:
         lines.append(f"canteen: meal_volunteer / {DEMO_PASSWORD}: delivery volunteer (送餐志愿者)")
     elder = await Account.get_or_none(username="canteen_diner")
     if elder is None and diner is not None and "canteen_diner" in roles:
         elder = await create_account("canteen_diner", DEMO_PASSWORD, person=diner)
-        await grant(elder, roles["canteen_diner"], root)
+        await grant_role(elder, "canteen_diner", root)
     resident = await Account.get_or_none(username="resident")
     if resident is not None and "canteen_diner" in roles:
-        await grant(resident, roles["canteen_diner"], root)
+        await grant_role(resident, "canteen_diner", root)
         lines.append("canteen: resident holds canteen_diner")
     if elder is not None:
         lines.append(

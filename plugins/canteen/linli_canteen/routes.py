@@ -5,16 +5,17 @@ Residents (``canteen.order``) see this week's menus and their own orders; volunt
 residents (``canteen.order_for``), run the canteen (``canteen.manage``), handle the
 welfare alerts of the homes in their care (``canteen.alert.handle``) and see the figures.
 
-Every form answers a refusal with its page again (:func:`~linli.web.feedback.form_again`):
-the message beside the field, the input kept, the refusal's status, nothing changed.
-A page with several forms is told which one failed (``failed``, a key such as
-``"pause-12"``) so that only that form shows the error and the input. Every write ends
-with a one-time message (:func:`~linli.web.feedback.flash`).
+Every form lets a refusal through: the application shows the form's page again
+(:func:`~linli.kit.form_page`) with the message beside the field, the input kept, the
+refusal's status, nothing changed. A page with several forms is told which one failed
+(``failed``, a key such as ``"pause-12"``, from the route: :func:`form_on`) so that only
+that form shows the error and the input. Every write ends with a one-time message
+(:func:`~linli.kit.flash`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,25 +24,46 @@ from litestar import Controller, Request, get, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Response, Template
 from tortoise.expressions import Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from linli.hierarchy.models import Node
-from linli.hierarchy.services import addresses
-from linli.i18n import N_
-from linli.identity.models import Person
-from linli.models import Community
-from linli.refusals import Refusal
-from linli.uploads import Upload, UploadRefused, file_response, save_image
-from linli.web.auth import community_node, current_actor, logged_in, requires
-from linli.web.charts import bar_chart
-from linli.web.errors import refused
-from linli.web.feedback import confirmation, flash, form_again, form_values, is_confirmed
-from linli.web.site import language_of, site_of, translate
+from linli.kit import (
+    N_,
+    Actor,
+    Community,
+    Node,
+    Person,
+    Refusal,
+    Upload,
+    UploadRefused,
+    addresses,
+    as_list,
+    bar_chart,
+    community_node,
+    confirmation,
+    current_actor,
+    file_response,
+    find_person,
+    flash,
+    form_page,
+    form_values,
+    is_confirmed,
+    language_of,
+    logged_in,
+    need_person,
+    own_person,
+    parse_date,
+    parse_float,
+    requires,
+    save_image,
+    today_of,
+    translate,
+    zone_of,
+)
 from linli_canteen import services
 from linli_canteen.models import (
     DELIVERED,
@@ -63,30 +85,18 @@ from linli_canteen.models import (
 
 Req = Request[Any, Any, Any]
 PER_PAGE = 50
-OWN_PERMISSIONS = (
-    "canteen.order",
-    "canteen.order_for",
-    "canteen.deliver",
-    "canteen.manage",
-    "canteen.figures",
-)
-#: The integers the forms take: form field → (lowest, highest, message saying so).
+#: The whole numbers the forms take: form field → (lowest, highest, message saying so
+#: with its unit).
 WEEKS = (1, 8, services.WEEKS_RANGE)
 CAPACITY = (0, 10_000, services.CAPACITY_RANGE)
 RADIUS = (1, 20_000, services.RADIUS_RANGE)
 AGE = (0, services.MAX_AGE, services.AGE_RANGE)
 PERCENT = (0, 100, N_("A percentage is between 0 and 100."))
+#: The route option naming the form a route handles on a page with several.
+FORM_KEY = "canteen_form"
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def zone(request: Req) -> Any:
-    return site_of(request).settings.zone
-
-
-def today(request: Req) -> date:
-    return services.local_day(services.now_utc(), zone(request))
 
 
 def base(community: Community) -> str:
@@ -97,48 +107,55 @@ def see_other(url: str) -> Redirect:
     return Redirect(url, status_code=303)
 
 
-def as_list(value: str | list[str]) -> list[str]:
-    return value if isinstance(value, list) else [value] if value else []
+def form_on(template: str, context: Any, key: str = "", **opt: Any) -> dict[str, Any]:
+    """The route option of a form on ``template``, a page whose GET builds its context
+    with the coroutine ``context``: a refusal shows that page again. ``key`` names the
+    form among the page's others (``"pause-{standing_id}"``, filled in from the path),
+    so that only that form shows the refusal and the visitor's input."""
+    return form_page(template, context, **{FORM_KEY: key}, **opt)
 
 
-def parse_date(raw: str, default: date | None = None, *, field: str = "day") -> date:
-    """A form's date; a refusal about ``field`` if it is missing or not a date."""
-    if not raw.strip():
-        if default is None:
-            raise services.CanteenError(N_("Enter the date as YYYY-MM-DD."), field=field)
-        return default
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        raise services.CanteenError(N_("Enter the date as YYYY-MM-DD."), field=field) from None
+def failed_form(request: Req) -> str:
+    """The key of the form whose post was refused ("" for a page shown as asked)."""
+    handler = request.scope.get("route_handler")
+    key = handler.opt.get(FORM_KEY, "") if handler is not None else ""
+    return str(key).format(**request.path_params)
 
 
-def parse_int(
+def whole_number(
     raw: str, bounds: tuple[int, int, str], *, field: str, default: int | None = None
 ) -> int | None:
     """A form's whole number within ``bounds``; anything else (a word, 500 where 100 is
     the most) is refused with the message that says the limits, beside ``field``."""
     low, high, message = bounds
-    if not raw.strip():
+    text = raw.strip()
+    if not text:
         return default
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise services.CanteenError(message, field=field) from None
-    if not low <= value <= high:
+    if len(text) > 12 or not text.lstrip("-").isdecimal() or not low <= int(text) <= high:
         raise services.CanteenError(message, field=field)
-    return value
+    return int(text)
 
 
-def parse_float(raw: str, *, field: str) -> float | None:
-    if not raw.strip():
-        return None
+def required_date(raw: str, field: str) -> date:
+    """The date a form must give; refused about ``field`` when missing or malformed."""
+    day = parse_date(raw, field, required=True)
+    assert day is not None  # required: a refusal otherwise
+    return day
+
+
+def some_date(raw: str, default: date) -> date:
+    """The day a form names, or ``default`` when it names none that can be read (a
+    refused form's page shows that day)."""
     try:
-        return float(raw.strip())
-    except ValueError:
-        raise services.CanteenError(
-            N_("Enter both coordinates, as decimal degrees."), field=field
-        ) from None
+        return parse_date(raw, "day") or default
+    except Refusal:
+        return default
+
+
+def query_date(request: Req, raw: str) -> date:
+    """A day from the address bar (a link or the day picker); a wrong one is refused
+    (400) with the message saying how to write it."""
+    return parse_date(raw, "day", today_of(request)) or today_of(request)
 
 
 async def alert_node(connection: ASGIConnection[Any, Any, Any, Any]) -> Node:
@@ -159,65 +176,22 @@ async def alert_node(connection: ASGIConnection[Any, Any, Any, Any]) -> Node:
 
 
 async def page_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
-    """What every canteen page shows in its sub-navigation, and the labels. A page
-    rendered normally has no refusal to show (``form_error``, ``failed``)."""
-    actor = await current_actor(request)
-    node = await community_node(request)
-    allowed = {name.split(".", 1)[1] for name in OWN_PERMISSIONS if actor.can(name, node)}
-    if actor.paths_allowing("canteen.alert.handle"):
-        allowed.add("alerts")
-    if actor.paths_allowing("canteen.deliver"):
-        allowed.add("deliver")
+    """What every canteen page shows: its links' base, the labels, and which form a
+    refused post came from (``failed``; the refusal and the input come with it)."""
     return {
         "base": base(community),
-        "allowed": allowed,
         "period_labels": services.PERIOD_LABELS,
         "mode_labels": services.MODE_LABELS,
         "status_labels": services.STATUS_LABELS,
         "allergens": services.ALLERGENS,
         "weekday_labels": services.WEEKDAY_LABELS,
         "yuan": services.yuan,
-        "zone": zone(request),
+        "zone": zone_of(request),
         "form_error": None,
         "form": {},
-        "failed": "",
+        "failed": failed_form(request),
         **extra,
     }
-
-
-async def own_person(request: Req) -> Person | None:
-    actor = await current_actor(request)
-    if actor.account is None or actor.account.person_id is None:
-        return None
-    return await Person.get_or_none(
-        id=actor.account.person_id, community_id=request.state.community.id
-    )
-
-
-async def need_person(request: Req) -> Person:
-    person = await own_person(request)
-    if person is None:
-        raise refused(request, N_("Your account is not linked to a resident record."))
-    return person
-
-
-async def find_person(community: Community, who: str, *, field: str = "who") -> Person:
-    """A resident by register number (``#12``), phone or exact name."""
-    who = who.strip()
-    if who.startswith("#") and who[1:].isdecimal() and len(who) < 12:
-        found = await Person.filter(community_id=community.id, id=int(who[1:])).limit(2)
-    elif who:
-        found = await Person.filter(Q(name=who) | Q(phone=who), community_id=community.id).limit(2)
-    else:
-        found = []
-    if not found:
-        raise services.CanteenError(N_("No resident matches this name or phone."), field=field)
-    if len(found) > 1:
-        raise services.CanteenError(
-            N_("Several residents match; enter the phone or the register number (#id)."),
-            field=field,
-        )
-    return found[0]
 
 
 async def canteens_of(community: Community) -> list[Canteen]:
@@ -359,21 +333,27 @@ class ResolveForm(msgspec.Struct):
     note: str = ""
 
 
-def dish_values(data: DishForm) -> dict[str, Any]:
-    """A dish form's text fields, to fill it in again (a file is never sent back)."""
-    return {f.name: getattr(data, f.name) for f in fields(data) if f.name != "photo"}
-
-
 # ---------------------------------------------------------------------------- resident
 
 
-async def order_context(
-    request: Req, community: Community, item: MenuItem, person: Person | None, **extra: Any
-) -> dict[str, Any]:
+async def menu_item_or_404(community: Community, item_id: int) -> MenuItem:
+    item = (
+        await MenuItem.filter(id=item_id, canteen__community_id=community.id)
+        .select_related("dish", "canteen")
+        .first()
+    )
+    if item is None:
+        raise NotFoundException()
+    return item
+
+
+async def order_page(request: Req, community: Community, item_id: int) -> dict[str, Any]:
     """The order page: the dish, the diner's price breakdown and any allergy clash."""
+    item = await menu_item_or_404(community, item_id)
+    person = await own_person(request)
     breakdown = clash = None
     period = await MealPeriod.get_or_none(canteen_id=item.canteen_id, kind=item.period)
-    closes = services.cutoff_of(item.day, period, zone(request)) if period else None
+    closes = services.cutoff_of(item.day, period, zone_of(request)) if period else None
     if person is not None:
         breakdown = await services.price_for(person, item.price, item.day)
         clash = services.conflicts(item.dish, await Diner.get_or_none(person_id=person.id))
@@ -386,18 +366,16 @@ async def order_context(
         clash=clash or [],
         closes=closes,
         open=closes is not None and services.now_utc() < closes,
-        **extra,
     )
 
 
-async def orders_context(
-    request: Req, community: Community, placed: int = 0, **extra: Any
-) -> dict[str, Any]:
+async def orders_page(request: Req, community: Community, placed: int = 0) -> dict[str, Any]:
     """ "My meals": the resident's meals of the last week on, and their standing orders."""
     person = await own_person(request)
+    today = today_of(request)
     orders, standing = [], []
     if person is not None:
-        orders = await services.orders_of(person, since=today(request) - timedelta(days=7))
+        orders = await services.orders_of(person, since=today - timedelta(days=7))
         standing = await StandingOrder.filter(person_id=person.id, active=True).prefetch_related(
             "pauses"
         )
@@ -408,10 +386,9 @@ async def orders_context(
         orders=orders,
         standing=standing,
         placed=placed,
-        today=today(request),
+        today=today,
         canteens=await canteens_of(community),
         now=services.now_utc(),
-        **extra,
     )
 
 
@@ -441,14 +418,12 @@ class ResidentController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        today: NamedDependency[date],
         canteen: FromQuery[str] = "",
         week: FromQuery[str] = "",
     ) -> Template:
         chosen = await chosen_canteen(community, canteen)
-        try:
-            monday = parse_date(week, today(request), field="week")
-        except services.CanteenError as exc:
-            raise refused(request, exc.message, exc.status) from exc
+        monday = parse_date(week, "week", today) or today
         monday -= timedelta(days=monday.weekday())
         days = await services.week_menu(chosen, monday) if chosen else []
         context = await page_context(
@@ -458,7 +433,7 @@ class ResidentController(Controller):
             canteens=await canteens_of(community),
             days=days,
             monday=monday,
-            today=today(request),
+            today=today,
             previous=(monday - timedelta(days=7)).isoformat(),
             next=(monday + timedelta(days=7)).isoformat(),
         )
@@ -468,20 +443,22 @@ class ResidentController(Controller):
     async def order_form(
         self, request: Req, community: NamedDependency[Community], item_id: FromPath[int]
     ) -> Template:
-        item = await self._item(community, item_id)
-        person = await own_person(request)
-        context = await order_context(request, community, item, person)
-        return Template("canteen/order.html", context=context)
+        return Template("canteen/order.html", context=await order_page(request, community, item_id))
 
-    @post("/order/{item_id:int}", name="canteen:order")
+    @post(
+        "/order/{item_id:int}",
+        name="canteen:order",
+        opt=form_on("canteen/order.html", order_page),
+    )
     async def order(
         self,
         request: Req,
         community: NamedDependency[Community],
         item_id: FromPath[int],
         data: URLEncodedBody[OrderForm],
-    ) -> Template | Redirect:
-        item = await self._item(community, item_id)
+    ) -> Redirect:
+        actor = await current_actor(request)
+        item = await menu_item_or_404(community, item_id)
         person = await need_person(request)
         try:
             placed = await services.place_order(
@@ -489,80 +466,77 @@ class ResidentController(Controller):
                 person=person,
                 menu_item=item,
                 mode=data.mode,
-                actor=await current_actor(request),
+                actor=actor,
                 now=services.now_utc(),
-                zone=zone(request),
+                zone=zone_of(request),
             )
-        except services.AlreadyOrdered as exc:
-            existing = await already_ordered(request, person, item, mine=True)
-            if existing is None:
-                context = await order_context(request, community, item, person)
-                return form_again(request, "canteen/order.html", context, exc, data)
-            return see_other(f"{base(community)}/orders?placed={existing.id}#order-{existing.id}")
-        except services.CanteenError as exc:
-            context = await order_context(request, community, item, person)
-            return form_again(request, "canteen/order.html", context, exc, data)
-        flash(request, N_("Ordered."))
+        except services.AlreadyOrdered:
+            placed = await already_ordered(request, person, item, mine=True)
+            if placed is None:
+                raise
+        else:
+            flash(request, N_("Ordered."))
         return see_other(f"{base(community)}/orders?placed={placed.id}#order-{placed.id}")
 
     @get("/orders", name="canteen:orders")
     async def orders(
         self, request: Req, community: NamedDependency[Community], placed: FromQuery[int] = 0
     ) -> Template:
-        context = await orders_context(request, community, placed)
-        return Template("canteen/orders.html", context=context)
+        return Template(
+            "canteen/orders.html", context=await orders_page(request, community, placed)
+        )
 
-    @post("/orders/{order_id:int}/cancel", name="canteen:cancel")
+    @post(
+        "/orders/{order_id:int}/cancel",
+        name="canteen:cancel",
+        opt=form_on("canteen/orders.html", orders_page, "cancel-{order_id}"),
+    )
     async def cancel(
-        self, request: Req, community: NamedDependency[Community], order_id: FromPath[int]
-    ) -> Template | Redirect:
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        order_id: FromPath[int],
+    ) -> Redirect:
+        actor = await current_actor(request)
         person = await need_person(request)
         order = await Order.get_or_none(id=order_id, person_id=person.id, community_id=community.id)
         if order is None:
             raise NotFoundException()
-        try:
-            await services.cancel_order(
-                order,
-                actor=await current_actor(request),
-                now=services.now_utc(),
-                zone=zone(request),
-            )
-        except services.CanteenError as exc:
-            context = await orders_context(request, community, failed=f"cancel-{order.id}")
-            return form_again(request, "canteen/orders.html", context, exc)
+        await services.cancel_order(
+            order, actor=actor, now=services.now_utc(), zone=zone_of(request)
+        )
         flash(request, N_("The meal is cancelled."))
         return see_other(f"{base(community)}/orders")
 
-    @post("/standing", name="canteen:standing")
+    @post(
+        "/standing",
+        name="canteen:standing",
+        opt=form_on("canteen/orders.html", orders_page, "standing"),
+    )
     async def standing(
         self,
         request: Req,
         community: NamedDependency[Community],
         data: URLEncodedBody[StandingForm],
-    ) -> Template | Redirect:
-        person = await need_person(request)
-        try:
-            await make_standing(request, community, person, data)
-        except services.CanteenError as exc:
-            context = await orders_context(request, community, failed="standing")
-            return form_again(request, "canteen/orders.html", context, exc, data)
+    ) -> Redirect:
+        await make_standing(request, community, await need_person(request), data)
         flash(request, N_("The standing order is started."))
         return see_other(f"{base(community)}/orders")
 
-    @post("/standing/{standing_id:int}/pause", name="canteen:pause")
+    @post(
+        "/standing/{standing_id:int}/pause",
+        name="canteen:pause",
+        opt=form_on("canteen/orders.html", orders_page, "pause-{standing_id}"),
+    )
     async def pause(
         self,
         request: Req,
         community: NamedDependency[Community],
         standing_id: FromPath[int],
         data: URLEncodedBody[PauseForm],
-    ) -> Template | Redirect:
+    ) -> Redirect:
         standing = await self._standing(request, community, standing_id)
-        try:
-            await pause_standing(request, standing, data)
-        except services.CanteenError as exc:
-            context = await orders_context(request, community, failed=f"pause-{standing.id}")
-            return form_again(request, "canteen/orders.html", context, exc, data)
+        await pause_standing(request, standing, data)
         flash(request, N_("The standing order is paused."))
         return see_other(f"{base(community)}/orders")
 
@@ -571,9 +545,11 @@ class ResidentController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        today: NamedDependency[date],
         standing_id: FromPath[int],
         data: URLEncodedBody[ConfirmForm],
     ) -> Template | Redirect:
+        actor = await current_actor(request)
         standing = await self._standing(request, community, standing_id)
         if not is_confirmed(data.confirmed):
             return confirmation(
@@ -593,21 +569,9 @@ class ResidentController(Controller):
                 confirm_label=translate(request, N_("Stop this standing order")),
                 fields=form_values(data),
             )
-        await services.stop_standing(
-            standing, actor=await current_actor(request), today=today(request)
-        )
+        await services.stop_standing(standing, actor=actor, today=today)
         flash(request, N_("The standing order is stopped."))
         return see_other(f"{base(community)}/orders")
-
-    async def _item(self, community: Community, item_id: int) -> MenuItem:
-        item = (
-            await MenuItem.filter(id=item_id, canteen__community_id=community.id)
-            .select_related("dish", "canteen")
-            .first()
-        )
-        if item is None:
-            raise NotFoundException()
-        return item
 
     async def _standing(
         self, request: Req, community: Community, standing_id: int
@@ -628,6 +592,7 @@ async def make_standing(
     canteen = await chosen_canteen(community, data.canteen)
     if canteen is None:
         raise NotFoundException()
+    tomorrow = today_of(request) + timedelta(days=1)
     return await services.save_standing(
         community,
         person=person,
@@ -635,7 +600,7 @@ async def make_standing(
         period=data.period,
         weekdays="".join(as_list(data.weekdays)),
         mode=data.mode,
-        starts_on=parse_date(data.starts_on, today(request) + timedelta(days=1), field="starts_on"),
+        starts_on=parse_date(data.starts_on, "starts_on", tomorrow) or tomorrow,
         actor=await current_actor(request),
     )
 
@@ -643,12 +608,12 @@ async def make_standing(
 async def pause_standing(request: Req, standing: StandingOrder, data: PauseForm) -> None:
     await services.pause_standing(
         standing,
-        starts_on=parse_date(data.starts_on, field="starts_on"),
-        ends_on=parse_date(data.ends_on, field="ends_on"),
+        starts_on=required_date(data.starts_on, "starts_on"),
+        ends_on=required_date(data.ends_on, "ends_on"),
         reason=data.reason,
         actor=await current_actor(request),
         now=services.now_utc(),
-        zone=zone(request),
+        zone=zone_of(request),
     )
 
 
@@ -661,12 +626,11 @@ async def for_context(
     who: str = "",
     person: Person | None = None,
     canteen: str = "",
-    **extra: Any,
 ) -> dict[str, Any]:
     """Ordering for a resident: the resident found, the coming week's menu (by day and
     time of day), their meals and standing orders."""
     chosen = await chosen_canteen(community, canteen)
-    day = today(request)
+    day = today_of(request)
     items: list[MenuItem] = []
     standing: list[StandingOrder] = []
     orders: list[Order] = []
@@ -691,15 +655,53 @@ async def for_context(
         standing=standing,
         canteens=await canteens_of(community),
         today=day,
-        **extra,
     )
+
+
+async def for_page(
+    request: Req,
+    community: Community,
+    form: dict[str, Any],
+    order_id: int = 0,
+    standing_id: int = 0,
+) -> dict[str, Any]:
+    """The page again after a refused form: for the resident whose order or standing
+    order the form was about, or whom it names (a hidden ``#id``); after a refused
+    search, with what was searched for."""
+    owner: Order | StandingOrder | None = None
+    if order_id:
+        owner = await Order.get_or_none(id=order_id, community_id=community.id)
+    elif standing_id:
+        owner = await StandingOrder.get_or_none(id=standing_id, community_id=community.id)
+    if owner is not None:
+        person = await Person.get(id=owner.person_id)
+    elif form.get("person"):
+        person = await resident_or_404(community, str(form["person"]))
+    else:
+        who, canteen = request.query_params.get("who", ""), request.query_params.get("canteen", "")
+        return await for_context(request, community, who, None, canteen)
+    return await for_context(request, community, f"#{person.id}", person)
+
+
+async def resident_or_404(community: Community, raw: str) -> Person:
+    """The resident a form on the page names (a hidden ``#id``): gone is 404."""
+    try:
+        person = await find_person(community, raw, field="person")
+    except Refusal:
+        raise NotFoundException() from None
+    assert person is not None  # required: a refusal otherwise
+    return person
+
+
+def back_to(community: Community, person_id: int) -> str:
+    return f"{base(community)}/for/?who=%23{person_id}"
 
 
 class OnBehalfController(Controller):
     path = "/for"
     guards = [requires("canteen.order_for")]  # noqa: RUF012
 
-    @get("/", name="canteen:for")
+    @get("/", name="canteen:for", opt=form_on("canteen/for.html", for_page, "who"))
     async def page(
         self,
         request: Req,
@@ -707,130 +709,103 @@ class OnBehalfController(Controller):
         who: FromQuery[str] = "",
         canteen: FromQuery[str] = "",
     ) -> Template:
-        try:
-            person = await find_person(community, who) if who.strip() else None
-        except services.CanteenError as exc:
-            context = await for_context(request, community, who, None, canteen, failed="who")
-            return form_again(request, "canteen/for.html", context, exc, {"who": who})
+        person = await find_person(community, who) if who.strip() else None
         context = await for_context(request, community, who, person, canteen)
         return Template("canteen/for.html", context=context)
 
-    async def _person(self, community: Community, raw: str) -> Person:
-        """The resident a form on the page names (a hidden ``#id``): gone is 404."""
-        try:
-            return await find_person(community, raw, field="person")
-        except services.CanteenError:
-            raise NotFoundException() from None
-
-    @post("/order", name="canteen:order_for")
+    @post("/order", name="canteen:order_for", opt=form_on("canteen/for.html", for_page, "order"))
     async def order(
         self,
         request: Req,
         community: NamedDependency[Community],
         data: URLEncodedBody[OnBehalfForm],
-    ) -> Template | Redirect:
-        person = await self._person(community, data.person)
-        again = f"{base(community)}/for/?who=%23{person.id}"
+    ) -> Redirect:
+        actor = await current_actor(request)
+        person = await resident_or_404(community, data.person)
         item = None
         if data.item.isdecimal() and len(data.item) < 10:
             item = await MenuItem.get_or_none(id=int(data.item), canteen__community_id=community.id)
+        if item is None:
+            raise services.CanteenError(N_("Choose a dish from the menu."), field="item")
         try:
-            if item is None:
-                raise services.CanteenError(N_("Choose a dish from the menu."), field="item")
             await services.place_order(
                 community,
                 person=person,
                 menu_item=item,
                 mode=data.mode,
-                actor=await current_actor(request),
+                actor=actor,
                 now=services.now_utc(),
-                zone=zone(request),
+                zone=zone_of(request),
             )
-        except services.AlreadyOrdered as exc:
-            assert item is not None
+        except services.AlreadyOrdered:
             existing = await already_ordered(request, person, item, mine=False)
             if existing is None:
-                context = await for_context(
-                    request, community, f"#{person.id}", person, failed="order"
-                )
-                return form_again(request, "canteen/for.html", context, exc, data)
-            return see_other(f"{again}#order-{existing.id}")
-        except services.CanteenError as exc:
-            context = await for_context(request, community, f"#{person.id}", person, failed="order")
-            return form_again(request, "canteen/for.html", context, exc, data)
+                raise
+            return see_other(f"{back_to(community, person.id)}#order-{existing.id}")
         flash(request, N_("Ordered for %(name)s."), name=person.name)
-        return see_other(again)
+        return see_other(back_to(community, person.id))
 
-    @post("/standing", name="canteen:standing_for")
+    @post(
+        "/standing",
+        name="canteen:standing_for",
+        opt=form_on("canteen/for.html", for_page, "standing"),
+    )
     async def standing(
         self,
         request: Req,
         community: NamedDependency[Community],
         data: URLEncodedBody[StandingForm],
-    ) -> Template | Redirect:
-        person = await self._person(community, data.person)
-        try:
-            await make_standing(request, community, person, data)
-        except services.CanteenError as exc:
-            context = await for_context(
-                request, community, f"#{person.id}", person, failed="standing"
-            )
-            return form_again(request, "canteen/for.html", context, exc, data)
+    ) -> Redirect:
+        person = await resident_or_404(community, data.person)
+        await make_standing(request, community, person, data)
         flash(request, N_("The standing order is started."))
-        return see_other(f"{base(community)}/for/?who=%23{person.id}")
+        return see_other(back_to(community, person.id))
 
-    @post("/orders/{order_id:int}/cancel", name="canteen:cancel_for")
+    @post(
+        "/orders/{order_id:int}/cancel",
+        name="canteen:cancel_for",
+        opt=form_on("canteen/for.html", for_page, "cancel-{order_id}"),
+    )
     async def cancel(
-        self, request: Req, community: NamedDependency[Community], order_id: FromPath[int]
-    ) -> Template | Redirect:
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        order_id: FromPath[int],
+    ) -> Redirect:
+        actor = await current_actor(request)
         order = await Order.get_or_none(id=order_id, community_id=community.id)
         if order is None:
             raise NotFoundException()
-        try:
-            await services.cancel_order(
-                order,
-                actor=await current_actor(request),
-                now=services.now_utc(),
-                zone=zone(request),
-            )
-        except services.CanteenError as exc:
-            person = await Person.get(id=order.person_id)
-            context = await for_context(
-                request, community, f"#{person.id}", person, failed=f"cancel-{order.id}"
-            )
-            return form_again(request, "canteen/for.html", context, exc)
+        await services.cancel_order(
+            order, actor=actor, now=services.now_utc(), zone=zone_of(request)
+        )
         flash(request, N_("The meal is cancelled."))
-        return see_other(f"{base(community)}/for/?who=%23{order.person_id}")
+        return see_other(back_to(community, order.person_id))
 
-    @post("/standing/{standing_id:int}/pause", name="canteen:pause_for")
+    @post(
+        "/standing/{standing_id:int}/pause",
+        name="canteen:pause_for",
+        opt=form_on("canteen/for.html", for_page, "pause-{standing_id}"),
+    )
     async def pause(
         self,
         request: Req,
         community: NamedDependency[Community],
         standing_id: FromPath[int],
         data: URLEncodedBody[PauseForm],
-    ) -> Template | Redirect:
+    ) -> Redirect:
         standing = await StandingOrder.get_or_none(id=standing_id, community_id=community.id)
         if standing is None:
             raise NotFoundException()
-        try:
-            await pause_standing(request, standing, data)
-        except services.CanteenError as exc:
-            person = await Person.get(id=standing.person_id)
-            context = await for_context(
-                request, community, f"#{person.id}", person, failed=f"pause-{standing.id}"
-            )
-            return form_again(request, "canteen/for.html", context, exc, data)
+        await pause_standing(request, standing, data)
         flash(request, N_("The standing order is paused."))
-        return see_other(f"{base(community)}/for/?who=%23{standing.person_id}")
+        return see_other(back_to(community, standing.person_id))
 
 
 # ---------------------------------------------------------------------------- volunteer
 
 
-async def runs_context(
-    request: Req, community: Community, day: date, **extra: Any
-) -> dict[str, Any]:
+async def runs_context(request: Req, community: Community, day: date) -> dict[str, Any]:
     """The volunteer's runs of ``day``, each stop with its flat's full address and, for
     the stops they marked a moment ago, until when they may undo the mark."""
     person = await own_person(request)
@@ -846,8 +821,13 @@ async def runs_context(
         day=day,
         undo_until=deadlines,
         places=places,
-        **extra,
     )
+
+
+async def stop_page(request: Req, community: Community, order_id: int) -> dict[str, Any]:
+    """The runs page again after a refused undo: the day of that stop."""
+    stop = await Order.get_or_none(id=order_id, community_id=community.id)
+    return await runs_context(request, community, stop.day if stop else today_of(request))
 
 
 #: The two marks of a stop: the question, what follows, the button and the message after.
@@ -870,6 +850,15 @@ MARKS = {
 }
 
 
+async def own_stop(request: Req, order_id: int) -> tuple[Person, Order]:
+    """The visitor and a stop of one of their runs; anyone else's stop is 404."""
+    person = await need_person(request)
+    try:
+        return person, await services.stop_of(order_id, person)
+    except services.CanteenError as exc:
+        raise NotFoundException() from exc
+
+
 class RunsController(Controller):
     path = "/runs"
     guards = [requires("canteen.deliver")]  # noqa: RUF012
@@ -878,11 +867,7 @@ class RunsController(Controller):
     async def runs(
         self, request: Req, community: NamedDependency[Community], day: FromQuery[str] = ""
     ) -> Template:
-        try:
-            chosen = parse_date(day, today(request))
-        except services.CanteenError as exc:
-            raise refused(request, exc.message, exc.status) from exc
-        context = await runs_context(request, community, chosen)
+        context = await runs_context(request, community, query_date(request, day))
         return Template("canteen/runs.html", context=context)
 
     @post("/stops/{order_id:int}/delivered", name="canteen:delivered")
@@ -893,7 +878,8 @@ class RunsController(Controller):
         order_id: FromPath[int],
         data: URLEncodedBody[ConfirmForm],
     ) -> Template | Redirect:
-        return await self._mark(request, community, order_id, data, DELIVERED)
+        actor = await current_actor(request)
+        return await self._mark(request, community, actor, order_id, data, DELIVERED)
 
     @post("/stops/{order_id:int}/no-answer", name="canteen:no_answer")
     async def no_answer(
@@ -903,29 +889,27 @@ class RunsController(Controller):
         order_id: FromPath[int],
         data: URLEncodedBody[ConfirmForm],
     ) -> Template | Redirect:
-        return await self._mark(request, community, order_id, data, NO_ANSWER)
+        actor = await current_actor(request)
+        return await self._mark(request, community, actor, order_id, data, NO_ANSWER)
 
     async def _mark(
-        self, request: Req, community: Community, order_id: int, data: ConfirmForm, mark: str
+        self,
+        request: Req,
+        community: Community,
+        actor: Actor,
+        order_id: int,
+        data: ConfirmForm,
+        mark: str,
     ) -> Template | Redirect:
         """Ask first, then mark. A stop already marked (a second tap, another device)
         is not an error: the runs page shows its state and, while it lasts, the undo."""
-        person = await need_person(request)
-        try:
-            stop = await services.stop_of(order_id, person)
-        except services.CanteenError as exc:
-            raise NotFoundException() from exc
+        person, stop = await own_stop(request, order_id)
         back = f"{base(community)}/runs/?day={stop.day.isoformat()}#stop-{stop.id}"
         question, consequence, label, done = MARKS[mark]
         place = (await addresses([stop.home], language_of(request))).get(stop.home_id or 0, "")
         minutes = int(services.UNDO_WINDOW.total_seconds() // 60)
         if stop.status != PLACED:
-            flash(
-                request,
-                N_("This stop is already marked: %(status)s."),
-                status=status_text(request, stop.status),
-            )
-            return see_other(back)
+            return self._already(request, back, stop.status)
         if not is_confirmed(data.confirmed):
             return confirmation(
                 request,
@@ -947,43 +931,37 @@ class RunsController(Controller):
             )
         mark_stop = services.mark_delivered if mark == DELIVERED else services.mark_no_answer
         try:
-            await mark_stop(
-                stop.id,
-                volunteer=person,
-                actor=await current_actor(request),
-                now=services.now_utc(),
-            )
+            await mark_stop(stop.id, volunteer=person, actor=actor, now=services.now_utc())
         except services.StopClosed:
-            current = await Order.get(id=stop.id)
-            flash(
-                request,
-                N_("This stop is already marked: %(status)s."),
-                status=status_text(request, current.status),
-            )
-            return see_other(back)
+            return self._already(request, back, (await Order.get(id=stop.id)).status)
         flash(request, done, name=stop.person.name, minutes=minutes)
         return see_other(back)
 
-    @post("/stops/{order_id:int}/undo", name="canteen:undo")
+    def _already(self, request: Req, back: str, status: str) -> Redirect:
+        flash(
+            request,
+            N_("This stop is already marked: %(status)s."),
+            status=status_text(request, status),
+        )
+        return see_other(back)
+
+    @post(
+        "/stops/{order_id:int}/undo",
+        name="canteen:undo",
+        opt=form_on("canteen/runs.html", stop_page, "stop-{order_id}"),
+    )
     async def undo(
-        self, request: Req, community: NamedDependency[Community], order_id: FromPath[int]
-    ) -> Template | Redirect:
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        order_id: FromPath[int],
+    ) -> Redirect:
         """Take back a mark made a moment ago (reversible, so no confirmation)."""
-        person = await need_person(request)
-        try:
-            stop = await services.stop_of(order_id, person)
-        except services.CanteenError as exc:
-            raise NotFoundException() from exc
-        try:
-            was = await services.undo_mark(
-                stop.id,
-                volunteer=person,
-                actor=await current_actor(request),
-                now=services.now_utc(),
-            )
-        except services.CanteenError as exc:
-            context = await runs_context(request, community, stop.day, failed=f"stop-{stop.id}")
-            return form_again(request, "canteen/runs.html", context, exc)
+        actor = await current_actor(request)
+        person, stop = await own_stop(request, order_id)
+        was = await services.undo_mark(
+            stop.id, volunteer=person, actor=actor, now=services.now_utc()
+        )
         flash(
             request,
             N_("Undone: the welfare alert is withdrawn; the stop for %(name)s is to do again.")
@@ -1027,14 +1005,18 @@ async def overview_context(request: Req, community: Community, day: date, **extr
     )
 
 
-async def canteens_context(request: Req, community: Community, **extra: Any) -> Any:
+async def manage_page(request: Req, community: Community) -> Any:
+    return await overview_context(request, community, today_of(request))
+
+
+async def canteens_page(request: Req, community: Community) -> Any:
     rows = await Canteen.filter(community_id=community.id).prefetch_related("periods")
     for row in rows:
         row.meals = sorted(row.periods, key=lambda p: services.period_rank(p.kind))  # type: ignore[attr-defined]
-    return await page_context(request, community, rows=rows, kinds=PERIODS, **extra)
+    return await page_context(request, community, rows=rows, kinds=PERIODS)
 
 
-async def dishes_context(request: Req, community: Community, page: int = 1, **extra: Any) -> Any:
+async def dishes_page(request: Req, community: Community, page: int = 1) -> Any:
     page = max(page, 1)
     rows = (
         await Dish.filter(community_id=community.id)
@@ -1042,18 +1024,14 @@ async def dishes_context(request: Req, community: Community, page: int = 1, **ex
         .offset((page - 1) * PER_PAGE)
         .limit(PER_PAGE)
     )
-    return await page_context(request, community, rows=rows, page=page, per_page=PER_PAGE, **extra)
+    return await page_context(request, community, rows=rows, page=page, per_page=PER_PAGE)
 
 
 async def menu_context(
-    request: Req,
-    community: Community,
-    canteen: str | int = "",
-    week: date | None = None,
-    **extra: Any,
+    request: Req, community: Community, canteen: str | int = "", week: date | None = None
 ) -> Any:
     chosen = await chosen_canteen(community, canteen)
-    monday = week or today(request)
+    monday = week or today_of(request)
     monday -= timedelta(days=monday.weekday())
     days = await services.week_menu(chosen, monday) if chosen else []
     dishes = await Dish.filter(community_id=community.id, active=True).only("id", "name")
@@ -1068,13 +1046,32 @@ async def menu_context(
         kinds=PERIODS,
         previous=(monday - timedelta(days=7)).isoformat(),
         next=(monday + timedelta(days=7)).isoformat(),
-        **extra,
     )
 
 
-async def tiers_context(request: Req, community: Community, **extra: Any) -> Any:
+async def menu_page(
+    request: Req, community: Community, form: dict[str, Any], item_id: int = 0
+) -> Any:
+    """The week's menu again after a refused form: the week of the dish taken off, or
+    of the canteen and day the form names."""
+    item = await MenuItem.get_or_none(id=item_id, canteen__community_id=community.id)
+    if item is not None:
+        return await menu_context(request, community, item.canteen_id, item.day)
+    day = some_date(str(form.get("day") or form.get("week") or ""), today_of(request))
+    return await menu_context(request, community, str(form.get("canteen", "")), day)
+
+
+async def tiers_page(request: Req, community: Community) -> Any:
     rows = await SubsidyTier.filter(community_id=community.id)
-    return await page_context(request, community, rows=rows, **extra)
+    return await page_context(request, community, rows=rows)
+
+
+async def diner_page(request: Req, community: Community, person_id: int) -> Any:
+    person = await Person.get_or_none(id=person_id, community_id=community.id)
+    if person is None:
+        raise NotFoundException()
+    diner = await Diner.get_or_none(person_id=person.id)
+    return await page_context(request, community, person=person, diner=diner)
 
 
 async def manage_runs_context(
@@ -1083,10 +1080,9 @@ async def manage_runs_context(
     canteen: str | int = "",
     day: date | None = None,
     period: str = "lunch",
-    **extra: Any,
 ) -> Any:
     chosen = await chosen_canteen(community, canteen)
-    when = day or today(request)
+    when = day or today_of(request)
     period = period if period in PERIODS else "lunch"
     runs = await services.runs_of(chosen, when, period) if chosen else []
     loose = 0
@@ -1110,16 +1106,20 @@ async def manage_runs_context(
         loose=loose,
         kinds=PERIODS,
         volunteers=await services.volunteers(community),
-        **extra,
     )
 
 
-def query_date(request: Req, raw: str) -> date:
-    """A day from the address bar (a link or the day picker); a wrong one is 400."""
-    try:
-        return parse_date(raw, today(request))
-    except services.CanteenError as exc:
-        raise refused(request, exc.message, exc.status) from exc
+async def manage_runs_page(
+    request: Req, community: Community, form: dict[str, Any], run_id: int = 0
+) -> Any:
+    """The runs again after a refused form: those of the run being assigned, or of the
+    canteen, day and meal the form names."""
+    run = await DeliveryRun.get_or_none(id=run_id, canteen__community_id=community.id)
+    if run is not None:
+        return await manage_runs_context(request, community, run.canteen_id, run.day, run.period)
+    day = some_date(str(form.get("day", "")), today_of(request))
+    canteen, period = str(form.get("canteen", "")), str(form.get("period", "lunch"))
+    return await manage_runs_context(request, community, canteen, day, period)
 
 
 class ManageController(Controller):
@@ -1133,17 +1133,21 @@ class ManageController(Controller):
         context = await overview_context(request, community, query_date(request, day))
         return Template("canteen/manage.html", context=context)
 
-    @post("/standing/place", name="canteen:place_standing")
+    @post(
+        "/standing/place",
+        name="canteen:place_standing",
+        opt=form_on("canteen/manage.html", manage_page, "place"),
+    )
     async def place_standing(
-        self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[DayForm]
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        today: NamedDependency[date],
+        data: URLEncodedBody[DayForm],
     ) -> Template:
-        try:
-            chosen = parse_date(data.day, today(request))
-        except services.CanteenError as exc:
-            context = await overview_context(request, community, today(request), failed="place")
-            return form_again(request, "canteen/manage.html", context, exc, data)
+        chosen = parse_date(data.day, "day", today) or today
         report = await services.place_standing_orders(
-            community, chosen, now=services.now_utc(), zone=zone(request)
+            community, chosen, now=services.now_utc(), zone=zone_of(request)
         )
         context = await page_context(request, community, report=report, day=chosen)
         return Template("canteen/standing_report.html", context=context)
@@ -1152,70 +1156,83 @@ class ManageController(Controller):
 
     @get("/canteens", name="canteen:canteens")
     async def canteens(self, request: Req, community: NamedDependency[Community]) -> Template:
-        return Template("canteen/canteens.html", context=await canteens_context(request, community))
+        return Template("canteen/canteens.html", context=await canteens_page(request, community))
 
-    @post("/canteens", name="canteen:canteen_add")
+    @post(
+        "/canteens",
+        name="canteen:canteen_add",
+        opt=form_on("canteen/canteens.html", canteens_page, "canteen-new"),
+    )
     async def canteen_add(
-        self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[CanteenForm]
-    ) -> Template | Redirect:
-        return await self._save(request, community, None, data)
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        data: URLEncodedBody[CanteenForm],
+    ) -> Redirect:
+        actor = await current_actor(request)
+        return await self._save(request, community, actor, None, data)
 
-    @post("/canteens/{canteen_id:int}", name="canteen:canteen_edit")
+    @post(
+        "/canteens/{canteen_id:int}",
+        name="canteen:canteen_edit",
+        opt=form_on("canteen/canteens.html", canteens_page, "canteen-{canteen_id}"),
+    )
     async def canteen_edit(
         self,
         request: Req,
         community: NamedDependency[Community],
         canteen_id: FromPath[int],
         data: URLEncodedBody[CanteenForm],
-    ) -> Template | Redirect:
-        return await self._save(
-            request, community, await canteen_or_404(community, canteen_id), data
-        )
+    ) -> Redirect:
+        actor = await current_actor(request)
+        canteen = await canteen_or_404(community, canteen_id)
+        return await self._save(request, community, actor, canteen, data)
 
-    @post("/canteens/{canteen_id:int}/periods", name="canteen:period")
+    @post(
+        "/canteens/{canteen_id:int}/periods",
+        name="canteen:period",
+        opt=form_on("canteen/canteens.html", canteens_page, "period-{canteen_id}"),
+    )
     async def period(
         self,
         request: Req,
         community: NamedDependency[Community],
         canteen_id: FromPath[int],
         data: URLEncodedBody[PeriodForm],
-    ) -> Template | Redirect:
+    ) -> Redirect:
+        actor = await current_actor(request)
         canteen = await canteen_or_404(community, canteen_id)
-        try:
-            await services.save_period(
-                canteen,
-                kind=data.kind,
-                cutoff_minutes=services.parse_time(data.cutoff),
-                capacity=parse_int(data.capacity, CAPACITY, field="capacity", default=0) or 0,
-                active=bool(data.active),
-                actor=await current_actor(request),
-            )
-        except services.CanteenError as exc:
-            context = await canteens_context(request, community, failed=f"period-{canteen.id}")
-            return form_again(request, "canteen/canteens.html", context, exc, data)
+        await services.save_period(
+            canteen,
+            kind=data.kind,
+            cutoff_minutes=services.parse_time(data.cutoff),
+            capacity=whole_number(data.capacity, CAPACITY, field="capacity", default=0) or 0,
+            active=bool(data.active),
+            actor=actor,
+        )
         flash(request, N_("Saved."))
         return see_other(f"{base(community)}/manage/canteens")
 
     async def _save(
-        self, request: Req, community: Community, canteen: Canteen | None, data: CanteenForm
-    ) -> Template | Redirect:
-        try:
-            await services.save_canteen(
-                community,
-                canteen=canteen,
-                name=data.name,
-                name_en=data.name_en,
-                address=data.address,
-                latitude=parse_float(data.latitude, field="latitude"),
-                longitude=parse_float(data.longitude, field="longitude"),
-                radius_m=parse_int(data.radius_m, RADIUS, field="radius_m", default=1500) or 0,
-                open_days="".join(as_list(data.open_days)),
-                actor=await current_actor(request),
-            )
-        except services.CanteenError as exc:
-            key = f"canteen-{canteen.id}" if canteen else "canteen-new"
-            context = await canteens_context(request, community, failed=key)
-            return form_again(request, "canteen/canteens.html", context, exc, data)
+        self,
+        request: Req,
+        community: Community,
+        actor: Actor,
+        canteen: Canteen | None,
+        data: CanteenForm,
+    ) -> Redirect:
+        await services.save_canteen(
+            community,
+            canteen=canteen,
+            name=data.name,
+            name_en=data.name_en,
+            address=data.address,
+            latitude=parse_float(data.latitude, "latitude"),
+            longitude=parse_float(data.longitude, "longitude"),
+            radius_m=whole_number(data.radius_m, RADIUS, field="radius_m", default=1500) or 0,
+            open_days="".join(as_list(data.open_days)),
+            actor=actor,
+        )
         flash(request, N_("Saved."))
         return see_other(f"{base(community)}/manage/canteens")
 
@@ -1225,65 +1242,75 @@ class ManageController(Controller):
     async def dishes(
         self, request: Req, community: NamedDependency[Community], page: FromQuery[int] = 1
     ) -> Template:
-        return Template(
-            "canteen/dishes.html", context=await dishes_context(request, community, page)
-        )
+        return Template("canteen/dishes.html", context=await dishes_page(request, community, page))
 
-    @post("/dishes", name="canteen:dish_add")
+    @post(
+        "/dishes",
+        name="canteen:dish_add",
+        opt=form_on("canteen/dishes.html", dishes_page, "dish-new"),
+    )
     async def dish_add(
-        self, request: Req, community: NamedDependency[Community], data: MultipartBody[DishForm]
-    ) -> Template | Redirect:
-        return await self._save_dish(request, community, None, data)
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        data: MultipartBody[DishForm],
+    ) -> Redirect:
+        actor = await current_actor(request)
+        return await self._save_dish(request, community, actor, None, data)
 
-    @post("/dishes/{dish_id:int}", name="canteen:dish_edit")
+    @post(
+        "/dishes/{dish_id:int}",
+        name="canteen:dish_edit",
+        opt=form_on("canteen/dishes.html", dishes_page, "dish-{dish_id}"),
+    )
     async def dish_edit(
         self,
         request: Req,
         community: NamedDependency[Community],
         dish_id: FromPath[int],
         data: MultipartBody[DishForm],
-    ) -> Template | Redirect:
+    ) -> Redirect:
+        actor = await current_actor(request)
         dish = await Dish.get_or_none(id=dish_id, community_id=community.id)
         if dish is None:
             raise NotFoundException()
-        return await self._save_dish(request, community, dish, data)
+        return await self._save_dish(request, community, actor, dish, data)
 
     async def _save_dish(
-        self, request: Req, community: Community, dish: Dish | None, data: DishForm
-    ) -> Template | Redirect:
-        actor = await current_actor(request)
-        try:
-            async with in_transaction():
-                photo_id = None
-                if data.photo is not None and data.photo.filename:
-                    try:
-                        upload = await save_image(
-                            community,
-                            await data.photo.read(),
-                            filename=data.photo.filename,
-                            by=actor.account,
-                        )
-                    except UploadRefused as exc:
-                        exc.field = "photo"
-                        raise
-                    photo_id = upload.id
-                await services.save_dish(
-                    community,
-                    dish=dish,
-                    name=data.name,
-                    name_en=data.name_en,
-                    description=data.description,
-                    allergens=as_list(data.allergens),
-                    soft=bool(data.soft),
-                    low_salt=bool(data.low_salt),
-                    low_sugar=bool(data.low_sugar),
-                    photo_id=photo_id,
-                    actor=actor,
-                )
-        except Refusal as exc:
-            key = f"dish-{dish.id}" if dish else "dish-new"
-            context = await dishes_context(request, community, failed=key)
-            return form_again(request, "canteen/dishes.html", context, exc, dish_values(data))
+        self,
+        request: Req,
+        community: Community,
+        actor: Actor,
+        dish: Dish | None,
+        data: DishForm,
+    ) -> Redirect:
+        async with in_transaction():
+            photo_id = None
+            if data.photo is not None and data.photo.filename:
+                try:
+                    upload = await save_image(
+                        community,
+                        await data.photo.read(),
+                        filename=data.photo.filename,
+                        by=actor.account,
+                    )
+                except UploadRefused as exc:
+                    exc.field = "photo"
+                    raise
+                photo_id = upload.id
+            await services.save_dish(
+                community,
+                dish=dish,
+                name=data.name,
+                name_en=data.name_en,
+                description=data.description,
+                allergens=as_list(data.allergens),
+                soft=bool(data.soft),
+                low_salt=bool(data.low_salt),
+                low_sugar=bool(data.low_sugar),
+                photo_id=photo_id,
+                actor=actor,
+            )
         flash(request, N_("Saved."))
         return see_other(f"{base(community)}/manage/dishes")
 
@@ -1300,69 +1327,75 @@ class ManageController(Controller):
         context = await menu_context(request, community, canteen, query_date(request, week))
         return Template("canteen/manage_menu.html", context=context)
 
-    @post("/menu", name="canteen:menu_add")
+    @post(
+        "/menu",
+        name="canteen:menu_add",
+        opt=form_on("canteen/manage_menu.html", menu_page, "menu"),
+    )
     async def menu_add(
-        self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[MenuForm]
-    ) -> Template | Redirect:
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        data: URLEncodedBody[MenuForm],
+    ) -> Redirect:
+        actor = await current_actor(request)
         canteen = await canteen_or_404(community, data.canteen)
         dish = None
         if data.dish.isdecimal() and len(data.dish) < 10:
             dish = await Dish.get_or_none(id=int(data.dish), community_id=community.id)
-        day = None
-        try:
-            day = parse_date(data.day)
-            if dish is None:
-                raise services.CanteenError(N_("Choose a dish."), field="dish")
-            await services.set_menu_item(
-                canteen,
-                day=day,
-                period=data.period,
-                dish=dish,
-                price=services.parse_yuan(data.price),
-                actor=await current_actor(request),
-            )
-        except services.CanteenError as exc:
-            context = await menu_context(request, community, canteen.id, day, failed="menu")
-            return form_again(request, "canteen/manage_menu.html", context, exc, data)
+        day = required_date(data.day, "day")
+        if dish is None:
+            raise services.CanteenError(N_("Choose a dish."), field="dish")
+        await services.set_menu_item(
+            canteen,
+            day=day,
+            period=data.period,
+            dish=dish,
+            price=services.parse_yuan(data.price),
+            actor=actor,
+        )
         flash(request, N_("On the menu."))
         return see_other(
             f"{base(community)}/manage/menu?canteen={canteen.id}&week={day.isoformat()}"
         )
 
-    @post("/menu/{item_id:int}/remove", name="canteen:menu_remove")
+    @post(
+        "/menu/{item_id:int}/remove",
+        name="canteen:menu_remove",
+        opt=form_on("canteen/manage_menu.html", menu_page, "remove-{item_id}"),
+    )
     async def menu_remove(
-        self, request: Req, community: NamedDependency[Community], item_id: FromPath[int]
-    ) -> Template | Redirect:
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        item_id: FromPath[int],
+    ) -> Redirect:
+        actor = await current_actor(request)
         item = await MenuItem.get_or_none(id=item_id, canteen__community_id=community.id)
         if item is None:
             raise NotFoundException()
-        try:
-            await services.remove_menu_item(item, actor=await current_actor(request))
-        except services.CanteenError as exc:
-            context = await menu_context(
-                request, community, item.canteen_id, item.day, failed=f"remove-{item.id}"
-            )
-            return form_again(request, "canteen/manage_menu.html", context, exc)
+        await services.remove_menu_item(item, actor=actor)
         flash(request, N_("Taken off the menu."))
         return see_other(
             f"{base(community)}/manage/menu?canteen={item.canteen_id}&week={item.day.isoformat()}"
         )
 
-    @post("/menu/copy", name="canteen:menu_copy")
+    @post(
+        "/menu/copy",
+        name="canteen:menu_copy",
+        opt=form_on("canteen/manage_menu.html", menu_page, "copy"),
+    )
     async def menu_copy(
-        self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[CopyForm]
-    ) -> Template | Redirect:
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        data: URLEncodedBody[CopyForm],
+    ) -> Redirect:
+        actor = await current_actor(request)
         canteen = await canteen_or_404(community, data.canteen)
-        week = None
-        try:
-            week = parse_date(data.week, field="week")
-            weeks = parse_int(data.weeks, WEEKS, field="weeks", default=1) or 1
-            made = await services.copy_week(
-                canteen, week, weeks=weeks, actor=await current_actor(request)
-            )
-        except services.CanteenError as exc:
-            context = await menu_context(request, community, canteen.id, week, failed="copy")
-            return form_again(request, "canteen/manage_menu.html", context, exc, data)
+        week = required_date(data.week, "week")
+        weeks = whole_number(data.weeks, WEEKS, field="weeks", default=1) or 1
+        made = await services.copy_week(canteen, week, weeks=weeks, actor=actor)
         flash(request, N_("%(n)s dishes copied."), n=made)
         return see_other(
             f"{base(community)}/manage/menu?canteen={canteen.id}"
@@ -1373,54 +1406,67 @@ class ManageController(Controller):
 
     @get("/tiers", name="canteen:tiers")
     async def tiers(self, request: Req, community: NamedDependency[Community]) -> Template:
-        return Template("canteen/tiers.html", context=await tiers_context(request, community))
+        return Template("canteen/tiers.html", context=await tiers_page(request, community))
 
-    @post("/tiers", name="canteen:tier_add")
+    @post(
+        "/tiers",
+        name="canteen:tier_add",
+        opt=form_on("canteen/tiers.html", tiers_page, "tier-new"),
+    )
     async def tier_add(
-        self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[TierForm]
-    ) -> Template | Redirect:
-        return await self._save_tier(request, community, None, data)
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        data: URLEncodedBody[TierForm],
+    ) -> Redirect:
+        actor = await current_actor(request)
+        return await self._save_tier(request, community, actor, None, data)
 
-    @post("/tiers/{tier_id:int}", name="canteen:tier_edit")
+    @post(
+        "/tiers/{tier_id:int}",
+        name="canteen:tier_edit",
+        opt=form_on("canteen/tiers.html", tiers_page, "tier-{tier_id}"),
+    )
     async def tier_edit(
         self,
         request: Req,
         community: NamedDependency[Community],
         tier_id: FromPath[int],
         data: URLEncodedBody[TierForm],
-    ) -> Template | Redirect:
+    ) -> Redirect:
+        actor = await current_actor(request)
         tier = await SubsidyTier.get_or_none(id=tier_id, community_id=community.id)
         if tier is None:
             raise NotFoundException()
-        return await self._save_tier(request, community, tier, data)
+        return await self._save_tier(request, community, actor, tier, data)
 
     async def _save_tier(
-        self, request: Req, community: Community, tier: SubsidyTier | None, data: TierForm
-    ) -> Template | Redirect:
-        try:
-            amount = (
-                services.parse_yuan(data.amount, field="amount")
-                if data.kind == "fixed"
-                else parse_int(data.amount, PERCENT, field="amount", default=0) or 0
-            )
-            await services.save_tier(
-                community,
-                tier=tier,
-                name=data.name,
-                name_en=data.name_en,
-                min_age=parse_int(data.min_age, AGE, field="min_age"),
-                max_age=parse_int(data.max_age, AGE, field="max_age"),
-                tag=data.tag,
-                kind=data.kind,
-                amount=amount,
-                cap=services.parse_yuan(data.cap, field="cap") if data.cap.strip() else None,
-                active=tier is None or bool(data.active),
-                actor=await current_actor(request),
-            )
-        except services.CanteenError as exc:
-            key = f"tier-{tier.id}" if tier else "tier-new"
-            context = await tiers_context(request, community, failed=key)
-            return form_again(request, "canteen/tiers.html", context, exc, data)
+        self,
+        request: Req,
+        community: Community,
+        actor: Actor,
+        tier: SubsidyTier | None,
+        data: TierForm,
+    ) -> Redirect:
+        amount = (
+            services.parse_yuan(data.amount, field="amount")
+            if data.kind == "fixed"
+            else whole_number(data.amount, PERCENT, field="amount", default=0) or 0
+        )
+        await services.save_tier(
+            community,
+            tier=tier,
+            name=data.name,
+            name_en=data.name_en,
+            min_age=whole_number(data.min_age, AGE, field="min_age"),
+            max_age=whole_number(data.max_age, AGE, field="max_age"),
+            tag=data.tag,
+            kind=data.kind,
+            amount=amount,
+            cap=services.parse_yuan(data.cap, field="cap") if data.cap.strip() else None,
+            active=tier is None or bool(data.active),
+            actor=actor,
+        )
         flash(request, N_("Saved."))
         return see_other(f"{base(community)}/manage/tiers")
 
@@ -1430,41 +1476,29 @@ class ManageController(Controller):
     async def diner(
         self, request: Req, community: NamedDependency[Community], person_id: FromPath[int]
     ) -> Template:
-        person = await Person.get_or_none(id=person_id, community_id=community.id)
-        if person is None:
-            raise NotFoundException()
-        context = await page_context(
-            request, community, person=person, diner=await Diner.get_or_none(person_id=person.id)
+        return Template(
+            "canteen/diner.html", context=await diner_page(request, community, person_id)
         )
-        return Template("canteen/diner.html", context=context)
 
-    @post("/diners/{person_id:int}", name="canteen:diner_save")
+    @post(
+        "/diners/{person_id:int}",
+        name="canteen:diner_save",
+        opt=form_on("canteen/diner.html", diner_page, "diner"),
+    )
     async def diner_save(
         self,
         request: Req,
         community: NamedDependency[Community],
         person_id: FromPath[int],
         data: URLEncodedBody[DinerForm],
-    ) -> Template | Redirect:
+    ) -> Redirect:
+        actor = await current_actor(request)
         person = await Person.get_or_none(id=person_id, community_id=community.id)
         if person is None:
             raise NotFoundException()
-        try:
-            await services.save_diner(
-                person,
-                allergies=as_list(data.allergies),
-                notes=data.notes,
-                actor=await current_actor(request),
-            )
-        except services.CanteenError as exc:
-            context = await page_context(
-                request,
-                community,
-                person=person,
-                diner=await Diner.get_or_none(person_id=person.id),
-                failed="diner",
-            )
-            return form_again(request, "canteen/diner.html", context, exc, data)
+        await services.save_diner(
+            person, allergies=as_list(data.allergies), notes=data.notes, actor=actor
+        )
         flash(request, N_("Saved."))
         return see_other(f"{base(community)}/manage/diners/{person.id}")
 
@@ -1507,59 +1541,52 @@ class ManageController(Controller):
         )
         return Template("canteen/manage_runs.html", context=context)
 
-    @post("/runs/build", name="canteen:runs_build")
+    @post(
+        "/runs/build",
+        name="canteen:runs_build",
+        opt=form_on("canteen/manage_runs.html", manage_runs_page, "build"),
+    )
     async def runs_build(
-        self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[RunsForm]
-    ) -> Template | Redirect:
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        data: URLEncodedBody[RunsForm],
+    ) -> Redirect:
+        actor = await current_actor(request)
         canteen = await canteen_or_404(community, data.canteen)
-        day = None
-        try:
-            day = parse_date(data.day)
-            runs = await services.build_runs(
-                canteen,
-                day,
-                data.period,
-                now=services.now_utc(),
-                zone=zone(request),
-                actor=await current_actor(request),
-            )
-        except services.CanteenError as exc:
-            context = await manage_runs_context(
-                request, community, canteen.id, day, data.period, failed="build"
-            )
-            return form_again(request, "canteen/manage_runs.html", context, exc, data)
+        day = required_date(data.day, "day")
+        runs = await services.build_runs(
+            canteen, day, data.period, now=services.now_utc(), zone=zone_of(request), actor=actor
+        )
         flash(request, N_("%(n)s runs made."), n=len(runs))
         return see_other(
             f"{base(community)}/manage/runs?canteen={canteen.id}&day={day.isoformat()}"
             f"&period={data.period}"
         )
 
-    @post("/runs/{run_id:int}/assign", name="canteen:run_assign")
+    @post(
+        "/runs/{run_id:int}/assign",
+        name="canteen:run_assign",
+        opt=form_on("canteen/manage_runs.html", manage_runs_page, "assign-{run_id}"),
+    )
     async def run_assign(
         self,
         request: Req,
         community: NamedDependency[Community],
         run_id: FromPath[int],
         data: URLEncodedBody[AssignForm],
-    ) -> Template | Redirect:
+    ) -> Redirect:
+        actor = await current_actor(request)
         run = await DeliveryRun.get_or_none(id=run_id, canteen__community_id=community.id)
         if run is None:
             raise NotFoundException()
         volunteer = None
-        try:
-            if data.volunteer:
-                allowed = {str(p.id): p for p in await services.volunteers(community)}
-                volunteer = allowed.get(data.volunteer)
-                if volunteer is None:
-                    raise services.CanteenError(
-                        N_("Choose a delivery volunteer."), field="volunteer"
-                    )
-            await services.assign_run(run, volunteer, actor=await current_actor(request))
-        except services.CanteenError as exc:
-            context = await manage_runs_context(
-                request, community, run.canteen_id, run.day, run.period, failed=f"assign-{run.id}"
-            )
-            return form_again(request, "canteen/manage_runs.html", context, exc, data)
+        if data.volunteer:
+            allowed = {str(p.id): p for p in await services.volunteers(community)}
+            volunteer = allowed.get(data.volunteer)
+            if volunteer is None:
+                raise services.CanteenError(N_("Choose a delivery volunteer."), field="volunteer")
+        await services.assign_run(run, volunteer, actor=actor)
         flash(
             request,
             N_("Assigned to %(name)s.") if volunteer else N_("Nobody is assigned now."),
@@ -1640,9 +1667,7 @@ async def dish_photo(
 # ---------------------------------------------------------------------------- alerts
 
 
-async def alerts_context(
-    request: Req, community: Community, resolved: bool = False, **extra: Any
-) -> dict[str, Any]:
+async def alerts_page(request: Req, community: Community, resolved: bool = False) -> Any:
     """The alerts the visitor is on duty for, each with the diner's full address."""
     actor = await current_actor(request)
     rows = (
@@ -1651,9 +1676,7 @@ async def alerts_context(
         .limit(PER_PAGE)
     )
     places = await addresses([row.node for row in rows], language_of(request))
-    return await page_context(
-        request, community, rows=rows, resolved=resolved, places=places, **extra
-    )
+    return await page_context(request, community, rows=rows, resolved=resolved, places=places)
 
 
 class AlertsController(Controller):
@@ -1664,27 +1687,26 @@ class AlertsController(Controller):
     async def alerts(
         self, request: Req, community: NamedDependency[Community], resolved: FromQuery[str] = ""
     ) -> Template:
-        context = await alerts_context(request, community, bool(resolved))
+        context = await alerts_page(request, community, bool(resolved))
         return Template("canteen/alerts.html", context=context)
 
-    @post("/{alert_id:int}/resolve", name="canteen:resolve")
+    @post(
+        "/{alert_id:int}/resolve",
+        name="canteen:resolve",
+        opt=form_on("canteen/alerts.html", alerts_page, "resolve-{alert_id}"),
+    )
     async def resolve(
         self,
         request: Req,
         community: NamedDependency[Community],
         alert_id: FromPath[int],
         data: URLEncodedBody[ResolveForm],
-    ) -> Template | Redirect:
+    ) -> Redirect:
+        actor = await current_actor(request)
         alert = await WelfareAlert.get_or_none(id=alert_id, community_id=community.id)
         if alert is None:
             raise NotFoundException()
-        try:
-            await services.resolve_alert(
-                alert, note=data.note, actor=await current_actor(request), now=services.now_utc()
-            )
-        except services.CanteenError as exc:
-            context = await alerts_context(request, community, failed=f"resolve-{alert.id}")
-            return form_again(request, "canteen/alerts.html", context, exc, data)
+        await services.resolve_alert(alert, note=data.note, actor=actor, now=services.now_utc())
         flash(request, N_("Resolved."))
         return see_other(f"{base(community)}/alerts/")
 
@@ -1700,17 +1722,17 @@ class FiguresController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        today: NamedDependency[date],
         month: FromQuery[str] = "",
     ) -> Template:
-        now = today(request)
         try:
             year, number = (
-                (int(part) for part in month.split("-")) if month else (now.year, now.month)
+                (int(part) for part in month.split("-")) if month else (today.year, today.month)
             )
             date(year, number, 1)
         except ValueError:
-            raise refused(request, N_("Enter the month as YYYY-MM.")) from None
-        data = await services.figures(community, year, number, zone(request))
+            raise Refusal(N_("Enter the month as YYYY-MM.")) from None
+        data = await services.figures(community, year, number, zone_of(request))
         context = await page_context(
             request,
             community,
@@ -1729,32 +1751,7 @@ class FiguresController(Controller):
         return Template("canteen/figures.html", context=context)
 
 
-#: Where the canteen's link in the navigation leads each kind of visitor, in order.
-START_PAGES = [
-    ("canteen.order", "menu"),
-    ("canteen.deliver", "runs/"),
-    ("canteen.manage", "manage/"),
-    ("canteen.order_for", "for/"),
-    ("canteen.alert.handle", "alerts/"),
-    ("canteen.figures", "figures/"),
-]
-
-
-@get("/", name="canteen:start", guards=[logged_in])
-async def start(request: Req, community: NamedDependency[Community]) -> Redirect:
-    """The navigation's entry: a resident's menu, a volunteer's runs, a worker's desk."""
-    actor = await current_actor(request)
-    for permission, page in START_PAGES:
-        if any(
-            permission in held.permissions and held.community_id == community.id
-            for held in actor.grants
-        ):
-            return Redirect(f"{base(community)}/{page}", status_code=303)
-    raise PermissionDeniedException()
-
-
 ROUTES = [
-    start,
     dish_photo,
     ResidentController,
     OnBehalfController,

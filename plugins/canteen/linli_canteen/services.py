@@ -14,17 +14,19 @@ these functions, and every function that depends on the clock takes ``now``.
 - **Delivery.** Only within the canteen's radius, measured as the great-circle distance
   between the canteen's and the household's coordinates.
 - **Deliveries.** Marking a stop delivered is a guarded ``UPDATE … WHERE status =
-  'placed'`` and emits ``canteen.delivery_done`` in the same transaction: a double tap
-  emits once. "No answer" raises a welfare alert for the worker on duty.
+  'placed'`` and tells the others (``canteen.delivery_done`` and the volunteer's
+  ``service.verified``, see :mod:`linli_canteen.events`) in the same transaction: a
+  double tap tells once. "No answer" raises a welfare alert for the worker on duty.
 - **Undo.** The volunteer who marked a stop may take the mark back within
   :data:`UNDO_WINDOW` (5 minutes) and nobody else may, later: a mistaken tap is mended
   on the doorstep, an older mark is the worker's business. Undoing "delivered" emits
-  ``canteen.delivery_undone`` (the ``delivery_done`` already emitted stays: it may have
-  been handled). Undoing "no answer" withdraws its welfare alert (deleted, audited) only
-  while nobody has resolved it; once a worker has acted on it the mark stays.
+  ``canteen.delivery_undone`` and ``service.withdrawn`` (what was emitted before stays:
+  it may have been handled). Undoing "no answer" withdraws its welfare alert (deleted,
+  audited) only while nobody has resolved it; once a worker has acted on it the mark
+  stays.
 - **Time zone.** Days and months are the site's (its settings' ``time_zone``): pages
   pass it in; where no request is at hand (widgets, hooks) :func:`instance_zone` asks
-  the core (``linli.settings.current_zone``).
+  the core (``linli.kit.current_zone``).
 """
 
 from __future__ import annotations
@@ -37,25 +39,30 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import msgspec
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Case, F, Q, Value, When
 from tortoise.functions import Count, Sum
 from tortoise.transactions import in_transaction
 
-from linli.audit.services import record as audit
-from linli.communities import community_root
-from linli.events import emit
-from linli.hierarchy.models import Node
-from linli.i18n import N_
-from linli.identity.behalf import OnBehalfError, check_on_behalf
-from linli.identity.models import Membership, Person, PersonTag
-from linli.models import Community
-from linli.permissions.models import Grant, Role
-from linli.permissions.services import Actor
-from linli.refusals import Refusal
-from linli.settings import current_zone
-from linli.sorting import natural_key
+from linli.kit import (
+    N_,
+    Actor,
+    Community,
+    CommunityRole,
+    Grant,
+    Membership,
+    Node,
+    OnBehalfError,
+    Person,
+    PersonTag,
+    Refusal,
+    audit,
+    check_on_behalf,
+    community_root,
+    current_zone,
+    natural_key,
+)
+from linli_canteen import events
 from linli_canteen.models import (
     CANCELLED,
     DELIVERED,
@@ -84,7 +91,6 @@ from linli_canteen.models import (
 
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
 EARTH_RADIUS_KM = 6371.0088
-DELIVERY_EVENT = "canteen.delivery_done"
 
 PERIOD_LABELS = {"breakfast": N_("Breakfast"), "lunch": N_("Lunch"), "dinner": N_("Dinner")}
 #: Meals in the order of the day: breakfast, lunch, dinner (not alphabetical).
@@ -121,7 +127,6 @@ MAX_NOTE = 2000
 MAX_AGE = 150
 #: How long the volunteer who marked a stop may take the mark back.
 UNDO_WINDOW = timedelta(minutes=5)
-DELIVERY_UNDONE_EVENT = "canteen.delivery_undone"
 RADIUS_RANGE = N_("The delivery radius must be between 1 and 20,000 metres.")
 CAPACITY_RANGE = N_("The capacity must be between 0 and 10,000 meals.")
 AGE_RANGE = N_("Enter an age between 0 and 150.")
@@ -198,14 +203,6 @@ class Price:
     to_pay: int
     tier: SubsidyTier | None
     age: int | None
-
-
-class DeliveryDone(msgspec.Struct):
-    """Payload of ``canteen.delivery_done``: who delivered which order, and when."""
-
-    volunteer: int  # Person id
-    order: int
-    delivered_at: datetime
 
 
 def now_utc() -> datetime:
@@ -1192,7 +1189,7 @@ async def volunteers(community: Community) -> list[Person]:
     """People whose account may deliver meals in this community (two queries)."""
     roles = [
         role.id
-        for role in await Role.filter(community_id=community.id)
+        for role in await CommunityRole.filter(community_id=community.id)
         if "canteen.deliver" in (role.permissions or [])
     ]
     grants = await Grant.filter(
@@ -1286,9 +1283,10 @@ async def _stop_for(order_id: int, person: Person, actor: Actor) -> tuple[Order,
 
 
 async def mark_delivered(order_id: int, *, volunteer: Person, actor: Actor, now: datetime) -> bool:
-    """Mark a stop delivered and emit ``canteen.delivery_done`` in the same
-    transaction. Returns False (and emits nothing) if it was already delivered; a stop
-    marked "no answer" raises :class:`StopClosed` (undo that mark first)."""
+    """Mark a stop delivered and tell the others (:func:`linli_canteen.events.delivered`)
+    in the same transaction. Returns False (and emits nothing) if it was already
+    delivered; a stop marked "no answer" raises :class:`StopClosed` (undo that mark
+    first)."""
     order, _ = await _stop_for(order_id, volunteer, actor)
     async with in_transaction():
         changed = await Order.filter(id=order.id, status=PLACED).update(
@@ -1299,10 +1297,8 @@ async def mark_delivered(order_id: int, *, volunteer: Person, actor: Actor, now:
             if current.status == DELIVERED:
                 return False
             raise StopClosed()
-        await emit(
-            DELIVERY_EVENT,
-            DeliveryDone(volunteer=volunteer.id, order=order.id, delivered_at=now),
-            community=order.community_id,
+        await events.delivered(
+            order=order.id, volunteer=volunteer.id, community=order.community_id, at=now
         )
     return True
 
@@ -1352,26 +1348,17 @@ class AlertTaken(CanteenError):
     status = 409
 
 
-class DeliveryUndone(msgspec.Struct):
-    """Payload of ``canteen.delivery_undone``: a ``canteen.delivery_done`` of ``order``
-    taken back by its volunteer within the undo window (a mistaken tap). A handler that
-    credited the delivery may reverse the credit."""
-
-    volunteer: int  # Person id
-    order: int
-    undone_at: datetime
-
-
 async def undo_mark(order_id: int, *, volunteer: Person, actor: Actor, now: datetime) -> str:
     """Take back a stop's mark ("delivered" or "no answer") and make it a stop to do
     again. Only the volunteer who marked it may, within :data:`UNDO_WINDOW` of the mark.
 
-    Undoing "delivered" emits ``canteen.delivery_undone`` (the ``delivery_done`` event is
-    not erased: it may have been handled already). Undoing "no answer" withdraws its
-    welfare alert — deletes it, with an audit entry — provided nobody has resolved it
-    yet; once a worker has, the mark stays (:class:`AlertTaken`). Returns the status the
-    stop had. Both are guarded ``UPDATE``/``DELETE`` statements, so an undo racing a
-    resolution or a second undo changes nothing twice."""
+    Undoing "delivered" tells the others (:func:`linli_canteen.events.undelivered`;
+    what was emitted at the delivery is not erased: it may have been handled already).
+    Undoing "no answer" withdraws its welfare alert — deletes it, with an audit entry —
+    provided nobody has resolved it yet; once a worker has, the mark stays
+    (:class:`AlertTaken`). Returns the status the stop had. Both are guarded
+    ``UPDATE``/``DELETE`` statements, so an undo racing a resolution or a second undo
+    changes nothing twice."""
     order, _ = await _stop_for(order_id, volunteer, actor)
     since = now - UNDO_WINDOW
     minutes = int(UNDO_WINDOW.total_seconds() // 60)
@@ -1389,10 +1376,8 @@ async def undo_mark(order_id: int, *, volunteer: Person, actor: Actor, now: date
             ).update(status=PLACED, delivered_at=None, delivered_by_id=None)
             if not changed:
                 raise UndoClosed(minutes=minutes)
-            await emit(
-                DELIVERY_UNDONE_EVENT,
-                DeliveryUndone(volunteer=volunteer.id, order=order.id, undone_at=now),
-                community=order.community_id,
+            await events.undelivered(
+                order=order.id, volunteer=volunteer.id, community=order.community_id, at=now
             )
             before: dict[str, Any] = {"status": DELIVERED}
         elif order.status == NO_ANSWER:

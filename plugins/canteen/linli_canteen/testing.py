@@ -2,15 +2,16 @@
 canteen with its lunch, dishes on a menu, homes at a known distance from the canteen and
 diners living in them, each in one call.
 
-They are built on :mod:`linli.testing`'s builders (accounts get its ``TEST_PASSWORD``)
-and on :mod:`linli_canteen.services`, so what they make is what the canteen itself
-would make::
+They are built on :mod:`linli_canteen.services` and the core's records, so what they
+make is what the canteen itself would make; accounts come from :mod:`linli.testing`::
 
+    from linli.testing import make_account
     from linli_canteen.testing import make_canteen, make_diner, make_home, north_of
 
     canteen = await make_canteen(community)
     home = await make_home(community, building, "502室", north_of(0.4))
-    person, account = await make_diner(community, "张奶奶", home=home, username="zhang")
+    person = await make_diner(community, "张奶奶", home=home)
+    account = await make_account("zhang", community, "canteen_diner", person=person)
 """
 
 from __future__ import annotations
@@ -20,10 +21,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from linli.hierarchy.models import Node
-from linli.identity.models import Account, Person
-from linli.models import Community
-from linli.testing import make_account, make_household, make_person, make_place
+from linli.kit import Community, Household, Membership, Node, Person, PersonTag, add_node
 from linli_canteen import services
 from linli_canteen.models import LUNCH, Canteen, Dish, MenuItem
 
@@ -31,6 +29,7 @@ __all__ = [
     "CANTEEN_AT",
     "DINER_BORN",
     "LUNCH_CUTOFF",
+    "MOVED_IN",
     "make_canteen",
     "make_diner",
     "make_dish",
@@ -45,6 +44,8 @@ CANTEEN_AT: tuple[float, float] = (30.5832, 114.2708)
 LUNCH_CUTOFF = 9 * 60 + 30
 #: A diner's birth date unless a test says otherwise: over 80 in the 2020s.
 DINER_BORN = date(1945, 5, 1)
+#: When a diner's household moved into its home.
+MOVED_IN = date(2020, 1, 1)
 
 
 def north_of(km: float, of: tuple[float, float] = CANTEEN_AT) -> tuple[float, float]:
@@ -91,12 +92,13 @@ async def make_home(
     community: Community, parent: Node, flat: str, at: tuple[float, float] | None = None
 ) -> Node:
     """A flat (household node) named ``flat`` under ``parent`` (an entrance or a
-    building), coded ``<parent's code>-<flat>``, at the point ``at`` if given (without
-    one, the canteen falls back on the entrance's or the building's coordinates)."""
-    return await make_place(
-        community,
-        "household",
-        flat,
+    building of ``community``), coded ``<parent's code>-<flat>``, at the point ``at`` if
+    given (without one, the canteen falls back on the entrance's or the building's
+    coordinates)."""
+    assert parent.community_id == community.id
+    return await add_node(
+        kind="household",
+        name=flat,
         parent=parent,
         code=f"{parent.code}-{flat}",
         latitude=at[0] if at else None,
@@ -111,15 +113,13 @@ async def make_diner(
     home: Node | None = None,
     birth: date | None = DINER_BORN,
     tags: Iterable[str] = (),
-    username: str | None = None,
-) -> tuple[Person, Account | None]:
+) -> Person:
     """A person on the register (born ``birth``, with ``tags`` such as ``独居``), living
-    in ``home`` if given (a household coded like the node, moved in 2020), and with an
-    account holding the ``canteen_diner`` role if ``username`` is given."""
-    person = await make_person(community, name, born=birth, tags=tags)
+    in ``home`` if given (a household coded like the node, moved in :data:`MOVED_IN`)."""
+    person = await Person.create(community=community, name=name, birth_date=birth)
+    for tag in tags:
+        await PersonTag.create(person=person, tag=tag)
     if home is not None:
-        await make_household(community, home, person, code=home.code)
-    account = None
-    if username:
-        account = await make_account(username, community, "canteen_diner", person=person)
-    return person, account
+        household = await Household.create(community=community, node=home, code=home.code)
+        await Membership.create(household=household, person=person, started_on=MOVED_IN)
+    return person

@@ -8,11 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from linli.communities import community_root
-from linli.hierarchy.models import Node
-from linli.identity.models import Account, Person
-from linli.models import Community
-from linli.permissions.services import Actor, load_actor
+from linli.kit import Account, Actor, Community, Node, Person, community_root, load_actor
 from linli.testing import make_account, make_person, make_place
 from linli_canteen import services
 from linli_canteen.models import LUNCH, Canteen, Dish, MenuItem
@@ -72,7 +68,8 @@ async def kit(linli_community: Community) -> Kit:
     item = await make_menu_item(canteen, dish, day=DAY, period=LUNCH, price=1500)
     peanut_item = await make_menu_item(canteen, peanut, day=DAY, period=LUNCH, price=1200)
     home = await make_home(community, entrance, "502室", north_of(0.4))
-    resident, resident_account = await make_diner(community, "张奶奶", home=home, username="zhang")
+    resident = await make_diner(community, "张奶奶", home=home)
+    resident_account = await make_account("zhang", community, "canteen_diner", person=resident)
     worker_person = await make_person(community, "李社工")
     worker = await make_account("worker", community, "community_worker", person=worker_person)
     volunteer_person = await make_person(community, "王志愿")

@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from linli.identity.models import Account
+from linli.kit import Account
 from linli_canteen import services
 from linli_canteen.models import DayCapacity, Order
 from linli_canteen.testing import make_diner
@@ -19,7 +19,7 @@ async def test_thirty_residents_race_for_twenty_five_places(kit):
     await services.save_period(kit.canteen, kind="lunch", cutoff_minutes=570, capacity=25)
     diners = []
     for i in range(30):
-        person, _ = await make_diner(kit.community, f"居民{i}")
+        person = await make_diner(kit.community, f"居民{i}")
         # a login of their own (no password hashing: the race is about the orders)
         account = await Account.create(username=f"d{i}", password_hash="-", person=person)
         diners.append((person, account))

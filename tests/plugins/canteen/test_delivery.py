@@ -6,11 +6,9 @@ import asyncio
 
 import pytest
 
-from linli.audit.models import AuditEntry
-from linli.hierarchy.services import add_node
-from linli.permissions.services import load_actor
+from linli.kit import AuditEntry, add_node, load_actor
 from linli.testing import emitted_events, make_account
-from linli_canteen import services
+from linli_canteen import events, services
 from linli_canteen.models import DELIVERED, NO_ANSWER, PLACED, Order, WelfareAlert
 from linli_canteen.testing import make_diner, make_home, north_of
 
@@ -23,7 +21,7 @@ async def deliveries(kit, flats):
     made = []
     for flat, km in flats:
         home = await make_home(kit.community, kit.entrance, flat, north_of(km))
-        person, _ = await make_diner(kit.community, f"住户{flat}", home=home)
+        person = await make_diner(kit.community, f"住户{flat}", home=home)
         made.append(await order(kit, person, mode="delivery"))
     return made
 
@@ -39,7 +37,7 @@ async def test_runs_wait_for_the_cutoff_and_group_by_building_and_floor(kit):
     other = await add_node(kind="building", name="11栋", parent=kit.root, code="11")
     entrance = await add_node(kind="entrance", name="1单元", parent=other, code="11-1")
     home = await make_home(kit.community, entrance, "201室", north_of(0.3))
-    person, _ = await make_diner(kit.community, "十一栋", home=home)
+    person = await make_diner(kit.community, "十一栋", home=home)
     await order(kit, person, mode="delivery")
     await deliveries(kit, [("1201室", 0.4), ("301室", 0.4), ("802室", 0.4)])
     with pytest.raises(services.CanteenError):
@@ -64,10 +62,21 @@ async def test_delivery_done_is_emitted_once_per_order(kit, linli_bus):
         )
     )
     assert sorted(taps) == [False, False, True]
-    events = await emitted_events(services.DELIVERY_EVENT)
-    assert len(events) == 1
-    payload = events[0][1]
+    done = await emitted_events(events.DELIVERY_DONE)
+    assert len(done) == 1
+    payload = done[0][1]
     assert (payload["volunteer"], payload["order"]) == (kit.volunteer_person.id, placed.id)
+    # the volunteer's service, for whoever rewards it (the street bank): once per order
+    (service,) = await emitted_events("service.verified")
+    assert service[1] == {
+        "person": kit.volunteer_person.id,
+        "source": "canteen",
+        "reference": f"delivery:{placed.id}",
+        "category": "meal-delivery",
+        "hours": 1.0,
+        "tasks": 1,
+        "note": "",
+    }
     assert (await Order.get(id=placed.id)).status == DELIVERED
 
 
@@ -78,19 +87,19 @@ async def test_the_event_and_the_status_change_share_one_transaction(kit, linli_
         await Order.filter(id=placed.id).first()  # the change is visible inside...
         raise RuntimeError("outbox unavailable")
 
-    monkeypatch.setattr(services, "emit", broken_emit)
+    monkeypatch.setattr(events, "emit", broken_emit)
     actor = await kit.actor(kit.volunteer)
     with pytest.raises(RuntimeError):
         await services.mark_delivered(
             placed.id, volunteer=kit.volunteer_person, actor=actor, now=AFTER
         )
     assert (await Order.get(id=placed.id)).status == PLACED  # ... and rolled back with it
-    assert await emitted_events(services.DELIVERY_EVENT) == []
+    assert await emitted_events() == []
 
 
 async def test_only_the_assigned_volunteer_marks_a_stop(kit, linli_bus):
     (placed,), _run = await built_run(kit)
-    other_person, _ = await make_diner(kit.community, "别的志愿者")
+    other_person = await make_diner(kit.community, "别的志愿者")
     stranger = await make_account("other-helper", kit.community, "volunteer", person=other_person)
     with pytest.raises(services.NotFound):
         await services.mark_delivered(
@@ -110,7 +119,7 @@ async def test_no_answer_raises_an_alert_for_the_duty_worker_only(kit, linli_bus
     )
     assert again.id == alert.id and await WelfareAlert.all().count() == 1
     assert (await Order.get(id=placed.id)).status == NO_ANSWER
-    assert await emitted_events(services.DELIVERY_EVENT) == []
+    assert await emitted_events(events.DELIVERY_DONE) == []
     worker = await kit.actor(kit.worker)
     assert [a.id for a in await services.visible_alerts(worker, kit.community)] == [alert.id]
     for account in (kit.resident_account, kit.volunteer):

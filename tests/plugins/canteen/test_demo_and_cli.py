@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from click.testing import CliRunner
 
+from linli.kit import PersonTag
 from linli_canteen import demo, services
 from linli_canteen.models import DayCapacity, DeliveryRun, Order, StandingOrder
 from linli_canteen.testing import make_diner
@@ -17,10 +18,8 @@ pytestmark = pytest.mark.linli_plugins("canteen")
 
 
 async def test_the_demo_seeds_menus_orders_runs_and_accounts(kit, linli_bus):
-    from linli.identity.models import PersonTag
-
     for i in range(6):
-        person, _ = await make_diner(kit.community, f"独居{i}", home=None)
+        person = await make_diner(kit.community, f"独居{i}", home=None)
         await PersonTag.create(person=person, tag="独居")
     await services.Canteen.filter(id=kit.canteen.id).delete()
     started = time.monotonic()

@@ -4,14 +4,13 @@ second tap the stop's state and lets its volunteer undo it for five minutes (an 
 answers a refusal with the form again, the message beside the field and the input kept;
 meals come in the order of the day and flats with their building."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from linli.audit.models import AuditEntry
-from linli.hierarchy.services import add_node
-from linli.testing import emitted_events, form_post, log_in
-from linli_canteen import services
+from linli.kit import AuditEntry, add_node
+from linli.testing import emitted_events, form_post, log_in, make_account
+from linli_canteen import events, services
 from linli_canteen.models import DELIVERED, DINNER, NO_ANSWER, PLACED, Order, WelfareAlert
 from linli_canteen.testing import make_diner, make_home, north_of
 
@@ -61,7 +60,7 @@ async def test_delivered_asks_first_then_says_so_and_a_second_tap_shows_the_stop
         assert f'action="{stop_url(first, "undo")}"' in again.text
     crossed = await form_post(linli_client, stop_url(first, "no-answer"), {"confirmed": "yes"})
     assert crossed.status_code == 200 and "这一站已经标记为:已送达。" in crossed.text
-    assert len(await emitted_events(services.DELIVERY_EVENT)) == 1
+    assert len(await emitted_events(events.DELIVERY_DONE)) == 1
     assert not await WelfareAlert.exists()
 
 
@@ -73,8 +72,15 @@ async def test_the_volunteer_undoes_a_delivered_mark(linli_client, kit, soon, li
     assert undone.status_code == 200 and "已撤销:送餐0 这一站需要重新送。" in undone.text
     order = await Order.get(id=first.id)
     assert (order.status, order.delivered_at, order.delivered_by_id) == (PLACED, None, None)
-    (event,) = await emitted_events(services.DELIVERY_UNDONE_EVENT)
+    (event,) = await emitted_events(events.DELIVERY_UNDONE)
     assert (event[1]["order"], event[1]["volunteer"]) == (first.id, kit.volunteer_person.id)
+    (withdrawn,) = await emitted_events("service.withdrawn")
+    assert withdrawn[1] == {
+        "person": kit.volunteer_person.id,
+        "source": "canteen",
+        "reference": f"delivery:{first.id}",
+        "reason": "Meal delivery undone by the volunteer",
+    }
     assert await AuditEntry.filter(action="canteen.stop.undo").count() == 1
     nothing = await form_post(linli_client, stop_url(first, "undo"), {})
     assert nothing.status_code == 400 and "没有可撤销的" in nothing.text
@@ -226,7 +232,8 @@ async def test_numbers_out_of_range_say_the_limit_and_keep_the_input(linli_clien
 
 async def test_order_and_standing_refusals_keep_the_form(linli_client, kit, soon):
     far = await make_home(kit.community, kit.entrance, "1801室", north_of(1.6))
-    await make_diner(kit.community, "远邻", home=far, username="far")
+    neighbour = await make_diner(kit.community, "远邻", home=far)
+    await make_account("far", kit.community, "canteen_diner", person=neighbour)
     await log_in(linli_client, "far")
     refused = await form_post(linli_client, f"{BASE}/order/{soon.id}", {"mode": "delivery"})
     assert refused.status_code == 409 and 'id="mode-error"' in refused.text
@@ -243,7 +250,7 @@ async def test_order_and_standing_refusals_keep_the_form(linli_client, kit, soon
 
 
 async def test_a_repeated_order_on_behalf_shows_the_order(linli_client, kit, soon):
-    person, _ = await make_diner(kit.community, "陈奶奶")
+    person = await make_diner(kit.community, "陈奶奶")
     await log_in(linli_client, "worker")
     form = {"person": f"#{person.id}", "item": str(soon.id), "mode": "dine_in"}
     first = await form_post(linli_client, f"{BASE}/for/order", form)
@@ -302,7 +309,7 @@ async def test_alerts_name_the_building_and_buildings_sort_as_people_count(
     two = await add_node(kind="building", name="2栋", parent=kit.root, code="2")
     entrance = await add_node(kind="entrance", name="1单元", parent=two, code="2-1")
     home = await make_home(kit.community, entrance, "601室", north_of(0.3))
-    person, _ = await make_diner(kit.community, "二栋住户", home=home)
+    person = await make_diner(kit.community, "二栋住户", home=home)
     await services.place_order(
         kit.community,
         person=person,
@@ -332,56 +339,33 @@ async def test_alerts_name_the_building_and_buildings_sort_as_people_count(
 # ------------------------------------------------------------------ switching off
 
 
-async def test_disable_consequences_count_today_in_the_community_s_zone(
-    kit, linli_bus, linli_registry, monkeypatch
+async def test_switching_the_canteen_off_says_how_many_meals_of_today_it_stops(
+    linli_client, kit, linli_bus
 ):
-    from zoneinfo import ZoneInfo
-
-    import time_machine
-
-    import linli.settings as settings_module
-    from linli.i18n import Catalogues
-    from linli_canteen import HERE, linli_disable_consequences
-
-    tomorrow = date(2026, 3, 17)
+    today = services.local_day(services.now_utc())
     item = await services.set_menu_item(
-        kit.canteen, day=tomorrow, period="lunch", dish=kit.dish, price=1500
+        kit.canteen, day=today, period="lunch", dish=kit.dish, price=1500
     )
-    before = datetime(2026, 3, 16, 1, 0, tzinfo=UTC)
+    early = datetime.combine(today, datetime.min.time(), tzinfo=services.DEFAULT_ZONE)
     for mode, who in (("delivery", "一"), ("delivery", "二"), ("dine_in", "三")):
         home = await make_home(kit.community, kit.entrance, f"{who}号", north_of(0.4))
-        person, _ = await make_diner(kit.community, f"住户{who}", home=home)
+        person = await make_diner(kit.community, f"住户{who}", home=home)
         await services.place_order(
             kit.community,
             person=person,
             menu_item=item,
             mode=mode,
             actor=await kit.actor(kit.worker),
-            now=before,
+            now=early,
         )
-    consequences = linli_disable_consequences(kit.community)
-    deliveries, dine_in, alerts = consequences
-    assert "%(count)s" in deliveries.message
-    catalogues = Catalogues([HERE / "locale"])
-    assert catalogues.translate("zh_CN", deliveries.message) % {"count": 2} == (
-        "今天已订的 2 份送餐将无法送达"
-    )
-    # 20:00 UTC on the 16th is already the 17th in Wuhan, still the 16th in Honolulu
-    with time_machine.travel(datetime(2026, 3, 16, 20, 0, tzinfo=UTC), tick=False):
-        assert (await deliveries.count(kit.community), await dine_in.count(kit.community)) == (
-            2,
-            1,
-        )
-        # a site in Honolulu: the hook counts its day (the core's current_zone)
-        monkeypatch.setattr(settings_module, "_serving_zone", ZoneInfo("Pacific/Honolulu"))
-        assert await deliveries.count(kit.community) == 0
-    assert await alerts.count(kit.community) == 0
-    # the core calls the hook through the registry like any other
-    names = [
-        name
-        for name, _ in linli_registry.call("linli_disable_consequences", community=kit.community)
-    ]
-    assert "canteen" in names
+    await make_account("admin", kit.community, "administrator")
+    await log_in(linli_client, "admin")
+    asked = await form_post(linli_client, "/c/test/admin/plugins/canteen/disable", {})
+    assert asked.status_code == 200
+    assert "今天已订的 2 份送餐将无法送达" in asked.text
+    assert "今天已订的 1 份堂食将无法供应" in asked.text
+    assert "关怀提醒尚未处理" not in asked.text  # none is open: a count of 0 is not shown
+    assert await Order.filter(status=PLACED).count() == 3
 
 
 async def test_the_day_s_orders_list_breakfast_lunch_dinner(linli_client, kit):
@@ -392,7 +376,7 @@ async def test_the_day_s_orders_list_breakfast_lunch_dinner(linli_client, kit):
     for kind, name in (("dinner", "晚饭客"), ("lunch", "午饭客"), ("breakfast", "早饭客")):
         dish = await services.save_dish(kit.community, name=f"{kind}菜")
         item = await services.set_menu_item(kit.canteen, day=DAY, period=kind, dish=dish, price=900)
-        person, _ = await make_diner(kit.community, name)
+        person = await make_diner(kit.community, name)
         await order(kit, person, menu_item=item, now=datetime(2026, 3, 15, 12, 0, tzinfo=UTC))
     await log_in(linli_client, "worker")
     page = await linli_client.get(f"{BASE}/manage/orders?day={DAY.isoformat()}")

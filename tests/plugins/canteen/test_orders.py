@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from linli.audit.models import AuditEntry
+from linli.kit import AuditEntry, Community
 from linli_canteen import services
 from linli_canteen.models import CANCELLED, DELIVERY, FIXED, PERCENT, DayCapacity, Order
 from linli_canteen.testing import make_diner, make_home, north_of
@@ -42,7 +42,7 @@ async def test_subsidy_tier_at_the_age_boundaries(kit):
     await tiers(kit)
     for i, (years, shift, tier, subsidy) in enumerate(AGE_CASES):
         birth = born_years_before(DAY, years, days=shift)
-        person, _ = await make_diner(kit.community, f"李爹爹{i}", birth=birth)
+        person = await make_diner(kit.community, f"李爹爹{i}", birth=birth)
         placed = await order(kit, person)
         expected = (tier, subsidy, 1500 - subsidy, years - (shift > 0))
         assert (placed.tier_name, placed.subsidy, placed.to_pay, placed.age) == expected, birth
@@ -51,11 +51,11 @@ async def test_subsidy_tier_at_the_age_boundaries(kit):
 
 async def test_the_best_tier_wins_and_the_cap_holds(kit):
     await tiers(kit)
-    poor, _ = await make_diner(
+    poor = await make_diner(
         kit.community, "王婆婆", birth=born_years_before(DAY, 85), tags=("低保",)
     )
     assert (await order(kit, poor)).tier_name == "低保"  # 10 yuan beats 50% capped at 8
-    rich, _ = await make_diner(kit.community, "赵爹爹", birth=born_years_before(DAY, 90))
+    rich = await make_diner(kit.community, "赵爹爹", birth=born_years_before(DAY, 90))
     dear = await services.set_menu_item(
         kit.canteen, day=DAY, period="lunch", dish=kit.peanut_dish, price=3000
     )
@@ -65,7 +65,7 @@ async def test_the_best_tier_wins_and_the_cap_holds(kit):
 
 async def test_the_breakdown_stays_as_it_was_when_ordered(kit):
     await tiers(kit)
-    person, _ = await make_diner(kit.community, "周爹爹", birth=born_years_before(DAY, 72))
+    person = await make_diner(kit.community, "周爹爹", birth=born_years_before(DAY, 72))
     placed = await order(kit, person)
     await services.save_tier(
         kit.community,
@@ -81,7 +81,7 @@ async def test_the_breakdown_stays_as_it_was_when_ordered(kit):
 
 async def test_no_birth_date_means_no_age_tier(kit):
     await tiers(kit)
-    person, _ = await make_diner(kit.community, "无名", birth=None)
+    person = await make_diner(kit.community, "无名", birth=None)
     assert (await order(kit, person)).subsidy == 0
 
 
@@ -99,7 +99,7 @@ CUTOFF_CASES = [
 
 async def test_orders_close_at_the_cutoff_in_beijing_time(kit):
     for i, (moment, accepted) in enumerate(CUTOFF_CASES):
-        person, _ = await make_diner(kit.community, f"赶点{i}")
+        person = await make_diner(kit.community, f"赶点{i}")
         if accepted:
             assert (await order(kit, person, now=moment)).id
         else:
@@ -113,7 +113,7 @@ async def test_orders_close_at_the_cutoff_in_beijing_time(kit):
 async def test_cancelling_before_the_cutoff_frees_the_place(kit):
     await services.save_period(kit.canteen, kind="lunch", cutoff_minutes=570, capacity=1)
     placed = await order(kit, kit.resident, kit.resident_account)
-    other, _ = await make_diner(kit.community, "钱奶奶")
+    other = await make_diner(kit.community, "钱奶奶")
     with pytest.raises(services.Full):
         await order(kit, other)
     actor = await kit.actor(kit.resident_account)
@@ -155,7 +155,7 @@ async def test_a_closed_day_is_refused(kit):
 async def test_delivery_radius_at_the_boundary(kit):
     for i, (km, accepted) in enumerate([(1.499, True), (1.5, True), (1.501, False)]):
         home = await make_home(kit.community, kit.entrance, f"120{i}室", north_of(km))
-        person, _ = await make_diner(kit.community, f"孙爹爹{i}", home=home)
+        person = await make_diner(kit.community, f"孙爹爹{i}", home=home)
         if accepted:
             placed = await order(kit, person, mode=DELIVERY)
             assert placed.distance_m == round(km * 1000)
@@ -179,15 +179,15 @@ def test_haversine_matches_a_known_distance():
 
 async def test_a_home_without_coordinates_gets_a_clear_message(kit):
     bare_building = await make_home(kit.community, kit.root, "平房", None)
-    person, _ = await make_diner(kit.community, "吴奶奶", home=bare_building)
+    person = await make_diner(kit.community, "吴奶奶", home=bare_building)
     with pytest.raises(services.NoCoordinates):
         await order(kit, person, mode=DELIVERY)
-    homeless, _ = await make_diner(kit.community, "郑爹爹")
+    homeless = await make_diner(kit.community, "郑爹爹")
     with pytest.raises(services.NoHome):
         await order(kit, homeless, mode=DELIVERY)
     # a flat without its own point takes its building's
     flat = await make_home(kit.community, kit.entrance, "301室", None)
-    person, _ = await make_diner(kit.community, "冯奶奶", home=flat)
+    person = await make_diner(kit.community, "冯奶奶", home=flat)
     assert (await order(kit, person, mode=DELIVERY)).distance_m == 400
 
 
@@ -195,7 +195,7 @@ async def test_a_home_without_coordinates_gets_a_clear_message(kit):
 
 
 async def test_on_behalf_order_is_recorded_and_audited(kit):
-    person, _ = await make_diner(kit.community, "陈奶奶(无手机)")
+    person = await make_diner(kit.community, "陈奶奶(无手机)")
     placed = await order(kit, person, kit.volunteer)
     assert placed.on_behalf and placed.placed_by_id == kit.volunteer.id
     entry = await AuditEntry.get(action="canteen.order.on_behalf")
@@ -203,7 +203,7 @@ async def test_on_behalf_order_is_recorded_and_audited(kit):
 
 
 async def test_a_resident_cannot_order_for_another(kit):
-    person, _ = await make_diner(kit.community, "褚奶奶")
+    person = await make_diner(kit.community, "褚奶奶")
     with pytest.raises(services.NotAllowed):
         await order(kit, person, kit.resident_account)
     assert await Order.all().count() == 0
@@ -218,11 +218,9 @@ async def test_allergy_conflict_is_warned_and_kept(kit):
     assert [o.person_id for o in noted] == [kit.resident.id]
 
 
-async def test_another_communitys_person_is_not_found(kit, linli_registry):
-    from linli.communities import create_community
-
-    other = await create_community("other", "别的社区", linli_registry)
-    stranger, _ = await make_diner(other, "外人")
+async def test_another_communitys_person_is_not_found(kit):
+    other = await Community.create(slug="other", name="别的社区")
+    stranger = await make_diner(other, "外人")
     with pytest.raises(services.NotFound):
         await order(kit, stranger)
 

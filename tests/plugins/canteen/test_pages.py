@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from PIL import Image
 
-from linli.audit.models import AuditEntry
+from linli.kit import AuditEntry
 from linli.testing import count_queries, emitted_events, form_post, log_in, make_account
-from linli_canteen import services
+from linli_canteen import events, services
 from linli_canteen.models import CANCELLED, DELIVERED, NO_ANSWER, Dish, Order, WelfareAlert
 from linli_canteen.testing import make_diner, make_home, north_of
 
@@ -61,7 +61,8 @@ async def test_bad_order_input_changes_nothing(linli_client, kit, soon):
     response = await form_post(linli_client, f"{BASE}/order/{soon.id}", {"mode": "teleport"})
     assert response.status_code == 400 and "堂食" in response.text
     assert (await form_post(linli_client, f"{BASE}/order/99999", {})).status_code == 404
-    other, account = await make_diner(kit.community, "邻居", username="neighbour")
+    other = await make_diner(kit.community, "邻居")
+    account = await make_account("neighbour", kit.community, "canteen_diner", person=other)
     theirs = await services.place_order(
         kit.community,
         person=other,
@@ -77,7 +78,8 @@ async def test_bad_order_input_changes_nothing(linli_client, kit, soon):
 
 async def test_too_far_for_delivery_is_explained(linli_client, kit, soon):
     far = await make_home(kit.community, kit.entrance, "1801室", north_of(1.501))
-    await make_diner(kit.community, "远邻", home=far, username="far")
+    neighbour = await make_diner(kit.community, "远邻", home=far)
+    await make_account("far", kit.community, "canteen_diner", person=neighbour)
     await log_in(linli_client, "far")
     response = await form_post(linli_client, f"{BASE}/order/{soon.id}", {"mode": "delivery"})
     assert response.status_code == 409 and "1.501" in response.text and "1.5" in response.text
@@ -85,7 +87,7 @@ async def test_too_far_for_delivery_is_explained(linli_client, kit, soon):
 
 
 async def test_a_worker_orders_on_behalf_of_a_resident(linli_client, kit, soon):
-    person, _ = await make_diner(kit.community, "陈奶奶")
+    person = await make_diner(kit.community, "陈奶奶")
     await log_in(linli_client, "worker")
     page = await linli_client.get(f"{BASE}/for/?who=%23{person.id}")
     assert page.status_code == 200 and "陈奶奶" in page.text
@@ -122,7 +124,7 @@ async def delivered_run(kit, soon, count=2):
     orders = []
     for i in range(count):
         home = await make_home(kit.community, kit.entrance, f"{i + 2}01室", north_of(0.4))
-        person, _ = await make_diner(kit.community, f"送餐{i}", home=home)
+        person = await make_diner(kit.community, f"送餐{i}", home=home)
         orders.append(
             await services.place_order(
                 kit.community,
@@ -152,7 +154,7 @@ async def test_the_volunteer_delivers_and_the_duty_worker_resolves(
     assert done.status_code == 200
     twice = await form_post(linli_client, f"{BASE}/runs/stops/{first.id}/delivered", yes)
     assert twice.status_code == 200
-    assert len(await emitted_events(services.DELIVERY_EVENT)) == 1
+    assert len(await emitted_events(events.DELIVERY_DONE)) == 1
     assert (await Order.get(id=first.id)).status == DELIVERED
     await form_post(linli_client, f"{BASE}/runs/stops/{second.id}/no-answer", yes)
     assert (await Order.get(id=second.id)).status == NO_ANSWER
@@ -180,7 +182,7 @@ async def test_the_volunteer_delivers_and_the_duty_worker_resolves(
 
 async def test_another_volunteer_cannot_mark_the_stop(linli_client, kit, soon, linli_bus):
     first, _ = await delivered_run(kit, soon)
-    other, _ = await make_diner(kit.community, "别的志愿者")
+    other = await make_diner(kit.community, "别的志愿者")
     await make_account("helper2", kit.community, "volunteer", person=other)
     await log_in(linli_client, "helper2")
     for confirmed in ("", "yes"):
@@ -216,7 +218,7 @@ async def test_staff_pages_open_for_the_worker_and_not_for_residents(linli_clien
         assert response.status_code == 200, path
     diner = await linli_client.get(f"{BASE}/manage/diners/{kit.resident.id}")
     assert diner.status_code == 200
-    await linli_client.post("/logout", data={"_csrf_token": linli_client.cookies.get("linli_csrf")})
+    await log_out(linli_client)
     await log_in(linli_client, "zhang")
     for path in STAFF_PAGES:
         assert (await linli_client.get(f"{BASE}/{path}")).status_code == 403, path
@@ -306,12 +308,35 @@ async def test_dish_photos_are_uploaded_checked_and_served(linli_client, kit):
     assert not await Dish.filter(name="假图").exists()
 
 
+async def log_out(client) -> None:
+    await client.post("/logout", data={"_csrf_token": client.cookies.get("linli_csrf")})
+
+
 async def test_the_start_page_leads_each_visitor_to_their_page(linli_client, kit):
-    await log_in(linli_client, "helper")
-    assert (await linli_client.get(f"{BASE}/")).url.path == f"{BASE}/runs/"
-    await linli_client.post("/logout", data={"_csrf_token": linli_client.cookies.get("linli_csrf")})
-    await log_in(linli_client, "zhang")
-    assert (await linli_client.get(f"{BASE}/")).url.path == f"{BASE}/menu"
+    anonymous = await linli_client.get(f"{BASE}/", follow_redirects=False)
+    assert anonymous.status_code in (302, 303) and "/login" in anonymous.headers["location"]
+    for username, page in (("helper", "runs"), ("zhang", "menu"), ("worker", "manage")):
+        await log_in(linli_client, username)
+        assert (await linli_client.get(f"{BASE}/")).url.path == f"{BASE}/{page}", username
+        await log_out(linli_client)
+
+
+async def test_the_tabs_show_each_visitor_their_sections(linli_client, kit):
+    await log_in(linli_client, "helper")  # a volunteer: delivers, and orders for residents
+    runs = await linli_client.get(f"{BASE}/runs/")
+    tabs = runs.text[runs.text.index('class="section-tabs"') :].split("</nav>")[0]
+    assert f'<a href="{BASE}/runs" aria-current="page">我的送餐路线</a>' in tabs
+    assert f'<a href="{BASE}/for">代居民订餐</a>' in tabs
+    assert "本周菜单" not in tabs and "菜品" not in tabs and "统计" not in tabs
+    await log_out(linli_client)
+    await log_in(linli_client, "worker")
+    dishes = await linli_client.get(f"{BASE}/manage/dishes")
+    tabs = dishes.text[dishes.text.index('class="section-tabs"') :].split("</nav>")[0]
+    assert f'<a href="{BASE}/manage/dishes" aria-current="page">菜品</a>' in tabs
+    assert tabs.count("aria-current") == 1
+    assert "统计" in tabs and "关怀提醒" in tabs and "我的送餐路线" not in tabs
+    home = await linli_client.get("/c/test/")
+    assert f'href="{BASE}/"' in home.text  # the navigation's link to the canteen
 
 
 async def test_the_person_page_shows_the_tier_and_recent_meals(linli_client, kit, soon):
@@ -361,7 +386,7 @@ async def test_busy_pages_use_constant_queries(linli_client, kit, soon, linli_bu
     few = [await _queries(linli_client, p) for p in pages]
     for i in range(12):
         home = await make_home(kit.community, kit.entrance, f"{i + 5}03室", north_of(0.4))
-        person, _ = await make_diner(kit.community, f"多{i}", home=home)
+        person = await make_diner(kit.community, f"多{i}", home=home)
         await services.save_diner(person, allergies="fish", notes="软食")
         await services.place_order(
             kit.community,

@@ -108,7 +108,7 @@ async def test_standing_delivery_checks_the_radius_when_made(kit):
     from linli_canteen.testing import make_diner, make_home, north_of
 
     far = await make_home(kit.community, kit.entrance, "901室", north_of(2.0))
-    person, _ = await make_diner(kit.community, "远方", home=far)
+    person = await make_diner(kit.community, "远方", home=far)
     with pytest.raises(services.OutOfRange):
         await standing(kit, person=person, mode=DELIVERY, actor=await kit.actor(kit.worker))
 

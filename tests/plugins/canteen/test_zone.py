@@ -1,15 +1,15 @@
 """The canteen's figures count welfare alerts by the month they were raised in the
 site's time zone (its settings), not in a constant Asia/Shanghai."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import msgspec
 import pytest
+import time_machine
 
-from linli.settings import Settings
-from linli.testing import log_in
-from linli.testing.databases import settings_for_test
-from linli_canteen import services
+from linli.kit import current_zone
+from linli.testing import log_in, settings_for_test
+from linli_canteen import linli_disable_consequences, services
 from linli_canteen.models import WelfareAlert
 
 from .conftest import order
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.linli_plugins("canteen")
 
 
 @pytest.fixture
-def linli_settings(linli_database_url, linli_plugin_names, tmp_path) -> Settings:
+def linli_settings(linli_database_url, linli_plugin_names, tmp_path):
     """A site in Honolulu (UTC−10 all year)."""
     settings = settings_for_test(tmp_path, linli_database_url, linli_plugin_names)
     return msgspec.structs.replace(settings, time_zone="Pacific/Honolulu")
@@ -46,7 +46,20 @@ async def test_alert_figures_use_the_site_s_time_zone(linli_client, kit):
 
 async def test_the_widget_and_hooks_know_the_site_s_zone(linli_db):
     """Code without a request (widgets, hooks) takes the site's zone, not Wuhan's."""
-    from linli.settings import current_zone
-
     assert current_zone() == services.ZoneInfo("Pacific/Honolulu")
     assert services.instance_zone() == services.ZoneInfo("Pacific/Honolulu")
+
+
+async def test_switching_off_counts_the_meals_of_the_site_s_today(kit):
+    """The meals of 17 March are today's meals from midnight in Honolulu: at 20:00 UTC
+    on the 16th (already the 17th in Wuhan) switching the canteen off stops none."""
+    item = await services.set_menu_item(
+        kit.canteen, day=date(2026, 3, 17), period="lunch", dish=kit.dish, price=1500
+    )
+    await order(kit, kit.resident, menu_item=item, mode="delivery")
+    deliveries, dine_in, _alerts = linli_disable_consequences(kit.community)
+    with time_machine.travel(datetime(2026, 3, 16, 20, 0, tzinfo=UTC), tick=False):
+        assert await deliveries.count(kit.community) == 0
+    with time_machine.travel(datetime(2026, 3, 17, 20, 0, tzinfo=UTC), tick=False):
+        assert await deliveries.count(kit.community) == 1
+        assert await dine_in.count(kit.community) == 0
