@@ -177,3 +177,16 @@ async def test_an_undo_without_a_credit_changes_nothing(linli_community, linli_b
     await handle_again(linli_bus, "service.withdrawn")
     assert await bank.balance_of(run.volunteer) == 0
     assert await Entry.all().count() == 0
+
+
+def test_the_street_bank_takes_what_the_canteen_emits(linli_registry):
+    """The contract between the two: every subscription of the street bank fits the
+    payload its emitter declares, and the bank listens to the shared events the canteen
+    emits for a delivery."""
+    assert linli_registry.subscription_problems() == []
+    subscribed = {
+        handler.event
+        for plugin, handler in linli_registry.event_handlers()
+        if plugin == "streetbank"
+    }
+    assert {"service.verified", "service.withdrawn"} <= subscribed

@@ -15,6 +15,7 @@ that form shows the error and the input. Every write ends with a one-time messag
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -107,7 +108,9 @@ def see_other(url: str) -> Redirect:
     return Redirect(url, status_code=303)
 
 
-def form_on(template: str, context: Any, key: str = "", **opt: Any) -> dict[str, Any]:
+def form_on(
+    template: str, context: Callable[..., Awaitable[Any]], key: str = "", **opt: Any
+) -> dict[str, Any]:
     """The route option of a form on ``template``, a page whose GET builds its context
     with the coroutine ``context``: a refusal shows that page again. ``key`` names the
     form among the page's others (``"pause-{standing_id}"``, filled in from the path),
@@ -116,7 +119,8 @@ def form_on(template: str, context: Any, key: str = "", **opt: Any) -> dict[str,
 
 
 def failed_form(request: Req) -> str:
-    """The key of the form whose post was refused ("" for a page shown as asked)."""
+    """The key of the form the current route handles: on a refused post, the form that
+    shows the refusal and the input ("" where the page's GET shows it)."""
     handler = request.scope.get("route_handler")
     key = handler.opt.get(FORM_KEY, "") if handler is not None else ""
     return str(key).format(**request.path_params)
@@ -131,7 +135,7 @@ def whole_number(
     text = raw.strip()
     if not text:
         return default
-    if len(text) > 12 or not text.lstrip("-").isdecimal() or not low <= int(text) <= high:
+    if len(text) > 12 or not text.removeprefix("-").isdecimal() or not low <= int(text) <= high:
         raise services.CanteenError(message, field=field)
     return int(text)
 

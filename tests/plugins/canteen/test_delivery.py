@@ -167,3 +167,12 @@ async def test_a_delivered_stop_cannot_become_no_answer(kit, linli_bus):
         await services.mark_no_answer(
             placed.id, volunteer=kit.volunteer_person, actor=actor, now=AFTER
         )
+
+
+def test_the_canteen_declares_its_events_by_convention(linli_registry):
+    declared = linli_registry.event_types()
+    assert declared["canteen.delivery_done"] is events.DeliveryDone
+    assert declared["canteen.delivery_undone"] is events.DeliveryUndone
+    # the shared events it emits are the core's, not declared again by the canteen
+    assert declared["service.verified"].__module__ == "linli.contracts"
+    assert [plugin for plugin, _ in linli_registry.event_handlers() if plugin == "canteen"] == []

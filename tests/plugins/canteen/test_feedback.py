@@ -4,7 +4,7 @@ second tap the stop's state and lets its volunteer undo it for five minutes (an 
 answers a refusal with the form again, the message beside the field and the input kept;
 meals come in the order of the day and flats with their building."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -381,3 +381,36 @@ async def test_the_day_s_orders_list_breakfast_lunch_dinner(linli_client, kit):
     await log_in(linli_client, "worker")
     page = await linli_client.get(f"{BASE}/manage/orders?day={DAY.isoformat()}")
     assert page.text.index("早饭客") < page.text.index("午饭客") < page.text.index("晚饭客")
+
+
+async def test_a_refused_form_among_several_shows_the_refusal_in_that_form_only(linli_client, kit):
+    from linli_canteen.models import StandingPause
+
+    lunch, dinner = [
+        await services.save_standing(
+            kit.community,
+            person=kit.resident,
+            canteen=kit.canteen,
+            period=period,
+            starts_on=date(2026, 3, 16),
+            actor=None,
+        )
+        for period in ("lunch", "dinner")
+    ]
+    await log_in(linli_client, "zhang")
+    refused = await form_post(
+        linli_client,
+        f"{BASE}/standing/{dinner.id}/pause",
+        {"starts_on": "2026-04-10", "ends_on": "2026-04-01", "reason": "住院"},
+    )
+    assert refused.status_code == 400
+    assert refused.text.count('class="error-summary"') == 1
+    assert refused.text.count('class="field-error"') == 1
+    assert 'id="ends_on-error"' in refused.text and "暂停的结束日期" in refused.text
+    # the dinner's form has the visitor's input back under the field names the summary
+    # links to; the lunch's form is as it was
+    assert 'id="starts_on" value="2026-04-10"' in refused.text
+    assert 'id="ends_on" aria-invalid="true"' in refused.text
+    assert 'id="reason" value="住院"' in refused.text
+    assert f'id="starts_on-pause-{lunch.id}" value=""' in refused.text
+    assert await StandingPause.all().count() == 0
