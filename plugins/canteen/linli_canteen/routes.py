@@ -979,7 +979,7 @@ class RunsController(Controller):
 # ---------------------------------------------------------------------------- staff
 
 
-async def overview_context(request: Req, community: Community, day: date, **extra: Any) -> Any:
+async def overview_context(request: Req, community: Community, day: date) -> Any:
     """The canteen's day: meals per canteen and period (in the order of the day)."""
     canteens = await canteens_of(community)
     counts = (
@@ -1005,7 +1005,6 @@ async def overview_context(request: Req, community: Community, day: date, **extr
         open_alerts=await WelfareAlert.filter(
             community_id=community.id, resolved_at__isnull=True
         ).count(),
-        **extra,
     )
 
 
