@@ -42,21 +42,20 @@ manifest = Manifest(
 @hookimpl
 def linli_sections() -> list[Section]:
     """The canteen's tabs. The first one a visitor may open is where the canteen's link
-    takes them: a resident's menu, a volunteer's runs, a worker's day. (Paths have no
-    trailing slash: the tab bar compares them with the page's path, which has none.)"""
+    takes them: a resident's menu, a volunteer's runs, a worker's day."""
     return [
         Section(N_("This week's menu"), "menu", permission="canteen.order"),
         Section(N_("My meals"), "orders", permission="canteen.order"),
-        Section(N_("My delivery runs"), "runs", permission="canteen.deliver"),
-        Section(N_("Today"), "manage", permission="canteen.manage"),
+        Section(N_("My delivery runs"), "runs/", permission="canteen.deliver"),
+        Section(N_("Today"), "manage/", permission="canteen.manage"),
         Section(N_("Menus"), "manage/menu", permission="canteen.manage"),
         Section(N_("Dishes"), "manage/dishes", permission="canteen.manage"),
         Section(N_("Subsidies"), "manage/tiers", permission="canteen.manage"),
         Section(N_("Delivery runs"), "manage/runs", permission="canteen.manage"),
         Section(N_("Canteens"), "manage/canteens", permission="canteen.manage"),
-        Section(N_("Order for a resident"), "for", permission="canteen.order_for"),
-        Section(N_("Welfare alerts"), "alerts", permission="canteen.alert.handle"),
-        Section(N_("Figures"), "figures", permission="canteen.figures"),
+        Section(N_("Order for a resident"), "for/", permission="canteen.order_for"),
+        Section(N_("Welfare alerts"), "alerts/", permission="canteen.alert.handle"),
+        Section(N_("Figures"), "figures/", permission="canteen.figures"),
     ]
 
 

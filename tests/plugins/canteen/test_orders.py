@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from linli.kit import AuditEntry, Community
+from linli.kit import AuditEntry, create_community
 from linli_canteen import services
 from linli_canteen.models import CANCELLED, DELIVERY, FIXED, PERCENT, DayCapacity, Order
 from linli_canteen.testing import make_diner, make_home, north_of
@@ -218,8 +218,8 @@ async def test_allergy_conflict_is_warned_and_kept(kit):
     assert [o.person_id for o in noted] == [kit.resident.id]
 
 
-async def test_another_communitys_person_is_not_found(kit):
-    other = await Community.create(slug="other", name="别的社区")
+async def test_another_communitys_person_is_not_found(kit, linli_registry):
+    other = await create_community("other", "别的社区", linli_registry)
     stranger = await make_diner(other, "外人")
     with pytest.raises(services.NotFound):
         await order(kit, stranger)

@@ -315,7 +315,7 @@ async def log_out(client) -> None:
 async def test_the_start_page_leads_each_visitor_to_their_page(linli_client, kit):
     anonymous = await linli_client.get(f"{BASE}/", follow_redirects=False)
     assert anonymous.status_code in (302, 303) and "/login" in anonymous.headers["location"]
-    for username, page in (("helper", "runs"), ("zhang", "menu"), ("worker", "manage")):
+    for username, page in (("helper", "runs/"), ("zhang", "menu"), ("worker", "manage/")):
         await log_in(linli_client, username)
         assert (await linli_client.get(f"{BASE}/")).url.path == f"{BASE}/{page}", username
         await log_out(linli_client)
@@ -325,8 +325,8 @@ async def test_the_tabs_show_each_visitor_their_sections(linli_client, kit):
     await log_in(linli_client, "helper")  # a volunteer: delivers, and orders for residents
     runs = await linli_client.get(f"{BASE}/runs/")
     tabs = runs.text[runs.text.index('class="section-tabs"') :].split("</nav>")[0]
-    assert f'<a href="{BASE}/runs" aria-current="page">我的送餐路线</a>' in tabs
-    assert f'<a href="{BASE}/for">代居民订餐</a>' in tabs
+    assert f'<a href="{BASE}/runs/" aria-current="page">我的送餐路线</a>' in tabs
+    assert f'<a href="{BASE}/for/">代居民订餐</a>' in tabs
     assert "本周菜单" not in tabs and "菜品" not in tabs and "统计" not in tabs
     await log_out(linli_client)
     await log_in(linli_client, "worker")
