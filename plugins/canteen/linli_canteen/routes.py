@@ -458,10 +458,10 @@ class ResidentController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         item_id: FromPath[int],
         data: URLEncodedBody[OrderForm],
     ) -> Redirect:
-        actor = await current_actor(request)
         item = await menu_item_or_404(community, item_id)
         person = await need_person(request)
         try:
@@ -499,9 +499,9 @@ class ResidentController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         order_id: FromPath[int],
     ) -> Redirect:
-        actor = await current_actor(request)
         person = await need_person(request)
         order = await Order.get_or_none(id=order_id, person_id=person.id, community_id=community.id)
         if order is None:
@@ -549,11 +549,11 @@ class ResidentController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         today: NamedDependency[date],
         standing_id: FromPath[int],
         data: URLEncodedBody[ConfirmForm],
     ) -> Template | Redirect:
-        actor = await current_actor(request)
         standing = await self._standing(request, community, standing_id)
         if not is_confirmed(data.confirmed):
             return confirmation(
@@ -722,9 +722,9 @@ class OnBehalfController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         data: URLEncodedBody[OnBehalfForm],
     ) -> Redirect:
-        actor = await current_actor(request)
         person = await resident_or_404(community, data.person)
         item = None
         if data.item.isdecimal() and len(data.item) < 10:
@@ -774,9 +774,9 @@ class OnBehalfController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         order_id: FromPath[int],
     ) -> Redirect:
-        actor = await current_actor(request)
         order = await Order.get_or_none(id=order_id, community_id=community.id)
         if order is None:
             raise NotFoundException()
@@ -879,10 +879,10 @@ class RunsController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         order_id: FromPath[int],
         data: URLEncodedBody[ConfirmForm],
     ) -> Template | Redirect:
-        actor = await current_actor(request)
         return await self._mark(request, community, actor, order_id, data, DELIVERED)
 
     @post("/stops/{order_id:int}/no-answer", name="canteen:no_answer")
@@ -890,10 +890,10 @@ class RunsController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         order_id: FromPath[int],
         data: URLEncodedBody[ConfirmForm],
     ) -> Template | Redirect:
-        actor = await current_actor(request)
         return await self._mark(request, community, actor, order_id, data, NO_ANSWER)
 
     async def _mark(
@@ -958,10 +958,10 @@ class RunsController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         order_id: FromPath[int],
     ) -> Redirect:
         """Take back a mark made a moment ago (reversible, so no confirmation)."""
-        actor = await current_actor(request)
         person, stop = await own_stop(request, order_id)
         was = await services.undo_mark(
             stop.id, volunteer=person, actor=actor, now=services.now_utc()
@@ -1170,9 +1170,9 @@ class ManageController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         data: URLEncodedBody[CanteenForm],
     ) -> Redirect:
-        actor = await current_actor(request)
         return await self._save(request, community, actor, None, data)
 
     @post(
@@ -1184,10 +1184,10 @@ class ManageController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         canteen_id: FromPath[int],
         data: URLEncodedBody[CanteenForm],
     ) -> Redirect:
-        actor = await current_actor(request)
         canteen = await canteen_or_404(community, canteen_id)
         return await self._save(request, community, actor, canteen, data)
 
@@ -1200,10 +1200,10 @@ class ManageController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         canteen_id: FromPath[int],
         data: URLEncodedBody[PeriodForm],
     ) -> Redirect:
-        actor = await current_actor(request)
         canteen = await canteen_or_404(community, canteen_id)
         await services.save_period(
             canteen,
@@ -1256,9 +1256,9 @@ class ManageController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         data: MultipartBody[DishForm],
     ) -> Redirect:
-        actor = await current_actor(request)
         return await self._save_dish(request, community, actor, None, data)
 
     @post(
@@ -1270,10 +1270,10 @@ class ManageController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         dish_id: FromPath[int],
         data: MultipartBody[DishForm],
     ) -> Redirect:
-        actor = await current_actor(request)
         dish = await Dish.get_or_none(id=dish_id, community_id=community.id)
         if dish is None:
             raise NotFoundException()
@@ -1339,9 +1339,9 @@ class ManageController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         data: URLEncodedBody[MenuForm],
     ) -> Redirect:
-        actor = await current_actor(request)
         canteen = await canteen_or_404(community, data.canteen)
         dish = None
         if data.dish.isdecimal() and len(data.dish) < 10:
@@ -1371,9 +1371,9 @@ class ManageController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         item_id: FromPath[int],
     ) -> Redirect:
-        actor = await current_actor(request)
         item = await MenuItem.get_or_none(id=item_id, canteen__community_id=community.id)
         if item is None:
             raise NotFoundException()
@@ -1392,9 +1392,9 @@ class ManageController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         data: URLEncodedBody[CopyForm],
     ) -> Redirect:
-        actor = await current_actor(request)
         canteen = await canteen_or_404(community, data.canteen)
         week = required_date(data.week, "week")
         weeks = whole_number(data.weeks, WEEKS, field="weeks", default=1) or 1
@@ -1420,9 +1420,9 @@ class ManageController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         data: URLEncodedBody[TierForm],
     ) -> Redirect:
-        actor = await current_actor(request)
         return await self._save_tier(request, community, actor, None, data)
 
     @post(
@@ -1434,10 +1434,10 @@ class ManageController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         tier_id: FromPath[int],
         data: URLEncodedBody[TierForm],
     ) -> Redirect:
-        actor = await current_actor(request)
         tier = await SubsidyTier.get_or_none(id=tier_id, community_id=community.id)
         if tier is None:
             raise NotFoundException()
@@ -1492,10 +1492,10 @@ class ManageController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         person_id: FromPath[int],
         data: URLEncodedBody[DinerForm],
     ) -> Redirect:
-        actor = await current_actor(request)
         person = await Person.get_or_none(id=person_id, community_id=community.id)
         if person is None:
             raise NotFoundException()
@@ -1553,9 +1553,9 @@ class ManageController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         data: URLEncodedBody[RunsForm],
     ) -> Redirect:
-        actor = await current_actor(request)
         canteen = await canteen_or_404(community, data.canteen)
         day = required_date(data.day, "day")
         runs = await services.build_runs(
@@ -1576,10 +1576,10 @@ class ManageController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         run_id: FromPath[int],
         data: URLEncodedBody[AssignForm],
     ) -> Redirect:
-        actor = await current_actor(request)
         run = await DeliveryRun.get_or_none(id=run_id, canteen__community_id=community.id)
         if run is None:
             raise NotFoundException()
@@ -1702,10 +1702,10 @@ class AlertsController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         alert_id: FromPath[int],
         data: URLEncodedBody[ResolveForm],
     ) -> Redirect:
-        actor = await current_actor(request)
         alert = await WelfareAlert.get_or_none(id=alert_id, community_id=community.id)
         if alert is None:
             raise NotFoundException()
