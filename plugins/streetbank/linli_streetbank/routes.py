@@ -849,17 +849,6 @@ async def partners_page(request: Req, community: Community, partner_id: int = 0)
     )  # fmt: skip
 
 
-async def settings_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
-    return await page_context(
-        request, community, **{
-            "settings": await services.settings_of(community),
-            "categories": await ServiceCategory.filter(community_id=community.id),
-            "units": services.UNITS, "last_year": today_of(request).year - 1, "failed": "",
-            **extra,
-        },
-    )  # fmt: skip
-
-
 async def category_form(request: Req, community: Community) -> dict[str, Any]:
     """The settings page with a refused service category's form filled in again."""
     return await settings_context(request, community, failed="category")
@@ -1357,6 +1346,17 @@ class WorkerController(Controller):
         flash(request, N_("%(points)s points expired on %(n)s accounts."),
               points=sum(done.value.values()), n=len(done.value))  # fmt: skip
         return redirect(page)
+
+
+async def settings_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
+    return await page_context(
+        request, community, **{
+            "settings": await services.settings_of(community),
+            "categories": await ServiceCategory.filter(community_id=community.id),
+            "units": services.UNITS, "last_year": today_of(request).year - 1, "failed": "",
+            **extra,
+        },
+    )  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- figures
