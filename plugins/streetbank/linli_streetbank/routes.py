@@ -30,6 +30,7 @@ from tortoise.expressions import Q
 
 from linli.kit import (
     N_,
+    Actor,
     Community,
     Node,
     Person,
@@ -450,6 +451,7 @@ class ResidentController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         item_id: FromPath[int],
         data: URLEncodedBody[KeyForm],
     ) -> Redirect:
@@ -458,7 +460,7 @@ class ResidentController(Controller):
         if not data.request_key:
             raise expired_form()
         done = await services.redeem(
-            community, person=person, item=item, actor=await current_actor(request),
+            community, person=person, item=item, actor=actor,
             key=f"c{community.id}:redeem:{person.id}:{data.request_key[:64]}",
             zone=zone_of(request),
         )  # fmt: skip
@@ -505,6 +507,7 @@ class ResidentController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         person: NamedDependency[Person | None],
         voucher_id: FromPath[int],
         data: URLEncodedBody[ConfirmForm],
@@ -535,7 +538,7 @@ class ResidentController(Controller):
                 back=page,
                 confirm_label=translate(request, N_("Cancel the voucher")),
             )
-        await services.cancel_voucher(voucher, actor=await current_actor(request))
+        await services.cancel_voucher(voucher, actor=actor)
         flash(request, N_("Voucher cancelled: %(points)s points are back in your balance."),
               points=voucher.points)  # fmt: skip
         return redirect(page)
@@ -579,8 +582,9 @@ class OperatorController(Controller):
         name="streetbank:operator",
         guards=[requires("streetbank.verify", node=operated_node)],
     )
-    async def start(self, request: Req, community: NamedDependency[Community]) -> Template:
-        actor = await current_actor(request)
+    async def start(
+        self, request: Req, community: NamedDependency[Community], actor: NamedDependency[Actor]
+    ) -> Template:
         partners = [
             partner
             for partner in await Partner.filter(community_id=community.id).select_related("node")
@@ -614,6 +618,7 @@ class OperatorController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         partner_id: FromPath[int],
         data: URLEncodedBody[VerifyForm],
     ) -> Redirect | Template:
@@ -641,7 +646,7 @@ class OperatorController(Controller):
                 danger=False,
             )
         voucher = await services.verify_voucher(
-            partner, data.code, actor=await current_actor(request), zone=zone_of(request)
+            partner, data.code, actor=actor, zone=zone_of(request)
         )
         await voucher.fetch_related("item")
         flash(
@@ -876,6 +881,7 @@ class WorkerController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         today: NamedDependency[date],
         data: URLEncodedBody[ServiceForm],
     ) -> Redirect:
@@ -892,7 +898,7 @@ class WorkerController(Controller):
             community, person=person, category=category, quantity=data.quantity,
             served_on=served_on, note=data.note,
             key=f"c{community.id}:service:{data.request_key[:64]}",
-            actor=await current_actor(request),
+            actor=actor,
         )  # fmt: skip
         if done.duplicate:
             flash(
@@ -922,6 +928,7 @@ class WorkerController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         data: URLEncodedBody[OnBehalfForm],
     ) -> Redirect:
         person = await services.find_person(community, data.person)
@@ -931,7 +938,7 @@ class WorkerController(Controller):
         if not data.request_key:
             raise expired_form()
         done = await services.redeem(
-            community, person=person, item=item, actor=await current_actor(request),
+            community, person=person, item=item, actor=actor,
             key=f"c{community.id}:redeem-for:{data.request_key[:64]}", zone=zone_of(request),
             on_behalf=True,
         )  # fmt: skip
@@ -1013,6 +1020,7 @@ class WorkerController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         data: URLEncodedBody[AdjustForm],
     ) -> Redirect:
         person = await services.find_person(community, data.person)
@@ -1020,7 +1028,7 @@ class WorkerController(Controller):
         key = f"c{community.id}:adjust:{data.request_key[:64]}" if data.request_key else ""
         done = await services.adjust(
             community, person=person, amount=amount, reason=data.reason, key=key,
-            actor=await current_actor(request), zone=zone_of(request),
+            actor=actor, zone=zone_of(request),
         )  # fmt: skip
         if done.duplicate:
             flash(request, N_("Already done: this correction was recorded once."))
@@ -1049,10 +1057,11 @@ class WorkerController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         adjustment_id: FromPath[int],
     ) -> Redirect:
         adjustment = await adjustment_or_404(community, adjustment_id)
-        await services.approve_adjustment(adjustment, actor=await current_actor(request))
+        await services.approve_adjustment(adjustment, actor=actor)
         flash(request, N_("Correction approved: %(amount)+d points for %(name)s."),
               amount=adjustment.amount, name=adjustment.person.name)  # fmt: skip
         return redirect(f"{base(community)}/worker/approvals")
@@ -1067,13 +1076,12 @@ class WorkerController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         adjustment_id: FromPath[int],
         data: URLEncodedBody[ReasonForm],
     ) -> Redirect:
         adjustment = await adjustment_or_404(community, adjustment_id)
-        await services.reject_adjustment(
-            adjustment, actor=await current_actor(request), reason=data.reason
-        )
+        await services.reject_adjustment(adjustment, actor=actor, reason=data.reason)
         flash(request, N_("Correction rejected: %(amount)+d points for %(name)s."),
               amount=adjustment.amount, name=adjustment.person.name)  # fmt: skip
         return redirect(f"{base(community)}/worker/approvals")
@@ -1136,13 +1144,13 @@ class WorkerController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         entry_id: FromPath[int],
         data: URLEncodedBody[ReasonForm],
     ) -> Redirect | Template:
         entry = await Entry.get_or_none(id=entry_id, community_id=community.id)
         if entry is None:
             raise NotFoundException()
-        actor = await current_actor(request)
         await services.check_reversible(entry, data.reason, actor)
         if not is_confirmed(data.confirmed) and not await Entry.exists(reverses_id=entry.id):
             return await reverse_confirmation(request, community, entry, data)
@@ -1171,6 +1179,7 @@ class WorkerController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         data: URLEncodedBody[ItemForm],
         edit: FromQuery[int] = 0,
     ) -> Redirect:
@@ -1186,7 +1195,7 @@ class WorkerController(Controller):
             monthly_limit=data.monthly_limit,
             available_from=parse_date(data.available_from, "available_from"),
             available_until=parse_date(data.available_until, "available_until"),
-            active=bool(data.active), actor=await current_actor(request),
+            active=bool(data.active), actor=actor,
         )  # fmt: skip
         flash(request, N_("Saved: %(item)s."), item=item.title)
         return redirect(f"{base(community)}/worker/catalogue")
@@ -1206,12 +1215,13 @@ class WorkerController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         data: URLEncodedBody[PartnerForm],
     ) -> Redirect:
         partner = await services.create_partner(
             community, name=data.name, name_en=data.name_en, kind=data.kind,
             address=data.address, phone=data.phone, description=data.description,
-            actor=await current_actor(request),
+            actor=actor,
         )  # fmt: skip
         flash(request, N_("Partner added: %(name)s."), name=partner.name)
         return redirect(f"{base(community)}/worker/partners")
@@ -1226,6 +1236,7 @@ class WorkerController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         partner_id: FromPath[int],
         data: URLEncodedBody[OperatorForm],
     ) -> Redirect:
@@ -1235,7 +1246,7 @@ class WorkerController(Controller):
         account = await CoreAccount.get_or_none(username=data.username.strip()[:64], is_active=True)
         if account is None:
             raise Refusal(N_("No account has this user name."), 404, field="username")
-        await services.add_operator(partner, account, actor=await current_actor(request))
+        await services.add_operator(partner, account, actor=actor)
         flash(request, N_("%(user)s can now verify vouchers of %(partner)s."),
               user=account.username, partner=partner.name_in(language_of(request)))  # fmt: skip
         return redirect(f"{base(community)}/worker/partners")
@@ -1294,11 +1305,12 @@ class WorkerController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         data: URLEncodedBody[CategoryForm],
     ) -> Redirect:
         category = await services.save_category(
             community, key=data.key, name=data.name, name_en=data.name_en, unit=data.unit,
-            rate=data.rate, active=bool(data.active), actor=await current_actor(request),
+            rate=data.rate, active=bool(data.active), actor=actor,
         )  # fmt: skip
         flash(request, N_("Service category saved: %(name)s."), name=category.name)
         return redirect(f"{base(community)}/worker/settings")
@@ -1313,6 +1325,7 @@ class WorkerController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         today: NamedDependency[date],
         data: URLEncodedBody[ExpiryForm],
     ) -> Redirect | Template:
@@ -1340,9 +1353,7 @@ class WorkerController(Controller):
                 confirm_label=translate(request, N_("Expire the points")),
                 fields={"year": str(year)},
             )
-        done = await services.expire_points(
-            community, year, actor=await current_actor(request), zone=zone_of(request)
-        )
+        done = await services.expire_points(community, year, actor=actor, zone=zone_of(request))
         flash(request, N_("%(points)s points expired on %(n)s accounts."),
               points=sum(done.value.values()), n=len(done.value))  # fmt: skip
         return redirect(page)
