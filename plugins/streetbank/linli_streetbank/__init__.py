@@ -1,25 +1,33 @@
 """街坊银行 (street bank): residents earn points for verified service and redeem them
 with partner units and merchants. A double-entry, append-only ledger that never loses
 or invents a point. See ``docs/plugins/streetbank.md``.
+
+Its folder gives linli its models and migrations, routes, templates, static files,
+catalogue, demo data and the events it listens to (``events.py``); this module holds
+its manifest and its extension points.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
-import msgspec
 
-from linli import EventHandler, Manifest, NavItem, Permission, Role, Widget, hookimpl
-from linli.cli import Instance, pass_instance
-from linli.events import Event
-from linli.i18n import N_
-from linli.models import Community
-from linli.plugins import Consequence, PersonSection
-from linli.settings import current_zone
-
-HERE = Path(__file__).parent
+from linli.kit import (
+    N_,
+    Community,
+    Consequence,
+    Instance,
+    Manifest,
+    Permission,
+    PersonSection,
+    Role,
+    Section,
+    Widget,
+    current_zone,
+    hookimpl,
+    pass_instance,
+)
 
 manifest = Manifest(
     name="streetbank",
@@ -28,117 +36,39 @@ manifest = Manifest(
         "zh_CN": "志愿服务积分:居民服务得积分,在共建单位和商户兑换商品与服务",
         "en": "Points for verified volunteer service, redeemed with partner units and merchants",
     },
+    nav_order=20,
     version="0.1.0",
 )
 
 
-class ServiceVerified(msgspec.Struct):
-    """The street bank's view of the shared ``service.verified``: whoever organised a
-    person's service verified it. ``category`` is the key of a street bank service
-    category; ``reference`` identifies the service (one credit per reference)."""
-
-    person: int
-    hours: float
-    category: str
-    reference: str = ""
-
-
-async def credit_verified_service(event: Event) -> None:
-    """Credit the points of a verified service, once per service."""
-    from linli_streetbank import services
-
-    if event.community_id is None:
-        raise ValueError("service.verified needs a community")
-    payload: ServiceVerified = event.payload
-    await services.credit_verified_service(
-        event.community_id,
-        person_id=payload.person,
-        hours=payload.hours,
-        category_key=payload.category,
-        reference=payload.reference,
-        event_id=str(event.id),
-        now=event.created_at,
-    )
-
-
-#: The service category that rewards a canteen meal delivered to an elderly resident's door.
-MEAL_DELIVERY_CATEGORY = "meal-delivery"
-
-
-async def credit_meal_delivery(event: Event) -> None:
-    """Credit one task of the ``meal-delivery`` category to the volunteer of a delivered
-    canteen order, once per delivery (an undone delivery marked again earns again,
-    never two points at once). A community without that category does not reward
-    deliveries: adding the category is how it switches the reward on."""
-    from linli_streetbank import services
-
-    if event.community_id is None:
-        raise ValueError("canteen.delivery_done needs a community")
-    if not await services.has_category(event.community_id, MEAL_DELIVERY_CATEGORY):
-        return
-    payload = event.payload
-    await services.credit_undoable_service(
-        event.community_id,
-        person_id=payload.volunteer,
-        hours=1,
-        category_key=MEAL_DELIVERY_CATEGORY,
-        reference=f"canteen.delivery:{payload.order}",
-        event_id=str(event.id),
-        now=event.created_at,
-    )
-
-
-async def reverse_meal_delivery(event: Event) -> None:
-    """A volunteer undid a "delivered" mark (``canteen.delivery_undone``): reverse the
-    point its ``canteen.delivery_done`` credited, if any, once. Marking the stop
-    delivered again credits it again."""
-    from linli_streetbank import services
-
-    if event.community_id is None:
-        raise ValueError("canteen.delivery_undone needs a community")
-    await services.reverse_undone_service(
-        event.community_id,
-        reference=f"canteen.delivery:{event.payload.order}",
-        event_id=str(event.id),
-        now=event.created_at,
-    )
-
-
 @hookimpl
-def linli_tortoise_apps() -> dict[str, dict[str, Any]]:
-    return {
-        "streetbank": {
-            "models": ["linli_streetbank.models"],
-            "migrations": "linli_streetbank.migrations",
-        }
-    }
-
-
-@hookimpl
-def linli_routes() -> list[Any]:
-    from linli_streetbank.routes import ROUTES
-
-    return ROUTES
-
-
-@hookimpl
-def linli_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def linli_static_dirs() -> list[Path]:
-    return [HERE / "static"]
-
-
-@hookimpl
-def linli_locale_dirs() -> list[Path]:
-    return [HERE / "locale"]
-
-
-@hookimpl
-def linli_nav_items(community: Community) -> list[NavItem]:
-    return [NavItem(N_("Street bank"), "streetbank/", order=20)]
+def linli_sections() -> list[Section]:
+    """The street bank's tabs, in order. The navigation's link opens the first one the
+    visitor may: a resident's own points, an operator's vouchers to verify, a clerk's
+    record of service, a supervisor's accounts."""
+    manage = "streetbank.manage"
+    return [
+        Section(N_("My points"), "me", permission="streetbank.use"),
+        Section(N_("Catalogue"), "catalogue", permission="streetbank.use"),
+        Section(N_("My vouchers"), "vouchers", permission="streetbank.use"),
+        Section(N_("Verify a voucher"), "operator/", permission="streetbank.verify"),
+        Section(N_("Record service"), "worker/record", permission="streetbank.record"),
+        Section(
+            N_("Redeem for a resident"), "worker/redeem-for", permission="streetbank.redeem_for"
+        ),
+        Section(N_("Accounts"), "worker/accounts", permission=manage),
+        Section(N_("Ledger"), "worker/ledger", permission=manage),
+        Section(N_("Manage catalogue"), "worker/catalogue", permission=manage),
+        Section(N_("Partners"), "worker/partners", permission=manage),
+        Section(N_("Settings"), "worker/settings", permission=manage),
+        Section(N_("Approvals"), "worker/approvals", permission="streetbank.approve"),
+        Section(
+            N_("Manual corrections"),
+            "worker/adjustments",
+            permission=(manage, "streetbank.figures"),
+        ),
+        Section(N_("Figures"), "figures/", permission="streetbank.figures"),
+    ]
 
 
 @hookimpl
@@ -230,24 +160,6 @@ def linli_default_roles() -> list[Role]:
             ("streetbank.approve", "streetbank.manage", "streetbank.figures"),
         ),
     ]
-
-
-@hookimpl
-def linli_event_handlers() -> list[EventHandler]:
-    return [
-        EventHandler(
-            "service.verified", "credit_service", credit_verified_service, payload=ServiceVerified
-        ),
-        EventHandler("canteen.delivery_done", "credit_meal_delivery", credit_meal_delivery),
-        EventHandler("canteen.delivery_undone", "reverse_meal_delivery", reverse_meal_delivery),
-    ]
-
-
-@hookimpl
-def linli_demo_data() -> Any:
-    from linli_streetbank.demo import seed
-
-    return seed
 
 
 @click.group("streetbank")

@@ -14,12 +14,7 @@ from typing import Any
 
 from tortoise.functions import Sum
 
-from linli.communities import community_root
-from linli.hierarchy.models import Node
-from linli.identity.models import Account, Person
-from linli.models import Community
-from linli.permissions.models import Grant, Role
-from linli.permissions.services import grant
+from linli.kit import Account, Community, Grant, Node, Person, community_root, grant_role
 from linli_streetbank import services
 from linli_streetbank.models import (
     CANCELLED,
@@ -249,7 +244,6 @@ async def _people(community: Community, rng: random.Random) -> list[Person]:
 
 async def _grant_demo_roles(community: Community) -> list[str]:
     """Street bank roles for the register demo's accounts, where they exist."""
-    roles = {r.key: r for r in await Role.filter(community_id=community.id)}
     root = await community_root(community)
     lines = []
     for username, role_key in (
@@ -261,8 +255,8 @@ async def _grant_demo_roles(community: Community) -> list[str]:
         ("administrator", "streetbank_supervisor"),
     ):
         account = await Account.get_or_none(username=username)
-        if account is not None and role_key in roles:
-            await grant(account, roles[role_key], root)
+        if account is not None:
+            await grant_role(account, role_key, root)
             lines.append(f"streetbank: {username} holds {role_key}")
     # Whoever holds the core's merchant-operator role at a partner already operates it.
     for held in await Grant.filter(

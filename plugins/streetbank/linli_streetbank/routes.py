@@ -4,6 +4,10 @@ Every route declares what it needs with ``requires("streetbank.…")``. Resident
 (``streetbank.use``) see only their own account and vouchers; a partner's operators
 (``streetbank.verify`` granted at the partner's node) see only that partner's vouchers;
 community workers hold ``streetbank.record``, ``.redeem_for``, ``.manage``, ``.figures``.
+
+A form's POST names the page it is on (``form_page``) with the coroutine that builds
+that page's context, the one its GET uses; a refusal from the services is answered by
+the application with that page again, the message beside its field and the input kept.
 """
 
 from __future__ import annotations
@@ -18,29 +22,42 @@ import segno
 from litestar import Controller, Request, get, post
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
-from litestar.exceptions import (
-    NotFoundException,
-    PermissionDeniedException,
-    ValidationException,
-)
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Response, Template
 from markupsafe import Markup
 from tortoise.expressions import Q
 
-from linli.hierarchy.models import Node
-from linli.hierarchy.services import addresses
-from linli.i18n import N_
-from linli.identity.models import Account as CoreAccount
-from linli.identity.models import Person
-from linli.models import Community
-from linli.refusals import Refusal
-from linli.sorting import natural_sorted
-from linli.web.auth import community_node, current_actor, logged_in, requires
-from linli.web.charts import bar_chart
-from linli.web.edge import Year
-from linli.web.feedback import confirmation, flash, form_again, form_values, is_confirmed
-from linli.web.site import language_of, site_of, translate
+from linli.kit import (
+    N_,
+    Actor,
+    Community,
+    Node,
+    Person,
+    Refusal,
+    Year,
+    addresses,
+    bar_chart,
+    community_node,
+    confirmation,
+    current_actor,
+    flash,
+    form_again,
+    form_page,
+    form_values,
+    is_confirmed,
+    language_of,
+    natural_sorted,
+    need_person,
+    own_person,
+    parse_date,
+    parse_int,
+    requires,
+    today_of,
+    translate,
+    zone_of,
+)
+from linli.kit import Account as CoreAccount
 from linli_streetbank import services
 from linli_streetbank.models import (
     CANCELLED,
@@ -59,6 +76,8 @@ from linli_streetbank.models import (
 )
 
 Req = Request[Any, Any, Any]
+#: A submitted form, as a refused form's page receives it (``None`` on a GET).
+Form = dict[str, Any] | None
 PER_PAGE = 30
 OWN_PERMISSIONS = (
     "streetbank.use",
@@ -105,20 +124,12 @@ async def operated_node(connection: ASGIConnection[Any, Any, Any, Any]) -> Node:
     return await community_node(connection)
 
 
-def zone(request: Req) -> Any:
-    return site_of(request).settings.zone
-
-
-def today(request: Req) -> date:
-    return services.now_utc().astimezone(zone(request)).date()
-
-
 def base(community: Community) -> str:
     return f"/c/{community.slug}/streetbank"
 
 
 async def page_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
-    """What every street bank page shows in its sub-navigation."""
+    """What every street bank page shows: its links, labels and the community's clock."""
     actor = await current_actor(request)
     node = await community_node(request)
     allowed = {name.split(".")[1] for name in OWN_PERMISSIONS if actor.can(name, node)}
@@ -132,43 +143,16 @@ async def page_context(request: Req, community: Community, **extra: Any) -> dict
         "memo_labels": services.SYSTEM_MEMOS,
         "item_categories": services.ITEM_CATEGORIES,
         "account_kinds": services.ACCOUNT_KIND_LABELS,
-        "zone": zone(request),
+        "zone": zone_of(request),
         "form_error": None,
         "form": {},
         **extra,
     }
 
 
-async def own_person(request: Req) -> Person | None:
-    actor = await current_actor(request)
-    if actor.account is None or actor.account.person_id is None:
-        return None
-    return await Person.get_or_none(
-        id=actor.account.person_id, community_id=request.state.community.id
-    )
-
-
 def qr_svg(text: str) -> Markup:
     # segno writes the SVG itself; the text is our own URL, so the markup is safe.
     return Markup(segno.make(text, error="m").svg_inline(scale=4, border=2))
-
-
-def parse_date(raw: str, field: str) -> date | None:
-    if not raw.strip():
-        return None
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        raise Refusal(N_("Enter the date as YYYY-MM-DD."), field=field) from None
-
-
-def parse_int(raw: str, field: str, default: int | None = None) -> int | None:
-    if not raw.strip():
-        return default
-    try:
-        return int(raw.strip())
-    except ValueError:
-        raise Refusal(N_("Enter a whole number."), field=field) from None
 
 
 def parse_id(raw: str) -> int:
@@ -181,13 +165,21 @@ def masked_phone(phone: str) -> str:
     return phone[-4:] if len(phone) >= 4 else ""
 
 
-async def person_choices(request: Req, exc: Refusal) -> list[dict[str, Any]]:
-    """The residents a :class:`~linli_streetbank.services.SeveralPeople` refusal offers
-    to choose from, each with their address (building, entrance and flat) and register
-    number, in natural order of address."""
-    if not isinstance(exc, services.SeveralPeople):
+def form_key(form: Form) -> str:
+    """The request key of a refused form, kept (nothing moved under it), else a fresh
+    one: a form sent twice carries the same key and moves points once."""
+    return str((form or {}).get("request_key") or "") or services.new_request_key()
+
+
+async def person_choices(request: Req, community: Community, form: Form) -> list[dict[str, Any]]:
+    """When the resident a worker typed (``person``) matches several, the residents to
+    choose from, each with their address (building, entrance and flat) and register
+    number, in natural order of address; otherwise none."""
+    who = str((form or {}).get("person") or "")
+    people = await services.matching_people(community, who) if who else []
+    if len(people) < 2:
         return []
-    home_of = await services.homes(exc.people)
+    home_of = await services.homes(people)
     where = await addresses(home_of.values(), language_of(request))
     rows = [
         {
@@ -196,14 +188,14 @@ async def person_choices(request: Req, exc: Refusal) -> list[dict[str, Any]]:
             "address": where.get(home_of[person.id].id, "") if person.id in home_of else "",
             "phone": masked_phone(person.phone),
         }
-        for person in exc.people
+        for person in people
     ]
     return natural_sorted(rows, key=lambda row: f"{row['address']} {row['id']:09d}")
 
 
 def requires_any(*permissions: str) -> Any:
     """A guard that lets through whoever holds one of ``permissions`` at the community
-    (each checked as :func:`~linli.web.auth.requires` would)."""
+    (each checked as :func:`~linli.kit.requires` would)."""
     checks = [requires(permission) for permission in permissions]
 
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Any) -> None:
@@ -221,6 +213,10 @@ def requires_any(*permissions: str) -> Any:
 
 def redirect(url: str) -> Redirect:
     return Redirect(url, status_code=303)
+
+
+def expired_form() -> Refusal:
+    return Refusal(N_("The form has expired; please try again."))
 
 
 # ----------------------------------------------------------------------------- forms
@@ -321,15 +317,74 @@ class ExpiryForm(msgspec.Struct):
 # ---------------------------------------------------------------------------- resident
 
 
+async def catalogue_item(community: Community, item_id: int) -> CatalogueItem:
+    """An item of this community's catalogue, with its partner; 404 for any other."""
+    item = (
+        await CatalogueItem.filter(id=item_id, community_id=community.id)
+        .select_related("partner")
+        .first()
+    )
+    if item is None:
+        raise NotFoundException()
+    return item
+
+
+async def item_page(request: Req, community: Community, item_id: int) -> dict[str, Any]:
+    """The item's page, for the resident; 404 for an item of another community."""
+    item = await catalogue_item(community, item_id)
+    person = await own_person(request)
+    balance = await services.balance_of(person) if person is not None else 0
+    return await page_context(
+        request, community, item=item, person=person, balance=balance,
+        available=services.item_available(item, today_of(request)) and item.partner.active,
+        request_key=services.new_request_key(),
+    )  # fmt: skip
+
+
+async def own_voucher(community: Community, person: Person | None, voucher_id: int) -> Voucher:
+    """One of the visitor's own vouchers; another resident's does not exist for them."""
+    voucher = None
+    if person is not None:
+        voucher = (
+            await Voucher.filter(id=voucher_id, person_id=person.id, community_id=community.id)
+            .select_related("item", "partner", "person")
+            .first()
+        )
+    if voucher is None:
+        raise NotFoundException()
+    return voucher
+
+
+async def voucher_page(
+    request: Req, community: Community, voucher_id: int, *, again: bool = False
+) -> dict[str, Any]:
+    """A resident's voucher, as it stands now."""
+    voucher = await own_voucher(community, await own_person(request), voucher_id)
+    return await voucher_context(request, community, voucher, again=again)
+
+
+async def voucher_context(
+    request: Req, community: Community, voucher: Voucher, **extra: Any
+) -> dict[str, Any]:
+    scan = (
+        f"{str(request.base_url).rstrip('/')}{base(community)}/operator/{voucher.partner_id}"
+        f"?code={voucher.code}"
+    )
+    return await page_context(request, community, voucher=voucher, qr=qr_svg(scan), **extra)
+
+
 class ResidentController(Controller):
     path = "/"
     guards = [requires("streetbank.use")]  # noqa: RUF012
 
     @get("/me", name="streetbank:home")
     async def home(
-        self, request: Req, community: NamedDependency[Community], page: FromQuery[int] = 1
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        person: NamedDependency[Person | None],
+        page: FromQuery[int] = 1,
     ) -> Template:
-        person = await own_person(request)
         account = postings = None
         if person is not None:
             account = await LedgerAccount.get_or_none(key=f"c{community.id}:person:{person.id}")
@@ -346,23 +401,23 @@ class ResidentController(Controller):
         self,
         request: Req,
         community: NamedDependency[Community],
+        person: NamedDependency[Person | None],
+        today: NamedDependency[date],
         category: FromQuery[str] = "",
         partner: FromQuery[str] = "",
         q: FromQuery[str] = "",
     ) -> Template:
-        day = today(request)
         items = await services.catalogue(
             community,
             category=category if category in services.ITEM_CATEGORIES else "",
             partner_id=int(partner) if partner.isdecimal() else None,
             query=q,
-            today=day,
+            today=today,
         )
-        person = await own_person(request)
         usage: dict[int, int] = {}
         balance = 0
         if person is not None:
-            month = services.month_of(services.now_utc(), zone(request))
+            month = services.month_of(services.now_utc(), zone_of(request))
             usage = await services.usage_this_month(person, [i.id for i in items], month)
             balance = await services.balance_of(person)
         partners = natural_sorted(
@@ -384,40 +439,44 @@ class ResidentController(Controller):
         self, request: Req, community: NamedDependency[Community], item_id: FromPath[int]
     ) -> Template:
         return Template(
-            "streetbank/item.html", context=await item_context(request, community, item_id)
+            "streetbank/item.html", context=await item_page(request, community, item_id)
         )
 
-    @post("/catalogue/{item_id:int}/redeem", name="streetbank:redeem")
+    @post(
+        "/catalogue/{item_id:int}/redeem",
+        name="streetbank:redeem",
+        opt=form_page("streetbank/item.html", item_page),
+    )
     async def redeem(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         item_id: FromPath[int],
         data: URLEncodedBody[KeyForm],
-    ) -> Redirect | Template:
-        context = await item_context(request, community, item_id)
-        person: Person | None = context["person"]
-        try:
-            if person is None:
-                raise Refusal(N_("Your account is not linked to a resident record."), 403)
-            if not data.request_key:
-                raise Refusal(N_("The form has expired; please try again."))
-            key = f"c{community.id}:redeem:{person.id}:{data.request_key[:64]}"
-            done = await services.redeem(
-                community, person=person, item=context["item"],
-                actor=await current_actor(request), key=key, zone=zone(request),
-            )  # fmt: skip
-        except Refusal as exc:
-            return form_again(request, "streetbank/item.html", context, exc, data)
+    ) -> Redirect:
+        item = await catalogue_item(community, item_id)
+        person = await need_person(request)
+        if not data.request_key:
+            raise expired_form()
+        done = await services.redeem(
+            community, person=person, item=item, actor=actor,
+            key=f"c{community.id}:redeem:{person.id}:{data.request_key[:64]}",
+            zone=zone_of(request),
+        )  # fmt: skip
         if done.duplicate:
             return redirect(f"{base(community)}/vouchers/{done.value.id}?again=1")
         flash(request, N_("Redeemed: show this voucher at %(partner)s."),
-              partner=context["item"].partner.name_in(language_of(request)))  # fmt: skip
+              partner=item.partner.name_in(language_of(request)))  # fmt: skip
         return redirect(f"{base(community)}/vouchers/{done.value.id}")
 
     @get("/vouchers", name="streetbank:vouchers")
-    async def vouchers(self, request: Req, community: NamedDependency[Community]) -> Template:
-        person = await own_person(request)
+    async def vouchers(
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        person: NamedDependency[Person | None],
+    ) -> Template:
         vouchers = []
         if person is not None:
             vouchers = (
@@ -436,39 +495,24 @@ class ResidentController(Controller):
         voucher_id: FromPath[int],
         again: FromQuery[str] = "",
     ) -> Template:
-        person = await own_person(request)
-        voucher = None
-        if person is not None:
-            voucher = (
-                await Voucher.filter(id=voucher_id, person_id=person.id, community_id=community.id)
-                .select_related("item", "partner", "person")
-                .first()
-            )
-        if voucher is None:  # another resident's voucher does not exist for you
-            raise NotFoundException()
-        return Template(
-            "streetbank/voucher.html",
-            context=await voucher_context(request, community, voucher, again=bool(again)),
-        )
+        context = await voucher_page(request, community, voucher_id, again=bool(again))
+        return Template("streetbank/voucher.html", context=context)
 
-    @post("/vouchers/{voucher_id:int}/cancel", name="streetbank:cancel")
+    @post(
+        "/vouchers/{voucher_id:int}/cancel",
+        name="streetbank:cancel",
+        opt=form_page("streetbank/voucher.html", voucher_page),
+    )
     async def cancel(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
+        person: NamedDependency[Person | None],
         voucher_id: FromPath[int],
         data: URLEncodedBody[ConfirmForm],
     ) -> Redirect | Template:
-        person = await own_person(request)
-        voucher = None
-        if person is not None:
-            voucher = (
-                await Voucher.filter(id=voucher_id, person_id=person.id, community_id=community.id)
-                .select_related("item", "partner", "person")
-                .first()
-            )
-        if voucher is None:
-            raise NotFoundException()
+        voucher = await own_voucher(community, person, voucher_id)
         page = f"{base(community)}/vouchers/{voucher.id}"
         if voucher.status == CANCELLED:  # sent twice: already done
             flash(request, N_("Already done: this voucher was cancelled and the points went back."))
@@ -494,46 +538,40 @@ class ResidentController(Controller):
                 back=page,
                 confirm_label=translate(request, N_("Cancel the voucher")),
             )
-        try:
-            await services.cancel_voucher(voucher, actor=await current_actor(request))
-        except Refusal as exc:
-            await voucher.refresh_from_db()
-            context = await voucher_context(request, community, voucher)
-            return form_again(request, "streetbank/voucher.html", context, exc)
+        await services.cancel_voucher(voucher, actor=actor)
         flash(request, N_("Voucher cancelled: %(points)s points are back in your balance."),
               points=voucher.points)  # fmt: skip
         return redirect(page)
 
 
-async def item_context(request: Req, community: Community, item_id: int) -> dict[str, Any]:
-    """The item's page, for the resident; 404 for an item of another community."""
-    item = (
-        await CatalogueItem.filter(id=item_id, community_id=community.id)
-        .select_related("partner")
-        .first()
-    )
-    if item is None:
-        raise NotFoundException()
-    person = await own_person(request)
-    balance = await services.balance_of(person) if person is not None else 0
-    return await page_context(
-        request, community, item=item, person=person, balance=balance,
-        available=services.item_available(item, today(request)) and item.partner.active,
-        request_key=services.new_request_key(),
-    )  # fmt: skip
-
-
-async def voucher_context(
-    request: Req, community: Community, voucher: Voucher, **extra: Any
-) -> dict[str, Any]:
-    scan = (
-        f"{str(request.base_url).rstrip('/')}{base(community)}/operator/{voucher.partner_id}"
-        f"?code={voucher.code}"
-    )
-    return await page_context(request, community, voucher=voucher, qr=qr_svg(scan), **extra)
-
-
 # ---------------------------------------------------------------------------- operator
+
+
+async def operator_page(
+    request: Req, community: Community, code: str = "", form: Form = None
+) -> dict[str, Any]:
+    """A partner's page for its operators: the code to verify (``code``, from a scanned
+    voucher) and this month's redemptions; with a refused code, the voucher it names
+    if it is one of this partner's."""
+    partner: Partner = request.state.streetbank_partner
+    shown = None
+    if form and form.get("code"):
+        shown = await services.find_voucher_for_partner(partner, str(form["code"]))
+    start = (
+        services.now_utc()
+        .astimezone(zone_of(request))
+        .replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    )
+    used = (
+        await Voucher.filter(partner_id=partner.id, status=USED, used_at__gte=start)
+        .select_related("item")
+        .order_by("-used_at")
+        .limit(200)
+    )
+    return await page_context(
+        request, community, partner=partner, used=used,
+        month_points=sum(v.points for v in used), code=code, shown=shown,
+    )  # fmt: skip
 
 
 class OperatorController(Controller):
@@ -544,8 +582,9 @@ class OperatorController(Controller):
         name="streetbank:operator",
         guards=[requires("streetbank.verify", node=operated_node)],
     )
-    async def start(self, request: Req, community: NamedDependency[Community]) -> Template:
-        actor = await current_actor(request)
+    async def start(
+        self, request: Req, community: NamedDependency[Community], actor: NamedDependency[Actor]
+    ) -> Template:
         partners = [
             partner
             for partner in await Partner.filter(community_id=community.id).select_related("node")
@@ -566,54 +605,49 @@ class OperatorController(Controller):
         partner_id: FromPath[int],
         code: FromQuery[str] = "",
     ) -> Template:
-        return Template(
-            "streetbank/operator.html",
-            context=await operator_context(request, community, code=code),
-        )
+        context = await operator_page(request, community, code=code)
+        return Template("streetbank/operator.html", context=context)
 
     @post(
         "/{partner_id:int}/verify",
         name="streetbank:verify",
         guards=[requires("streetbank.verify", node=partner_node)],
+        opt=form_page("streetbank/operator.html", operator_page),
     )
     async def verify(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         partner_id: FromPath[int],
         data: URLEncodedBody[VerifyForm],
     ) -> Redirect | Template:
         partner: Partner = request.state.streetbank_partner
         page = f"{base(community)}/operator/{partner.id}"
-        try:
-            if not is_confirmed(data.confirmed):
-                voucher = await services.check_voucher(partner, data.code, zone=zone(request))
-                title = voucher.item.title_in(language_of(request))
-                return confirmation(
-                    request,
-                    question=translate(request, N_("Accept voucher %(code)s?"), code=voucher.code),
-                    consequences=[
-                        translate(
-                            request,
-                            N_("%(item)s, %(points)s points."),
-                            item=title,
-                            points=voucher.points,
-                        ),
-                        translate(request, N_("Once accepted, the voucher cannot be used again.")),
-                    ],
-                    action=f"{page}/verify",
-                    back=page,
-                    confirm_label=translate(request, N_("Accept the voucher")),
-                    fields={"code": voucher.code},
-                    danger=False,
-                )
-            voucher = await services.verify_voucher(
-                partner, data.code, actor=await current_actor(request), zone=zone(request)
+        if not is_confirmed(data.confirmed):
+            voucher = await services.check_voucher(partner, data.code, zone=zone_of(request))
+            title = voucher.item.title_in(language_of(request))
+            return confirmation(
+                request,
+                question=translate(request, N_("Accept voucher %(code)s?"), code=voucher.code),
+                consequences=[
+                    translate(
+                        request,
+                        N_("%(item)s, %(points)s points."),
+                        item=title,
+                        points=voucher.points,
+                    ),
+                    translate(request, N_("Once accepted, the voucher cannot be used again.")),
+                ],
+                action=f"{page}/verify",
+                back=page,
+                confirm_label=translate(request, N_("Accept the voucher")),
+                fields={"code": voucher.code},
+                danger=False,
             )
-        except Refusal as exc:
-            shown = await services.find_voucher_for_partner(partner, data.code)
-            context = await operator_context(request, community, code=data.code, shown=shown)
-            return form_again(request, "streetbank/operator.html", context, exc, data)
+        voucher = await services.verify_voucher(
+            partner, data.code, actor=actor, zone=zone_of(request)
+        )
         await voucher.fetch_related("item")
         flash(
             request, N_("Voucher %(code)s accepted: %(item)s, %(points)s points."),
@@ -623,26 +657,211 @@ class OperatorController(Controller):
         return redirect(page)
 
 
-async def operator_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
-    partner: Partner = request.state.streetbank_partner
-    start = (
-        services.now_utc()
-        .astimezone(zone(request))
-        .replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    )
-    used = (
-        await Voucher.filter(partner_id=partner.id, status=USED, used_at__gte=start)
-        .select_related("item")
-        .order_by("-used_at")
-        .limit(200)
-    )
+# ------------------------------------------------------------------------------ worker
+
+
+async def record_page(request: Req, community: Community, form: Form = None) -> dict[str, Any]:
+    """A worker's record of service; a refused one offers the residents to choose from
+    when the name typed matches several."""
+    categories = await ServiceCategory.filter(community_id=community.id, active=True)
     return await page_context(
-        request, community, partner=partner, used=used,
-        month_points=sum(v.points for v in used), **extra,
+        request, community, categories=categories, units=services.UNITS,
+        request_key=form_key(form), today=today_of(request).isoformat(),
+        choices=await person_choices(request, community, form),
     )  # fmt: skip
 
 
-# ------------------------------------------------------------------------------ worker
+async def redeem_for_page(request: Req, community: Community, form: Form = None) -> dict[str, Any]:
+    """A worker's redemption for a resident; a refused one offers the residents to
+    choose from when the name typed matches several."""
+    items = await services.catalogue(community, today=today_of(request))
+    return await page_context(
+        request, community, items=items, request_key=form_key(form),
+        choices=await person_choices(request, community, form),
+    )  # fmt: skip
+
+
+async def adjustment_or_404(community: Community, adjustment_id: int) -> Adjustment:
+    adjustment = (
+        await Adjustment.filter(id=adjustment_id, community_id=community.id)
+        .select_related("person")
+        .first()
+    )
+    if adjustment is None:
+        raise NotFoundException()
+    return adjustment
+
+
+async def approvals_page(
+    request: Req, community: Community, adjustment_id: int = 0
+) -> dict[str, Any]:
+    """Corrections waiting for approval; the visitor's own are shown but cannot be
+    decided by them. A refused decision is shown beside its correction
+    (``adjustment_id``)."""
+    actor = await current_actor(request)
+    return await page_context(
+        request, community, pending=await services.pending_adjustments(community),
+        me=actor.account.id if actor.account is not None else 0,
+        error_adjustment=adjustment_id,
+    )  # fmt: skip
+
+
+async def adjustments_page(
+    request: Req, community: Community, rows: list[Adjustment] | None = None
+) -> dict[str, Any]:
+    """The manual corrections report of the month asked for (``?month=``): ``rows``, or
+    none when that month was refused (not a month)."""
+    return await page_context(
+        request, community, rows=rows or [], month=request.query_params.get("month", "").strip(),
+        state_labels=services.ADJUSTMENT_STATE_LABELS,
+    )  # fmt: skip
+
+
+async def accounts_page(
+    request: Req, community: Community, form: Form = None, *, q: str = "", page: int = 1
+) -> dict[str, Any]:
+    """The residents' accounts (with each resident's address), the bank's own accounts
+    (named: a partner by its name) and the correction form."""
+    query = LedgerAccount.filter(community_id=community.id, kind=PERSON)
+    if q.strip():
+        query = query.filter(Q(person__name__icontains=q.strip()) | Q(person__phone=q.strip()))
+    page = max(page, 1)
+    rows = (
+        await query.select_related("person")
+        .order_by("-balance", "id")
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+    )
+    home_of = await services.homes([row.person for row in rows])
+    where = await addresses(home_of.values(), language_of(request))
+    bank = (
+        await LedgerAccount.filter(community_id=community.id)
+        .exclude(kind=PERSON)
+        .select_related("partner")
+    )
+    bank = natural_sorted(bank, key=lambda account: f"{account.kind} {account_sort_name(account)}")
+    return await page_context(
+        request, community, rows=rows, bank_accounts=bank, q=q, page=page, per_page=PER_PAGE,
+        request_key=form_key(form), choices=await person_choices(request, community, form),
+        settings=await services.settings_of(community),
+        address_of={pid: where.get(node.id, "") for pid, node in home_of.items()},
+    )  # fmt: skip
+
+
+def account_sort_name(account: LedgerAccount) -> str:
+    if account.partner_id is not None and account.partner is not None:
+        return account.partner.name
+    return account.key
+
+
+async def ledger_page(
+    request: Req, community: Community, entry_id: int = 0, *, kind: str = "", q: str = "",
+    page: int = 1,
+) -> dict[str, Any]:  # fmt: skip
+    """The ledger, newest first, filtered; a refused reversal is shown beside its entry
+    (``entry_id``)."""
+    query = Entry.filter(community_id=community.id)
+    if kind in services.ENTRY_KIND_LABELS:
+        query = query.filter(kind=kind)
+    if q.strip():
+        query = query.filter(
+            Q(memo__icontains=q.strip())
+            | Q(on_behalf_of__name=q.strip())
+            | Q(postings__account__person__name=q.strip())
+            | Q(postings__account__partner__name__icontains=q.strip())
+        ).distinct()
+    page = max(page, 1)
+    entries = (
+        await query.select_related("actor", "reversed_by")
+        .prefetch_related("postings__account__person", "postings__account__partner")
+        .order_by("-created_at", "-id")
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+    )
+    return await page_context(
+        request, community, entries=entries, kind=kind, q=q, page=page, per_page=PER_PAGE,
+        reversible=services.REVERSIBLE, error_entry=entry_id,
+    )  # fmt: skip
+
+
+async def reverse_confirmation(
+    request: Req, community: Community, entry: Entry, data: ReasonForm
+) -> Template:
+    """Ask before reversing an entry: which accounts move back, and by how much."""
+    language = language_of(request)
+    postings = await entry.postings.all().select_related("account__person", "account__partner")
+    lines = [
+        translate(
+            request,
+            N_("%(account)s: %(amount)+d points"),
+            account=account_label(request, posting.account, language),
+            amount=-int(posting.amount),
+        )
+        for posting in postings
+    ]
+    page = f"{base(community)}/worker/ledger"
+    return confirmation(
+        request,
+        question=translate(request, N_("Reverse entry #%(id)s?"), id=entry.id),
+        consequences=[*lines, translate(request, N_("Reason: %(reason)s"), reason=data.reason)],
+        action=f"{page}/{entry.id}/reverse",
+        back=page,
+        confirm_label=translate(request, N_("Reverse the entry")),
+        fields=form_values(data),
+    )
+
+
+def account_label(request: Req, account: LedgerAccount, language: str) -> str:
+    """How a ledger account is named on a page: the resident's or the partner's name,
+    else what the bank's own account is for; never its key."""
+    if account.kind == PERSON and account.person is not None:
+        return account.person.name
+    if account.kind == PARTNER and account.partner is not None:
+        return account.partner.name_in(language)
+    return translate(request, services.ACCOUNT_KIND_LABELS.get(account.kind, account.kind))
+
+
+async def catalogue_page(request: Req, community: Community) -> dict[str, Any]:
+    """The catalogue for its managers, with the form of a new item or, with
+    ``?edit=<id>``, of the item being edited."""
+    items = (
+        await CatalogueItem.filter(community_id=community.id)
+        .select_related("partner")
+        .order_by("price", "id")
+    )
+    items = natural_sorted(items, key=lambda item: item.partner.name)
+    edit = parse_id(request.query_params.get("edit", ""))
+    editing = next((item for item in items if item.id == edit), None) if edit else None
+    partners = natural_sorted(
+        await Partner.filter(community_id=community.id).values_list("id", "name"),
+        key=lambda pair: pair[1],
+    )
+    return await page_context(request, community, items=items, partners=partners, editing=editing)
+
+
+async def partners_page(request: Req, community: Community, partner_id: int = 0) -> dict[str, Any]:
+    """The partners with their operators, and the form of a new partner. ``failed``
+    names the form a refusal is about: a partner's operator form (``partner_id``), else
+    the new partner's."""
+    partners = natural_sorted(
+        await Partner.filter(community_id=community.id), key=lambda partner: partner.name
+    )
+    operators = await services.operators_by_partner(partners)
+    return await page_context(
+        request, community, partners=partners, operators=operators,
+        partner_kinds=services.PARTNER_KINDS,
+        failed=f"operator-{partner_id}" if partner_id else "partner",
+    )  # fmt: skip
+
+
+async def category_form(request: Req, community: Community) -> dict[str, Any]:
+    """The settings page with a refused service category's form filled in again."""
+    return await settings_context(request, community, failed="category")
+
+
+async def expiry_form(request: Req, community: Community) -> dict[str, Any]:
+    """The settings page with a refused yearly expiry's form filled in again."""
+    return await settings_context(request, community, failed="expire")
 
 
 class WorkerController(Controller):
@@ -650,34 +869,37 @@ class WorkerController(Controller):
 
     @get("/record", name="streetbank:record_form", guards=[requires("streetbank.record")])
     async def record_form(self, request: Req, community: NamedDependency[Community]) -> Template:
-        return Template("streetbank/record.html", context=await record_context(request, community))
+        return Template("streetbank/record.html", context=await record_page(request, community))
 
-    @post("/record", name="streetbank:record", guards=[requires("streetbank.record")])
+    @post(
+        "/record",
+        name="streetbank:record",
+        guards=[requires("streetbank.record")],
+        opt=form_page("streetbank/record.html", record_page),
+    )
     async def record(
-        self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[ServiceForm]
-    ) -> Redirect | Template:
-        try:
-            person = await services.find_person(community, data.person)
-            category = await ServiceCategory.get_or_none(
-                community_id=community.id, id=parse_id(data.category)
-            )
-            if category is None:
-                raise Refusal(N_("Choose a service category."), field="category")
-            served_on = parse_date(data.served_on, "served_on") or today(request)
-            if not data.request_key:
-                raise Refusal(N_("The form has expired; please try again."))
-            done = await services.record_service(
-                community, person=person, category=category, quantity=data.quantity,
-                served_on=served_on, note=data.note,
-                key=f"c{community.id}:service:{data.request_key[:64]}",
-                actor=await current_actor(request),
-            )  # fmt: skip
-        except Refusal as exc:
-            context = await record_context(
-                request, community, choices=await person_choices(request, exc),
-                request_key=data.request_key or services.new_request_key(),
-            )  # fmt: skip
-            return form_again(request, "streetbank/record.html", context, exc, data)
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
+        today: NamedDependency[date],
+        data: URLEncodedBody[ServiceForm],
+    ) -> Redirect:
+        person = await services.find_person(community, data.person)
+        category = await ServiceCategory.get_or_none(
+            community_id=community.id, id=parse_id(data.category)
+        )
+        if category is None:
+            raise Refusal(N_("Choose a service category."), field="category")
+        served_on = parse_date(data.served_on, "served_on") or today
+        if not data.request_key:
+            raise expired_form()
+        done = await services.record_service(
+            community, person=person, category=category, quantity=data.quantity,
+            served_on=served_on, note=data.note,
+            key=f"c{community.id}:service:{data.request_key[:64]}",
+            actor=actor,
+        )  # fmt: skip
         if done.duplicate:
             flash(
                 request, N_("Already done: this service was recorded once; points moved only once.")
@@ -693,36 +915,33 @@ class WorkerController(Controller):
     async def redeem_for_form(
         self, request: Req, community: NamedDependency[Community]
     ) -> Template:
-        context = await redeem_for_context(request, community)
+        context = await redeem_for_page(request, community)
         return Template("streetbank/redeem_for.html", context=context)
 
-    @post("/redeem-for", name="streetbank:redeem_for", guards=[requires("streetbank.redeem_for")])
+    @post(
+        "/redeem-for",
+        name="streetbank:redeem_for",
+        guards=[requires("streetbank.redeem_for")],
+        opt=form_page("streetbank/redeem_for.html", redeem_for_page),
+    )
     async def redeem_for(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         data: URLEncodedBody[OnBehalfForm],
-    ) -> Redirect | Template:
-        try:
-            person = await services.find_person(community, data.person)
-            item = await CatalogueItem.get_or_none(
-                id=parse_id(data.item), community_id=community.id
-            )
-            if item is None:
-                raise Refusal(N_("Choose an item."), field="item")
-            if not data.request_key:
-                raise Refusal(N_("The form has expired; please try again."))
-            done = await services.redeem(
-                community, person=person, item=item, actor=await current_actor(request),
-                key=f"c{community.id}:redeem-for:{data.request_key[:64]}", zone=zone(request),
-                on_behalf=True,
-            )  # fmt: skip
-        except Refusal as exc:
-            context = await redeem_for_context(
-                request, community, choices=await person_choices(request, exc),
-                request_key=data.request_key or services.new_request_key(),
-            )  # fmt: skip
-            return form_again(request, "streetbank/redeem_for.html", context, exc, data)
+    ) -> Redirect:
+        person = await services.find_person(community, data.person)
+        item = await CatalogueItem.get_or_none(id=parse_id(data.item), community_id=community.id)
+        if item is None:
+            raise Refusal(N_("Choose an item."), field="item")
+        if not data.request_key:
+            raise expired_form()
+        done = await services.redeem(
+            community, person=person, item=item, actor=actor,
+            key=f"c{community.id}:redeem-for:{data.request_key[:64]}", zone=zone_of(request),
+            on_behalf=True,
+        )  # fmt: skip
         page = f"{base(community)}/worker/vouchers/{done.value.id}"
         if done.duplicate:
             return redirect(f"{page}?again=1")
@@ -762,7 +981,7 @@ class WorkerController(Controller):
         q: FromQuery[str] = "",
         page: FromQuery[int] = 1,
     ) -> Template:
-        context = await accounts_context(request, community, q=q, page=page)
+        context = await accounts_page(request, community, q=q, page=page)
         return Template("streetbank/accounts.html", context=context)
 
     @get(
@@ -791,24 +1010,26 @@ class WorkerController(Controller):
         )  # fmt: skip
         return Template("streetbank/account.html", context=context)
 
-    @post("/adjust", name="streetbank:adjust", guards=[requires("streetbank.manage")])
+    @post(
+        "/adjust",
+        name="streetbank:adjust",
+        guards=[requires("streetbank.manage")],
+        opt=form_page("streetbank/accounts.html", accounts_page),
+    )
     async def adjust(
-        self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[AdjustForm]
-    ) -> Redirect | Template:
-        try:
-            person = await services.find_person(community, data.person)
-            amount = parse_int(data.amount, "amount", 0) or 0
-            key = f"c{community.id}:adjust:{data.request_key[:64]}" if data.request_key else ""
-            done = await services.adjust(
-                community, person=person, amount=amount, reason=data.reason, key=key,
-                actor=await current_actor(request), zone=zone(request),
-            )  # fmt: skip
-        except Refusal as exc:
-            context = await accounts_context(
-                request, community, choices=await person_choices(request, exc),
-                request_key=data.request_key or services.new_request_key(),
-            )  # fmt: skip
-            return form_again(request, "streetbank/accounts.html", context, exc, data)
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
+        data: URLEncodedBody[AdjustForm],
+    ) -> Redirect:
+        person = await services.find_person(community, data.person)
+        amount = parse_int(data.amount, "amount", 0) or 0
+        key = f"c{community.id}:adjust:{data.request_key[:64]}" if data.request_key else ""
+        done = await services.adjust(
+            community, person=person, amount=amount, reason=data.reason, key=key,
+            actor=actor, zone=zone_of(request),
+        )  # fmt: skip
         if done.duplicate:
             flash(request, N_("Already done: this correction was recorded once."))
         elif done.value.status == PENDING:
@@ -823,27 +1044,24 @@ class WorkerController(Controller):
 
     @get("/approvals", name="streetbank:approvals", guards=[requires("streetbank.approve")])
     async def approvals(self, request: Req, community: NamedDependency[Community]) -> Template:
-        context = await approvals_context(request, community)
+        context = await approvals_page(request, community)
         return Template("streetbank/approvals.html", context=context)
 
     @post(
         "/approvals/{adjustment_id:int}/approve",
         name="streetbank:approve",
         guards=[requires("streetbank.approve")],
+        opt=form_page("streetbank/approvals.html", approvals_page),
     )
     async def approve(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         adjustment_id: FromPath[int],
-        data: URLEncodedBody[ReasonForm],
-    ) -> Redirect | Template:
+    ) -> Redirect:
         adjustment = await adjustment_or_404(community, adjustment_id)
-        try:
-            await services.approve_adjustment(adjustment, actor=await current_actor(request))
-        except Refusal as exc:
-            context = await approvals_context(request, community, error_adjustment=adjustment.id)
-            return form_again(request, "streetbank/approvals.html", context, exc, data)
+        await services.approve_adjustment(adjustment, actor=actor)
         flash(request, N_("Correction approved: %(amount)+d points for %(name)s."),
               amount=adjustment.amount, name=adjustment.person.name)  # fmt: skip
         return redirect(f"{base(community)}/worker/approvals")
@@ -852,22 +1070,18 @@ class WorkerController(Controller):
         "/approvals/{adjustment_id:int}/reject",
         name="streetbank:reject",
         guards=[requires("streetbank.approve")],
+        opt=form_page("streetbank/approvals.html", approvals_page),
     )
     async def reject(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         adjustment_id: FromPath[int],
         data: URLEncodedBody[ReasonForm],
-    ) -> Redirect | Template:
+    ) -> Redirect:
         adjustment = await adjustment_or_404(community, adjustment_id)
-        try:
-            await services.reject_adjustment(
-                adjustment, actor=await current_actor(request), reason=data.reason
-            )
-        except Refusal as exc:
-            context = await approvals_context(request, community, error_adjustment=adjustment.id)
-            return form_again(request, "streetbank/approvals.html", context, exc, data)
+        await services.reject_adjustment(adjustment, actor=actor, reason=data.reason)
         flash(request, N_("Correction rejected: %(amount)+d points for %(name)s."),
               amount=adjustment.amount, name=adjustment.person.name)  # fmt: skip
         return redirect(f"{base(community)}/worker/approvals")
@@ -876,20 +1090,13 @@ class WorkerController(Controller):
         "/adjustments",
         name="streetbank:adjustments",
         guards=[requires_any("streetbank.figures", "streetbank.manage")],
+        opt=form_page("streetbank/adjustments.html", adjustments_page),
     )
     async def adjustments(
         self, request: Req, community: NamedDependency[Community], month: FromQuery[str] = ""
     ) -> Template:
-        labels = services.ADJUSTMENT_STATE_LABELS
-        try:
-            rows = await services.adjustment_report(community, month.strip(), zone=zone(request))
-        except Refusal as exc:
-            context = await page_context(request, community, rows=[], month="", state_labels=labels)
-            form = {"month": month}
-            return form_again(request, "streetbank/adjustments.html", context, exc, form)
-        context = await page_context(
-            request, community, rows=rows, month=month.strip(), state_labels=labels
-        )
+        rows = await services.adjustment_report(community, month.strip(), zone=zone_of(request))
+        context = await adjustments_page(request, community, rows)
         return Template("streetbank/adjustments.html", context=context)
 
     @get(
@@ -900,14 +1107,12 @@ class WorkerController(Controller):
     async def adjustments_csv(
         self, request: Req, community: NamedDependency[Community], month: FromQuery[str] = ""
     ) -> Response[str]:
-        try:
-            rows = await services.adjustment_report(community, month.strip(), zone=zone(request))
-        except Refusal as exc:
-            raise ValidationException(translate(request, exc.message)) from exc
+        zone = zone_of(request)
+        rows = await services.adjustment_report(community, month.strip(), zone=zone)
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow([translate(request, title) for title in services.ADJUSTMENT_REPORT_COLUMNS])
-        for row in services.adjustment_rows(rows, zone(request)):
+        for row in services.adjustment_rows(rows, zone):
             row[5] = translate(request, services.ADJUSTMENT_STATE_LABELS[row[5]])
             writer.writerow([services.csv_cell(cell) for cell in row])
         name = f"streetbank-adjustments-{month.strip() or 'all'}.csv"
@@ -926,92 +1131,98 @@ class WorkerController(Controller):
         q: FromQuery[str] = "",
         page: FromQuery[int] = 1,
     ) -> Template:
-        context = await ledger_context(request, community, kind=kind, q=q, page=page)
+        context = await ledger_page(request, community, kind=kind, q=q, page=page)
         return Template("streetbank/ledger.html", context=context)
 
     @post(
         "/ledger/{entry_id:int}/reverse",
         name="streetbank:reverse",
         guards=[requires("streetbank.manage")],
+        opt=form_page("streetbank/ledger.html", ledger_page),
     )
     async def reverse(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         entry_id: FromPath[int],
         data: URLEncodedBody[ReasonForm],
     ) -> Redirect | Template:
         entry = await Entry.get_or_none(id=entry_id, community_id=community.id)
         if entry is None:
             raise NotFoundException()
-        page = f"{base(community)}/worker/ledger"
-        try:
-            actor = await current_actor(request)
-            await services.check_reversible(entry, data.reason, actor)
-            if not is_confirmed(data.confirmed) and not await Entry.exists(reverses_id=entry.id):
-                return await reverse_confirmation(request, community, entry, data)
-            done = await services.reverse_entry(entry, actor=actor, reason=data.reason)
-        except Refusal as exc:
-            context = await ledger_context(request, community, error_entry=entry.id)
-            return form_again(request, "streetbank/ledger.html", context, exc, data)
+        await services.check_reversible(entry, data.reason, actor)
+        if not is_confirmed(data.confirmed) and not await Entry.exists(reverses_id=entry.id):
+            return await reverse_confirmation(request, community, entry, data)
+        done = await services.reverse_entry(entry, actor=actor, reason=data.reason)
         if done.duplicate:
             flash(request, N_("Already done: entry #%(id)s was reversed by entry #%(by)s."),
                   id=entry.id, by=done.value.id)  # fmt: skip
         else:
             flash(request, N_("Entry #%(id)s reversed."), id=entry.id)
-        return redirect(page)
+        return redirect(f"{base(community)}/worker/ledger")
 
     @get("/catalogue", name="streetbank:manage_catalogue", guards=[requires("streetbank.manage")])
     async def manage_catalogue(
-        self, request: Req, community: NamedDependency[Community], edit: FromQuery[int] = 0
+        self, request: Req, community: NamedDependency[Community]
     ) -> Template:
-        context = await catalogue_context(request, community, edit)
+        context = await catalogue_page(request, community)
         return Template("streetbank/manage_catalogue.html", context=context)
 
-    @post("/catalogue", name="streetbank:save_item", guards=[requires("streetbank.manage")])
+    @post(
+        "/catalogue",
+        name="streetbank:save_item",
+        guards=[requires("streetbank.manage")],
+        opt=form_page("streetbank/manage_catalogue.html", catalogue_page),
+    )
     async def save_item(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         data: URLEncodedBody[ItemForm],
         edit: FromQuery[int] = 0,
-    ) -> Redirect | Template:
-        context = await catalogue_context(request, community, edit)
-        if edit and context["editing"] is None:
-            raise NotFoundException()
-        try:
-            item = await services.save_item(
-                community, item=context["editing"], partner_id=parse_id(data.partner),
-                title=data.title, title_en=data.title_en, description=data.description,
-                image=data.image, category=data.category, price=data.price, stock=data.stock,
-                monthly_limit=data.monthly_limit,
-                available_from=parse_date(data.available_from, "available_from"),
-                available_until=parse_date(data.available_until, "available_until"),
-                active=bool(data.active), actor=await current_actor(request),
-            )  # fmt: skip
-        except Refusal as exc:
-            return form_again(request, "streetbank/manage_catalogue.html", context, exc, data)
+    ) -> Redirect:
+        editing = None
+        if edit:
+            editing = await CatalogueItem.get_or_none(id=edit, community_id=community.id)
+            if editing is None:
+                raise NotFoundException()
+        item = await services.save_item(
+            community, item=editing, partner_id=parse_id(data.partner), title=data.title,
+            title_en=data.title_en, description=data.description, image=data.image,
+            category=data.category, price=data.price, stock=data.stock,
+            monthly_limit=data.monthly_limit,
+            available_from=parse_date(data.available_from, "available_from"),
+            available_until=parse_date(data.available_until, "available_until"),
+            active=bool(data.active), actor=actor,
+        )  # fmt: skip
         flash(request, N_("Saved: %(item)s."), item=item.title)
         return redirect(f"{base(community)}/worker/catalogue")
 
     @get("/partners", name="streetbank:partners", guards=[requires("streetbank.manage")])
     async def partners(self, request: Req, community: NamedDependency[Community]) -> Template:
-        context = await partners_context(request, community)
+        context = await partners_page(request, community)
         return Template("streetbank/partners.html", context=context)
 
-    @post("/partners", name="streetbank:add_partner", guards=[requires("streetbank.manage")])
+    @post(
+        "/partners",
+        name="streetbank:add_partner",
+        guards=[requires("streetbank.manage")],
+        opt=form_page("streetbank/partners.html", partners_page),
+    )
     async def add_partner(
-        self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[PartnerForm]
-    ) -> Redirect | Template:
-        try:
-            partner = await services.create_partner(
-                community, name=data.name, name_en=data.name_en, kind=data.kind,
-                address=data.address, phone=data.phone, description=data.description,
-                actor=await current_actor(request),
-            )  # fmt: skip
-        except Refusal as exc:
-            context = await partners_context(request, community, failed="partner")
-            return form_again(request, "streetbank/partners.html", context, exc, data)
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
+        data: URLEncodedBody[PartnerForm],
+    ) -> Redirect:
+        partner = await services.create_partner(
+            community, name=data.name, name_en=data.name_en, kind=data.kind,
+            address=data.address, phone=data.phone, description=data.description,
+            actor=actor,
+        )  # fmt: skip
         flash(request, N_("Partner added: %(name)s."), name=partner.name)
         return redirect(f"{base(community)}/worker/partners")
 
@@ -1019,27 +1230,23 @@ class WorkerController(Controller):
         "/partners/{partner_id:int}/operators",
         name="streetbank:add_operator",
         guards=[requires("streetbank.manage")],
+        opt=form_page("streetbank/partners.html", partners_page),
     )
     async def add_operator(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         partner_id: FromPath[int],
         data: URLEncodedBody[OperatorForm],
-    ) -> Redirect | Template:
+    ) -> Redirect:
         partner = await Partner.get_or_none(id=partner_id, community_id=community.id)
         if partner is None:
             raise NotFoundException()
-        try:
-            account = await CoreAccount.get_or_none(
-                username=data.username.strip()[:64], is_active=True
-            )
-            if account is None:
-                raise Refusal(N_("No account has this user name."), 404, field="username")
-            await services.add_operator(partner, account, actor=await current_actor(request))
-        except Refusal as exc:
-            context = await partners_context(request, community, failed=f"operator-{partner.id}")
-            return form_again(request, "streetbank/partners.html", context, exc, data)
+        account = await CoreAccount.get_or_none(username=data.username.strip()[:64], is_active=True)
+        if account is None:
+            raise Refusal(N_("No account has this user name."), 404, field="username")
+        await services.add_operator(partner, account, actor=actor)
         flash(request, N_("%(user)s can now verify vouchers of %(partner)s."),
               user=account.username, partner=partner.name_in(language_of(request)))  # fmt: skip
         return redirect(f"{base(community)}/worker/partners")
@@ -1088,243 +1295,68 @@ class WorkerController(Controller):
         flash(request, N_("Settings saved."))
         return redirect(f"{base(community)}/worker/settings")
 
-    @post("/categories", name="streetbank:save_category", guards=[requires("streetbank.manage")])
+    @post(
+        "/categories",
+        name="streetbank:save_category",
+        guards=[requires("streetbank.manage")],
+        opt=form_page("streetbank/settings.html", category_form),
+    )
     async def save_category(
         self,
         request: Req,
         community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
         data: URLEncodedBody[CategoryForm],
-    ) -> Redirect | Template:
-        try:
-            category = await services.save_category(
-                community, key=data.key, name=data.name, name_en=data.name_en, unit=data.unit,
-                rate=data.rate, active=bool(data.active), actor=await current_actor(request),
-            )  # fmt: skip
-        except Refusal as exc:
-            context = await settings_context(request, community, failed="category")
-            return form_again(request, "streetbank/settings.html", context, exc, data)
+    ) -> Redirect:
+        category = await services.save_category(
+            community, key=data.key, name=data.name, name_en=data.name_en, unit=data.unit,
+            rate=data.rate, active=bool(data.active), actor=actor,
+        )  # fmt: skip
         flash(request, N_("Service category saved: %(name)s."), name=category.name)
         return redirect(f"{base(community)}/worker/settings")
 
-    @post("/expire", name="streetbank:expire", guards=[requires("streetbank.manage")])
+    @post(
+        "/expire",
+        name="streetbank:expire",
+        guards=[requires("streetbank.manage")],
+        opt=form_page("streetbank/settings.html", expiry_form),
+    )
     async def expire(
-        self, request: Req, community: NamedDependency[Community], data: URLEncodedBody[ExpiryForm]
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        actor: NamedDependency[Actor],
+        today: NamedDependency[date],
+        data: URLEncodedBody[ExpiryForm],
     ) -> Redirect | Template:
         page = f"{base(community)}/worker/settings"
-        try:
-            year = parse_int(data.year, "year", 0) or 0
-            if not 2000 <= year <= 9999:
-                raise Refusal(N_("Enter a year such as %(year)s."), field="year",
-                              year=today(request).year - 1)  # fmt: skip
-            if not is_confirmed(data.confirmed):
-                await services.check_expiry(community, year, zone=zone(request))
-                due = await services.expiring_points(community.id, year, zone=zone(request))
-                return confirmation(
-                    request,
-                    question=translate(
-                        request, N_("Expire the unused points of %(year)s?"), year=year
+        year = parse_int(data.year, "year", 0) or 0
+        if not 2000 <= year <= 9999:
+            raise Refusal(N_("Enter a year such as %(year)s."), field="year", year=today.year - 1)
+        if not is_confirmed(data.confirmed):
+            await services.check_expiry(community, year, zone=zone_of(request))
+            due = await services.expiring_points(community.id, year, zone=zone_of(request))
+            return confirmation(
+                request,
+                question=translate(request, N_("Expire the unused points of %(year)s?"), year=year),
+                consequences=[
+                    translate(
+                        request,
+                        N_("%(points)s points expire on %(n)s accounts."),
+                        points=sum(due.values()),
+                        n=len(due),
                     ),
-                    consequences=[
-                        translate(
-                            request,
-                            N_("%(points)s points expire on %(n)s accounts."),
-                            points=sum(due.values()),
-                            n=len(due),
-                        ),
-                        translate(request, N_("Expired points do not come back.")),
-                    ],
-                    action=f"{base(community)}/worker/expire",
-                    back=page,
-                    confirm_label=translate(request, N_("Expire the points")),
-                    fields={"year": str(year)},
-                )
-            done = await services.expire_points(
-                community, year, actor=await current_actor(request), zone=zone(request)
+                    translate(request, N_("Expired points do not come back.")),
+                ],
+                action=f"{base(community)}/worker/expire",
+                back=page,
+                confirm_label=translate(request, N_("Expire the points")),
+                fields={"year": str(year)},
             )
-        except Refusal as exc:
-            context = await settings_context(request, community, failed="expire")
-            return form_again(request, "streetbank/settings.html", context, exc, data)
+        done = await services.expire_points(community, year, actor=actor, zone=zone_of(request))
         flash(request, N_("%(points)s points expired on %(n)s accounts."),
               points=sum(done.value.values()), n=len(done.value))  # fmt: skip
         return redirect(page)
-
-
-async def record_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
-    categories = await ServiceCategory.filter(community_id=community.id, active=True)
-    return await page_context(
-        request, community, **{
-            "categories": categories, "units": services.UNITS,
-            "request_key": services.new_request_key(), "today": today(request).isoformat(),
-            "choices": [], **extra,
-        },
-    )  # fmt: skip
-
-
-async def redeem_for_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
-    items = await services.catalogue(community, today=today(request))
-    return await page_context(
-        request, community,
-        **{"items": items, "request_key": services.new_request_key(), "choices": [], **extra},
-    )  # fmt: skip
-
-
-async def adjustment_or_404(community: Community, adjustment_id: int) -> Adjustment:
-    adjustment = (
-        await Adjustment.filter(id=adjustment_id, community_id=community.id)
-        .select_related("person")
-        .first()
-    )
-    if adjustment is None:
-        raise NotFoundException()
-    return adjustment
-
-
-async def approvals_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
-    """Corrections waiting for approval; the visitor's own are shown but cannot be
-    decided by them."""
-    actor = await current_actor(request)
-    return await page_context(
-        request, community, **{
-            "pending": await services.pending_adjustments(community),
-            "me": actor.account.id if actor.account is not None else 0,
-            "error_adjustment": 0, **extra,
-        },
-    )  # fmt: skip
-
-
-async def accounts_context(
-    request: Req, community: Community, *, q: str = "", page: int = 1, **extra: Any
-) -> dict[str, Any]:
-    """The residents' accounts (with each resident's address), the bank's own accounts
-    (named: a partner by its name) and the correction form."""
-    query = LedgerAccount.filter(community_id=community.id, kind=PERSON)
-    if q.strip():
-        query = query.filter(Q(person__name__icontains=q.strip()) | Q(person__phone=q.strip()))
-    page = max(page, 1)
-    rows = (
-        await query.select_related("person")
-        .order_by("-balance", "id")
-        .offset((page - 1) * PER_PAGE)
-        .limit(PER_PAGE)
-    )
-    home_of = await services.homes([row.person for row in rows])
-    where = await addresses(home_of.values(), language_of(request))
-    bank = (
-        await LedgerAccount.filter(community_id=community.id)
-        .exclude(kind=PERSON)
-        .select_related("partner")
-    )
-    bank = natural_sorted(bank, key=lambda account: f"{account.kind} {account_sort_name(account)}")
-    return await page_context(
-        request, community, **{
-            "rows": rows, "bank_accounts": bank, "q": q, "page": page, "per_page": PER_PAGE,
-            "request_key": services.new_request_key(), "choices": [],
-            "settings": await services.settings_of(community),
-            "address_of": {pid: where.get(node.id, "") for pid, node in home_of.items()},
-            **extra,
-        },
-    )  # fmt: skip
-
-
-def account_sort_name(account: LedgerAccount) -> str:
-    if account.partner_id is not None and account.partner is not None:
-        return account.partner.name
-    return account.key
-
-
-async def ledger_context(
-    request: Req, community: Community, *, kind: str = "", q: str = "", page: int = 1,
-    **extra: Any,
-) -> dict[str, Any]:  # fmt: skip
-    query = Entry.filter(community_id=community.id)
-    if kind in services.ENTRY_KIND_LABELS:
-        query = query.filter(kind=kind)
-    if q.strip():
-        query = query.filter(
-            Q(memo__icontains=q.strip())
-            | Q(on_behalf_of__name=q.strip())
-            | Q(postings__account__person__name=q.strip())
-            | Q(postings__account__partner__name__icontains=q.strip())
-        ).distinct()
-    page = max(page, 1)
-    entries = (
-        await query.select_related("actor", "reversed_by")
-        .prefetch_related("postings__account__person", "postings__account__partner")
-        .order_by("-created_at", "-id")
-        .offset((page - 1) * PER_PAGE)
-        .limit(PER_PAGE)
-    )
-    return await page_context(
-        request, community, **{
-            "entries": entries, "kind": kind, "q": q, "page": page, "per_page": PER_PAGE,
-            "reversible": services.REVERSIBLE, "error_entry": 0, **extra,
-        },
-    )  # fmt: skip
-
-
-async def reverse_confirmation(
-    request: Req, community: Community, entry: Entry, data: ReasonForm
-) -> Template:
-    """Ask before reversing an entry: which accounts move back, and by how much."""
-    language = language_of(request)
-    postings = await entry.postings.all().select_related("account__person", "account__partner")
-    lines = [
-        translate(
-            request,
-            N_("%(account)s: %(amount)+d points"),
-            account=account_label(request, posting.account, language),
-            amount=-int(posting.amount),
-        )
-        for posting in postings
-    ]
-    page = f"{base(community)}/worker/ledger"
-    return confirmation(
-        request,
-        question=translate(request, N_("Reverse entry #%(id)s?"), id=entry.id),
-        consequences=[*lines, translate(request, N_("Reason: %(reason)s"), reason=data.reason)],
-        action=f"{page}/{entry.id}/reverse",
-        back=page,
-        confirm_label=translate(request, N_("Reverse the entry")),
-        fields=form_values(data),
-    )
-
-
-def account_label(request: Req, account: LedgerAccount, language: str) -> str:
-    """How a ledger account is named on a page: the resident's or the partner's name,
-    else what the bank's own account is for; never its key."""
-    if account.kind == PERSON and account.person is not None:
-        return account.person.name
-    if account.kind == PARTNER and account.partner is not None:
-        return account.partner.name_in(language)
-    return translate(request, services.ACCOUNT_KIND_LABELS.get(account.kind, account.kind))
-
-
-async def catalogue_context(request: Req, community: Community, edit: int = 0) -> dict[str, Any]:
-    items = (
-        await CatalogueItem.filter(community_id=community.id)
-        .select_related("partner")
-        .order_by("price", "id")
-    )
-    items = natural_sorted(items, key=lambda item: item.partner.name)
-    editing = next((item for item in items if item.id == edit), None) if edit else None
-    partners = natural_sorted(
-        await Partner.filter(community_id=community.id).values_list("id", "name"),
-        key=lambda pair: pair[1],
-    )
-    return await page_context(request, community, items=items, partners=partners, editing=editing)
-
-
-async def partners_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
-    partners = natural_sorted(
-        await Partner.filter(community_id=community.id), key=lambda partner: partner.name
-    )
-    operators = await services.operators_by_partner(partners)
-    return await page_context(
-        request, community, **{
-            "partners": partners, "operators": operators,
-            "partner_kinds": services.PARTNER_KINDS, "failed": "", **extra,
-        },
-    )  # fmt: skip
 
 
 async def settings_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
@@ -1332,7 +1364,7 @@ async def settings_context(request: Req, community: Community, **extra: Any) -> 
         request, community, **{
             "settings": await services.settings_of(community),
             "categories": await ServiceCategory.filter(community_id=community.id),
-            "units": services.UNITS, "last_year": today(request).year - 1, "failed": "",
+            "units": services.UNITS, "last_year": today_of(request).year - 1, "failed": "",
             **extra,
         },
     )  # fmt: skip
@@ -1346,10 +1378,14 @@ class FiguresController(Controller):
 
     @get("/", name="streetbank:figures", guards=[requires("streetbank.figures")])
     async def figures(
-        self, request: Req, community: NamedDependency[Community], year: Year = None
+        self,
+        request: Req,
+        community: NamedDependency[Community],
+        today: NamedDependency[date],
+        year: Year = None,
     ) -> Template:
-        year = year or today(request).year
-        data = await services.figures(community, year, zone=zone(request))
+        year = year or today.year
+        data = await services.figures(community, year, zone=zone_of(request))
         chart = bar_chart(
             [
                 (translate(request, N_("Issued")), data.issued_by_month),
@@ -1361,28 +1397,4 @@ class FiguresController(Controller):
         return Template("streetbank/figures.html", context=context)
 
 
-#: Where the street bank's link in the navigation leads each kind of visitor, in order:
-#: (the permission, anywhere in the community, and the page it opens).
-START_PAGES = [
-    ("streetbank.use", "me"),
-    ("streetbank.record", "worker/record"),
-    ("streetbank.manage", "worker/accounts"),
-    ("streetbank.verify", "operator/"),
-    ("streetbank.figures", "figures/"),
-]
-
-
-@get("/", name="streetbank:start", guards=[logged_in])
-async def start(request: Req, community: NamedDependency[Community]) -> Redirect:
-    """The navigation's entry: a resident's own page, a worker's or an operator's."""
-    actor = await current_actor(request)
-    for permission, page in START_PAGES:
-        if any(
-            permission in held.permissions and held.community_id == community.id
-            for held in actor.grants
-        ):
-            return Redirect(f"/c/{community.slug}/streetbank/{page}", status_code=303)
-    raise PermissionDeniedException()
-
-
-ROUTES = [start, ResidentController, OperatorController, WorkerController, FiguresController]
+ROUTES = [ResidentController, OperatorController, WorkerController, FiguresController]

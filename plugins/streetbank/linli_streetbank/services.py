@@ -17,6 +17,7 @@ The ledger in four rules:
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from collections import defaultdict
@@ -27,23 +28,28 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from tortoise.exceptions import IntegrityError
+from tortoise.exceptions import DoesNotExist, IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.functions import Count, Sum
 from tortoise.transactions import in_transaction
 
-from linli.audit.services import record as audit
-from linli.communities import ensure_node_kinds
-from linli.hierarchy.models import Node
-from linli.hierarchy.services import add_node
-from linli.i18n import N_
-from linli.identity.behalf import OnBehalfError, check_on_behalf
-from linli.identity.models import Account as CoreAccount
-from linli.identity.models import Membership, Person
-from linli.models import Community
-from linli.permissions.models import Grant, Role
-from linli.permissions.services import Actor, grant
-from linli.refusals import Refusal
+from linli.kit import (
+    N_,
+    Actor,
+    Community,
+    Grant,
+    Membership,
+    Node,
+    OnBehalfError,
+    Person,
+    Refusal,
+    add_node,
+    audit,
+    check_on_behalf,
+    ensure_node_kinds,
+    grant_role,
+)
+from linli.kit import Account as CoreAccount
 from linli_streetbank.models import (
     ADJUSTMENT,
     CANCELLED,
@@ -77,6 +83,7 @@ from linli_streetbank.models import (
 )
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read aloud
@@ -285,24 +292,29 @@ async def settings_of(community: Community | int) -> BankSettings:
 MAX_CHOICES = 20
 
 
-async def find_person(community: Community, who: str) -> Person:
-    """A resident of ``community`` by register number (``#12``), phone or exact name.
-    Several matches raise :class:`SeveralPeople` with them, for the worker to choose."""
+async def matching_people(community: Community, who: str) -> list[Person]:
+    """The residents of ``community`` that ``who`` names: a register number (``#12``),
+    a phone or an exact name; at most :data:`MAX_CHOICES`."""
     who = who.strip()
-    if who.startswith("#") and who[1:].isdecimal():
-        found = await Person.filter(community_id=community.id, id=int(who[1:]))
-    elif who:
-        found = (
-            await Person.filter(Q(name=who) | Q(phone=who), community_id=community.id)
-            .order_by("id")
-            .limit(MAX_CHOICES)
-        )
-    else:
-        found = []
+    if who.startswith("#") and who[1:].isdecimal() and len(who) <= 11:
+        return list(await Person.filter(community_id=community.id, id=int(who[1:])))
+    if not who:
+        return []
+    return list(
+        await Person.filter(Q(name=who) | Q(phone=who), community_id=community.id)
+        .order_by("id")
+        .limit(MAX_CHOICES)
+    )
+
+
+async def find_person(community: Community, who: str) -> Person:
+    """The one resident ``who`` names (see :func:`matching_people`). Several matches
+    raise :class:`SeveralPeople` with them, for the worker to choose."""
+    found = await matching_people(community, who)
     if not found:
         raise NoSuchPerson()
     if len(found) > 1:
-        raise SeveralPeople(list(found), who)
+        raise SeveralPeople(found, who.strip())
     return found[0]
 
 
@@ -418,22 +430,26 @@ async def add_operator(
 ) -> None:
     """Make ``account`` an operator of ``partner``: the street bank's operator role,
     granted at the partner's node (so it covers that partner only)."""
-    role = await Role.get_or_none(community_id=partner.community_id, key=OPERATOR_ROLE)
-    if role is None:
-        raise StreetbankError(N_("The operator role is missing; enable the plugin again."))
     node = await Node.get(id=partner.node_id)
-    if await Grant.exists(account_id=account.id, role_id=role.id, node_id=node.id):
+    if await Grant.exists(account_id=account.id, role__key=OPERATOR_ROLE, node_id=node.id):
         return
-    async with in_transaction():
-        await grant(account, role, node, granted_by=actor.account if actor else None)
-        if actor is not None:
-            await audit(
-                "streetbank.operator_add",
-                actor=actor,
-                community_id=partner.community_id,
-                obj=partner,
-                after={"account": account.id},
+    try:
+        async with in_transaction():
+            await grant_role(
+                account, OPERATOR_ROLE, node, granted_by=actor.account if actor else None
             )
+            if actor is not None:
+                await audit(
+                    "streetbank.operator_add",
+                    actor=actor,
+                    community_id=partner.community_id,
+                    obj=partner,
+                    after={"account": account.id},
+                )
+    except DoesNotExist:  # the role: the plugin was never enabled here
+        raise StreetbankError(
+            N_("The operator role is missing; enable the plugin again.")
+        ) from None
 
 
 async def operators_by_partner(partners: list[Partner]) -> dict[int, list[CoreAccount]]:
@@ -770,112 +786,112 @@ async def record_service(
     return await _once(key, work, found)
 
 
-async def has_category(community_id: int, key: str) -> bool:
-    return await ServiceCategory.filter(community_id=community_id, key=key).exists()
+# ------------------------------------------------------------------- reported service
+
+#: Memos the street bank writes itself (stored as a stable key, shown translated).
+WITHDRAWN_MEMO = "service.withdrawn"
+SYSTEM_MEMOS = {
+    WITHDRAWN_MEMO: N_("Service withdrawn by whoever reported it"),
+    # the memo of a meal delivery undone before deliveries were reported as services
+    "canteen.delivery_undone": N_("Meal delivery undone by the volunteer"),
+}
 
 
-async def credit_verified_service(
+def service_reference(source: str, reference: str) -> str:
+    """What the record of a reported service keeps as its reference: the source and the
+    source's own reference, ``canteen.delivery:812``. One service, one reference,
+    whoever reported it."""
+    return f"{source}.{reference}"[:128]
+
+
+async def standing_credit(
+    community_id: int, reference: str, person_id: int | None = None
+) -> ServiceRecord | None:
+    """The latest credit of the reported service ``reference`` (see
+    :func:`service_reference`), of ``person_id`` if given, that no entry has reversed."""
+    records = ServiceRecord.filter(community_id=community_id, reference=reference, source="event")
+    if person_id is not None:
+        records = records.filter(person_id=person_id)
+    found = await records.order_by("-id")
+    if not found:
+        return None
+    reversed_ids = set(
+        await Entry.filter(reverses_id__in=[record.entry_id for record in found]).values_list(
+            "reverses_id", flat=True
+        )
+    )
+    return next((record for record in found if record.entry_id not in reversed_ids), None)
+
+
+async def credit_service(
     community_id: int,
     *,
     person_id: int,
-    hours: float,
-    category_key: str,
+    source: str,
     reference: str,
+    category_key: str,
+    hours: float,
+    tasks: int,
     event_id: str,
     now: datetime | None = None,
-    key: str = "",
-) -> Done:
-    """Credit the points of a ``volunteer.service_verified`` event, once per service:
-    the key is the event's ``reference`` (or its id when the reference is empty), unless
-    the caller gives its own ``key``."""
-    community = await Community.get(id=community_id)
+) -> Done | None:
+    """Credit a service that ``source`` reported verified (the event ``event_id``):
+    its ``hours`` in a category paid per hour, its ``tasks`` in one paid per task.
+
+    A community rewards the services it chose: a category it has not set up, or no
+    longer uses, earns nothing (logged; the report is not retried). At most one credit
+    of a service (``source`` and ``reference``) stands at a time: while one does, a
+    report again credits nothing (None); once the service is withdrawn
+    (:func:`withdraw_service`), a report again credits it again. The entry is keyed by
+    the event, so the same event handled twice credits once."""
+    category = await ServiceCategory.get_or_none(community_id=community_id, key=category_key)
+    if category is None or not category.active:
+        log.info(
+            "community %s: %s %s is not rewarded: no service category %r in use",
+            community_id, source, reference, category_key,
+        )  # fmt: skip
+        return None
+    stored = service_reference(source, reference)
+    if await standing_credit(community_id, stored) is not None:
+        return None
     person = await Person.get_or_none(id=person_id, community_id=community_id)
     if person is None:
         raise LookupError(f"person {person_id} is not in community {community_id}")
-    category = await ServiceCategory.get_or_none(community_id=community_id, key=category_key)
-    if category is None:
-        raise LookupError(
-            f"no service category {category_key!r} in community {community_id}; "
-            "add it, then retry the event (`linli events retry`)"
-        )
-    key = key or f"c{community_id}:volunteer:{reference or event_id}"
     moment = now or now_utc()
     return await record_service(
-        community,
+        await Community.get(id=community_id),
         person=person,
         category=category,
-        quantity=Decimal(str(hours)),
+        quantity=Decimal(str(hours if category.unit == "hour" else tasks)),
         served_on=moment.astimezone(DEFAULT_ZONE).date(),
-        key=key,
+        key=f"c{community_id}:verified:{event_id}",
         actor=None,
-        note=reference,
+        note=stored,
         source="event",
-        reference=reference,
+        reference=stored,
         now=moment,
     )
 
 
-#: Memos the street bank writes itself (stored as a stable key, shown translated).
-UNDONE_MEMO = "canteen.delivery_undone"
-SYSTEM_MEMOS = {UNDONE_MEMO: N_("Meal delivery undone by the volunteer")}
-
-
-async def standing_credit(community_id: int, reference: str) -> ServiceRecord | None:
-    """The latest credit of an event service ``reference`` that no entry has reversed."""
-    records = await ServiceRecord.filter(
-        community_id=community_id, reference=reference, source="event"
-    ).order_by("-id")
-    if not records:
-        return None
-    reversed_ids = set(
-        await Entry.filter(reverses_id__in=[record.entry_id for record in records]).values_list(
-            "reverses_id", flat=True
-        )
-    )
-    return next((record for record in records if record.entry_id not in reversed_ids), None)
-
-
-async def credit_undoable_service(
+async def withdraw_service(
     community_id: int,
     *,
     person_id: int,
-    hours: float,
-    category_key: str,
+    source: str,
     reference: str,
     event_id: str,
     now: datetime | None = None,
 ) -> Done | None:
-    """Credit a service that its source may take back and report again (a canteen
-    delivery marked, undone, then marked again). At most one credit of ``reference``
-    stands at a time: while one does, nothing is credited (None). Each report is keyed
-    by its event, so the same event handled twice credits once."""
-    if await standing_credit(community_id, reference) is not None:
-        return None
-    return await credit_verified_service(
-        community_id,
-        person_id=person_id,
-        hours=hours,
-        category_key=category_key,
-        reference=reference,
-        event_id=event_id,
-        now=now,
-        key=f"c{community_id}:volunteer:{reference}:{event_id}",
-    )
-
-
-async def reverse_undone_service(
-    community_id: int, *, reference: str, event_id: str, now: datetime | None = None
-) -> Done | None:
-    """Reverse the standing credit of ``reference`` because its source took the service
-    back (event ``event_id``). The reversal is an ordinary ``reversal`` entry, shown in
-    the resident's history. Handling the same event twice reverses once (``Done(...,
-    duplicate=True)``); without a standing credit nothing changes (None). Refused with
+    """Reverse the standing credit of ``person_id`` for a service ``source`` withdrew
+    (the event ``event_id``): an ordinary ``reversal`` entry, shown in the resident's
+    history. Handling the same event twice reverses once (``Done(..., duplicate=True)``);
+    without a standing credit nothing changes (None). Refused with
     :class:`InsufficientPoints` if the resident has already spent the points."""
-    key = f"c{community_id}:undone:{event_id}"
+    key = f"c{community_id}:withdrawn:{event_id}"
     existing = await Entry.get_or_none(idempotency_key=key)
     if existing is not None:
         return Done(existing, duplicate=True)
-    record = await standing_credit(community_id, reference)
+    record = await standing_credit(community_id, service_reference(source, reference), person_id)
     if record is None:
         return None
     credited = await Entry.get(id=record.entry_id)
@@ -889,7 +905,7 @@ async def reverse_undone_service(
             key=key,
             legs=legs,
             actor=None,
-            memo=UNDONE_MEMO,
+            memo=WITHDRAWN_MEMO,
             reverses=credited,
             now=now or now_utc(),
         )

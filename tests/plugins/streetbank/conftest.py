@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from linli.identity.models import Account, Person
-from linli.models import Community
-from linli.permissions.services import Actor, load_actor
+from linli.kit import Account, Actor, Community, Person, load_actor
 from linli.testing import make_account, make_person
 from linli_streetbank import services
 from linli_streetbank.models import CatalogueItem, Partner, ServiceCategory
-from linli_streetbank.testing import earn, make_member, make_operator, make_partner
+from linli_streetbank.testing import earn, make_partner
+
+from .builders import make_member, make_operator
 
 
 @dataclass

@@ -5,10 +5,11 @@ import asyncio
 
 import pytest
 
-from linli.permissions.services import load_actor
+from linli.kit import load_actor
 from linli_streetbank import services
 from linli_streetbank.models import CatalogueItem, MonthlyUsage, Voucher
-from linli_streetbank.testing import make_member
+
+from .builders import make_member
 
 pytestmark = pytest.mark.linli_plugins("streetbank")
 

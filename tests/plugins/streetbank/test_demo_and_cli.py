@@ -32,7 +32,7 @@ async def test_verify_command_exits_non_zero_on_a_broken_ledger(
 ):
     from datetime import date
 
-    from linli.identity.models import Person
+    from linli.kit import Person
 
     category = await services.save_category(linli_community, key="help", name="帮忙", rate=5)
     person = await Person.create(community=linli_community, name="张阿姨")

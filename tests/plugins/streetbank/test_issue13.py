@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -22,7 +21,8 @@ from linli.testing import (
 )
 from linli_streetbank import services
 from linli_streetbank.models import Entry, LedgerAccount, Voucher
-from linli_streetbank.testing import make_member
+
+from .builders import make_member
 
 pytestmark = pytest.mark.linli_plugins("streetbank")
 
@@ -557,35 +557,18 @@ async def test_each_demo_item_comes_from_a_fitting_partner(linli_community):
     await _check_catalogue(await _seeded_catalogue(linli_community))
 
 
-async def test_demo_items_fit_alongside_the_register_demos_partners(linli_community):
-    from linli.demo import MERCHANTS, PARTNER_UNITS
-
-    for name, name_en, *_rest in PARTNER_UNITS:
-        await services.create_partner(linli_community, name=name, name_en=name_en,
-                                      kind="partner_unit")  # fmt: skip
-    for name, name_en, *_rest in MERCHANTS:
-        await services.create_partner(linli_community, name=name, name_en=name_en)
-    items = await _seeded_catalogue(linli_community)
-    await _check_catalogue(items)
-    assert items["大米5斤"].partner.name == "兴旺粮油店"
-
-
 # ------------------------------------------------- switching the street bank off
 
 
-async def test_disabling_tells_what_would_stop(bank):
-    import linli_streetbank
-    from linli.i18n import Catalogues
-
+async def test_switching_off_tells_what_would_stop(linli_client, bank):
     await bank.earn(bank.resident, 3, "e")
     await _redeem(bank, bank.resident, bank.resident_account, key="r1")
     used = await _redeem(bank, bank.resident, bank.resident_account, key="r2")
     await services.verify_voucher(bank.partner, used.code, actor=await bank.actor(bank.operator))
-    consequences = linli_streetbank.linli_disable_consequences(community=bank.community)
-    counts = [await each.count(bank.community) for each in consequences]
-    assert counts == [1, 1]  # one voucher still open; one resident holds 10 points
-    chinese = Catalogues([Path(linli_streetbank.__file__).parent / "locale"])
-    lines = [chinese.translate("zh_CN", each.message) % {"count": n}
-             for each, n in zip(consequences, counts, strict=True)]  # fmt: skip
-    assert lines[0] == "1 张已发放、尚未使用的兑换券将无法兑现。"
-    assert lines[1] == "1 位居民持有的积分将无法使用。"
+    await make_account("admin", bank.community, "administrator")
+    await log_in(linli_client, "admin")
+    asked = await form_post(linli_client, "/c/test/admin/plugins/streetbank/disable", {})
+    assert asked.status_code == 200
+    html = _main(asked.text)
+    assert "1 张已发放、尚未使用的兑换券将无法兑现。" in html  # one voucher still open
+    assert "1 位居民持有的积分将无法使用。" in html  # one resident holds 10 points

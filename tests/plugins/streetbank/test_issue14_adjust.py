@@ -14,10 +14,8 @@ from datetime import timedelta
 
 import pytest
 
-from linli.audit.models import AuditEntry
-from linli.permissions.services import load_actor
+from linli.kit import AuditEntry, load_actor
 from linli.testing import form_post, log_in, make_account, make_person
-from linli.web.site import LANGUAGE_COOKIE
 from linli_streetbank import services
 from linli_streetbank.models import (
     ADJUSTMENT,
@@ -78,7 +76,7 @@ async def test_a_clerk_cannot_credit_himself(linli_client, bank):
 
 async def test_the_refusal_is_in_english_too(linli_client, bank):
     await log_in(linli_client, "worker")
-    linli_client.cookies.set(LANGUAGE_COOKIE, "en")
+    await form_post(linli_client, "/prefs/language", {"language": "en", "next": "/"})
     response = await _adjust(linli_client, f"#{bank.worker.person_id}", 5, "k")
     assert response.status_code == 403
     assert "You may not post to your own account" in response.text

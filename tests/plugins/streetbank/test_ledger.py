@@ -5,9 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-import linli
-from linli.audit.models import AuditEntry
-from linli.models import OutboxEvent
+from linli.kit import AuditEntry
 from linli_streetbank import services
 from linli_streetbank.models import (
     CANCELLED,
@@ -19,7 +17,8 @@ from linli_streetbank.models import (
     Posting,
     ServiceRecord,
 )
-from linli_streetbank.testing import make_member
+
+from .builders import make_member
 
 pytestmark = pytest.mark.linli_plugins("streetbank")
 
@@ -62,33 +61,6 @@ async def test_bad_quantities_change_nothing(bank, quantity):
     with pytest.raises(services.StreetbankError):
         await bank.earn(bank.resident, quantity, f"bad-{quantity}")
     assert await Entry.all().count() == 0
-
-
-async def test_verified_service_event_credits_once(linli_bus, bank):
-    payload = {
-        "person": bank.resident.id, "hours": 3, "category": "elder-care", "reference": "v:1",
-        "source": "test",
-    }  # fmt: skip
-    await linli.emit("service.verified", payload, community=bank.community)
-    await linli.emit("service.verified", payload, community=bank.community)
-    assert await linli_bus.dispatch_due() == 2
-    assert await linli_bus.dispatch_due() == 0
-    assert await services.balance_of(bank.resident) == 30
-    record = await ServiceRecord.get()
-    assert record.source == "event" and record.recorded_by_id is None
-    await assert_ledger_ok()
-
-
-async def test_event_with_an_unknown_category_waits_for_a_retry(linli_bus, bank):
-    payload = {
-        "person": bank.resident.id, "hours": 1, "category": "nope", "reference": "v:2",
-        "source": "test",
-    }  # fmt: skip
-    await linli.emit("service.verified", payload, community=bank.community)
-    assert await linli_bus.dispatch_due() == 0
-    event = await OutboxEvent.get()
-    assert "nope" in event.last_error and event.state == "pending"
-    assert await services.balance_of(bank.resident) == 0
 
 
 async def _redeem(bank, person, account, key, item=None, **kwargs):

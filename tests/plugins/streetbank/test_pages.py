@@ -7,8 +7,9 @@ import pytest
 
 from linli.testing import count_queries, form_post, log_in, make_account
 from linli_streetbank import services
-from linli_streetbank.models import Entry, LedgerAccount, ServiceRecord, Voucher
-from linli_streetbank.testing import make_member
+from linli_streetbank.models import CatalogueItem, Entry, LedgerAccount, ServiceRecord, Voucher
+
+from .builders import make_member
 
 pytestmark = pytest.mark.linli_plugins("streetbank")
 
@@ -252,8 +253,6 @@ async def test_a_member_role_is_needed(linli_client, bank):
 async def test_the_navigation_link_leads_each_visitor_to_their_own_page(
     linli_client, linli_community
 ):
-    from linli.testing import form_post, log_in, make_account
-
     await make_account("member", linli_community, "streetbank_member")
     await make_account("clerk", linli_community, "community_worker", "streetbank_clerk")
     await make_account("plain", linli_community, "resident")
@@ -265,3 +264,41 @@ async def test_the_navigation_link_leads_each_visitor_to_their_own_page(
     await form_post(linli_client, "/logout", {})
     await log_in(linli_client, "plain")
     assert (await linli_client.get("/c/test/streetbank/")).status_code == 403
+
+
+async def test_the_tabs_show_each_visitor_their_own_sections(linli_client, bank):
+    def tabs(html: str) -> str:
+        return re.search(r'<nav class="section-tabs".*?</nav>', html, re.S).group(0)
+
+    await log_in(linli_client, "zhang")
+    mine = tabs((await linli_client.get(f"{BASE}/catalogue")).text)
+    assert f'<a href="{BASE}/catalogue" aria-current="page">兑换目录</a>' in mine
+    assert f'<a href="{BASE}/me">我的积分</a>' in mine
+    assert "/worker/" not in mine
+    await form_post(linli_client, "/logout", {})
+    await log_in(linli_client, "worker")
+    theirs = tabs((await linli_client.get(f"{BASE}/worker/accounts")).text)
+    assert f'<a href="{BASE}/worker/accounts" aria-current="page">账户</a>' in theirs
+    assert f'<a href="{BASE}/worker/record">登记服务</a>' in theirs
+    assert f"{BASE}/me" not in theirs  # the clerk holds no member role
+
+
+async def test_a_refused_item_is_shown_again_with_the_message_beside_its_field(linli_client, bank):
+    await log_in(linli_client, "worker")
+    form = {"partner": str(bank.partner.id), "title": "洗头", "price": "八", "stock": "3",
+            "category": "household"}  # fmt: skip
+    response = await form_post(linli_client, f"{BASE}/worker/catalogue", form)
+    assert response.status_code == 400
+    html = response.text.split("<main", 1)[1]
+    assert '<p class="field-error" id="price-error">请输入整数。</p>' in html
+    assert 'id="price" name="price" inputmode="numeric" required value="八"' in html
+    assert 'name="title" required maxlength="120" value="洗头"' in html
+    assert await CatalogueItem.filter(title="洗头").count() == 0
+
+    # A refused edit stays the edit of its item, which is left as it was.
+    edit = f"{BASE}/worker/catalogue?edit={bank.item.id}"
+    refused = await form_post(linli_client, edit, {**form, "title": "理发两次"})
+    assert refused.status_code == 400
+    assert f'action="{edit}"' in refused.text and 'value="理发两次"' in refused.text
+    await bank.item.refresh_from_db()
+    assert (bank.item.title, bank.item.price) == ("理发一次", 10)

@@ -6,8 +6,9 @@ rules predicts."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
 from datetime import UTC, date, datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -20,13 +21,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from linli import db
-from linli.communities import create_community
-from linli.enablement import enable
-from linli.identity.models import Account, Person
-from linli.permissions.services import load_actor
-from linli.registry import PluginRegistry
-from linli.testing import make_account, settings_for_test
+from linli.kit import Account, Community, Person, load_actor
+from linli.testing import make_account
 from linli_streetbank import services
 from linli_streetbank.models import CatalogueItem, Entry
 
@@ -39,7 +35,9 @@ PEOPLE = 3
 class LedgerMachine(RuleBasedStateMachine):
     """Drives the services on a live database; the test sets ``run`` and ``world``."""
 
-    run = None  # runner.run of the test's event loop
+    #: Runs a coroutine on the test's event loop and returns its result (the machine
+    #: runs in a thread of its own, as hypothesis drives it synchronously).
+    run: ClassVar[Callable[[Coroutine[Any, Any, Any]], Any]]
     world: ClassVar[dict] = {}
     counter: ClassVar[int] = 0
 
@@ -241,48 +239,36 @@ class LedgerMachine(RuleBasedStateMachine):
         self.run(check())
 
 
-def test_random_sequences_keep_every_invariant(linli_databases, tmp_path):
-    with asyncio.Runner() as runner:
-        url = runner.run(linli_databases.copy(["streetbank"], tmp_path))
-        config = settings_for_test(tmp_path, url, ["streetbank"])
-        registry = PluginRegistry.discover(config)
-        runner.run(db.open_database(config, registry))
-        try:
-
-            async def world():
-                community = await create_community("prop", "性质测试", registry)
-                await enable(community, "streetbank", registry)
-                partner = await services.create_partner(community, name="老王理发店")
-                other = await services.create_partner(community, name="卫生站")
-                category = await services.save_category(
-                    community, key="help", name="帮忙", rate=RATE
-                )
-                worker_person = await Person.create(community=community, name="社工")
-                worker = await make_account(
-                    "w", community, "community_worker", "streetbank_clerk", person=worker_person
-                )
-                operator = await make_account("op", community)
-                await services.add_operator(partner, operator)
-                stranger = await make_account("op2", community)
-                await services.add_operator(other, stranger)
-                return {
-                    "community": community, "partner": partner, "category": category,
-                    "worker": await load_actor(worker), "operator": await load_actor(operator),
-                    "stranger": await load_actor(stranger),
-                }  # fmt: skip
-
-            LedgerMachine.world = runner.run(world())
-            LedgerMachine.run = runner.run
-            run_state_machine_as_test(
-                LedgerMachine,
-                settings=settings(
-                    max_examples=15,
-                    stateful_step_count=25,
-                    deadline=None,
-                    database=None,
-                    suppress_health_check=list(HealthCheck),
-                ),
-            )
-        finally:
-            runner.run(db.close_database())
-            runner.run(linli_databases.release(url))
+async def test_random_sequences_keep_every_invariant(linli_community: Community) -> None:
+    community = linli_community
+    partner = await services.create_partner(community, name="老王理发店")
+    other = await services.create_partner(community, name="卫生站")
+    category = await services.save_category(community, key="help", name="帮忙", rate=RATE)
+    worker_person = await Person.create(community=community, name="社工")
+    worker = await make_account(
+        "w", community, "community_worker", "streetbank_clerk", person=worker_person
+    )
+    operator = await make_account("op", community)
+    await services.add_operator(partner, operator)
+    stranger = await make_account("op2", community)
+    await services.add_operator(other, stranger)
+    LedgerMachine.world = {
+        "community": community, "partner": partner, "category": category,
+        "worker": await load_actor(worker), "operator": await load_actor(operator),
+        "stranger": await load_actor(stranger),
+    }  # fmt: skip
+    loop = asyncio.get_running_loop()
+    LedgerMachine.run = staticmethod(
+        lambda work: asyncio.run_coroutine_threadsafe(work, loop).result()
+    )
+    await asyncio.to_thread(
+        run_state_machine_as_test,
+        LedgerMachine,
+        settings=settings(
+            max_examples=15,
+            stateful_step_count=25,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
