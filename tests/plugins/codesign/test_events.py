@@ -62,18 +62,20 @@ async def test_a_request_for_an_unknown_place_falls_back_to_the_community(
 
 
 @pytest.mark.linli_plugins("codesign", "council")
-def test_codesign_reads_what_the_council_sends(linli_registry):
-    """The contract: the council's payload of ``council.project_requested`` decodes into
-    codesign's own view of it, at the version both name."""
+def test_codesign_and_the_council_read_what_the_other_sends(linli_registry):
+    """The contracts, both ways: the council's ``council.project_requested`` decodes
+    into codesign's own view of it, and ``codesign.project_created`` into the
+    council's, at the versions they name."""
     subscribed = {
         (plugin, handler.event, handler.version)
         for plugin, handler in linli_registry.collect("linli_event_handlers")
     }
     assert ("codesign", "council.project_requested", 1) in subscribed
+    assert ("council", "codesign.project_created", 1) in subscribed
     problems = [
-        (handler.name, why)
+        (plugin, handler.name, why)
         for plugin, handler, why in linli_registry.subscription_problems()
-        if plugin == "codesign"
+        if plugin == "codesign" or handler.event.startswith("codesign.")
     ]
     assert problems == []
 
