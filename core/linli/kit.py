@@ -107,6 +107,7 @@ _HOMES: dict[str, str] = {
     "form_page": "linli.web.feedback",
     "form_again": "linli.web.feedback",
     "form_values": "linli.web.feedback",
+    "refusal_response": "linli.web.feedback",
     "flash": "linli.web.feedback",
     "confirmation": "linli.web.feedback",
     "is_confirmed": "linli.web.feedback",
@@ -216,6 +217,7 @@ if TYPE_CHECKING:
         form_page,
         form_values,
         is_confirmed,
+        refusal_response,
     )
     from linli.web.forms import as_list, parse_date, parse_float, parse_int
     from linli.web.people import find_person, need_person, own_person

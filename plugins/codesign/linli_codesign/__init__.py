@@ -2,25 +2,29 @@
 the first idea to the satisfaction survey: ideas, designs, a secret vote, the build
 with their own time and donations, and the evaluation. See ``docs/plugins/codesign.md``.
 
-It talks to other plugins only through domain events: it creates a project when the
-council emits ``council.project_requested``, announces ``codesign.project_created``, and
-emits the shared ``service.verified`` for confirmed hours so the street bank rewards them.
+It talks to other plugins only through domain events (``events.py``): it creates a
+project when the council emits ``council.project_requested``, announces
+``codesign.project_created``, and emits the shared ``service.verified`` for confirmed
+hours so the street bank rewards them. Its models, pages, templates, catalogue, events
+and demo data are found by convention; this module holds its manifest and its
+extension points.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import msgspec
-
-from linli import EventHandler, Manifest, NavItem, Permission, Role, Widget, hookimpl
-from linli.events import Event
-from linli.i18n import N_
-from linli.models import Community
-from linli.plugins import Consequence
-
-HERE = Path(__file__).parent
+from linli.kit import (
+    N_,
+    Community,
+    Consequence,
+    Manifest,
+    Permission,
+    Role,
+    Section,
+    Widget,
+    hookimpl,
+)
 
 manifest = Manifest(
     name="codesign",
@@ -32,53 +36,18 @@ manifest = Manifest(
     },
     version="0.1.0",
     linli_api=">=2,<3",
+    nav_order=40,
 )
 
 
-async def create_requested_project(event: Event) -> None:
-    """Create the project a council topic asked for, once per topic."""
-    from linli_codesign import services
-
-    if event.community_id is None:
-        raise ValueError("council.project_requested needs a community")
-    await services.project_from_topic(event.community_id, event.payload)
-
-
 @hookimpl
-def linli_tortoise_apps() -> dict[str, dict[str, Any]]:
-    return {
-        "codesign": {
-            "models": ["linli_codesign.models"],
-            "migrations": "linli_codesign.migrations",
-        }
-    }
-
-
-@hookimpl
-def linli_routes() -> list[Any]:
-    from linli_codesign.routes import ROUTES
-
-    return ROUTES
-
-
-@hookimpl
-def linli_template_dirs() -> list[Path]:
-    return [HERE / "templates"]
-
-
-@hookimpl
-def linli_static_dirs() -> list[Path]:
-    return [HERE / "static"]
-
-
-@hookimpl
-def linli_locale_dirs() -> list[Path]:
-    return [HERE / "locale"]
-
-
-@hookimpl
-def linli_nav_items(community: Community) -> list[NavItem]:
-    return [NavItem(N_("Co-design"), "codesign/", order=40)]
+def linli_sections() -> list[Section]:
+    """The projects (the plugin's front page, each project's pages below it) for the
+    community's members, and the new project's form for those who run projects."""
+    return [
+        Section(N_("Co-built projects"), "", audience="members"),
+        Section(N_("New project"), "manage/new", permission="codesign.manage"),
+    ]
 
 
 @hookimpl
@@ -115,18 +84,6 @@ def linli_default_roles() -> list[Role]:
     ]
 
 
-@hookimpl
-def linli_event_types() -> dict[str, type[msgspec.Struct]]:
-    from linli_codesign.services import ProjectCreated
-
-    return {"codesign.project_created": ProjectCreated}
-
-
-@hookimpl
-def linli_event_handlers() -> list[EventHandler]:
-    return [EventHandler("council.project_requested", "create_project", create_requested_project)]
-
-
 async def _projects_under_way(community: Community) -> int:
     from linli_codesign import services
 
@@ -155,13 +112,6 @@ def linli_disable_consequences(community: Community) -> list[Consequence]:
             _contributions_waiting,
         ),
     ]  # fmt: skip
-
-
-@hookimpl
-def linli_demo_data() -> Any:
-    from linli_codesign.demo import seed
-
-    return seed
 
 
 @hookimpl

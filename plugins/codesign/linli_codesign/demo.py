@@ -18,10 +18,7 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from linli.communities import community_root
-from linli.hierarchy.models import Node
-from linli.identity.models import Account, Membership
-from linli.models import Community, OutboxEvent
+from linli.kit import Account, Community, Membership, Node, OutboxEvent, community_root
 from linli_codesign import services
 from linli_codesign.models import (
     CLOSED,

@@ -23,23 +23,27 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import msgspec
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import RawSQL
 from tortoise.transactions import in_transaction
 
-from linli.audit.services import record as audit
-from linli.communities import community_root
-from linli.contracts import ServiceVerified
-from linli.events import emit
-from linli.hierarchy.models import Node
-from linli.i18n import N_
-from linli.identity.models import Membership, Person
-from linli.models import Community
-from linli.permissions.services import Actor
-from linli.refusals import Refusal
-from linli.sorting import natural_key
-from linli.uploads import save_image
+from linli.kit import (
+    N_,
+    Actor,
+    Community,
+    Membership,
+    Node,
+    Person,
+    Refusal,
+    ServiceVerified,
+    audit,
+    community_root,
+    current_zone,
+    emit,
+    natural_key,
+    save_image,
+)
+from linli_codesign.events import ProjectCreated, ProjectRequested
 from linli_codesign.models import (
     BUILD,
     CLOSED,
@@ -67,7 +71,6 @@ from linli_codesign.models import (
     Voter,
 )
 
-DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
 MAX_TITLE = 120
 MAX_TEXT = 4000
 MAX_REASON = 300
@@ -76,6 +79,8 @@ MAX_DESCRIPTION = 300
 MAX_TASK = 200
 MAX_SURVEY_COMMENT = 500
 MAX_HOURS = Decimal(24)
+#: The largest id a row can have (PostgreSQL's integer column).
+MAX_ID = 2**31 - 1
 PER_PAGE = 30
 #: Pages beyond this one are empty anyway; the bound keeps the offset a small number.
 MAX_PAGE = 10_000
@@ -138,11 +143,12 @@ class NotEligible(CodesignError):
 class AlreadyDone(CodesignError):
     """What was asked is already done (a second vote, a double-posted idea, a double
     click): nothing was changed, and the page shows the state as it is rather than an
-    error. ``done`` is the row that already holds it, when there is one."""
+    error. ``done`` is the row that already holds it (a ballot's voter, the idea, the
+    task): the visitor is shown where it is."""
 
     status = 409
 
-    def __init__(self, message: str | None = None, *, done: Any = None, **values: Any):
+    def __init__(self, message: str | None = None, *, done: Any, **values: Any):
         super().__init__(message, **values)
         self.done = done
 
@@ -181,31 +187,13 @@ class NotAllowed(CodesignError):
     status = 403
 
 
-class ProjectCreated(msgspec.Struct):
-    """Payload of ``codesign.project_created``."""
-
-    project: int
-    topic: int | None
-    title: str
-    url: str
-
-
-class ProjectRequested(msgspec.Struct):
-    """Payload of the council's ``council.project_requested``, as this plugin reads it."""
-
-    topic: int
-    title: str
-    place: int | None = None
-    summary: str = ""
-    topic_url: str = ""
-
-
 def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def today(zone: ZoneInfo = DEFAULT_ZONE) -> date:
-    return now_utc().astimezone(zone).date()
+def today(zone: ZoneInfo | None = None) -> date:
+    """Today in ``zone``, by default the zone of the site this process serves."""
+    return now_utc().astimezone(zone or current_zone()).date()
 
 
 def project_url(community: Community, project_id: int) -> str:
@@ -236,16 +224,6 @@ def _clean(text: str, limit: int, required: str | None = None, *, field: str = "
     return text
 
 
-def whole_number(raw: str, field: str, default: int | None = None) -> int | None:
-    """A whole number typed into ``field``; ``default`` when left empty."""
-    raw = (raw or "").strip()
-    if not raw:
-        return default
-    if not re.fullmatch(r"[+-]?\d{1,9}", raw):
-        raise CodesignError(N_("Enter a whole number."), field=field)
-    return int(raw)
-
-
 def ballot_choice(raw: str) -> int:
     """A design's id as the ballot posts it; anything else is not on the ballot."""
     raw = raw.strip()
@@ -258,17 +236,6 @@ def score_of(raw: str) -> int:
     """The survey's score as posted; 0 (refused by :func:`answer_survey`) if not a number."""
     raw = (raw or "").strip()
     return int(raw) if re.fullmatch(r"\d{1,2}", raw) else 0
-
-
-def parse_day(raw: str, field: str) -> date | None:
-    """A date typed into ``field`` as YYYY-MM-DD; ``None`` when left empty."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise CodesignError(N_("Enter the date as YYYY-MM-DD."), field=field) from None
 
 
 def _require_stage(project: Project, *stages: str) -> None:
@@ -306,6 +273,19 @@ def check_dates(dates: dict[str, date | None]) -> dict[str, date | None]:
             )
         last = day
     return {stage: dates.get(stage) for stage in STAGES}
+
+
+async def project_place(community: Community, place_id: int | None, actor: Actor) -> Node:
+    """The place a worker chose for a new project: a place of this community, where
+    they may run projects."""
+    place = None
+    if place_id is not None and 0 < place_id <= MAX_ID:
+        place = await Node.get_or_none(id=place_id, community_id=community.id, tree="place")
+    if place is None:
+        raise CodesignError(N_("Choose a place of this community."), field="place")
+    if not actor.can("codesign.manage", place):
+        raise NotAllowed(N_("You may not run projects at this place."), field="place")
+    return place
 
 
 async def create_project(
@@ -660,8 +640,9 @@ async def cast_ballot(
     a concurrent swap is retried rather than lost."""
     _require_stage(project, VOTE)
     person = await check_eligible(project, person_id, on)
-    if await Voter.exists(project_id=project.id, person_id=person.id):
-        raise AlreadyVoted()
+    voted = await Voter.filter(project_id=project.id, person_id=person.id).first()
+    if voted is not None:
+        raise AlreadyVoted(done=voted)
     chosen = sorted(set(choices))
     if not chosen:
         raise CodesignError(N_("Choose at least one design."), field="choice")
@@ -683,8 +664,9 @@ async def cast_ballot(
             await Voter.create(project_id=project.id, person=person)
             own = await Ballot.create(id=uuid.uuid4(), project_id=project.id, choices=mine)
             await _shuffle_in(project.id, own, mine, rng)
-    except IntegrityError:
-        raise AlreadyVoted() from None
+    except IntegrityError:  # a ballot of the same voter, cast at the same moment
+        voted = await Voter.get(project_id=project.id, person_id=person.id)
+        raise AlreadyVoted(done=voted) from None
 
 
 async def _shuffle_in(project_id: int, own: Ballot, mine: str, rng: random.Random) -> None:
@@ -911,15 +893,17 @@ async def answer_survey(
         raise CodesignError(N_("Choose a score from 1 to 5."), field="score")
     comment = _clean(comment, MAX_SURVEY_COMMENT, field="comment")
     person = await check_eligible(project, person_id, on)
-    if await SurveyAnswer.exists(project_id=project.id, person_id=person.id):
-        raise AlreadyAnswered()
+    answered = await SurveyAnswer.filter(project_id=project.id, person_id=person.id).first()
+    if answered is not None:
+        raise AlreadyAnswered(done=answered)
     try:
         async with in_transaction():
             return await SurveyAnswer.create(
                 project_id=project.id, person=person, score=score, comment=comment
             )
     except IntegrityError:
-        raise AlreadyAnswered() from None
+        answered = await SurveyAnswer.get(project_id=project.id, person_id=person.id)
+        raise AlreadyAnswered(done=answered) from None
 
 
 def satisfaction(answers: int, satisfied: int) -> int | None:
@@ -1036,28 +1020,6 @@ async def summary(community: Community) -> dict[str, Any]:
         "latest": latest,
         "percent": satisfaction(latest.n_answers, latest.n_satisfied) if latest else None,
     }
-
-
-async def find_resident(community: Community, who: str) -> Person:
-    """A resident by register number (``#12``), phone or exact name, for a worker who
-    records a contribution on a resident's behalf (many elderly have no account)."""
-    who = who.strip()
-    if who.startswith("#") and who[1:].isdecimal():
-        found = await Person.filter(community_id=community.id, id=int(who[1:])).limit(2)
-    elif who:
-        found = await Person.filter(community_id=community.id, name=who).limit(2) or (
-            await Person.filter(community_id=community.id, phone=who).limit(2)
-        )
-    else:
-        found = []
-    if not found:
-        raise CodesignError(N_("No resident matches this name or phone."), field="person")
-    if len(found) > 1:
-        raise CodesignError(
-            N_("Several residents match; enter the phone or the register number (#id)."),
-            field="person",
-        )
-    return found[0]
 
 
 def shown_name(name: str) -> str:

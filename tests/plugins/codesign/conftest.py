@@ -8,18 +8,46 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
+from httpx import AsyncClient
 from PIL import Image
 
-from linli.communities import community_root, ensure_node_kinds
-from linli.hierarchy.models import Node
-from linli.identity.models import Account, Person
-from linli.models import Community
-from linli.permissions.services import Actor, load_actor
-from linli.testing import make_account, make_person, make_place
+from linli.kit import (
+    Account,
+    Actor,
+    Community,
+    Node,
+    Person,
+    community_root,
+    ensure_node_kinds,
+    load_actor,
+)
+from linli.testing import form_post, make_account, make_person, make_place, make_resident
 from linli_codesign.models import IDEAS, Project
-from linli_codesign.testing import make_participant, make_project
+from linli_codesign.testing import make_project
 
 DAY = date(2026, 6, 1)
+#: A participant's birth date unless a test says otherwise: an adult for any project.
+PARTICIPANT_BORN = date(1970, 5, 1)
+
+
+async def make_participant(
+    community: Community,
+    building: Node,
+    name: str,
+    *,
+    born: date = PARTICIPANT_BORN,
+    username: str | None = None,
+) -> tuple[Person, Account | None]:
+    """A resident living in a flat of ``building``, who may therefore take part in the
+    projects of any place around it; with an account (and no role: taking part needs
+    none) if ``username`` is given."""
+    return await make_resident(community, building, name, username=username, roles=(), born=born)
+
+
+async def speak_english(client: AsyncClient) -> None:
+    """Switch the visitor's pages to English, as the language menu does."""
+    chosen = await form_post(client, "/prefs/language", {"language": "en", "next": "/"})
+    assert chosen.status_code == 200
 
 
 @dataclass

@@ -8,9 +8,8 @@ import pytest
 from linli_codesign import services
 from linli_codesign.demo import seed
 from linli_codesign.models import BUILD, CLOSED, ITEM, TIME, VOTE, Contribution, Project
-from linli_codesign.testing import make_participant
 
-from .conftest import make_site
+from .conftest import make_participant, make_site
 
 pytestmark = pytest.mark.linli_plugins("codesign")
 

@@ -1,16 +1,16 @@
-"""Acceptance 2: the event paths council → codesign and codesign → street bank, with
-both plugins loaded and neither importing the other (only this test imports both)."""
+"""Acceptance 2: the event path council → codesign, with both plugins loaded and
+neither importing the other: the contract of the subscription, and what it does. (That
+the street bank credits confirmed hours is in ``tests/integration``.)"""
 
 import pytest
 from tortoise.transactions import in_transaction
 
-import linli
+from linli.kit import ServiceVerified, emit
 from linli.testing import emitted_events, log_in
-from linli_codesign import services
-from linli_codesign.models import BUILD, Project
-from linli_codesign.testing import move_to
+from linli_codesign.events import ProjectCreated
+from linli_codesign.models import Project
 
-from .conftest import DAY, make_site
+from .conftest import make_site
 
 
 def _request(topic, place_id, title="一楼架空层改造"):
@@ -31,7 +31,7 @@ async def test_a_council_decision_creates_one_linked_project(
     await linli_bus.dispatch_due()  # the fixture's own project_created
     for _ in range(2):  # the same topic asked twice: one project
         async with in_transaction():
-            await linli.emit(
+            await emit(
                 "council.project_requested", _request(41, place.b10.id), community=linli_community
             )
     assert await linli_bus.dispatch_due() == 2
@@ -56,37 +56,32 @@ async def test_a_request_for_an_unknown_place_falls_back_to_the_community(
     place = await make_site(linli_community)
     await linli_bus.dispatch_due()
     async with in_transaction():
-        await linli.emit(
-            "council.project_requested", _request(7, 999_999), community=linli_community
-        )
+        await emit("council.project_requested", _request(7, 999_999), community=linli_community)
     assert await linli_bus.dispatch_due() == 1
     assert (await Project.get(topic_id=7)).place_id == place.root.id
 
 
-@pytest.mark.linli_plugins("codesign", "streetbank")
-async def test_confirmed_hours_earn_street_bank_points_once(linli_bus, linli_community):
-    from linli_streetbank import services as bank
+@pytest.mark.linli_plugins("codesign", "council")
+def test_codesign_and_the_council_read_what_the_other_sends(linli_registry):
+    """The contracts, both ways: the council's ``council.project_requested`` decodes
+    into codesign's own view of it, and ``codesign.project_created`` into the
+    council's, at the versions they name."""
+    subscribed = {
+        (plugin, handler.event, handler.version)
+        for plugin, handler in linli_registry.collect("linli_event_handlers")
+    }
+    assert ("codesign", "council.project_requested", 1) in subscribed
+    assert ("council", "codesign.project_created", 1) in subscribed
+    problems = [
+        (plugin, handler.name, why)
+        for plugin, handler, why in linli_registry.subscription_problems()
+        if plugin == "codesign" or handler.event.startswith("codesign.")
+    ]
+    assert problems == []
 
-    await bank.save_category(linli_community, key="clean-up", name="环境整治", rate=5)
-    place = await make_site(linli_community)
-    await move_to(place.project, BUILD)
-    painter = place.residents[0]
-    offered = await services.offer_contribution(
-        place.project, person_id=painter.id, kind="time", hours="4", description="手绘壁画",
-        on=DAY,
-    )  # fmt: skip
-    await services.decide_contribution(
-        offered, place.project, confirm=True, actor=await place.worker_actor()
-    )
-    assert await linli_bus.dispatch_due() >= 1
-    assert await bank.balance_of(painter) == 20
-    # Delivered again (a retry, a second worker): credited once.
-    async with in_transaction():
-        await linli.emit(
-            "service.verified",
-            {"person": painter.id, "hours": 4.0, "category": "clean-up", "source": "codesign",
-             "reference": f"codesign-contribution-{offered.id}"},
-            community=linli_community,
-        )  # fmt: skip
-    await linli_bus.dispatch_due()
-    assert await bank.balance_of(painter) == 20
+
+@pytest.mark.linli_plugins("codesign")
+def test_codesign_declares_the_event_it_emits_and_not_the_shared_one(linli_registry):
+    declared = linli_registry.event_types()
+    assert declared["codesign.project_created"] is ProjectCreated
+    assert declared["service.verified"] is ServiceVerified  # the core's

@@ -6,15 +6,11 @@ naturally and show with their building; switching the plugin off tells what stop
 
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-import linli_codesign
-from linli.communities import create_community
-from linli.i18n import Catalogues
+from linli.kit import create_community
 from linli.testing import form_post, log_in, make_place
-from linli.web.site import LANGUAGE_COOKIE
 from linli_codesign import services
 from linli_codesign.models import (
     BUILD,
@@ -33,9 +29,9 @@ from linli_codesign.models import (
     Update,
     Voter,
 )
-from linli_codesign.testing import make_participant, make_project, move_to
+from linli_codesign.testing import make_project, move_to
 
-from .conftest import DAY, Place
+from .conftest import DAY, Place, make_participant, speak_english
 
 pytestmark = pytest.mark.linli_plugins("codesign")
 
@@ -205,17 +201,23 @@ async def test_the_field_is_marked_and_the_summary_links_to_it(linli_client, sit
     )  # fmt: skip
     assert response.status_code == 400
     assert '<a href="#hours">' in response.text
+    beside = '<p class="field-error" id="hours-error">请填写时长'
+    assert beside in response.text.split('<label for="hours">', 1)[1]  # under its label
     assert 'id="hours" name="hours" inputmode="decimal" aria-invalid="true"' in response.text
     assert 'value="99"' in response.text and 'value="画壁画"' in response.text
+    assert await Contribution.filter(description="画壁画").count() == 0
     # the worker's twin form on the same page keeps its own ids
     await log_in(linli_client, "worker")
     behalf = await form_post(
         linli_client, f"{BASE}/manage/projects/{scene.project.id}/contributions",
         {"person": "没这个人", "kind": "item", "description": "木椅两把"},
     )  # fmt: skip
+    assert behalf.status_code == 400
     assert '<a href="#behalf-person">' in behalf.text
+    assert '<p class="field-error" id="behalf-person-error">' in behalf.text
     assert '<details class="cd-behalf" open>' in behalf.text
     assert 'value="没这个人"' in behalf.text
+    assert await Contribution.filter(description="木椅两把").count() == 0
 
 
 async def test_a_refused_upload_keeps_the_text(linli_client, site_for):
@@ -236,7 +238,7 @@ async def test_refusals_speak_english_too(linli_client, site_for):
     scene = await _scene(site_for)
     await move_to(scene.project, BUILD)
     await log_in(linli_client, "outsider")
-    linli_client.cookies.set(LANGUAGE_COOKIE, "en")
+    await speak_english(linli_client)
     response = await form_post(
         linli_client, f"{BASE}/proposals/{scene.idea.id}/comments", {"body": "late"}
     )
@@ -503,9 +505,9 @@ async def test_switching_codesign_off_tells_what_would_stop(site_for, linli_regi
     )
     counted = {item.message: await item.count(site.community) for _, item in found}
     assert sorted(counted.values()) == [1, 1]  # the closed project does not count
-    catalogues = Catalogues([Path(linli_codesign.__file__).parent / "locale"])
     said = " ".join(
-        catalogues.translate("zh_CN", message) % {"count": n} for message, n in counted.items()
+        linli_registry.catalogues.translate("zh_CN", message, "codesign") % {"count": n}
+        for message, n in counted.items()
     )
     assert "1 个进行中的项目将对居民关闭" in said
     assert "1 项待确认的贡献将无法确认" in said

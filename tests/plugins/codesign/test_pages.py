@@ -3,10 +3,8 @@
 
 import pytest
 
-from linli.communities import create_community
-from linli.identity.models import Person
-from linli.testing import count_queries, form_post, log_in
-from linli.uploads import Upload
+from linli.kit import AuditEntry, Person, Upload, create_community
+from linli.testing import count_queries, form_post, log_in, make_account
 from linli_codesign import services
 from linli_codesign.models import (
     BUILD,
@@ -24,7 +22,7 @@ from linli_codesign.models import (
 )
 from linli_codesign.testing import move_to
 
-from .conftest import DAY, png
+from .conftest import DAY, png, speak_english
 
 pytestmark = pytest.mark.linli_plugins("codesign")
 
@@ -313,8 +311,6 @@ async def test_a_worker_records_an_elder_s_donation_and_the_dashboard_counts(
     linli_client, site_for
 ):
     site = await site_for()
-    from linli.audit.models import AuditEntry
-
     await move_to(site.project, BUILD)
     await log_in(linli_client, "worker")
     url = f"{BASE}/manage/projects/{site.project.id}/contributions"
@@ -334,8 +330,6 @@ async def test_a_worker_records_an_elder_s_donation_and_the_dashboard_counts(
 
 
 async def test_a_building_coordinator_runs_their_building_only(linli_client, site_for):
-    from linli.testing import make_account
-
     site = await site_for()
     await make_account("b9lead", site.community, ("codesign_coordinator", site.b9))
     await log_in(linli_client, "b9lead")
@@ -358,13 +352,31 @@ async def test_a_building_coordinator_runs_their_building_only(linli_client, sit
 
 
 async def test_the_pages_speak_english_too(linli_client, site_for):
-    from linli.web.site import LANGUAGE_COOKIE
-
     site = await site_for("outsider")
     await log_in(linli_client, "outsider")
-    linli_client.cookies.set(LANGUAGE_COOKIE, "en")
+    await speak_english(linli_client)
     page = await linli_client.get(_project(site))
     assert "Collect ideas" in page.text and "征集点子" not in page.text
     assert "Only residents living in Building 10 take part in this project." in page.text
     refused = await form_post(linli_client, f"{_project(site)}/proposals", {"title": "x"})
     assert refused.status_code == 403 and "living in Building 10 take" in refused.text
+
+
+async def test_the_sections_give_the_link_the_front_page_and_the_workers_tab(
+    linli_client, site_for
+):
+    """The navigation links to the project list, the plugin's front page; only those
+    who run projects get a tab bar, with the new project's form."""
+    site = await site_for("r0")
+    await log_in(linli_client, "r0")
+    front = await linli_client.get(f"{BASE}/")
+    assert front.status_code == 200 and "10栋法治架空层" in front.text
+    assert f'href="{BASE}/"' in front.text  # the navigation's link
+    assert 'class="section-tabs"' not in front.text  # one section: no tab bar
+    await log_in(linli_client, "worker")
+    project = await linli_client.get(_project(site))
+    tabs = project.text.split('class="section-tabs"', 1)[1].split("</nav>", 1)[0]
+    assert f'<a href="{BASE}/" aria-current="page">共建项目</a>' in tabs
+    assert f'<a href="{BASE}/manage/new">新建项目</a>' in tabs
+    new = await linli_client.get(f"{BASE}/manage/new")
+    assert f'<a href="{BASE}/manage/new" aria-current="page">新建项目</a>' in new.text

@@ -5,8 +5,7 @@ from datetime import date
 
 import pytest
 
-from linli.audit.models import AuditEntry
-from linli.identity.models import Membership
+from linli.kit import AuditEntry, Membership
 from linli.testing import emitted_events
 from linli_codesign import services
 from linli_codesign.models import (
@@ -27,9 +26,9 @@ from linli_codesign.models import (
     SurveyAnswer,
     Voter,
 )
-from linli_codesign.testing import make_participant, move_to
+from linli_codesign.testing import move_to
 
-from .conftest import DAY
+from .conftest import DAY, make_participant
 
 pytestmark = pytest.mark.linli_plugins("codesign")
 

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from linli_codesign import services
 from linli_codesign.models import BUILD, DESIGN, VOTE, Ballot, Project, Voter
-from linli_codesign.testing import make_participant, move_to
+from linli_codesign.testing import move_to
 
-from .conftest import DAY
+from .conftest import DAY, make_participant
 
 pytestmark = pytest.mark.linli_plugins("codesign")
 
