@@ -84,7 +84,7 @@ def test_the_layout_follows_the_bundled_plugins(tmp_path: Path) -> None:
 
 
 def test_a_scaffolded_plugin_type_checks_clean_under_strict_mypy(tmp_path: Path) -> None:
-    """``mypy`` run in a new plugin's folder checks the plugin and its tests with
+    """``mypy`` run in a new plugin's folder checks the plugin's package with
     ``strict = true`` (its pyproject.toml says so) against linli's own types, and finds
     nothing; an error written into it is found."""
     plugin = new_plugin(NAME, tmp_path)
