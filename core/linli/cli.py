@@ -11,17 +11,19 @@ import tomllib
 import uuid
 from collections.abc import Awaitable, Callable
 from functools import cached_property
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from linli import db
+from linli import PLUGIN_API_VERSION, __version__, db
 from linli.communities import CommunityError, create_community
 from linli.demo import build_demo_register
 from linli.enablement import EnablementError, disable, enable, seed_demo_data
 from linli.events import EventBus, failed_events
 from linli.models import Community, PluginState
+from linli.plugins import ENTRY_POINT_GROUP, THEME_ENTRY_POINT_GROUP
 from linli.registry import PluginRegistry, load_theme
 from linli.settings import Settings, SettingsError, default_instance_dir, load_settings
 from linli.settings import write_instance as write_instance_files
@@ -105,6 +107,25 @@ class LinliGroup(click.Group):
         return super().get_command(ctx, cmd_name) or self._plugin_commands(ctx).get(cmd_name)
 
 
+def versions() -> list[str]:
+    """What ``linli --version`` prints: linli and the plugin API it offers, then each
+    installed theme and plugin with its distribution's version. Read from the packages'
+    metadata, without importing them, so a broken plugin cannot hide the list."""
+    lines = [f"linli {__version__} (plugin API {PLUGIN_API_VERSION})"]
+    for kind, group in (("theme", THEME_ENTRY_POINT_GROUP), ("plugin", ENTRY_POINT_GROUP)):
+        for point in sorted(entry_points(group=group), key=lambda point: point.name):
+            dist = point.dist
+            shown = f"{dist.name} {dist.version}" if dist is not None else "(no distribution)"
+            lines.append(f"{kind} {point.name}: {shown}")
+    return lines
+
+
+def _show_versions(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo("\n".join(versions()))
+        ctx.exit()
+
+
 @click.group(cls=LinliGroup)
 @click.option(
     "--instance",
@@ -113,7 +134,15 @@ class LinliGroup(click.Group):
     help="Instance folder holding linli.toml and the secret key "
     "(default: $LINLI_INSTANCE or ./instance).",
 )
-@click.version_option(package_name="linli")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_versions,
+    help="Show the versions of linli, its plugin API and the installed themes and "
+    "plugins, and exit.",
+)
 @click.pass_context
 def main(ctx: click.Context, instance: Path | None) -> None:
     """linli (邻里): run an urban residential community."""

@@ -7,7 +7,9 @@ a hook has no docstring or the page is stale.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 from linli import hookspecs
 from linli.plugins import PROJECT
@@ -26,7 +28,7 @@ changed; what changed in each version, the removed hooks included
 """
 
 
-def hook_functions(module: ModuleType = hookspecs) -> list[tuple[str, object]]:
+def hook_functions(module: ModuleType = hookspecs) -> list[tuple[str, Callable[..., Any]]]:
     """The hook specifications of ``module``, in the order they are written."""
     marker = f"{PROJECT}_spec"
     found = [

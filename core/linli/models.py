@@ -43,6 +43,7 @@ class PluginState(Model):
     community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
         "core.Community", related_name="plugin_states", on_delete=fields.CASCADE
     )
+    community_id: int
     plugin = fields.CharField(max_length=64)
     enabled = fields.BooleanField(default=False)
     changed_at = fields.DatetimeField(auto_now=True)
@@ -61,6 +62,7 @@ class OutboxEvent(Model):
     community: fields.ForeignKeyNullableRelation[Community] = fields.ForeignKeyField(
         "core.Community", related_name="events", null=True, on_delete=fields.CASCADE
     )
+    community_id: int | None
     payload = fields.JSONField()
     state = fields.CharField(max_length=16, default="pending", db_index=True)
     attempts = fields.IntField(default=0)
@@ -80,6 +82,7 @@ class EventDelivery(Model):
     event: fields.ForeignKeyRelation[OutboxEvent] = fields.ForeignKeyField(
         "core.OutboxEvent", related_name="deliveries", on_delete=fields.CASCADE
     )
+    event_id: int
     handler = fields.CharField(max_length=200)
     delivered_at = fields.DatetimeField(auto_now_add=True)
 

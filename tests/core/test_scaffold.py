@@ -1,7 +1,8 @@
 """``linli new-plugin``: the scaffold is refused for bad names and existing folders, and
-a scaffolded plugin works from outside this repository: installed into a fresh
-environment beside the core, its own tests pass, ``linli migrate`` creates its table,
-``linli plugins list`` lists it and the demo community serves its page."""
+a scaffolded plugin type-checks clean under strict mypy and works from outside this
+repository: installed into a fresh environment beside the core, its own tests pass,
+``linli migrate`` creates its table, ``linli plugins list`` lists it and the demo
+community serves its page."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -79,6 +81,27 @@ def test_the_layout_follows_the_bundled_plugins(tmp_path: Path) -> None:
             if line.startswith(("from linli", "import linli")):
                 assert line.startswith(("from linli.kit ", f"from linli_{NAME}")), (path, line)
     assert "new-plugin" in BUILTIN  # a plugin's command cannot shadow it
+
+
+def test_a_scaffolded_plugin_type_checks_clean_under_strict_mypy(tmp_path: Path) -> None:
+    """``mypy`` run in a new plugin's folder checks the plugin's package with
+    ``strict = true`` (its pyproject.toml says so) against linli's own types, and finds
+    nothing; an error written into it is found."""
+    plugin = new_plugin(NAME, tmp_path)
+    config = tomllib.loads((plugin / "pyproject.toml").read_text(encoding="utf-8"))
+    assert config["tool"]["mypy"]["strict"] is True
+    mypy = [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "mypy-cache")]
+
+    clean = subprocess.run(mypy, cwd=plugin, capture_output=True, text=True, timeout=300)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "Success: no issues found in 8 source files" in clean.stdout
+
+    services = plugin / f"linli_{NAME}" / "services.py"
+    services.write_text(services.read_text() + "\n\ndef broken() -> int:\n    return 'x'\n")
+    broken = subprocess.run(mypy, cwd=plugin, capture_output=True, text=True, timeout=300)
+    assert broken.returncode == 1
+    assert f"linli_{NAME}/services.py" in broken.stdout
+    assert "[return-value]" in broken.stdout
 
 
 def _run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:

@@ -13,12 +13,15 @@ class AuditEntry(Model):
     community: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.Community", related_name="audit_entries", null=True, on_delete=fields.CASCADE
     )
+    community_id: int | None
     actor: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.Account", related_name="audit_entries", null=True, on_delete=fields.SET_NULL
     )
+    actor_id: int | None
     on_behalf_of: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.Person", related_name="audit_on_behalf", null=True, on_delete=fields.SET_NULL
     )
+    on_behalf_of_id: int | None
     action = fields.CharField(max_length=64, db_index=True)
     object_type = fields.CharField(max_length=64, default="", db_index=True)
     object_id = fields.CharField(max_length=64, default="")

@@ -41,13 +41,16 @@ class Node(BilingualName, Model):
     community: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.Community", related_name="nodes", null=True, on_delete=fields.CASCADE
     )
+    community_id: int | None
     tree = fields.CharField(max_length=24, db_index=True)
     kind: fields.ForeignKeyRelation[NodeKind] = fields.ForeignKeyField(
         "core.NodeKind", related_name="nodes", on_delete=fields.RESTRICT
     )
+    kind_id: int
     parent: fields.ForeignKeyNullableRelation[Node] = fields.ForeignKeyField(
         "core.Node", related_name="children", null=True, on_delete=fields.RESTRICT
     )
+    parent_id: int | None
     path = fields.CharField(max_length=512, default="", db_index=True)
     depth = fields.IntField(default=0)
     name = fields.CharField(max_length=200)
@@ -56,6 +59,7 @@ class Node(BilingualName, Model):
     covers: fields.ForeignKeyNullableRelation[Node] = fields.ForeignKeyField(
         "core.Node", related_name="covered_by", null=True, on_delete=fields.SET_NULL
     )
+    covers_id: int | None
     latitude = fields.FloatField(null=True)
     longitude = fields.FloatField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)

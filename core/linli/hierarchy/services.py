@@ -90,7 +90,7 @@ async def addresses(
         node.id: separator.join(
             name_of(found[ancestor])
             for ancestor in node.ancestor_ids()
-            if ancestor in found and int(found[ancestor]["depth"]) >= top  # type: ignore[call-overload]
+            if ancestor in found and int(found[ancestor]["depth"]) >= top
         )
         or node.name_in(language)
         for node in wanted

@@ -15,6 +15,7 @@ class Person(Model):
     community: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "core.Community", related_name="people", on_delete=fields.CASCADE
     )
+    community_id: int
     name = fields.CharField(max_length=64, db_index=True)
     gender = fields.CharField(max_length=8, default="")
     birth_date = fields.DateField(null=True)
@@ -63,6 +64,7 @@ class PersonTag(Model):
     person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "core.Person", related_name="tags", on_delete=fields.CASCADE
     )
+    person_id: int
     tag = fields.CharField(max_length=32, db_index=True)
 
     class Meta:
@@ -77,9 +79,11 @@ class Household(Model):
     community: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "core.Community", related_name="households", on_delete=fields.CASCADE
     )
+    community_id: int
     node: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "core.Node", related_name="households", on_delete=fields.RESTRICT
     )
+    node_id: int
     code = fields.CharField(max_length=64, db_index=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -97,9 +101,11 @@ class Membership(Model):
     household: fields.ForeignKeyRelation[Household] = fields.ForeignKeyField(
         "core.Household", related_name="memberships", on_delete=fields.CASCADE
     )
+    household_id: int
     person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "core.Person", related_name="memberships", on_delete=fields.CASCADE
     )
+    person_id: int
     relation = fields.CharField(max_length=16, default="本人")
     started_on = fields.DateField()
     ended_on = fields.DateField(null=True, db_index=True)
@@ -118,6 +124,7 @@ class Account(Model):
     person: fields.ForeignKeyNullableRelation[Person] = fields.OneToOneField(
         "core.Person", related_name="account", null=True, on_delete=fields.SET_NULL
     )
+    person_id: int | None
     is_active = fields.BooleanField(default=True)
     must_change_password = fields.BooleanField(default=False)
     last_login_at = fields.DatetimeField(null=True)

@@ -16,6 +16,7 @@ class Role(BilingualName, Model):
     community: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "core.Community", related_name="roles", on_delete=fields.CASCADE
     )
+    community_id: int
     key = fields.CharField(max_length=64)
     name = fields.CharField(max_length=64)
     name_en = fields.CharField(max_length=64, default="")
@@ -36,17 +37,21 @@ class Grant(Model):
     account: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "core.Account", related_name="grants", on_delete=fields.CASCADE
     )
+    account_id: int
     role: fields.ForeignKeyRelation[Role] = fields.ForeignKeyField(
         "core.Role", related_name="grants", on_delete=fields.CASCADE
     )
+    role_id: int
     node: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "core.Node", related_name="grants", on_delete=fields.CASCADE
     )
+    node_id: int
     starts_at = fields.DatetimeField(auto_now_add=True)
     ends_at = fields.DatetimeField(null=True, db_index=True)
     granted_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "core.Account", related_name="grants_given", null=True, on_delete=fields.SET_NULL
     )
+    granted_by_id: int | None
 
     class Meta:
         table = "core_grant"

@@ -100,6 +100,9 @@ class TestApps:
         registry, so that the next test gets them as discovered."""
         key = settings_key(settings)
         shared = self._shared.get(key)
-        changed = shared is not None and registry_fingerprint(registry) != shared.fingerprint
-        if changed and shared.registry is registry:
+        if (
+            shared is not None
+            and registry_fingerprint(registry) != shared.fingerprint
+            and shared.registry is registry
+        ):
             del self._shared[key]

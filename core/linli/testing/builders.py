@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from linli.communities import community_root
 from linli.hierarchy.models import Node, NodeKind
@@ -100,7 +101,7 @@ async def make_person(
     *,
     born: date | None = None,
     tags: Iterable[str] = (),
-    **details: object,
+    **details: Any,
 ) -> Person:
     """A person on the community's register, with ``tags`` (``独居``, ``高龄`` …) and any
     other :class:`~linli.identity.models.Person` field in ``details``."""

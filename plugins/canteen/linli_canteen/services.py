@@ -1164,7 +1164,7 @@ async def runs_of(canteen: Canteen, day: date, period: str) -> list[DeliveryRun]
         .values_list("run_id", "n")
     )
     for run in runs:
-        run.stops = counts.get(run.id, 0)  # type: ignore[attr-defined]
+        run.stops = counts.get(run.id, 0)
     return runs
 
 

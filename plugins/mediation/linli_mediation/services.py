@@ -846,7 +846,7 @@ async def edit_party(
                 N_("This party has answered the agreement; their details can no longer change."),
                 field="who",
             )
-        party.person = cleaned.person  # type: ignore[assignment]
+        party.person = cleaned.person
         party.name = cleaned.person.name if cleaned.person else cleaned.name
         party.contact = cleaned.contact
         party.side = cleaned.side
