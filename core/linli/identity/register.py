@@ -1115,7 +1115,7 @@ class _Planner:
             return
         first = self.matched.setdefault(person_id, row.number)
         if first != row.number:
-            self.problem(row, "", N_("This row and row %(row)d are the same person."), row=first)
+            self.problem(row, "", N_("This row and row %(other)d are the same person."), other=first)
             return
         change = self._compare(row, person_id)
         if change is None:
