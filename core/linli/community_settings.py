@@ -39,6 +39,8 @@ from linli.refusals import Refusal
 
 log = logging.getLogger(__name__)
 
+#: Who may change a plugin's settings in a community (those who switch plugins on and off).
+SETTINGS_PERMISSION = "admin.plugins.manage"
 #: The kinds of field a settings form can show.
 KINDS = ("int", "float", "str", "bool", "time", "date", "choice")
 SUPPORTED = (
@@ -166,6 +168,14 @@ def describe(schema: type[msgspec.Struct]) -> tuple[SettingField, ...]:
         raise SchemaError(str(exc)) from exc
     assert isinstance(info, types.StructType)
     return tuple(_field(field, annotations[field.name]) for field in info.fields)
+
+
+def settings_path(community: Community | str, plugin: str) -> str:
+    """The address of ``plugin``'s settings page in ``community`` (or its slug): for a
+    link from the plugin's own pages, shown to those who hold
+    :data:`SETTINGS_PERMISSION`."""
+    slug = community if isinstance(community, str) else community.slug
+    return f"/c/{slug}/admin/plugins/{plugin}/settings"
 
 
 # Which plugin has which settings

@@ -26,7 +26,13 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from markupsafe import escape
 
 from linli.audit.models import AuditEntry
-from linli.community_settings import change_settings, describe, settings_of
+from linli.community_settings import (
+    SETTINGS_PERMISSION,
+    change_settings,
+    describe,
+    settings_of,
+    settings_path,
+)
 from linli.hierarchy.models import Node
 from linli.hierarchy.services import (
     IDS,
@@ -1192,7 +1198,7 @@ async def _settings_page(
         plugin_title=manifest.title_in(language_of(request)),
         settings=settings,
         fields=field_views(request, plugin.name, fields, settings, form),
-        action=f"{_base(community)}/plugins/{plugin.name}/settings",
+        action=settings_path(community, plugin.name),
         form_error=error,
         form=form or {},
     )
@@ -1201,7 +1207,7 @@ async def _settings_page(
 @get(
     "/plugins/{name:str}/settings",
     name="admin:plugin_settings",
-    guards=[requires("admin.plugins.manage")],
+    guards=[requires(SETTINGS_PERMISSION)],
 )
 async def plugin_settings_page(
     request: AnyRequest, community: NamedDependency[Community], name: FromPath[str]
@@ -1213,7 +1219,7 @@ async def plugin_settings_page(
 @post(
     "/plugins/{name:str}/settings",
     name="admin:plugin_settings_save",
-    guards=[requires("admin.plugins.manage")],
+    guards=[requires(SETTINGS_PERMISSION)],
 )
 async def plugin_settings_save(
     request: AnyRequest, community: NamedDependency[Community], name: FromPath[str]
@@ -1234,7 +1240,7 @@ async def plugin_settings_save(
             form=values,
         )
     flash(request, N_("Settings saved."))
-    return _see_other(f"{_base(community)}/plugins/{name}/settings")
+    return _see_other(settings_path(community, name))
 
 
 # Accounts

@@ -17,6 +17,7 @@ from linli.i18n import N_
 from linli.models import Community
 from linli.plugins import Consequence, PersonSection
 from linli.settings import current_zone
+from linli_council.settings import CouncilSettings
 
 HERE = Path(__file__).parent
 
@@ -29,6 +30,7 @@ manifest = Manifest(
         "decisions, follow-up and the share of topics resolved",
     },
     version="0.1.0",
+    community_settings=CouncilSettings,
     linli_api=">=2,<3",
 )
 
@@ -116,7 +118,7 @@ PERMISSIONS = [
         N_("Take part in the council without being a resident: needs and minutes"),
     ),
     Permission("council.manage", N_("Run the council: topics, meetings, minutes and actions")),
-    Permission("council.approve", N_("Approve the council's minutes and set its target")),
+    Permission("council.approve", N_("Approve the council's minutes")),
 ]
 
 
@@ -233,6 +235,7 @@ def linli_audit_titles() -> dict[str, str]:
         "council.settings": N_("Council settings changed"),
         "council.topic.create": N_("Topic created"),
         "council.topic.state": N_("Topic state changed"),
+        # the council's settings before the core kept them (older audit entries)
         "council.CouncilSettings": N_("Council settings"),
         "council.Need": N_("Need"),
         "council.Topic": N_("Topic"),

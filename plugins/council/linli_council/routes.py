@@ -3,7 +3,9 @@
 Topics, their public timelines and the figures are public. Residents
 (``council.take_part``) raise and back needs and read the approved minutes of meetings
 that cover where they live; council members and workers (``council.manage``) run topics
-and meetings; ``council.approve`` publishes minutes and sets the target.
+and meetings; ``council.approve`` publishes minutes. The council's settings (the target,
+the ranking level) are on the core's settings page of the plugin; ``/settings`` leads
+there.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 from tortoise.expressions import Q
 
+from linli.community_settings import SETTINGS_PERMISSION, settings_path
 from linli.hierarchy.models import Node
 from linli.hierarchy.services import addresses
 from linli.i18n import N_
@@ -55,6 +58,7 @@ from linli_council.models import (
     Need,
     Topic,
 )
+from linli_council.settings import RANKING_LEVELS
 
 Req = Request[Any, Any, Any]
 Connection = ASGIConnection[Any, Any, Any, Any]
@@ -110,9 +114,13 @@ async def page_context(request: Req, community: Community, **extra: Any) -> dict
     actor = await current_actor(request)
     root = await community_node(request)
     work, whole = services.work_node_ids(actor, community)
+    allowed = {name.split(".")[1] for name in OWN_PERMISSIONS if actor.can(name, root)}
+    if actor.can(SETTINGS_PERMISSION, root):
+        allowed.add("configure")
     return {
         "base": base(community),
-        "allowed": {name.split(".")[1] for name in OWN_PERMISSIONS if actor.can(name, root)},
+        "allowed": allowed,
+        "settings_page": settings_path(community, "council"),
         "works": bool(work) or whole,
         "logged_in": not actor.is_anonymous,
         "categories": services.CATEGORIES,
@@ -121,7 +129,7 @@ async def page_context(request: Req, community: Community, **extra: Any) -> dict
         "levels": services.LEVELS,
         "attendee_labels": services.ATTENDEE_LABELS,
         "timeline_labels": services.TIMELINE_LABELS,
-        "ranking_levels": services.RANKING_LEVELS,
+        "ranking_levels": RANKING_LEVELS,
         "today": today(request),
         "zone": zone(request),
         "form_error": None,
@@ -307,11 +315,6 @@ class MinutesForm(msgspec.Struct):
 
 class ApproveForm(msgspec.Struct):
     confirmed: str = ""
-
-
-class SettingsForm(msgspec.Struct):
-    target: str = ""
-    ranking_level: str = ""
 
 
 #: Moves that close a topic for good: asked to confirm first.
@@ -1005,32 +1008,10 @@ class FiguresController(Controller):
         context = await page_context(request, community, data=data)
         return Template("council/figures.html", context=context)
 
-    @get("/settings", name="council:settings", guards=[requires("council.approve")])
-    async def settings(self, request: Req, community: NamedDependency[Community]) -> Template:
-        context = await page_context(
-            request, community, settings=await services.settings_of(community)
-        )
-        return Template("council/settings.html", context=context)
-
-    @post("/settings", name="council:settings_save", guards=[requires("council.approve")])
-    async def save_settings(
-        self,
-        request: Req,
-        community: NamedDependency[Community],
-        data: URLEncodedBody[SettingsForm],
-    ) -> Template | Redirect:
-        try:
-            await services.save_target(
-                community, data.target, actor=await current_actor(request),
-                ranking_level=data.ranking_level or None,
-            )  # fmt: skip
-        except services.CouncilError as exc:
-            context = await page_context(
-                request, community, settings=await services.settings_of(community)
-            )
-            return answer(request, "council/settings.html", context, exc, data)
-        flash(request, N_("Settings saved."))
-        return Redirect(f"{base(community)}/figures", status_code=303)
+    @get("/settings", name="council:settings", guards=[requires(SETTINGS_PERMISSION)])
+    async def settings(self, community: NamedDependency[Community]) -> Redirect:
+        """The council's settings moved to the core's settings page of the plugin."""
+        return Redirect(settings_path(community, "council"), status_code=301)
 
 
 ROUTES = [TopicController, NeedController, MeetingController, FiguresController]

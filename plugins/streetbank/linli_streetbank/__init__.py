@@ -18,6 +18,7 @@ from linli.i18n import N_
 from linli.models import Community
 from linli.plugins import Consequence, PersonSection
 from linli.settings import current_zone
+from linli_streetbank.settings import BankSettings
 
 HERE = Path(__file__).parent
 
@@ -29,6 +30,7 @@ manifest = Manifest(
         "en": "Points for verified volunteer service, redeemed with partner units and merchants",
     },
     version="0.1.0",
+    community_settings=BankSettings,
 )
 
 
@@ -325,6 +327,8 @@ def linli_audit_titles() -> dict[str, str]:
         "streetbank.operator_add": N_("Partner operator added"),
         "streetbank.partner_add": N_("Partner added"),
         "streetbank.redeem_on_behalf": N_("Redeemed on behalf"),
+        "streetbank.settings": N_("Street bank settings changed"),
+        # the street bank's settings before the core kept them (older audit entries)
         "streetbank.settings_save": N_("Street bank settings saved"),
         "streetbank.BankSettings": N_("Street bank settings"),
         "streetbank.LedgerAccount": N_("Points account"),
