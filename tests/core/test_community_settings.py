@@ -216,7 +216,7 @@ async def test_a_refused_form_comes_back_with_the_message_beside_the_field(
     assert refused.status_code == 400
     html = refused.text
     assert 'class="error-summary"' in html and '<a href="#opens_at">' in html
-    assert '<p class="field-error" id="opens_at-error">请输入时间，例如 09:30。</p>' in html
+    assert '<p class="field-error" id="opens_at-error">请填写时间，例如 09:30。</p>' in html
     assert 'name="opens_at" type="time" value="25:00" required aria-invalid="true"' in html
     assert 'value="30"' in html and 'value="大家好"' in html  # the input is kept
     assert await settings_of(linli_community, "sample") == BoardSettings()

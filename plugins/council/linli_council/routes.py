@@ -25,11 +25,11 @@ from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 from tortoise.expressions import Q
 
-from linli.community_settings import SETTINGS_PERMISSION, settings_path
 from linli.hierarchy.models import Node
 from linli.hierarchy.services import addresses
 from linli.i18n import N_
 from linli.identity.models import Person
+from linli.kit import SETTINGS_PERMISSION, settings_path
 from linli.models import Community
 from linli.refusals import Refusal
 from linli.sorting import natural_sorted

@@ -27,7 +27,6 @@ from tortoise.functions import Count, Sum
 from tortoise.transactions import in_transaction
 
 from linli.audit.services import record as audit
-from linli.community_settings import settings_of as plugin_settings
 from linli.events import emit
 from linli.hierarchy.escalation import (
     AlreadyAtTop,
@@ -42,6 +41,7 @@ from linli.hierarchy.services import addresses
 from linli.i18n import N_
 from linli.identity.behalf import OnBehalfError, check_on_behalf, home_node
 from linli.identity.models import Person
+from linli.kit import settings_of as plugin_settings
 from linli.models import Community
 from linli.permissions.services import Actor
 from linli.refusals import Refusal

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from linli.i18n import N_
+from linli.kit import N_
 
 #: The levels the needs ranking may group by (the community chooses one in its settings);
 #: a need's place is shown to neighbours no finer than that level.

@@ -28,12 +28,12 @@ from litestar.response import Redirect, Response, Template
 from markupsafe import Markup
 from tortoise.expressions import Q
 
-from linli.community_settings import SETTINGS_PERMISSION, settings_path
 from linli.hierarchy.models import Node
 from linli.hierarchy.services import addresses
 from linli.i18n import N_
 from linli.identity.models import Account as CoreAccount
 from linli.identity.models import Person
+from linli.kit import SETTINGS_PERMISSION, settings_path
 from linli.models import Community
 from linli.refusals import Refusal
 from linli.sorting import natural_sorted

@@ -34,13 +34,13 @@ from tortoise.transactions import in_transaction
 
 from linli.audit.services import record as audit
 from linli.communities import ensure_node_kinds
-from linli.community_settings import settings_of as plugin_settings
 from linli.hierarchy.models import Node
 from linli.hierarchy.services import add_node
 from linli.i18n import N_
 from linli.identity.behalf import OnBehalfError, check_on_behalf
 from linli.identity.models import Account as CoreAccount
 from linli.identity.models import Membership, Person
+from linli.kit import settings_of as plugin_settings
 from linli.models import Community
 from linli.permissions.models import Grant, Role
 from linli.permissions.services import Actor, grant

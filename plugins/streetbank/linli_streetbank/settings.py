@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from linli.i18n import N_
+from linli.kit import N_
 
 #: The most points one manual correction may move, and so the highest limit of one.
 MAX_ADJUSTMENT = 100_000

@@ -4,17 +4,14 @@ settings table keeps its target and ranking level."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from tortoise.connection import get_connection
-from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
-from linli import db
-from linli.communities import create_community
-from linli.models import PluginSettings
-from linli.testing import log_in, make_account
+from linli.testing import log_in, make_account, make_community, migrate_to
 from linli_council import services
 from linli_council.settings import CouncilSettings
 
@@ -41,35 +38,48 @@ async def test_the_old_settings_page_leads_to_the_cores(client, council):
     assert "never a flat" in page.text
 
 
+async def _stored() -> dict[int, dict]:
+    """The core's rows of council settings: community id → the values stored."""
+    rows = await get_connection("default").execute_query_dict(
+        "SELECT community_id, \"values\" FROM core_plugin_settings WHERE plugin = 'council'"
+    )
+    return {
+        row["community_id"]: json.loads(row["values"])
+        if isinstance(row["values"], str)
+        else row["values"]
+        for row in rows
+    }
+
+
 async def test_an_upgraded_instance_keeps_its_council_settings(
     linli_settings, linli_registry, linli_db, linli_community
 ):
     """A database at the council's previous migration, with its settings in its own
     table, is migrated: the target (a share, 0.700) becomes a percentage (70), the
     ranking level is kept, defaults are not stored, and the old table is gone."""
-    other = await create_community("other", "江汉里二社区", linli_registry)
-    apps = db.tortoise_config(linli_settings, linli_registry)["apps"]
+    other = await make_community("other", "江汉里二社区", linli_registry)
     connection = get_connection("default")
-    previous = MigrationTarget("council", "0002_waivers_ranking_level")
-    await MigrationExecutor(connection, apps).migrate([previous])
+    previous = "council.0002_waivers_ranking_level"
+    await migrate_to(linli_settings, linli_registry, previous)
     for community, row in ((linli_community, "0.700, 'estate'"), (other, "0.800, 'building'")):
         await connection.execute_script(
             "INSERT INTO council_settings (community_id, closure_target, ranking_level, "
             f"updated_at) VALUES ({community.id}, {row}, CURRENT_TIMESTAMP)"
         )
-    await db.migrate(linli_settings, linli_registry)
+    await migrate_to(linli_settings, linli_registry)
     settings = await services.settings_of(linli_community)
     assert (settings.closure_target, settings.ranking_level) == (70, "estate")
     assert await services.settings_of(other) == CouncilSettings()
-    stored = await PluginSettings.get(community=linli_community, plugin="council")
-    assert stored.values == {"closure_target": 70, "ranking_level": "estate"}
-    assert (await PluginSettings.get(community=other, plugin="council")).values == {}
+    assert await _stored() == {
+        linli_community.id: {"closure_target": 70, "ranking_level": "estate"},
+        other.id: {},
+    }
     figures = await services.figures(linli_community, 2026, today=date(2026, 12, 4))
     assert figures.target == Decimal("0.700")
     with pytest.raises(Exception, match="council_settings"):
         await connection.execute_query("SELECT * FROM council_settings")
     # and undone: the values go back to the council's table
-    await MigrationExecutor(connection, apps).migrate([previous])
+    await migrate_to(linli_settings, linli_registry, previous)
     rows = await connection.execute_query_dict(
         "SELECT community_id, closure_target, ranking_level FROM council_settings "
         "ORDER BY community_id"
@@ -77,5 +87,6 @@ async def test_an_upgraded_instance_keeps_its_council_settings(
     assert [
         (r["community_id"], Decimal(str(r["closure_target"])), r["ranking_level"]) for r in rows
     ] == [(linli_community.id, Decimal("0.7"), "estate"), (other.id, Decimal("0.8"), "building")]
-    await db.migrate(linli_settings, linli_registry)
+    assert await _stored() == {}
+    await migrate_to(linli_settings, linli_registry)
     assert (await services.settings_of(linli_community)).closure_target == 70

@@ -5,16 +5,20 @@ table keeps its values."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from tortoise.connection import get_connection
-from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
-from linli import db
-from linli.communities import create_community
-from linli.community_settings import change_settings
-from linli.enablement import enable
-from linli.models import PluginSettings
-from linli.testing import form_post, log_in, make_account, make_person
+from linli.kit import change_settings
+from linli.testing import (
+    form_post,
+    log_in,
+    make_account,
+    make_community,
+    make_person,
+    migrate_to,
+)
 from linli_streetbank import services
 from linli_streetbank.models import PENDING, POSTED, Adjustment
 from linli_streetbank.settings import BankSettings
@@ -33,8 +37,7 @@ async def _correct(client, slug: str, person: str, amount: int, key: str):
 async def test_two_communities_with_different_settings_behave_differently(
     linli_client, linli_registry, bank
 ):
-    other = await create_community("other", "江汉里二社区", linli_registry)
-    await enable(other, "streetbank", linli_registry)
+    other = await make_community("other", "江汉里二社区", linli_registry, plugins=["streetbank"])
     await make_member(other, "王大爷")
     clerk = await make_person(other, "赵社工")
     await make_account("clerk", other, "community_worker", "streetbank_clerk", person=clerk)
@@ -84,16 +87,28 @@ async def test_the_old_settings_page_leads_to_the_core_and_the_settings_need_an_
     assert "兑换券有效期为 14 天。" in page.text
 
 
+async def _stored() -> dict[int, dict]:
+    """The core's rows of street bank settings: community id → the values stored."""
+    rows = await get_connection("default").execute_query_dict(
+        "SELECT community_id, \"values\" FROM core_plugin_settings WHERE plugin = 'streetbank'"
+    )
+    return {
+        row["community_id"]: json.loads(row["values"])
+        if isinstance(row["values"], str)
+        else row["values"]
+        for row in rows
+    }
+
+
 async def test_an_upgraded_instance_keeps_its_street_bank_settings(
     linli_settings, linli_registry, linli_db, linli_community
 ):
     """A database at the street bank's previous migration, with its settings in its own
     table, is migrated: the values are in the core's table, and the table is gone."""
-    other = await create_community("other", "江汉里二社区", linli_registry)
-    apps = db.tortoise_config(linli_settings, linli_registry)["apps"]
+    other = await make_community("other", "江汉里二社区", linli_registry)
     connection = get_connection("default")
-    previous = MigrationTarget("streetbank", "0002_adjustments_maker_checker")
-    await MigrationExecutor(connection, apps).migrate([previous])
+    previous = "streetbank.0002_adjustments_maker_checker"
+    await migrate_to(linli_settings, linli_registry, previous)
     for community, row in (
         (linli_community, "TRUE, 30, 50, 200"),  # longer vouchers, yearly expiry
         (other, "FALSE, 14, 50, 200"),  # all defaults
@@ -103,27 +118,27 @@ async def test_an_upgraded_instance_keeps_its_street_bank_settings(
             f"adjust_limit, adjust_daily_limit, updated_at) VALUES ({community.id}, {row}, "
             "CURRENT_TIMESTAMP)"
         )
-    await db.migrate(linli_settings, linli_registry)
+    await migrate_to(linli_settings, linli_registry)
     settings = await services.settings_of(linli_community)
     assert (settings.expiry_enabled, settings.voucher_days, settings.adjust_limit) == (
         True, 30, 50,
     )  # fmt: skip
     assert await services.settings_of(other) == BankSettings()
-    stored = await PluginSettings.get(community=linli_community, plugin="streetbank")
-    assert stored.values == {"expiry_enabled": True, "voucher_days": 30}
-    assert await PluginSettings.get(community=other, plugin="streetbank").values("values") == {
-        "values": {}
+    # only what differs from the defaults is stored
+    assert await _stored() == {
+        linli_community.id: {"expiry_enabled": True, "voucher_days": 30},
+        other.id: {},
     }
     with pytest.raises(Exception, match="streetbank_settings"):
         await connection.execute_query("SELECT * FROM streetbank_settings")
     # and undone: the values go back to the street bank's table
-    await MigrationExecutor(connection, apps).migrate([previous])
+    await migrate_to(linli_settings, linli_registry, previous)
     rows = await connection.execute_query_dict(
         "SELECT community_id, voucher_days FROM streetbank_settings ORDER BY community_id"
     )
     assert [(r["community_id"], r["voucher_days"]) for r in rows] == [
         (linli_community.id, 30), (other.id, 14),
     ]  # fmt: skip
-    assert not await PluginSettings.filter(plugin="streetbank").exists()
-    await db.migrate(linli_settings, linli_registry)
+    assert await _stored() == {}
+    await migrate_to(linli_settings, linli_registry)
     assert (await services.settings_of(linli_community)).voucher_days == 30

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from linli.community_settings import change_settings
+from linli.kit import change_settings
 from linli.testing import (
     form_post,
     log_in,

@@ -7,7 +7,7 @@ import pytest
 
 import linli
 from linli.audit.models import AuditEntry
-from linli.community_settings import change_settings
+from linli.kit import change_settings
 from linli.models import OutboxEvent
 from linli_streetbank import services
 from linli_streetbank.models import (
