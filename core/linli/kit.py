@@ -18,7 +18,8 @@ Events
     :class:`ServiceWithdrawn`
 The core's records and services
     :class:`Community`, :class:`Node`, :class:`Person`, :class:`Account`, … and
-    :func:`audit`, :func:`grant_role`, :func:`settings_of`, …
+    :func:`audit`, :func:`grant_role`, :func:`settings_of` and :func:`change_settings`
+    (a community's settings of the plugin), …
 Pages
     :func:`requires`, :func:`form_page`, :func:`flash`, :func:`confirmation`,
     :func:`parse_date`, :func:`find_person`, :func:`today_of`, …
@@ -100,6 +101,9 @@ _HOMES: dict[str, str] = {
     "save_file": "linli.uploads",
     "UploadRefused": "linli.uploads",
     "settings_of": "linli.community_settings",
+    "change_settings": "linli.community_settings",
+    "settings_path": "linli.community_settings",
+    "SETTINGS_PERMISSION": "linli.community_settings",
     # pages
     "requires": "linli.web.auth",
     "logged_in": "linli.web.auth",
@@ -159,7 +163,12 @@ if TYPE_CHECKING:
     from linli.audit.services import record as audit
     from linli.cli import Instance, pass_instance
     from linli.communities import community_root, create_community, ensure_node_kinds
-    from linli.community_settings import settings_of
+    from linli.community_settings import (
+        SETTINGS_PERMISSION,
+        change_settings,
+        settings_of,
+        settings_path,
+    )
     from linli.contracts import ServiceVerified, ServiceWithdrawn
     from linli.events import Event, emit
     from linli.hierarchy.escalation import (

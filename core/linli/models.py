@@ -1,4 +1,5 @@
-"""Core tables: communities, which plugins each community enables, and the event outbox."""
+"""Core tables: communities, which plugins each community enables and how each has set
+them, and the event outbox."""
 
 from __future__ import annotations
 
@@ -51,6 +52,31 @@ class PluginState(Model):
 
     class Meta:
         table = "core_plugin_state"
+        unique_together = (("community", "plugin"),)
+
+
+class PluginSettings(Model):
+    """A community's settings of one plugin (see :mod:`linli.community_settings`).
+
+    ``values`` holds only what differs from the plugin's defaults, as JSON; reading fills
+    in the rest. ``changed_by`` is whoever changed them last."""
+
+    id = fields.IntField(primary_key=True)
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "core.Community", related_name="plugin_settings", on_delete=fields.CASCADE
+    )
+    plugin = fields.CharField(max_length=64)
+    values = fields.JSONField(default=dict)
+    changed_at = fields.DatetimeField(auto_now=True)
+    changed_by = fields.ForeignKeyField(
+        "core.Account",
+        related_name="plugin_settings_changed",
+        null=True,
+        on_delete=fields.SET_NULL,
+    )
+
+    class Meta:
+        table = "core_plugin_settings"
         unique_together = (("community", "plugin"),)
 
 

@@ -40,6 +40,12 @@ class Manifest:
     ``title`` and ``description`` map a language code (``zh_CN``, ``en``) to text.
     ``settings`` is a ``msgspec.Struct`` whose defaults are the plugin's default settings;
     an instance's ``[plugins.<name>]`` table in ``linli.toml`` is validated against it.
+    ``community_settings`` is a ``msgspec.Struct`` of the settings each community chooses
+    for itself (stored by the core, changed on the admin's settings page of the plugin,
+    read with :func:`linli.community_settings.settings_of`); its defaults are the
+    defaults and its fields are limited to the kinds that page can show (see
+    :mod:`linli.community_settings`). ``settings_template`` names a template of the plugin
+    (``"<name>/…"``) that page renders instead of the generic form.
     ``linli_api`` is a PEP 440 specifier of the plugin API versions the plugin works with
     (``linli.PLUGIN_API_VERSION``); linli refuses to load it when its version is outside.
     """
@@ -50,6 +56,8 @@ class Manifest:
     description: dict[str, str] = field(default_factory=dict)
     requires: tuple[str, ...] = ()
     settings: type[msgspec.Struct] | None = None
+    community_settings: type[msgspec.Struct] | None = None
+    settings_template: str = ""
     linli_api: str = ">=2,<3"
     #: Where the plugin's link stands in the navigation (lower first), when it has
     #: sections.
@@ -67,12 +75,33 @@ class Manifest:
             isinstance(self.settings, type) and issubclass(self.settings, msgspec.Struct)
         ):
             raise ManifestError("settings must be a msgspec.Struct class")
+        self._check_community_settings()
         try:
             SpecifierSet(self.linli_api)
         except (InvalidSpecifier, TypeError) as exc:
             raise ManifestError(
                 f"linli_api {self.linli_api!r} is not a version specifier like '>=1,<2'"
             ) from exc
+
+    def _check_community_settings(self) -> None:
+        if self.community_settings is not None:
+            from linli.community_settings import SchemaError, describe
+
+            try:
+                describe(self.community_settings)
+            except SchemaError as exc:
+                raise ManifestError(f"community_settings: {exc}") from exc
+        if self.settings_template:
+            if self.community_settings is None:
+                raise ManifestError("settings_template needs community_settings")
+            if not (
+                self.settings_template.startswith(f"{self.name}/")
+                and self.settings_template.endswith(".html")
+            ):
+                raise ManifestError(
+                    f"settings_template {self.settings_template!r} must be one of the "
+                    f"plugin's templates, like '{self.name}/settings.html'"
+                )
 
     def supports_api(self, version: str) -> bool:
         """Whether the plugin works with linli's plugin API ``version``."""

@@ -18,7 +18,7 @@ from typing import Any
 import msgspec
 import pluggy
 
-from linli import hookspecs
+from linli import community_settings, hookspecs
 from linli.contracts import SHARED_EVENTS
 from linli.conventions import CONVENTIONS
 from linli.i18n import Catalogues
@@ -133,6 +133,8 @@ class PluginRegistry:
             self.pm.unregister(module)
             del self.loaded[name]
             self._fail(name, f"{type(exc).__name__}: {exc}")
+            return
+        community_settings.declare(name, manifest.community_settings)
 
     def _check_events(self, name: str) -> None:
         """A plugin declares only its own events (``<plugin>.…``), never the core's

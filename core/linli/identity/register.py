@@ -1115,7 +1115,8 @@ class _Planner:
             return
         first = self.matched.setdefault(person_id, row.number)
         if first != row.number:
-            self.problem(row, "", N_("This row and row %(other)d are the same person."), other=first)
+            same = N_("This row and row %(other)d are the same person.")
+            self.problem(row, "", same, other=first)
             return
         change = self._compare(row, person_id)
         if change is None:

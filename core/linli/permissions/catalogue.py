@@ -20,7 +20,7 @@ CORE_PERMISSIONS = [
     Permission("permissions.grant", N_("Give and withdraw roles")),
     Permission("permissions.role.edit", N_("Edit roles")),
     Permission("audit.view", N_("Read the audit trail")),
-    Permission("admin.plugins.manage", N_("Switch plugins on and off")),
+    Permission("admin.plugins.manage", N_("Switch plugins on and off and change their settings")),
     Permission("matters.escalate", N_("Escalate a matter to the level above")),
 ]
 

@@ -32,13 +32,14 @@ from linli.testing.builders import (
     TEST_PASSWORD,
     grant_role,
     make_account,
+    make_community,
     make_household,
     make_person,
     make_place,
     make_resident,
     password_hash,
 )
-from linli.testing.databases import TestDatabases, settings_for_test
+from linli.testing.databases import TestDatabases, migrate_to, settings_for_test
 from linli.web.app import CSRF_COOKIE
 
 TEST_DATABASE_VARIABLE = "LINLI_TEST_DATABASE_URL"
@@ -57,10 +58,12 @@ __all__ = [
     "grant_role",
     "log_in",
     "make_account",
+    "make_community",
     "make_household",
     "make_person",
     "make_place",
     "make_resident",
+    "migrate_to",
     "missing_translations",
     "password_hash",
     "placeholder_mismatches",

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from linli.communities import community_root
+from linli.communities import community_root, create_community
+from linli.enablement import enable
 from linli.hierarchy.models import Node, NodeKind
 from linli.hierarchy.services import add_node
 from linli.identity.models import Account, Household, Membership, Person, PersonTag
@@ -20,6 +21,7 @@ from linli.identity.passwords import TEST_HASHER
 from linli.models import Community
 from linli.permissions.models import Grant, Role
 from linli.permissions.services import grant
+from linli.registry import PluginRegistry
 
 TEST_PASSWORD = "neighbour-2026"
 #: When a builder's household was moved into, unless a test says otherwise.
@@ -42,6 +44,22 @@ async def grant_role(
     community's own place node, so it covers the whole community)."""
     role = await Role.get(community=community, key=key)
     return await grant(account, role, node or await community_root(community))
+
+
+async def make_community(
+    slug: str,
+    name: str,
+    registry: PluginRegistry,
+    *,
+    plugins: Iterable[str] = (),
+    name_en: str = "",
+) -> Community:
+    """Another community (the test's own is the ``linli_community`` fixture), with its
+    trees and roles, and ``plugins`` switched on there."""
+    community = await create_community(slug, name, registry, name_en=name_en)
+    for plugin in plugins:
+        await enable(community, plugin, registry)
+    return community
 
 
 async def make_account(

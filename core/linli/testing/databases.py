@@ -34,6 +34,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+from tortoise.connection import get_connection
+from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
 from linli import db
 from linli.registry import PluginRegistry
@@ -85,6 +87,22 @@ def settings_for_test(
         dispatch_in_background=False,
         **extra,
     )
+
+
+async def migrate_to(
+    settings: Settings, registry: PluginRegistry, target: str | None = None
+) -> None:
+    """Bring the open database to the migration ``target`` (``"<app>.<migration>"``),
+    undoing the later ones or applying the missing ones, or up to date without one. A
+    test of a data migration goes back to the migration before it, writes rows the old
+    way, and migrates: the kit gives the next test a fresh copy."""
+    if target is None:
+        await db.migrate(settings, registry)
+        return
+    app, _, name = target.partition(".")
+    apps = db.tortoise_config(settings, registry)["apps"]
+    executor = MigrationExecutor(get_connection("default"), apps)
+    await executor.migrate([MigrationTarget(app_label=app, name=name)])
 
 
 def _with_database(url: str, name: str) -> str:

@@ -1,5 +1,5 @@
 """The community's admin pages, under ``/c/{community_slug}/admin/``: the trees, roles
-and grants, the audit trail and the plugin switches.
+and grants, the audit trail, the plugin switches and the plugins' settings.
 
 Handlers are thin: they read the form, call the services of
 :mod:`linli.hierarchy.services` and :mod:`linli.permissions.admin`, and show the result.
@@ -26,6 +26,13 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 from markupsafe import escape
 
 from linli.audit.models import AuditEntry
+from linli.community_settings import (
+    SETTINGS_PERMISSION,
+    change_settings,
+    describe,
+    settings_of,
+    settings_path,
+)
 from linli.hierarchy.models import Node
 from linli.hierarchy.services import (
     IDS,
@@ -69,9 +76,12 @@ from linli.permissions.admin import (
 )
 from linli.permissions.models import Grant, Role
 from linli.permissions.services import holders_at_or_above
+from linli.refusals import Refusal
+from linli.registry import LoadedPlugin
 from linli.web.auth import Connection, community_node, current_actor, requires
 from linli.web.errors import VisibleError
-from linli.web.feedback import confirmation, flash, form_values, is_confirmed
+from linli.web.feedback import FormError, confirmation, flash, form_error, form_values, is_confirmed
+from linli.web.plugin_settings import field_views, submitted
 from linli.web.site import language_of, safe_next, site_of, translate
 
 log = logging.getLogger("linli.web")
@@ -116,10 +126,14 @@ ACTION_TITLES = {
     "identity.person.id_number_shown": N_("Full ID-card number shown"),
     "identity.register.exported": N_("Register exported"),
 }
+#: The title of ``<plugin>.settings``, the change of a plugin's settings in a community
+#: (a plugin's own title for it wins).
+SETTINGS_CHANGED = N_("Settings of %(plugin)s changed")
 #: What the core's kinds of record are called in the audit trail.
 OBJECT_TITLES = {
     "core.Community": N_("Community"),
     "core.PluginState": N_("Plugin"),
+    "core.PluginSettings": N_("Settings of a plugin"),
     "core.Node": N_("Node"),
     "core.Person": N_("Person"),
     "core.Household": N_("Household"),
@@ -963,6 +977,11 @@ def _audit_titles(request: AnyRequest) -> dict[str, str]:
         key: site.catalogues.translate(language, message)
         for key, message in {**ACTION_TITLES, **OBJECT_TITLES}.items()
     }
+    settings_changed = site.catalogues.translate(language, SETTINGS_CHANGED)
+    for name, plugin in site.registry.loaded.items():
+        if plugin.manifest.community_settings is not None:
+            title = plugin.manifest.title_in(language)
+            titles[f"{name}.settings"] = settings_changed % {"plugin": title}
     for key, (domain, message) in site.registry.audit_titles().items():
         titles[key] = site.catalogues.translate(language, message, domain)
     return titles
@@ -1022,6 +1041,11 @@ async def _plugins_context(request: AnyRequest) -> dict[str, Any]:
         "plugins": [
             {"plugin": plugin, "enabled": name in enabled}
             for name, plugin in registry.loaded.items()
+        ],
+        "with_settings": [
+            plugin.manifest
+            for name, plugin in registry.loaded.items()
+            if name in enabled and plugin.manifest.community_settings is not None
         ],
         "failed": list(registry.failed.values()),
         "error": "",
@@ -1134,6 +1158,89 @@ async def plugin_disable(
 ) -> Template | Redirect:
     """Switch a plugin off, once the worker has seen what that stops and confirmed."""
     return await _switch(request, community, name, on=False, confirmed=is_confirmed(data.confirmed))
+
+
+# Settings of the plugins
+
+
+def _configurable(request: AnyRequest, name: str) -> LoadedPlugin:
+    """The plugin ``name`` if it has settings and is switched on here; else 404."""
+    plugin = site_of(request).registry.loaded.get(name)
+    enabled = request.state.get("enabled_plugins", [])
+    if plugin is None or plugin.manifest.community_settings is None or name not in enabled:
+        raise VisibleError(
+            status_code=404, detail=N_("No plugin with settings is switched on here by that name.")
+        )
+    return plugin
+
+
+async def _settings_page(
+    request: AnyRequest,
+    community: Community,
+    plugin: LoadedPlugin,
+    *,
+    status: int = 200,
+    error: FormError | None = None,
+    form: dict[str, str] | None = None,
+) -> Template:
+    """The settings form of a plugin, or the plugin's own ``settings_template``."""
+    manifest = plugin.manifest
+    assert manifest.community_settings is not None
+    settings = await settings_of(community, plugin.name)
+    fields = describe(manifest.community_settings)
+    return await _page(
+        request,
+        community,
+        manifest.settings_template or "admin/plugin_settings.html",
+        section="plugins",
+        status=status,
+        plugin=manifest,
+        plugin_title=manifest.title_in(language_of(request)),
+        settings=settings,
+        fields=field_views(request, plugin.name, fields, settings, form),
+        action=settings_path(community, plugin.name),
+        form_error=error,
+        form=form or {},
+    )
+
+
+@get(
+    "/plugins/{name:str}/settings",
+    name="admin:plugin_settings",
+    guards=[requires(SETTINGS_PERMISSION)],
+)
+async def plugin_settings_page(
+    request: AnyRequest, community: NamedDependency[Community], name: FromPath[str]
+) -> Template:
+    """What this community has chosen for a plugin (its defaults until changed)."""
+    return await _settings_page(request, community, _configurable(request, name))
+
+
+@post(
+    "/plugins/{name:str}/settings",
+    name="admin:plugin_settings_save",
+    guards=[requires(SETTINGS_PERMISSION)],
+)
+async def plugin_settings_save(
+    request: AnyRequest, community: NamedDependency[Community], name: FromPath[str]
+) -> Template | Redirect:
+    """Change a plugin's settings here: all of them or, refused, none."""
+    plugin = _configurable(request, name)
+    assert plugin.manifest.community_settings is not None
+    values = submitted(describe(plugin.manifest.community_settings), await request.form())
+    try:
+        await change_settings(community, name, values, actor=await current_actor(request))
+    except Refusal as exc:
+        return await _settings_page(
+            request,
+            community,
+            plugin,
+            status=exc.status,
+            error=form_error(request, exc),
+            form=values,
+        )
+    flash(request, N_("Settings saved."))
+    return _see_other(settings_path(community, name))
 
 
 # Accounts
@@ -1284,6 +1391,8 @@ ADMIN_ROUTES: list[Any] = [
     plugins_page,
     plugin_enable,
     plugin_disable,
+    plugin_settings_page,
+    plugin_settings_save,
     accounts_page,
     account_add,
     account_reset,

@@ -10,6 +10,7 @@ from typing import Any
 
 from linli.kit import (
     N_,
+    SETTINGS_PERMISSION,
     Community,
     Consequence,
     Manifest,
@@ -21,6 +22,7 @@ from linli.kit import (
     current_zone,
     hookimpl,
 )
+from linli_council.settings import CouncilSettings
 
 manifest = Manifest(
     name="council",
@@ -31,6 +33,7 @@ manifest = Manifest(
         "decisions, follow-up and the share of topics resolved",
     },
     version="0.1.0",
+    community_settings=CouncilSettings,
     linli_api=">=2,<3",
     nav_order=30,
 )
@@ -51,7 +54,7 @@ def linli_sections() -> list[Section]:
         ),
         Section(N_("Needs by support"), "needs/ranking", permission="council.manage"),
         Section(N_("Figures"), "figures", audience="everyone"),
-        Section(N_("Settings"), "settings", permission="council.approve"),
+        Section(N_("Settings"), "settings", permission=SETTINGS_PERMISSION),
     ]
 
 
@@ -84,7 +87,7 @@ PERMISSIONS = [
         N_("Take part in the council without being a resident: needs and minutes"),
     ),
     Permission("council.manage", N_("Run the council: topics, meetings, minutes and actions")),
-    Permission("council.approve", N_("Approve the council's minutes and set its target")),
+    Permission("council.approve", N_("Approve the council's minutes")),
 ]
 
 
@@ -182,6 +185,7 @@ def linli_audit_titles() -> dict[str, str]:
         "council.settings": N_("Council settings changed"),
         "council.topic.create": N_("Topic created"),
         "council.topic.state": N_("Topic state changed"),
+        # the council's settings before the core kept them (older audit entries)
         "council.CouncilSettings": N_("Council settings"),
         "council.Need": N_("Need"),
         "council.Topic": N_("Topic"),

@@ -8,8 +8,6 @@ same transaction as the rows, so a list shows it without counting per row.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from tortoise import fields
 from tortoise.models import Model
 
@@ -36,24 +34,6 @@ APPROVED = "approved"
 
 # Kinds of attendees.
 ATTENDEE_KINDS = ("resident", "party_member", "property", "guest")
-
-
-class CouncilSettings(Model):
-    """Council settings of one community."""
-
-    id = fields.IntField(primary_key=True)
-    community = fields.OneToOneField(
-        "core.Community", related_name="council_settings", on_delete=fields.CASCADE
-    )
-    # Share of a year's topics that should be closed as resolved.
-    closure_target = fields.DecimalField(max_digits=4, decimal_places=3, default=Decimal("0.800"))
-    # The kind of place the needs ranking groups by, and the finest place a need shows to
-    # neighbours: never a flat.
-    ranking_level = fields.CharField(max_length=32, default="building", db_default="building")
-    updated_at = fields.DatetimeField(auto_now=True)
-
-    class Meta:
-        table = "council_settings"
 
 
 class Need(Model):

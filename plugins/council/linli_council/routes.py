@@ -3,7 +3,8 @@
 Topics, their public timelines and the figures are public. Residents
 (``council.take_part``) raise and back needs and read the approved minutes of meetings
 that cover where they live; council members and workers (``council.manage``) run topics
-and meetings; ``council.approve`` publishes minutes and sets the target.
+and meetings; ``council.approve`` publishes minutes. The council's settings (the target, the ranking
+level) are on the core's settings page of the plugin; ``/settings`` leads there.
 
 A rule's refusal is not caught here: each form's route names its page (``form_page``)
 and linli shows that page again with the message beside the field and the input kept.
@@ -30,12 +31,12 @@ from litestar.response import Redirect, Template
 from linli.kit import (
     N_,
     PUBLIC,
+    SETTINGS_PERMISSION,
     Actor,
     Community,
     LoginRequired,
     Node,
     Person,
-    Refusal,
     Upload,
     Year,
     addresses,
@@ -45,7 +46,6 @@ from linli.kit import (
     file_response,
     find_person,
     flash,
-    form_again,
     form_page,
     form_values,
     is_confirmed,
@@ -55,6 +55,7 @@ from linli.kit import (
     own_person,
     parse_date,
     requires,
+    settings_path,
     today_of,
     translate,
     zone_of,
@@ -72,6 +73,7 @@ from linli_council.models import (
     Need,
     Topic,
 )
+from linli_council.settings import RANKING_LEVELS
 
 Req = Request[Any, Any, Any]
 Connection = ASGIConnection[Any, Any, Any, Any]
@@ -122,16 +124,20 @@ async def page_context(request: Req, community: Community, **extra: Any) -> dict
     level."""
     actor = await current_actor(request)
     root = await community_node(request)
+    allowed = {name.split(".")[1] for name in OWN_PERMISSIONS if actor.can(name, root)}
+    if actor.can(SETTINGS_PERMISSION, root):
+        allowed.add("configure")
     return {
         "base": base(community),
-        "allowed": {name.split(".")[1] for name in OWN_PERMISSIONS if actor.can(name, root)},
+        "allowed": allowed,
+        "settings_page": settings_path(community, "council"),
         "categories": services.CATEGORIES,
         "state_labels": services.STATE_LABELS,
         "need_labels": services.NEED_STATUS_LABELS,
         "levels": services.LEVELS,
         "attendee_labels": services.ATTENDEE_LABELS,
         "timeline_labels": services.TIMELINE_LABELS,
-        "ranking_levels": services.RANKING_LEVELS,
+        "ranking_levels": RANKING_LEVELS,
         "today": today_of(request),
         "zone": zone_of(request),
         "form_error": None,
@@ -209,13 +215,6 @@ async def works_here(connection: Connection, _: BaseRouteHandler) -> None:
 works_here.permission = "council.manage"  # type: ignore[attr-defined]  # read by the route audit
 
 
-def answer(
-    request: Req, template: str, context: dict[str, Any], exc: Refusal, data: Any = None
-) -> Template:
-    """The settings form again, with the refusal beside its field and the input kept."""
-    return form_again(request, template, context, exc, data)
-
-
 # ----------------------------------------------------------------------------- forms
 
 
@@ -286,11 +285,6 @@ class MinutesForm(msgspec.Struct):
 
 class ApproveForm(msgspec.Struct):
     confirmed: str = ""
-
-
-class SettingsForm(msgspec.Struct):
-    target: str = ""
-    ranking_level: str = ""
 
 
 #: Moves that close a topic for good: asked to confirm first.
@@ -969,32 +963,10 @@ class FiguresController(Controller):
         context = await page_context(request, community, data=data)
         return Template("council/figures.html", context=context)
 
-    @get("/settings", name="council:settings", guards=[requires("council.approve")])
-    async def settings(self, request: Req, community: NamedDependency[Community]) -> Template:
-        context = await page_context(
-            request, community, settings=await services.settings_of(community)
-        )
-        return Template("council/settings.html", context=context)
-
-    @post("/settings", name="council:settings_save", guards=[requires("council.approve")])
-    async def save_settings(
-        self,
-        request: Req,
-        community: NamedDependency[Community],
-        data: URLEncodedBody[SettingsForm],
-    ) -> Template | Redirect:
-        try:
-            await services.save_target(
-                community, data.target, actor=await current_actor(request),
-                ranking_level=data.ranking_level or None,
-            )  # fmt: skip
-        except services.CouncilError as exc:
-            context = await page_context(
-                request, community, settings=await services.settings_of(community)
-            )
-            return answer(request, "council/settings.html", context, exc, data)
-        flash(request, N_("Settings saved."))
-        return Redirect(f"{base(community)}/figures", status_code=303)
+    @get("/settings", name="council:settings", guards=[requires(SETTINGS_PERMISSION)])
+    async def settings(self, community: NamedDependency[Community]) -> Redirect:
+        """The council's settings moved to the core's settings page of the plugin."""
+        return Redirect(settings_path(community, "council"), status_code=301)
 
 
 ROUTES = [TopicController, NeedController, MeetingController, FiguresController]

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
@@ -48,6 +48,7 @@ from linli.kit import (
     natural_key,
     save_image,
 )
+from linli.kit import settings_of as plugin_settings
 from linli_council.events import ProjectRequested
 from linli_council.models import (
     APPROVED,
@@ -66,31 +67,21 @@ from linli_council.models import (
     ActionItem,
     AgendaItem,
     Attendee,
-    CouncilSettings,
     Meeting,
     Need,
     NeedSupport,
     TimelineEntry,
     Topic,
 )
+from linli_council.settings import CouncilSettings
 
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
-DEFAULT_TARGET = Decimal("0.8")
 MAX_TEXT = 1000
 MAX_TITLE = 200
 PER_PAGE = 30
 #: Kinds of place a topic or a meeting may be about (public pages show them), and that
 #: the place choosers offer: never a flat.
 PLACE_KINDS = ("community", "estate", "building", "facility")
-#: The levels the needs ranking may group by (the community chooses one in its settings);
-#: a need's place is shown to neighbours no finer than that level.
-RANKING_LEVELS = {
-    "estate": N_("Estate"),
-    "building": N_("Building"),
-    "entrance": N_("Entrance"),
-}
-DEFAULT_RANKING_LEVEL = "building"
-
 #: Categories of needs and topics: key → message id.
 CATEGORIES = {
     "parking": N_("E-bike parking and charging"),
@@ -216,52 +207,8 @@ def topic_url(community: Community | str, topic_id: int) -> str:
 
 
 async def settings_of(community: Community | int) -> CouncilSettings:
-    community_id = community if isinstance(community, int) else community.id
-    found = await CouncilSettings.get_or_none(community_id=community_id)
-    if found is None:
-        try:
-            found = await CouncilSettings.create(community_id=community_id)
-        except IntegrityError:
-            found = await CouncilSettings.get(community_id=community_id)
-    return found
-
-
-def parse_target(raw: str) -> Decimal:
-    """A target written as a share (0.8) or a percentage (80 or 80%)."""
-    text = raw.strip().rstrip("%").strip()
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise CouncilError(
-            N_("Enter the target as a percentage, for example 80."), field="target"
-        ) from None
-    if value > 1:
-        value = value / 100
-    if not Decimal(0) < value <= Decimal(1):
-        raise CouncilError(N_("The target must be between 1 and 100 percent."), field="target")
-    return value.quantize(Decimal("0.001"))
-
-
-async def save_target(
-    community: Community, raw: str, *, actor: Actor, ranking_level: str | None = None
-) -> CouncilSettings:
-    """Save the closure target and (if given) the level the needs ranking groups by."""
-    target = parse_target(raw)
-    settings = await settings_of(community)
-    level = settings.ranking_level if ranking_level is None else ranking_level
-    if level not in RANKING_LEVELS:
-        raise CouncilError(N_("Choose the level needs are ranked by."), field="ranking_level")
-    async with in_transaction():
-        before = {"closure_target": str(settings.closure_target),
-                  "ranking_level": settings.ranking_level}  # fmt: skip
-        settings.closure_target = target
-        settings.ranking_level = level
-        await settings.save(update_fields=["closure_target", "ranking_level", "updated_at"])
-        await audit(
-            "council.settings", actor=actor, community_id=community.id, obj=settings,
-            before=before, after={"closure_target": str(target), "ranking_level": level},
-        )  # fmt: skip
-    return settings
+    """The community's council settings (stored by the core)."""
+    return cast(CouncilSettings, await plugin_settings(community, "council"))
 
 
 # ---------------------------------------------------------------------------- needs
@@ -1221,7 +1168,7 @@ async def figures(
         resolved=by_state[RESOLVED],
         not_feasible=by_state[NOT_FEASIBLE],
         rate=closure_rate(by_state[RESOLVED], total),
-        target=Decimal(str(settings.closure_target)).quantize(Decimal("0.001")),
+        target=(Decimal(settings.closure_target) / 100).quantize(Decimal("0.001")),
         by_state=by_state,
         by_category=sorted(
             ((c, counts[0], counts[1]) for c, counts in per_category.items()),

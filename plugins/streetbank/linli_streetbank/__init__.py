@@ -28,6 +28,7 @@ from linli.kit import (
     hookimpl,
     pass_instance,
 )
+from linli_streetbank.settings import BankSettings
 
 manifest = Manifest(
     name="streetbank",
@@ -38,6 +39,7 @@ manifest = Manifest(
     },
     nav_order=20,
     version="0.1.0",
+    community_settings=BankSettings,
 )
 
 
@@ -237,6 +239,8 @@ def linli_audit_titles() -> dict[str, str]:
         "streetbank.operator_add": N_("Partner operator added"),
         "streetbank.partner_add": N_("Partner added"),
         "streetbank.redeem_on_behalf": N_("Redeemed on behalf"),
+        "streetbank.settings": N_("Street bank settings changed"),
+        # the street bank's settings before the core kept them (older audit entries)
         "streetbank.settings_save": N_("Street bank settings saved"),
         "streetbank.BankSettings": N_("Street bank settings"),
         "streetbank.LedgerAccount": N_("Points account"),

@@ -42,27 +42,6 @@ REJECTED = "rejected"
 ADJUSTMENT_STATES = (PENDING, POSTED, REJECTED)
 
 
-class BankSettings(Model):
-    """Street bank settings of one community."""
-
-    id = fields.IntField(primary_key=True)
-    community = fields.OneToOneField(
-        "core.Community", related_name="streetbank_settings", on_delete=fields.CASCADE
-    )
-    # Yearly expiry of unused points: off by default.
-    expiry_enabled = fields.BooleanField(default=False)
-    # Days an unused voucher stays valid.
-    voucher_days = fields.IntField(default=14)
-    # A correction larger than this (in points, either way) waits for a second person's
-    # approval; so does one that would take a clerk past the daily total.
-    adjust_limit = fields.IntField(default=50, db_default=50)
-    adjust_daily_limit = fields.IntField(default=200, db_default=200)
-    updated_at = fields.DatetimeField(auto_now=True)
-
-    class Meta:
-        table = "streetbank_settings"
-
-
 class LedgerAccount(Model):
     """A ledger account of a person, a partner or the bank itself.
 

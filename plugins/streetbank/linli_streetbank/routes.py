@@ -30,6 +30,7 @@ from tortoise.expressions import Q
 
 from linli.kit import (
     N_,
+    SETTINGS_PERMISSION,
     Actor,
     Community,
     Node,
@@ -42,7 +43,6 @@ from linli.kit import (
     confirmation,
     current_actor,
     flash,
-    form_again,
     form_page,
     form_values,
     is_confirmed,
@@ -53,6 +53,7 @@ from linli.kit import (
     parse_date,
     parse_int,
     requires,
+    settings_path,
     today_of,
     translate,
     zone_of,
@@ -297,16 +298,6 @@ class CategoryForm(msgspec.Struct):
     unit: str = "hour"
     rate: str = ""
     active: str = ""
-
-
-class SettingsForm(msgspec.Struct):
-    expiry_enabled: str = ""
-    voucher_days: str = ""
-
-
-class LimitsForm(msgspec.Struct):
-    adjust_limit: str = ""
-    adjust_daily_limit: str = ""
 
 
 class ExpiryForm(msgspec.Struct):
@@ -1256,45 +1247,6 @@ class WorkerController(Controller):
         context = await settings_context(request, community)
         return Template("streetbank/settings.html", context=context)
 
-    @post("/settings", name="streetbank:save_settings", guards=[requires("streetbank.manage")])
-    async def save_settings(
-        self,
-        request: Req,
-        community: NamedDependency[Community],
-        data: URLEncodedBody[SettingsForm],
-    ) -> Redirect | Template:
-        try:
-            await services.save_settings(
-                community, expiry_enabled=bool(data.expiry_enabled),
-                voucher_days=data.voucher_days.strip() or "14",
-                actor=await current_actor(request),
-            )  # fmt: skip
-        except Refusal as exc:
-            context = await settings_context(request, community, failed="settings")
-            return form_again(request, "streetbank/settings.html", context, exc, data)
-        flash(request, N_("Settings saved."))
-        return redirect(f"{base(community)}/worker/settings")
-
-    @post("/limits", name="streetbank:save_limits", guards=[requires("streetbank.approve")])
-    async def save_limits(
-        self,
-        request: Req,
-        community: NamedDependency[Community],
-        data: URLEncodedBody[LimitsForm],
-    ) -> Redirect | Template:
-        # Guarded by the checker's permission: a maker who could raise their own limit
-        # would need no checker.
-        try:
-            await services.save_adjust_limits(
-                community, per_correction=data.adjust_limit, per_day=data.adjust_daily_limit,
-                actor=await current_actor(request),
-            )  # fmt: skip
-        except Refusal as exc:
-            context = await settings_context(request, community, failed="limits")
-            return form_again(request, "streetbank/settings.html", context, exc, data)
-        flash(request, N_("Settings saved."))
-        return redirect(f"{base(community)}/worker/settings")
-
     @post(
         "/categories",
         name="streetbank:save_category",
@@ -1360,9 +1312,12 @@ class WorkerController(Controller):
 
 
 async def settings_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
+    actor = await current_actor(request)
     return await page_context(
         request, community, **{
             "settings": await services.settings_of(community),
+            "settings_page": settings_path(community, "streetbank"),
+            "may_configure": actor.can(SETTINGS_PERMISSION, await community_node(request)),
             "categories": await ServiceCategory.filter(community_id=community.id),
             "units": services.UNITS, "last_year": today_of(request).year - 1, "failed": "",
             **extra,

@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import DoesNotExist, IntegrityError
@@ -50,6 +50,7 @@ from linli.kit import (
     grant_role,
 )
 from linli.kit import Account as CoreAccount
+from linli.kit import settings_of as plugin_settings
 from linli_streetbank.models import (
     ADJUSTMENT,
     CANCELLED,
@@ -70,7 +71,6 @@ from linli_streetbank.models import (
     USED,
     Adjustment,
     AdjustmentAllowance,
-    BankSettings,
     CatalogueItem,
     Entry,
     LedgerAccount,
@@ -81,6 +81,7 @@ from linli_streetbank.models import (
     ServiceRecord,
     Voucher,
 )
+from linli_streetbank.settings import MAX_ADJUSTMENT, BankSettings
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -90,8 +91,6 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read
 CODE_LENGTH = 8
 MAX_HOURS = Decimal(24)
 MAX_TASKS = Decimal(100)
-#: The most points one correction may move.
-MAX_ADJUSTMENT = 100_000
 #: Entries a worker may correct with a reversing entry (vouchers are cancelled instead).
 REVERSIBLE = (EARN, ADJUSTMENT, EXPIRY)
 
@@ -278,14 +277,8 @@ async def balance_of(person: Person) -> int:
 
 
 async def settings_of(community: Community | int) -> BankSettings:
-    community_id = community if isinstance(community, int) else community.id
-    found = await BankSettings.get_or_none(community_id=community_id)
-    if found is not None:
-        return found
-    try:
-        return await BankSettings.create(community_id=community_id)
-    except IntegrityError:
-        return await BankSettings.get(community_id=community_id)
+    """The community's street bank settings (stored by the core)."""
+    return cast(BankSettings, await plugin_settings(community, "streetbank"))
 
 
 #: How many matching residents a form offers to choose from.
@@ -324,43 +317,6 @@ async def homes(people: list[Person]) -> dict[int, Node]:
         person_id__in=[person.id for person in people], ended_on__isnull=True
     ).select_related("household__node")
     return {row.person_id: row.household.node for row in rows}
-
-
-#: The days a voucher may stay valid, at least and at most.
-VOUCHER_DAYS = (1, 365)
-
-
-async def save_settings(
-    community: Community,
-    *,
-    expiry_enabled: bool,
-    voucher_days: Any,
-    actor: Actor | None = None,
-) -> BankSettings:
-    """Change the community's street bank settings."""
-    days = _optional_int(voucher_days, "voucher_days")
-    low, high = VOUCHER_DAYS
-    if days is None or not low <= days <= high:
-        raise StreetbankError(
-            N_("A voucher stays valid between %(low)s and %(high)s days."),
-            field="voucher_days", low=low, high=high,
-        )  # fmt: skip
-    settings = await settings_of(community)
-    before = {"expiry_enabled": settings.expiry_enabled, "voucher_days": settings.voucher_days}
-    settings.expiry_enabled = expiry_enabled
-    settings.voucher_days = days
-    async with in_transaction():
-        await settings.save(update_fields=["expiry_enabled", "voucher_days", "updated_at"])
-        if actor is not None:
-            await audit(
-                "streetbank.settings_save",
-                actor=actor,
-                community_id=community.id,
-                obj=settings,
-                before=before,
-                after={"expiry_enabled": expiry_enabled, "voucher_days": days},
-            )
-    return settings
 
 
 # ---------------------------------------------------------- partners and the catalogue
@@ -1218,41 +1174,6 @@ async def reverse_entry(
         )
 
     return await _once(f"reverse:{entry.id}", work, _entry_found)
-
-
-#: A correction's limits, at least and at most (points per correction, per day).
-ADJUST_LIMITS = (0, MAX_ADJUSTMENT)
-
-
-async def save_adjust_limits(
-    community: Community, *, per_correction: Any, per_day: Any, actor: Actor | None = None
-) -> BankSettings:
-    """Change how many points a worker may correct without a second person's approval:
-    per correction and in total per day (0: every correction needs approval)."""
-    each = _optional_int(per_correction, "adjust_limit")
-    daily = _optional_int(per_day, "adjust_daily_limit")
-    low, high = ADJUST_LIMITS
-    for value, name in ((each, "adjust_limit"), (daily, "adjust_daily_limit")):
-        if value is None or not low <= value <= high:
-            raise StreetbankError(
-                N_("Enter a whole number of points from %(low)s to %(high)s."),
-                field=name, low=low, high=high,
-            )  # fmt: skip
-    settings = await settings_of(community)
-    before = {
-        "adjust_limit": settings.adjust_limit,
-        "adjust_daily_limit": settings.adjust_daily_limit,
-    }
-    settings.adjust_limit, settings.adjust_daily_limit = each, daily
-    async with in_transaction():
-        await settings.save(update_fields=["adjust_limit", "adjust_daily_limit", "updated_at"])
-        if actor is not None:
-            await audit(
-                "streetbank.settings_save", actor=actor, community_id=community.id,
-                obj=settings, before=before,
-                after={"adjust_limit": each, "adjust_daily_limit": daily},
-            )  # fmt: skip
-    return settings
 
 
 async def _allowance(community_id: int, account_id: int, day: date) -> AdjustmentAllowance:

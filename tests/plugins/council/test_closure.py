@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from linli.testing import form_post, log_in, make_resident
+from linli.testing import form_post, log_in, make_account, make_resident
 from linli_council import services
 from linli_council import testing as builders
 from linli_council.models import DECIDED, IN_ACTION, RESOLVED, AgendaItem, Meeting, Topic
@@ -153,12 +153,13 @@ async def test_the_ranking_groups_by_building_and_no_page_shows_a_flat(client, c
     assert "601室" not in ranking.text
     rows = await services.ranking(council.community)
     assert [(r.category, r.place, r.needs) for r in rows] == [("parking", "江汉里二期 10栋", 2)]
-    # the community may rank by estate instead
-    saved = await form_post(
-        client, f"{COUNCIL}/settings", {"target": "80", "ranking_level": "estate"}
-    )
+    # the community may rank by estate instead (its administrator sets it)
+    await make_account("admin", council.community, "administrator")
+    await log_in(client, "admin")
+    settings = "/c/test/admin/plugins/council/settings"
+    saved = await form_post(client, settings, {"closure_target": "80", "ranking_level": "estate"})
     assert saved.status_code == 200 and "Settings saved." in saved.text
     rows = await services.ranking(council.community)
     assert [(r.place, r.needs) for r in rows] == [("江汉里二期", 2)]
-    bad = await form_post(client, f"{COUNCIL}/settings", {"target": "80", "ranking_level": "flat"})
+    bad = await form_post(client, settings, {"closure_target": "80", "ranking_level": "flat"})
     assert bad.status_code == 400 and 'id="ranking_level-error"' in bad.text

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 
+from linli.kit import change_settings
 from linli.testing import (
     form_post,
     log_in,
@@ -318,13 +319,6 @@ async def _refusals(bank):
             404,
             "没有这个用户名的账号",
         ),
-        "streetbank:save_settings": (
-            "worker",
-            "/worker/settings",
-            {"voucher_days": "999"},
-            400,
-            "1 到 365 天",
-        ),
         "streetbank:save_category": (
             "worker",
             "/worker/categories",
@@ -352,13 +346,6 @@ async def _refusals(bank):
             {"reason": ""},
             400,
             "请说明驳回的原因",
-        ),
-        "streetbank:save_limits": (
-            "boss",
-            "/worker/limits",
-            {"adjust_limit": "many", "adjust_daily_limit": "200"},
-            400,
-            "请输入整数",
         ),
     }
 
@@ -427,7 +414,6 @@ async def test_every_write_says_it_is_done(linli_client, bank):
         ("/worker/partners", {"name": "新华书店", "kind": "merchant"}, "已添加共建单位:新华书店。"),
         (f"/worker/partners/{bank.partner.id}/operators", {"username": "clinic"},
          "clinic 现在可以核销汉兴街老王理发店的兑换券。"),
-        ("/worker/settings", {"voucher_days": "30", "expiry_enabled": "on"}, "设置已保存。"),
         ("/worker/categories", {"key": "patrol", "name": "巡逻", "unit": "hour", "rate": "8",
                                 "active": "on"}, "已保存服务类别:巡逻。"),
     ]  # fmt: skip
@@ -459,9 +445,7 @@ async def test_reversing_an_entry_asks_first(linli_client, bank):
 
 
 async def test_expiring_points_asks_first(linli_client, bank):
-    settings = await services.settings_of(bank.community)
-    settings.expiry_enabled = True
-    await settings.save()
+    await change_settings(bank.community, "streetbank", {"expiry_enabled": True}, actor=None)
     # earned two years ago: held on 1 January of last year, they lapse at its end
     last_year = services.year_start(services.now_utc().year - 1) - timedelta(days=30)
     await services.record_service(

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from linli.kit import AuditEntry
+from linli.kit import AuditEntry, change_settings
 from linli_streetbank import services
 from linli_streetbank.models import (
     CANCELLED,
@@ -258,9 +258,7 @@ async def test_yearly_expiry_is_off_by_default_and_spends_oldest_first(bank):
     run = datetime(2026, 1, 2, tzinfo=UTC)
     with pytest.raises(services.ExpiryOff):
         await services.expire_points(bank.community, 2025, now=run)
-    settings = await services.settings_of(bank.community)
-    settings.expiry_enabled = True
-    await settings.save()
+    await change_settings(bank.community, "streetbank", {"expiry_enabled": True}, actor=None)
     with pytest.raises(services.StreetbankError):
         await services.expire_points(bank.community, 2025, now=datetime(2025, 12, 1, tzinfo=UTC))
     # 50 points from 2024, 10 spent in 2025: 40 expire; the 20 of 2025 stay.

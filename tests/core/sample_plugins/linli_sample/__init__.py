@@ -6,8 +6,9 @@ item, a dashboard widget, a domain event with a handler, demo data and a CLI com
 
 from __future__ import annotations
 
+from datetime import date, time
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import click
 import msgspec
@@ -27,12 +28,39 @@ class SampleSettings(msgspec.Struct):
     max_length: int = 200
 
 
+class BoardSettings(msgspec.Struct, kw_only=True):
+    """What each community chooses for its board: one setting of every kind."""
+
+    per_page: Annotated[
+        int,
+        msgspec.Meta(
+            title=N_("Notes on a page"), description=N_("Older notes go to the next page."),
+            ge=5, le=100,
+        ),
+    ] = 20  # fmt: skip
+    share: Annotated[
+        float, msgspec.Meta(title=N_("Share of the board for pinned notes"), ge=0, le=1)
+    ] = 0.25
+    greeting: Annotated[str, msgspec.Meta(title=N_("Greeting"), max_length=40)] = "Welcome"
+    moderated: Annotated[bool, msgspec.Meta(title=N_("Notes wait for approval"))] = False
+    opens_at: Annotated[time, msgspec.Meta(title=N_("The board opens at"))] = time(8, 0)
+    season_ends: Annotated[date, msgspec.Meta(title=N_("The season ends on"))] = date(2026, 12, 31)
+    order: Annotated[
+        Literal["newest", "oldest"],
+        msgspec.Meta(
+            title=N_("Order of the notes"),
+            extra={"choices": {"newest": N_("Newest first"), "oldest": N_("Oldest first")}},
+        ),
+    ] = "newest"
+
+
 manifest = Manifest(
     name="sample",
     title={"zh_CN": "留言板", "en": "Notice board"},
     description={"zh_CN": "测试用插件", "en": "A plugin for the core's tests"},
     version="0.1",
     settings=SampleSettings,
+    community_settings=BoardSettings,
 )
 
 
