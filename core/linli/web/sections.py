@@ -14,7 +14,7 @@ from linli.models import Community
 from linli.permissions.services import Actor
 from linli.plugins import Section
 from linli.registry import PluginRegistry
-from linli.web.auth import LoginRequired, current_actor
+from linli.web.auth import PUBLIC, LoginRequired, current_actor
 from linli.web.guards import PLUGIN_OPT, belongs_to
 from linli.web.site import language_of, site_of
 
@@ -59,7 +59,9 @@ async def start(request: AnyRequest) -> Redirect:
 def start_handler() -> Any:
     """A fresh start-page handler for one plugin's router (a handler object belongs to
     one router)."""
-    return get("/", name=None)(start)
+    # Open to anyone: it only sends the visitor on (or to log in), and each section's
+    # page has its own guard.
+    return get("/", name=None, opt=PUBLIC)(start)
 
 
 def nav_links(request: AnyRequest, community: Community, enabled: list[str]) -> list[Any]:

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from linli.testing import log_in
+from linli.testing import log_in, make_account
 
 pytestmark = pytest.mark.linli_plugins("council")
 
@@ -45,7 +45,11 @@ async def test_a_resident_sees_the_residents_tabs_with_the_current_one_marked(cl
 async def test_the_staff_see_their_work_the_ranking_and_the_settings(client, council):
     await log_in(client, "worker")
     tabs = _tabs((await client.get(f"{COUNCIL}/worklist")).text)
-    assert tabs[-4:] == ["Waiting for me", "Needs by support", "Figures", "Settings"]
+    assert tabs[-3:] == ["Waiting for me", "Needs by support", "Figures"]
+    # The settings are the administrator's (they switch plugins on and configure them).
+    await make_account("admin", council.community, "administrator")
+    await log_in(client, "admin")
+    assert _tabs((await client.get(f"{COUNCIL}/figures")).text)[-1] == "Settings"
     await log_in(client, "member")
     tabs = _tabs((await client.get(f"{COUNCIL}/needs/ranking")).text)
     assert "Needs by support" in tabs and "Settings" not in tabs

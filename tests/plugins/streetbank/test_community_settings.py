@@ -22,7 +22,8 @@ from linli.testing import (
 from linli_streetbank import services
 from linli_streetbank.models import PENDING, POSTED, Adjustment
 from linli_streetbank.settings import BankSettings
-from linli_streetbank.testing import make_member
+
+from .builders import make_member
 
 pytestmark = pytest.mark.linli_plugins("streetbank")
 
