@@ -16,14 +16,14 @@ PLUGIN_API_VERSION = "2.0"
 
 #: Names importable from the package as in its first releases (new code uses linli.kit).
 _FORMER: dict[str, str] = {
-    "EventHandler": "linli.plugins",
-    "Manifest": "linli.plugins",
-    "NavItem": "linli.plugins",
-    "Permission": "linli.plugins",
-    "Role": "linli.plugins",
-    "Widget": "linli.plugins",
-    "hookimpl": "linli.plugins",
-    "emit": "linli.events",
+    "EventHandler": "linli.kernel.plugins",
+    "Manifest": "linli.kernel.plugins",
+    "NavItem": "linli.kernel.plugins",
+    "Permission": "linli.kernel.plugins",
+    "Role": "linli.kernel.plugins",
+    "Widget": "linli.kernel.plugins",
+    "hookimpl": "linli.kernel.plugins",
+    "emit": "linli.kernel.events",
     "create_app": "linli.web.app",
 }
 

@@ -41,69 +41,69 @@ from typing import TYPE_CHECKING, Any
 _HOMES: dict[str, str] = {
     # the contract
     "PLUGIN_API_VERSION": "linli",
-    "hookimpl": "linli.plugins",
-    "Manifest": "linli.plugins",
-    "Section": "linli.plugins",
-    "NavItem": "linli.plugins",
-    "Widget": "linli.plugins",
-    "PersonSection": "linli.plugins",
-    "Permission": "linli.plugins",
-    "Role": "linli.plugins",
-    "Consequence": "linli.plugins",
-    "DemoSeeder": "linli.plugins",
-    "Refusal": "linli.refusals",
-    "N_": "linli.i18n",
+    "hookimpl": "linli.kernel.plugins",
+    "Manifest": "linli.kernel.plugins",
+    "Section": "linli.kernel.plugins",
+    "NavItem": "linli.kernel.plugins",
+    "Widget": "linli.kernel.plugins",
+    "PersonSection": "linli.kernel.plugins",
+    "Permission": "linli.kernel.plugins",
+    "Role": "linli.kernel.plugins",
+    "Consequence": "linli.kernel.plugins",
+    "DemoSeeder": "linli.kernel.plugins",
+    "Refusal": "linli.kernel.refusals",
+    "N_": "linli.kernel.i18n",
     # events
-    "event": "linli.plugins",
-    "subscribe": "linli.plugins",
-    "EventHandler": "linli.plugins",
-    "Event": "linli.events",
-    "emit": "linli.events",
-    "ServiceVerified": "linli.contracts",
-    "ServiceWithdrawn": "linli.contracts",
+    "event": "linli.kernel.plugins",
+    "subscribe": "linli.kernel.plugins",
+    "EventHandler": "linli.kernel.plugins",
+    "Event": "linli.kernel.events",
+    "emit": "linli.kernel.events",
+    "ServiceVerified": "linli.kernel.contracts",
+    "ServiceWithdrawn": "linli.kernel.contracts",
     # the core's records
-    "AuditEntry": "linli.audit.models",
-    "Community": "linli.models",
-    "CommunityRole": "linli.permissions.models:Role",
-    "Node": "linli.hierarchy.models",
-    "Person": "linli.identity.models",
-    "Account": "linli.identity.models",
-    "Household": "linli.identity.models",
-    "Membership": "linli.identity.models",
-    "PersonTag": "linli.identity.models",
-    "Grant": "linli.permissions.models",
-    "OutboxEvent": "linli.models",
-    "Upload": "linli.uploads",
+    "AuditEntry": "linli.domain.audit.models",
+    "Community": "linli.kernel.models",
+    "CommunityRole": "linli.domain.permissions.models:Role",
+    "Node": "linli.domain.hierarchy.models",
+    "Person": "linli.domain.identity.models",
+    "Account": "linli.domain.identity.models",
+    "Household": "linli.domain.identity.models",
+    "Membership": "linli.domain.identity.models",
+    "PersonTag": "linli.domain.identity.models",
+    "Grant": "linli.domain.permissions.models",
+    "OutboxEvent": "linli.kernel.models",
+    "Upload": "linli.domain.uploads",
     # the core's services
-    "Actor": "linli.permissions.services",
-    "load_actor": "linli.permissions.services",
-    "grant_role": "linli.permissions.services",
-    "create_account": "linli.identity.services",
-    "check_on_behalf": "linli.identity.behalf",
-    "home_node": "linli.identity.behalf",
-    "OnBehalfError": "linli.identity.behalf",
-    "community_root": "linli.communities",
-    "create_community": "linli.communities",
-    "ensure_node_kinds": "linli.communities",
-    "add_node": "linli.hierarchy.services",
-    "addresses": "linli.hierarchy.services",
-    "escalate": "linli.hierarchy.escalation",
-    "Escalation": "linli.hierarchy.escalation",
-    "EscalationError": "linli.hierarchy.escalation",
-    "EscalationNotAllowed": "linli.hierarchy.escalation",
-    "AlreadyAtTop": "linli.hierarchy.escalation",
-    "ReasonMissing": "linli.hierarchy.escalation",
-    "audit": "linli.audit.services:record",
-    "current_zone": "linli.settings",
-    "natural_key": "linli.sorting",
-    "natural_sorted": "linli.sorting",
-    "save_image": "linli.uploads",
-    "save_file": "linli.uploads",
-    "UploadRefused": "linli.uploads",
-    "settings_of": "linli.community_settings",
-    "change_settings": "linli.community_settings",
-    "settings_path": "linli.community_settings",
-    "SETTINGS_PERMISSION": "linli.community_settings",
+    "Actor": "linli.domain.permissions.services",
+    "load_actor": "linli.domain.permissions.services",
+    "grant_role": "linli.domain.permissions.services",
+    "create_account": "linli.domain.identity.services",
+    "check_on_behalf": "linli.domain.identity.behalf",
+    "home_node": "linli.domain.identity.behalf",
+    "OnBehalfError": "linli.domain.identity.behalf",
+    "community_root": "linli.domain.communities",
+    "create_community": "linli.domain.communities",
+    "ensure_node_kinds": "linli.domain.communities",
+    "add_node": "linli.domain.hierarchy.services",
+    "addresses": "linli.domain.hierarchy.services",
+    "escalate": "linli.domain.hierarchy.escalation",
+    "Escalation": "linli.domain.hierarchy.escalation",
+    "EscalationError": "linli.domain.hierarchy.escalation",
+    "EscalationNotAllowed": "linli.domain.hierarchy.escalation",
+    "AlreadyAtTop": "linli.domain.hierarchy.escalation",
+    "ReasonMissing": "linli.domain.hierarchy.escalation",
+    "audit": "linli.domain.audit.services:record",
+    "current_zone": "linli.kernel.settings",
+    "natural_key": "linli.kernel.sorting",
+    "natural_sorted": "linli.kernel.sorting",
+    "save_image": "linli.domain.uploads",
+    "save_file": "linli.domain.uploads",
+    "UploadRefused": "linli.domain.uploads",
+    "settings_of": "linli.domain.community_settings",
+    "change_settings": "linli.domain.community_settings",
+    "settings_path": "linli.kernel.settings_schema",
+    "SETTINGS_PERMISSION": "linli.kernel.settings_schema",
     # pages
     "requires": "linli.web.auth",
     "logged_in": "linli.web.auth",
@@ -131,7 +131,7 @@ _HOMES: dict[str, str] = {
     "today_of": "linli.web.site",
     "zone_of": "linli.web.site",
     "bar_chart": "linli.web.charts",
-    "file_response": "linli.uploads",
+    "file_response": "linli.domain.uploads",
     "Id": "linli.web.edge",
     "Count": "linli.web.edge",
     "Year": "linli.web.edge",
@@ -159,19 +159,12 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from linli import PLUGIN_API_VERSION
-    from linli.audit.models import AuditEntry
-    from linli.audit.services import record as audit
     from linli.cli import Instance, pass_instance
-    from linli.communities import community_root, create_community, ensure_node_kinds
-    from linli.community_settings import (
-        SETTINGS_PERMISSION,
-        change_settings,
-        settings_of,
-        settings_path,
-    )
-    from linli.contracts import ServiceVerified, ServiceWithdrawn
-    from linli.events import Event, emit
-    from linli.hierarchy.escalation import (
+    from linli.domain.audit.models import AuditEntry
+    from linli.domain.audit.services import record as audit
+    from linli.domain.communities import community_root, create_community, ensure_node_kinds
+    from linli.domain.community_settings import change_settings, settings_of
+    from linli.domain.hierarchy.escalation import (
         AlreadyAtTop,
         Escalation,
         EscalationError,
@@ -179,21 +172,24 @@ if TYPE_CHECKING:
         ReasonMissing,
         escalate,
     )
-    from linli.hierarchy.models import Node
-    from linli.hierarchy.services import add_node, addresses
-    from linli.i18n import N_
-    from linli.identity.behalf import OnBehalfError, check_on_behalf, home_node
-    from linli.identity.models import Account, Household, Membership, Person, PersonTag
-    from linli.identity.services import create_account
-    from linli.models import Community, OutboxEvent
-    from linli.permissions.models import Grant
-    from linli.permissions.models import Role as CommunityRole
-    from linli.permissions.services import (
+    from linli.domain.hierarchy.models import Node
+    from linli.domain.hierarchy.services import add_node, addresses
+    from linli.domain.identity.behalf import OnBehalfError, check_on_behalf, home_node
+    from linli.domain.identity.models import Account, Household, Membership, Person, PersonTag
+    from linli.domain.identity.services import create_account
+    from linli.domain.permissions.models import Grant
+    from linli.domain.permissions.models import Role as CommunityRole
+    from linli.domain.permissions.services import (
         Actor,
         grant_role,
         load_actor,
     )
-    from linli.plugins import (
+    from linli.domain.uploads import Upload, UploadRefused, file_response, save_file, save_image
+    from linli.kernel.contracts import ServiceVerified, ServiceWithdrawn
+    from linli.kernel.events import Event, emit
+    from linli.kernel.i18n import N_
+    from linli.kernel.models import Community, OutboxEvent
+    from linli.kernel.plugins import (
         Consequence,
         DemoSeeder,
         EventHandler,
@@ -208,10 +204,10 @@ if TYPE_CHECKING:
         hookimpl,
         subscribe,
     )
-    from linli.refusals import Refusal
-    from linli.settings import current_zone
-    from linli.sorting import natural_key, natural_sorted
-    from linli.uploads import Upload, UploadRefused, file_response, save_file, save_image
+    from linli.kernel.refusals import Refusal
+    from linli.kernel.settings import current_zone
+    from linli.kernel.settings_schema import SETTINGS_PERMISSION, settings_path
+    from linli.kernel.sorting import natural_key, natural_sorted
     from linli.web.auth import (
         PUBLIC,
         LoginRequired,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from linli.identity.models import Account
-from linli.identity.services import reset_password
+from linli.domain.identity.models import Account
+from linli.domain.identity.services import reset_password
 from linli.testing import TEST_PASSWORD, form_post, log_in, make_account
 from linli.web.auth import LoginThrottle
 
@@ -55,7 +55,7 @@ async def test_thirty_logins_at_once_try_no_more_passwords_than_allowed(
 
     import httpx
 
-    from linli.identity import passwords
+    from linli.domain.identity import passwords
 
     await make_account("sun", linli_community)
     checked: list[str] = []
@@ -66,7 +66,7 @@ async def test_thirty_logins_at_once_try_no_more_passwords_than_allowed(
         return verify(password_hash, password)
 
     monkeypatch.setattr(passwords, "verify_password", counting)
-    monkeypatch.setattr("linli.identity.services.verify_password", counting)
+    monkeypatch.setattr("linli.domain.identity.services.verify_password", counting)
 
     async def attempt(password: str) -> int:
         async with httpx.AsyncClient(
@@ -127,7 +127,7 @@ async def test_a_missing_account_costs_one_verification_like_an_existing_one(
     linli_client, linli_community, monkeypatch
 ):
     """Login timing must not tell which usernames and phone numbers have accounts."""
-    from linli.identity import passwords
+    from linli.domain.identity import passwords
 
     await make_account("zhou", linli_community)
     calls: list[str] = []
@@ -159,7 +159,7 @@ async def test_a_missing_account_costs_one_verification_like_an_existing_one(
     "password", ["12345678", "11111111", "abcdefgh", "87654321", "woaini1314", "my-wangwu-pw"]
 )
 async def test_common_and_simple_passwords_are_refused(linli_community, password):
-    from linli.identity.services import AccountError, create_account
+    from linli.domain.identity.services import AccountError, create_account
 
     with pytest.raises(AccountError, match="too easy to guess"):
         await create_account("wangwu", password)
@@ -205,7 +205,7 @@ async def test_sessions_survive_a_restart(linli_settings, linli_registry, linli_
     """A second app (another worker, or the same after a restart) reads the session."""
     import httpx
 
-    from linli.communities import create_community
+    from linli.domain.communities import create_community
     from linli.web.app import create_app
 
     community = await create_community("rs", "重启社区", linli_registry)
@@ -224,7 +224,7 @@ async def test_sessions_survive_a_restart(linli_settings, linli_registry, linli_
 
 
 async def test_anonymous_visits_write_no_session(linli_client, linli_community):
-    from linli.sessions import StoredValue
+    from linli.kernel.sessions import StoredValue
 
     await linli_client.get("/c/test/")
     await linli_client.get("/c/test/")
@@ -239,7 +239,7 @@ async def test_sessions_and_throttles_can_live_in_redis(
     import httpx
     import redis.asyncio as redis
 
-    from linli.communities import create_community
+    from linli.domain.communities import create_community
     from linli.testing import settings_for_test
     from linli.web.app import create_app
 
@@ -272,7 +272,7 @@ async def test_the_counters_count_every_attempt_at_once(linli_db, kind):
     import asyncio
     import uuid
 
-    from linli.sessions import CountingRedisStore, DatabaseStore
+    from linli.kernel.sessions import CountingRedisStore, DatabaseStore
 
     if kind == "redis":
         store = CountingRedisStore.with_client(

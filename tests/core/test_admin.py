@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from linli.audit.models import AuditEntry
-from linli.communities import community_root, create_community
-from linli.hierarchy.models import Node, NodeKind
-from linli.hierarchy.services import add_node, search_nodes
-from linli.models import PluginState
-from linli.permissions.models import Grant, Role
-from linli.permissions.services import grant, load_actor
+from linli.domain.audit.models import AuditEntry
+from linli.domain.communities import community_root, create_community
+from linli.domain.hierarchy.models import Node, NodeKind
+from linli.domain.hierarchy.services import add_node, search_nodes
+from linli.domain.permissions.models import Grant, Role
+from linli.domain.permissions.services import grant, load_actor
+from linli.kernel.models import PluginState
 from linli.testing import count_queries, form_post, log_in, make_account
 from linli.web.auth import declared_requirement
 
@@ -797,8 +797,8 @@ async def test_switching_plugins_from_the_page(linli_client, linli_community):
 async def test_accounts_are_opened_reset_and_switched_off_from_the_admin_pages(
     linli_client, linli_community
 ):
-    from linli.audit.models import AuditEntry
-    from linli.identity.models import Account, Person
+    from linli.domain.audit.models import AuditEntry
+    from linli.domain.identity.models import Account, Person
     from linli.testing import form_post, log_in, make_account
 
     await make_account("admin", linli_community, "administrator")
@@ -828,8 +828,8 @@ async def test_accounts_are_opened_reset_and_switched_off_from_the_admin_pages(
 async def test_accounts_of_another_community_are_out_of_reach(
     linli_client, linli_community, linli_registry
 ):
-    from linli.communities import create_community
-    from linli.identity.models import Account
+    from linli.domain.communities import create_community
+    from linli.domain.identity.models import Account
     from linli.testing import form_post, log_in, make_account
 
     other = await create_community("other", "别的社区", linli_registry)

@@ -17,7 +17,7 @@ import click
 import pytest
 
 from linli.cli import demo_folder
-from linli.settings import load_settings, write_instance
+from linli.kernel.settings import load_settings, write_instance
 from linli.testing import cli_command, python_command
 
 SERVER_URL = os.environ.get("LINLI_TEST_DATABASE_URL", "")
@@ -38,7 +38,7 @@ import asyncio, json, sys
 import httpx
 
 from linli import create_app
-from linli.settings import load_settings
+from linli.kernel.settings import load_settings
 from linli.testing import log_in
 
 folder, login, *paths = sys.argv[1:]

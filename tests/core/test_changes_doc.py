@@ -5,8 +5,8 @@ version gets at start-up sends its author there."""
 from pathlib import Path
 
 from linli import PLUGIN_API_VERSION
-from linli.plugins import Manifest
-from linli.registry import api_incompatibility
+from linli.kernel.plugins import Manifest
+from linli.kernel.registry import api_incompatibility
 
 ROOT = Path(__file__).parents[2]
 CHANGES = ROOT / "docs" / "plugins" / "changes.md"

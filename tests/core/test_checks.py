@@ -7,11 +7,11 @@ import pytest
 from click.testing import CliRunner
 
 from linli import PLUGIN_API_VERSION, Manifest
-from linli.checks import KINDS
 from linli.cli import main
-from linli.plugins import ManifestError
-from linli.registry import PluginRegistry
-from linli.settings import write_instance
+from linli.cli.checks import KINDS
+from linli.kernel.plugins import ManifestError
+from linli.kernel.registry import PluginRegistry
+from linli.kernel.settings import write_instance
 from linli.testing import settings_for_test
 from tests.conftest import SAMPLE_PLUGINS
 
@@ -177,7 +177,7 @@ def test_misspelled_hook(copy_plugin, check):
     code, lines = check("check_hooks")
     assert code == 1
     assert _problems(lines, "hooks") == [
-        "hooks: linli_nav_itemz is not a linli hook (a typo? see linli.hookspecs)"
+        "hooks: linli_nav_itemz is not a linli hook (a typo? see linli.kernel.hookspecs)"
     ]
 
 

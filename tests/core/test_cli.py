@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 import linli_sample
 from linli.cli import main
-from linli.db import NotMigratedError
-from linli.settings import load_settings, write_instance
+from linli.domain.db import NotMigratedError
+from linli.kernel.settings import load_settings, write_instance
 from linli.testing import cli_command
 from linli.web.app import create_app
 from tests.conftest import SAMPLE_PLUGINS
@@ -159,9 +159,9 @@ async def test_app_refuses_a_half_migrated_database(linli_database_url, tmp_path
 
 
 async def test_createadmin_and_reset_password(linli_community, linli_database_url, tmp_path):
-    from linli.communities import community_root
-    from linli.identity.models import Account
-    from linli.permissions.services import load_actor
+    from linli.domain.communities import community_root
+    from linli.domain.identity.models import Account
+    from linli.domain.permissions.services import load_actor
 
     write_instance(tmp_path)
     env = {"LINLI_DATABASE_URL": linli_database_url}
@@ -182,7 +182,7 @@ async def test_createadmin_and_reset_password(linli_community, linli_database_ur
 
 @pytest.mark.linli_plugins("sample")
 async def test_every_model_has_its_migration(linli_settings, linli_registry, linli_db):
-    from linli.db import model_changes
+    from linli.domain.db import model_changes
 
     assert [
         writer.app_label for writer in await model_changes(linli_settings, linli_registry)
@@ -199,7 +199,7 @@ def test_makemigrations_check_passes_on_this_tree(tmp_path):
 async def test_levels_of_the_trees_are_renamed_and_added_without_code(
     linli_community, linli_database_url, tmp_path
 ):
-    from linli.hierarchy.models import NodeKind
+    from linli.domain.hierarchy.models import NodeKind
 
     write_instance(tmp_path)
     env = {"LINLI_DATABASE_URL": linli_database_url}

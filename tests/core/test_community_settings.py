@@ -10,13 +10,13 @@ from typing import Annotated, Literal
 import msgspec
 import pytest
 
-from linli.audit.models import AuditEntry
-from linli.communities import create_community
-from linli.community_settings import change_settings, settings_of
-from linli.enablement import disable, enable
-from linli.models import PluginSettings
-from linli.plugins import Manifest, ManifestError
-from linli.refusals import Refusal
+from linli.domain.audit.models import AuditEntry
+from linli.domain.communities import create_community
+from linli.domain.community_settings import change_settings, settings_of
+from linli.domain.enablement import disable, enable
+from linli.kernel.models import PluginSettings
+from linli.kernel.plugins import Manifest, ManifestError
+from linli.kernel.refusals import Refusal
 from linli.testing import form_post, log_in, make_account
 from linli_sample import BoardSettings
 
@@ -147,7 +147,7 @@ async def test_a_stored_value_the_plugin_no_longer_accepts_falls_back_to_its_def
         community=linli_community, plugin="sample",
         values={"per_page": 1000, "order": "by colour", "greeting": "Hi", "gone": 1},
     )  # fmt: skip
-    with caplog.at_level(logging.WARNING, logger="linli.community_settings"):
+    with caplog.at_level(logging.WARNING, logger="linli.domain.community_settings"):
         settings = await settings_of(linli_community, "sample")
     assert (settings.per_page, settings.order, settings.greeting) == (20, "newest", "Hi")
     assert "per_page=1000" in caplog.text and "'by colour'" in caplog.text

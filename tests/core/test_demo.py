@@ -7,8 +7,8 @@ import httpx
 import msgspec
 import pytest
 
-from linli.communities import CommunityError, community_root
-from linli.demo import (
+from linli.domain.communities import CommunityError, community_root
+from linli.domain.demo import (
     DEMO_PASSWORD,
     PARTY_MEMBER,
     RELOCATED,
@@ -16,11 +16,11 @@ from linli.demo import (
     build_demo_register,
     id_check_digit,
 )
-from linli.hierarchy.models import Node
-from linli.identity.models import Account, Household, Membership, Person, PersonTag
-from linli.permissions.catalogue import BUILTIN_ROLES
-from linli.permissions.models import Grant
-from linli.permissions.services import load_actor
+from linli.domain.hierarchy.models import Node
+from linli.domain.identity.models import Account, Household, Membership, Person, PersonTag
+from linli.domain.permissions.catalogue import BUILTIN_ROLES
+from linli.domain.permissions.models import Grant
+from linli.domain.permissions.services import load_actor
 from linli.testing import log_in, make_account
 
 

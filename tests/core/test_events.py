@@ -8,9 +8,9 @@ from tortoise.transactions import in_transaction
 
 import linli
 import linli_sample
-from linli.enablement import disable
-from linli.events import MAX_ATTEMPTS, EventBus, UnknownEventError, failed_events
-from linli.models import EventDelivery, OutboxEvent
+from linli.domain.enablement import disable
+from linli.kernel.events import MAX_ATTEMPTS, EventBus, UnknownEventError, failed_events
+from linli.kernel.models import EventDelivery, OutboxEvent
 from linli_sample.models import Note
 
 pytestmark = pytest.mark.linli_plugins("sample")

@@ -4,7 +4,7 @@ refuses it (actions), whatever the route's own guard, until the password is chan
 
 import pytest
 
-from linli.identity.services import reset_password
+from linli.domain.identity.services import reset_password
 from linli.testing import form_post, log_in, make_account
 from linli.web.auth import BEFORE_PASSWORD_CHANGE_OPT
 from linli.web.templating import STATIC_PREFIX

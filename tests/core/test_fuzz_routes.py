@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from litestar.routes import HTTPRoute
 
-from linli.identity.models import Account
-from linli.permissions.models import Role
-from linli.plugins import ENTRY_POINT_GROUP
+from linli.domain.identity.models import Account
+from linli.domain.permissions.models import Role
+from linli.kernel.plugins import ENTRY_POINT_GROUP
 from linli.testing import form_post, log_in, make_account, make_place, make_resident
 
 BUNDLED = sorted(

@@ -11,9 +11,9 @@ import pytest
 from litestar import get
 from litestar.di import NamedDependency
 
+from linli.kernel.models import PluginState
+from linli.kernel.registry import LoadedPlugin
 from linli.kit import PUBLIC, Actor, Manifest, Person, hookimpl
-from linli.models import PluginState
-from linli.registry import LoadedPlugin
 from linli.testing import log_in, make_account, make_person
 
 

@@ -62,7 +62,7 @@ async def test_over_https_cookies_are_secure_and_hsts_is_sent(
 ):
     """The ``https`` setting (TLS at a proxy), or an https request (TLS, or the scheme a
     trusted proxy's ``X-Forwarded-Proto`` set): every cookie Secure, HSTS everywhere."""
-    from linli.communities import create_community
+    from linli.domain.communities import create_community
     from linli.web.app import create_app
 
     settings = settings_for_test(tmp_path, linli_database_url, [], https=how == "setting")

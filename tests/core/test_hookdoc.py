@@ -3,8 +3,8 @@
 import types
 from pathlib import Path
 
-from linli import hookdoc
-from linli.plugins import hookspec
+from linli.kernel import hookdoc
+from linli.kernel.plugins import hookspec
 
 REFERENCE = Path(__file__).parents[2] / "docs" / "plugins" / "hooks.md"
 
@@ -16,7 +16,8 @@ def test_every_hook_is_documented():
 
 def test_the_reference_page_is_current():
     assert REFERENCE.read_text(encoding="utf-8") == hookdoc.render(), (
-        "docs/plugins/hooks.md is stale: run `python -m linli.hookdoc > docs/plugins/hooks.md`"
+        "docs/plugins/hooks.md is stale: "
+        "run `python -m linli.kernel.hookdoc > docs/plugins/hooks.md`"
     )
 
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import linli
-from linli.i18n import Catalogues, message_ids, missing_translations, placeholder_mismatches
+from linli.kernel.i18n import Catalogues, message_ids, missing_translations, placeholder_mismatches
 
 CORE = Path(linli.__file__).parent
 

@@ -14,8 +14,8 @@ from litestar.response import Template
 import linli
 import linli_theme_default
 from linli import Manifest, hookimpl
-from linli.models import PluginState
-from linli.registry import LoadedPlugin
+from linli.kernel.models import PluginState
+from linli.kernel.registry import LoadedPlugin
 from linli.testing import log_in, make_account
 
 #: The layouts every page extends: the core's, the default theme's, each plugin's.

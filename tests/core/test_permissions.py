@@ -7,14 +7,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linli.communities import community_root
-from linli.hierarchy.escalation import EscalationError, escalate, history
-from linli.hierarchy.models import Node
-from linli.hierarchy.services import TreeError, add_node, ancestors, inside, move_node
-from linli.identity.behalf import OnBehalfError, check_on_behalf
-from linli.identity.models import Household, Membership, Person
-from linli.permissions.models import Grant, Role
-from linli.permissions.services import load_actor
+from linli.domain.communities import community_root
+from linli.domain.hierarchy.escalation import EscalationError, escalate, history
+from linli.domain.hierarchy.models import Node
+from linli.domain.hierarchy.services import TreeError, add_node, ancestors, inside, move_node
+from linli.domain.identity.behalf import OnBehalfError, check_on_behalf
+from linli.domain.identity.models import Household, Membership, Person
+from linli.domain.permissions.models import Grant, Role
+from linli.domain.permissions.services import load_actor
 from linli.testing import count_queries, make_account
 
 
@@ -235,7 +235,7 @@ async def test_an_organisation_unit_reaches_the_place_it_covers(linli_community)
 
 
 async def test_a_grant_at_the_community_reaches_every_tree_of_it(linli_community, linli_registry):
-    from linli.communities import create_community
+    from linli.domain.communities import create_community
 
     root = await community_root(linli_community)
     company = await add_node(

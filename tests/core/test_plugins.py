@@ -2,9 +2,15 @@
 
 import pytest
 
-from linli.enablement import EnablementError, disable, enable, enabled_plugins, seed_demo_data
-from linli.models import Community
-from linli.registry import PluginRegistry
+from linli.domain.enablement import (
+    EnablementError,
+    disable,
+    enable,
+    enabled_plugins,
+    seed_demo_data,
+)
+from linli.kernel.models import Community
+from linli.kernel.registry import PluginRegistry
 from linli.testing import form_post, log_in, make_account, settings_for_test
 from linli.web.app import create_app
 from linli_sample.models import Note
@@ -71,7 +77,7 @@ async def test_plugin_page_nav_item_and_widget_work(linli_client, linli_communit
 
 
 async def test_enabling_a_plugin_offers_its_default_roles(linli_community):
-    from linli.permissions.models import Role
+    from linli.domain.permissions.models import Role
 
     role = await Role.get(community=linli_community, key="sample_writer")
     assert role.permissions == ["sample.post"]
@@ -183,7 +189,7 @@ async def test_a_crash_shows_the_friendly_500_page_without_details(linli_client,
 
 
 def test_a_failing_data_hook_fails_loudly_naming_the_plugin(tmp_path):
-    from linli.registry import PluginError
+    from linli.kernel.registry import PluginError
 
     registry = _registry(tmp_path, ["flaky"])
     with pytest.raises(PluginError, match="plugin flaky: linli_permissions failed"):
@@ -208,10 +214,10 @@ async def test_pages_make_a_constant_number_of_queries(linli_client, linli_commu
 
 
 async def test_a_plugin_extends_a_core_role_it_names(linli_community, linli_registry):
-    from linli.i18n import Catalogues
-    from linli.permissions.models import Role
-    from linli.permissions.services import ensure_roles
-    from linli.plugins import Role as RoleSpec
+    from linli.domain.permissions.models import Role
+    from linli.domain.permissions.services import ensure_roles
+    from linli.kernel.i18n import Catalogues
+    from linli.kernel.plugins import Role as RoleSpec
 
     before = await Role.get(community=linli_community, key="merchant_operator")
     assert "sample.post" not in before.permissions

@@ -14,19 +14,18 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from linli import Manifest, hookimpl
-from linli.audit.models import AuditEntry
-from linli.communities import community_root, create_community
-from linli.hierarchy.models import Node
-from linli.hierarchy.services import add_node
-from linli.i18n import N_
-from linli.identity.models import Household, Membership, Person, PersonTag
-from linli.identity.people import (
+from linli.domain.audit.models import AuditEntry
+from linli.domain.communities import community_root, create_community
+from linli.domain.hierarchy.models import Node
+from linli.domain.hierarchy.services import add_node
+from linli.domain.identity.models import Household, Membership, Person, PersonTag
+from linli.domain.identity.people import (
     PeopleError,
     add_tag,
     move_person,
     remove_tag,
 )
-from linli.identity.register import (
+from linli.domain.identity.register import (
     HEADERS,
     RegisterFileError,
     check_rows,
@@ -37,10 +36,11 @@ from linli.identity.register import (
     template_workbook,
     workbook_of,
 )
-from linli.models import PluginState
-from linli.permissions.services import load_actor
-from linli.plugins import PersonSection
-from linli.registry import LoadedPlugin
+from linli.domain.permissions.services import load_actor
+from linli.kernel.i18n import N_
+from linli.kernel.models import PluginState
+from linli.kernel.plugins import PersonSection
+from linli.kernel.registry import LoadedPlugin
 from linli.testing import cli_command, count_queries, form_post, log_in, make_account
 
 TODAY = date(2026, 6, 1)
@@ -867,7 +867,7 @@ async def test_formula_cells_are_refused_by_the_dry_run(
 ):
     from markupsafe import escape
 
-    from linli.identity.register import FORMULA
+    from linli.domain.identity.register import FORMULA
 
     rows = register(3)
     rows[1]["姓名"], rows[2]["备注"] = EVIL_NAME, EVIL_NOTE  # openpyxl writes formulas
@@ -1094,7 +1094,7 @@ async def test_an_address_written_without_suffixes_matches_the_registers_flats(
 
 
 def test_place_keys_match_numbers_however_they_are_written():
-    from linli.identity.register import Place, place_key
+    from linli.domain.identity.register import Place, place_key
 
     assert place_key("building", "10栋") == place_key("building", "10") == "10"
     assert place_key("building", "10号楼") == place_key("building", " 10 ") == "10"

@@ -9,7 +9,7 @@ from importlib.metadata import entry_points
 import pytest
 from litestar.routes import HTTPRoute
 
-from linli.plugins import ENTRY_POINT_GROUP
+from linli.kernel.plugins import ENTRY_POINT_GROUP
 from linli.testing import form_post, log_in, make_account
 from linli.web.auth import declared_requirement
 
@@ -98,9 +98,9 @@ async def test_an_account_of_another_community_sees_only_public_pages(
 ):
     """Every role of its own community, none here: every page of this community that
     is not public by choice answers 404, as for a community it cannot see."""
-    from linli.communities import create_community
-    from linli.enablement import enable
-    from linli.permissions.models import Role
+    from linli.domain.communities import create_community
+    from linli.domain.enablement import enable
+    from linli.domain.permissions.models import Role
 
     other = await create_community("other", "别的社区", linli_registry, name_en="Other")
     for plugin in linli_registry.loaded:

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 import linli
 import linli_theme_default
 from linli.cli import BUILTIN, main
-from linli.scaffold import ScaffoldError, latest_core_migration, new_plugin, render
+from linli.cli.scaffold import ScaffoldError, latest_core_migration, new_plugin, render
 
 NAME = "tool_shed"
 
@@ -120,7 +120,7 @@ SERVE_CHECK = textwrap.dedent(
     import httpx
 
     from linli import create_app
-    from linli.settings import load_settings
+    from linli.kernel.settings import load_settings
 
     folder = Path(sys.argv[1])
     settings = load_settings(

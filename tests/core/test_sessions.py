@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 
-from linli.sessions import StoredValue
+from linli.kernel.sessions import StoredValue
 from linli.testing import TEST_PASSWORD, form_post, log_in, make_account
 from linli.testing.plugin import TEST_BASE_URL
 from linli.web.auth import SESSION_COOKIE
@@ -115,7 +115,7 @@ async def test_sessions_in_redis_are_renewed_and_hashed(
 ):
     import redis.asyncio as redis
 
-    from linli.communities import create_community
+    from linli.domain.communities import create_community
     from linli.testing import settings_for_test
     from linli.web.app import create_app
 

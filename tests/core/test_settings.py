@@ -4,7 +4,7 @@ import stat
 
 import pytest
 
-from linli.settings import SettingsError, load_settings, write_instance
+from linli.kernel.settings import SettingsError, load_settings, write_instance
 
 
 def test_defaults_for_a_fresh_instance(tmp_path):

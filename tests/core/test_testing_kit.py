@@ -12,13 +12,13 @@ from pathlib import Path
 import argon2
 import pytest
 
-from linli import db
-from linli.communities import create_community
-from linli.identity import passwords
-from linli.identity.models import Account
-from linli.models import Community
-from linli.registry import PluginRegistry
-from linli.settings import load_settings
+from linli.domain import db
+from linli.domain.communities import create_community
+from linli.domain.identity import passwords
+from linli.domain.identity.models import Account
+from linli.kernel.models import Community
+from linli.kernel.registry import PluginRegistry
+from linli.kernel.settings import load_settings
 from linli.testing import (
     TEST_DATABASE_VARIABLE,
     TestDatabases,
@@ -195,9 +195,9 @@ def test_templates_are_shared_by_the_workers_of_a_run(tmp_path, linli_databases)
 INNER_TESTS = """
 import pytest
 
-from linli.hierarchy.models import Node
-from linli.models import Community
-from linli.plugins import NavItem, hookimpl
+from linli.domain.hierarchy.models import Node
+from linli.kernel.models import Community
+from linli.kernel.plugins import NavItem, hookimpl
 from linli.testing import log_in, make_account
 
 pytestmark = pytest.mark.linli_plugins("sample")

@@ -11,9 +11,9 @@ import pytest
 import time_machine
 from tortoise.connection import get_connection
 
-from linli.audit.models import AuditEntry
-from linli.db import repair_sqlite_times
-from linli.sessions import StoredValue
+from linli.domain.audit.models import AuditEntry
+from linli.domain.db import repair_sqlite_times
+from linli.kernel.sessions import StoredValue
 from linli.testing import TEST_DATABASE_VARIABLE, make_account
 from linli.testing.plugin import clock_instant
 
@@ -114,6 +114,6 @@ async def test_accounts_made_under_a_moved_clock_log_in(linli_client, linli_comm
 async def test_code_without_a_request_knows_the_sites_zone(linli_settings, linli_db):
     """Widgets and hooks get no request: the database's opening records the site's
     zone for them (here the test's own settings)."""
-    from linli.settings import current_zone
+    from linli.kernel.settings import current_zone
 
     assert current_zone() == linli_settings.zone

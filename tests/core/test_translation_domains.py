@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import linli
-from linli.i18n import Catalogues
+from linli.kernel.i18n import Catalogues
 from linli.testing import log_in, make_account, make_place
 
 
@@ -75,7 +75,7 @@ async def test_the_admin_node_page_keeps_the_cores_words(linli_client, linli_com
 
 
 async def test_the_english_register_shows_gender_and_tags_in_english(linli_client, linli_community):
-    from linli.identity.people import add_tag
+    from linli.domain.identity.people import add_tag
     from linli.testing import make_resident
 
     building = await make_place(linli_community, "building", "10栋")
@@ -95,8 +95,8 @@ async def test_the_english_register_shows_gender_and_tags_in_english(linli_clien
 
 
 async def test_places_are_listed_in_natural_order(linli_client, linli_community):
-    from linli.communities import community_root
-    from linli.hierarchy.services import children_of
+    from linli.domain.communities import community_root
+    from linli.domain.hierarchy.services import children_of
 
     root = await community_root(linli_community)
     for name in ("1栋", "20栋", "2栋", "10栋"):
@@ -126,7 +126,7 @@ def test_every_audited_action_has_a_title(linli_registry):
 
 @pytest.mark.linli_plugins("canteen")
 async def test_the_audit_trail_speaks_chinese_for_plugin_actions(linli_client, linli_community):
-    from linli.audit.models import AuditEntry
+    from linli.domain.audit.models import AuditEntry
 
     await AuditEntry.create(
         community_id=linli_community.id,
@@ -148,7 +148,7 @@ async def test_the_audit_trail_speaks_chinese_for_plugin_actions(linli_client, l
 
 
 def test_natural_order_reads_numbers_in_digits_and_in_chinese():
-    from linli.sorting import natural_sorted
+    from linli.kernel.sorting import natural_sorted
 
     names = ["江汉里三期", "10栋", "江汉里一期", "2栋", "十二栋", "江汉里二期", "1201室", "601室"]
     assert natural_sorted(names) == [

@@ -93,7 +93,7 @@ def test_a_fixed_error_must_leave_the_baseline(typecheck: ModuleType) -> None:
 
 def test_the_strict_modules_are_the_plugin_authors_contract(typecheck: ModuleType) -> None:
     patterns = typecheck.strict_patterns()
-    for module in ("linli.kit", "linli.hookspecs", "linli.testing", "linli.testing.plugin"):
+    for module in ("linli.kit", "linli.kernel.hookspecs", "linli.testing", "linli.testing.plugin"):
         assert any(typecheck.fnmatch.fnmatchcase(module, pattern) for pattern in patterns)
     assert typecheck.module_of("core/linli/testing/__init__.py") == "linli.testing"
     assert typecheck.module_of("themes/default/linli_theme_default/x.py") == (

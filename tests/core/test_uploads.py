@@ -9,9 +9,7 @@ import pytest
 from PIL import Image
 from tortoise.transactions import in_transaction
 
-from linli.i18n import Catalogues
-from linli.models import Community
-from linli.uploads import (
+from linli.domain.uploads import (
     MB,
     Upload,
     UploadRefused,
@@ -19,6 +17,8 @@ from linli.uploads import (
     save_file,
     save_image,
 )
+from linli.kernel.i18n import Catalogues
+from linli.kernel.models import Community
 
 pytestmark = pytest.mark.linli_plugins()
 
@@ -158,7 +158,7 @@ async def test_a_decompression_bomb_is_refused_from_its_header_before_decoding(l
     """A 39-megapixel PNG of one colour is ~100 KB on the wire and ~230 MB decoded."""
     import time
 
-    from linli.uploads import MAX_PIXELS
+    from linli.domain.uploads import MAX_PIXELS
 
     out = io.BytesIO()
     Image.new("1", (7_000, 5_600)).save(out, format="PNG", optimize=True)
@@ -173,8 +173,8 @@ async def test_a_decompression_bomb_is_refused_from_its_header_before_decoding(l
 
 
 async def test_one_account_may_upload_only_so_many_files_in_ten_minutes(linli_community):
+    from linli.domain.uploads import UPLOADS_PER_WINDOW
     from linli.testing import make_account
-    from linli.uploads import UPLOADS_PER_WINDOW
 
     account = await make_account("uploader", linli_community)
     other = await make_account("other", linli_community)

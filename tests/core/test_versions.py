@@ -18,7 +18,7 @@ from packaging.version import Version
 import linli
 from linli import PLUGIN_API_VERSION
 from linli.cli import main
-from linli.plugins import Manifest
+from linli.kernel.plugins import Manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 

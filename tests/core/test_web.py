@@ -3,7 +3,7 @@
 import pytest
 from tortoise import Tortoise
 
-from linli.models import Community
+from linli.kernel.models import Community
 from linli.testing import form_post
 
 

@@ -4,7 +4,7 @@ the plugin API, hence its place among the integration tests.)"""
 
 import pytest
 
-from linli.demo import DEMO_PASSWORD, build_demo_register
+from linli.domain.demo import DEMO_PASSWORD, build_demo_register
 from linli.kit import Node
 from linli.testing import form_post, log_in
 from linli_council.demo import seed

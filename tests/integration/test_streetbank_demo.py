@@ -4,7 +4,7 @@ fits it, whichever demo made the partner."""
 
 import pytest
 
-from linli.demo import MERCHANTS, PARTNER_UNITS
+from linli.domain.demo import MERCHANTS, PARTNER_UNITS
 from linli_streetbank import services
 from linli_streetbank.demo import ITEMS, TRADES, seed
 from linli_streetbank.models import CatalogueItem

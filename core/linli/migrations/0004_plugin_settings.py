@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                 "app": "core",
                 "unique_together": (("community", "plugin"),),
                 "pk_attr": "id",
-                "table_description": "A community's settings of one plugin (see :mod:`linli.community_settings`).",
+                "table_description": "A community's settings of one plugin (see :mod:`linli.domain.community_settings`).",
             },
             bases=["Model"],
         ),

@@ -23,10 +23,10 @@ from typing import Any
 
 from httpx import AsyncClient, Response
 
-from linli.enablement import disable as disable_plugin
-from linli.enablement import enable as enable_plugin
-from linli.i18n import missing_translations, placeholder_mismatches
-from linli.models import OutboxEvent
+from linli.domain.enablement import disable as disable_plugin
+from linli.domain.enablement import enable as enable_plugin
+from linli.kernel.i18n import missing_translations, placeholder_mismatches
+from linli.kernel.models import OutboxEvent
 from linli.testing.apps import TestApps
 from linli.testing.builders import (
     TEST_PASSWORD,

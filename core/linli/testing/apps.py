@@ -26,8 +26,8 @@ from typing import Any
 import msgspec
 from litestar import Litestar
 
-from linli.registry import PluginRegistry
-from linli.settings import Settings
+from linli.kernel.registry import PluginRegistry
+from linli.kernel.settings import Settings
 
 
 def settings_key(settings: Settings) -> bytes:

@@ -12,16 +12,16 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from linli.communities import community_root, create_community
-from linli.enablement import enable
-from linli.hierarchy.models import Node, NodeKind
-from linli.hierarchy.services import add_node
-from linli.identity.models import Account, Household, Membership, Person, PersonTag
-from linli.identity.passwords import TEST_HASHER
-from linli.models import Community
-from linli.permissions.models import Grant, Role
-from linli.permissions.services import grant
-from linli.registry import PluginRegistry
+from linli.domain.communities import community_root, create_community
+from linli.domain.enablement import enable
+from linli.domain.hierarchy.models import Node, NodeKind
+from linli.domain.hierarchy.services import add_node
+from linli.domain.identity.models import Account, Household, Membership, Person, PersonTag
+from linli.domain.identity.passwords import TEST_HASHER
+from linli.domain.permissions.models import Grant, Role
+from linli.domain.permissions.services import grant
+from linli.kernel.models import Community
+from linli.kernel.registry import PluginRegistry
 
 TEST_PASSWORD = "neighbour-2026"
 #: When a builder's household was moved into, unless a test says otherwise.
@@ -122,7 +122,7 @@ async def make_person(
     **details: Any,
 ) -> Person:
     """A person on the community's register, with ``tags`` (``独居``, ``高龄`` …) and any
-    other :class:`~linli.identity.models.Person` field in ``details``."""
+    other :class:`~linli.domain.identity.models.Person` field in ``details``."""
     person = await Person.create(community=community, name=name, birth_date=born, **details)
     for tag in tags:
         await PersonTag.create(person=person, tag=tag)

@@ -37,9 +37,9 @@ import asyncpg
 from tortoise.connection import get_connection
 from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
-from linli import db
-from linli.registry import PluginRegistry
-from linli.settings import Settings, load_settings
+from linli.domain import db
+from linli.kernel.registry import PluginRegistry
+from linli.kernel.settings import Settings, load_settings
 
 MIGRATIONS_TABLE = "tortoise_migrations"
 #: Names every PostgreSQL database of one test run (all its workers) starts with.

@@ -19,13 +19,13 @@ import httpx
 import pytest
 from litestar import Litestar
 
-from linli import db
-from linli.communities import create_community
-from linli.enablement import enable
-from linli.events import EventBus
-from linli.models import Community
-from linli.registry import PluginRegistry
-from linli.settings import Settings
+from linli.domain import db
+from linli.domain.communities import create_community
+from linli.domain.enablement import enable
+from linli.kernel.events import EventBus
+from linli.kernel.models import Community
+from linli.kernel.registry import PluginRegistry
+from linli.kernel.settings import Settings
 from linli.testing import TEST_DATABASE_VARIABLE, TestApps, TestDatabases, settings_for_test
 from linli.testing.databases import RUN_VARIABLE, sweep
 

@@ -10,14 +10,14 @@ from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from linli.i18n import N_
-from linli.identity.services import (
+from linli.domain.identity.services import (
     AccountError,
     authenticate,
     change_password,
     session_stamp,
 )
-from linli.sessions import renew_session
+from linli.kernel.i18n import N_
+from linli.kernel.sessions import renew_session
 from linli.web.auth import BEFORE_PASSWORD_CHANGE, PUBLIC, LoginThrottle, current_actor, logged_in
 from linli.web.errors import VisibleError
 from linli.web.site import safe_next, translate

@@ -2,7 +2,8 @@
 and grants, the audit trail, the plugin switches and the plugins' settings.
 
 Handlers are thin: they read the form, call the services of
-:mod:`linli.hierarchy.services` and :mod:`linli.permissions.admin`, and show the result.
+:mod:`linli.domain.hierarchy.services` and :mod:`linli.domain.permissions.admin`, and
+show the result.
 An id in the path or in a form is looked up within the community, so an id from another
 community answers 404 and changes nothing. Pages about one node check the permission at
 that node; a grant at the community's own node reaches every tree of the community.
@@ -25,16 +26,10 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from markupsafe import escape
 
-from linli.audit.models import AuditEntry
-from linli.community_settings import (
-    SETTINGS_PERMISSION,
-    change_settings,
-    describe,
-    settings_of,
-    settings_path,
-)
-from linli.hierarchy.models import Node
-from linli.hierarchy.services import (
+from linli.domain.audit.models import AuditEntry
+from linli.domain.community_settings import change_settings, settings_of
+from linli.domain.hierarchy.models import Node
+from linli.domain.hierarchy.services import (
     IDS,
     TreeError,
     add_child,
@@ -50,10 +45,8 @@ from linli.hierarchy.services import (
     tree_kinds,
     tree_roots,
 )
-from linli.i18n import N_
-from linli.identity.models import Account
-from linli.models import Community
-from linli.permissions.admin import (
+from linli.domain.identity.models import Account
+from linli.domain.permissions.admin import (
     AdminError,
     AuditFilters,
     account_in_community,
@@ -74,10 +67,13 @@ from linli.permissions.admin import (
     switch_plugin,
     withdraw_grant,
 )
-from linli.permissions.models import Grant, Role
-from linli.permissions.services import holders_at_or_above
-from linli.refusals import Refusal
-from linli.registry import LoadedPlugin
+from linli.domain.permissions.models import Grant, Role
+from linli.domain.permissions.services import holders_at_or_above
+from linli.kernel.i18n import N_
+from linli.kernel.models import Community
+from linli.kernel.refusals import Refusal
+from linli.kernel.registry import LoadedPlugin
+from linli.kernel.settings_schema import SETTINGS_PERMISSION, describe, settings_path
 from linli.web.auth import Connection, community_node, current_actor, requires
 from linli.web.errors import VisibleError
 from linli.web.feedback import FormError, confirmation, flash, form_error, form_values, is_confirmed
@@ -91,7 +87,7 @@ PER_PAGE = 50
 MAX_PAGE = 100_000
 QUERY_LENGTH = 100
 
-#: Titles of the trees :data:`linli.communities.DEFAULT_KINDS` sets up; a tree another
+#: Titles of the trees :data:`linli.domain.communities.DEFAULT_KINDS` sets up; a tree another
 #: installation adds is shown by its key.
 TREE_TITLES = {
     "place": N_("Places"),

@@ -20,13 +20,13 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import Message, Scope
 
-from linli import db
-from linli.events import EventBus
-from linli.permissions.services import Actor
-from linli.refusals import Refusal
-from linli.registry import PluginRegistry, load_theme
-from linli.sessions import SessionConfig, make_store
-from linli.settings import Settings, load_settings
+from linli.domain import db
+from linli.domain.permissions.services import Actor
+from linli.kernel.events import EventBus
+from linli.kernel.refusals import Refusal
+from linli.kernel.registry import PluginRegistry, load_theme
+from linli.kernel.sessions import SessionConfig, make_store
+from linli.kernel.settings import Settings, load_settings
 from linli.web import sections
 from linli.web.account import ACCOUNT_ROUTES
 from linli.web.admin import ADMIN_ROUTES

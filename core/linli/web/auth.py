@@ -1,6 +1,6 @@
 """Who is visiting, and the one-line guard that says what a route requires.
 
-Sessions live in the shared store (:mod:`linli.sessions`), so any worker can read them
+Sessions live in the shared store (:mod:`linli.kernel.sessions`), so any worker can read them
 and they survive a restart. The session holds the account id and a stamp derived from
 the password hash: changing the password ends every other session.
 """
@@ -15,11 +15,11 @@ from litestar.exceptions import NotAuthorizedException, NotFoundException, Permi
 from litestar.handlers.base import BaseRouteHandler
 from litestar.stores.base import Store
 
-from linli.communities import community_root
-from linli.hierarchy.models import Node
-from linli.identity.models import Account
-from linli.identity.services import session_stamp
-from linli.permissions.services import ANONYMOUS, Actor, load_actor
+from linli.domain.communities import community_root
+from linli.domain.hierarchy.models import Node
+from linli.domain.identity.models import Account
+from linli.domain.identity.services import session_stamp
+from linli.domain.permissions.services import ANONYMOUS, Actor, load_actor
 
 Connection = ASGIConnection[Any, Any, Any, Any]
 NodeResolver = Callable[[Connection], Awaitable[Node]]

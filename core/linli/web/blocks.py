@@ -11,7 +11,7 @@ from typing import Any
 from litestar import Request
 from markupsafe import Markup
 
-from linli.plugins import PersonSection, Widget
+from linli.kernel.plugins import PersonSection, Widget
 from linli.web.site import language_of, site_of
 
 log = logging.getLogger("linli.web")

@@ -28,7 +28,7 @@ from litestar.params import Parameter
 from tortoise.exceptions import OperationalError
 from tortoise.exceptions import ValidationError as OrmValidationError
 
-from linli.i18n import N_
+from linli.kernel.i18n import N_
 from linli.web.errors import http_error, refused, server_error
 
 log = logging.getLogger("linli.web")

@@ -12,8 +12,8 @@ from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from linli.i18n import N_
-from linli.refusals import Refusal
+from linli.kernel.i18n import N_
+from linli.kernel.refusals import Refusal
 from linli.web.site import translate
 
 log = logging.getLogger("linli.web")
@@ -103,6 +103,6 @@ def refused_page(request: Request[Any, Any, Any], exc: Refusal) -> Response[Any]
 
 
 def refusal(connection: ASGIConnection[Any, Any, Any, Any], exc: Refusal) -> VisibleError:
-    """The page's answer to a service's :class:`~linli.refusals.Refusal`: its message in
+    """The page's answer to a service's :class:`~linli.kernel.refusals.Refusal`: its message in
     the visitor's language, with its status."""
     return refused(connection, exc.message, exc.status, **exc.values)

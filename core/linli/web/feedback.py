@@ -3,7 +3,7 @@ refusal beside its field and their input kept, a confirmation step before an act
 cannot be taken back, and a one-time message after a write ("兑换成功").
 
 A route that handles a form names the page its form is on, and lets the service's
-:class:`~linli.refusals.Refusal` propagate: the application answers it (see
+:class:`~linli.kernel.refusals.Refusal` propagate: the application answers it (see
 :func:`refusal_response`) by rendering that page again, with the refusal and the input::
 
     @post("/items/{item_id:int}/redeem", opt=form_page("streetbank/item.html", item_page))
@@ -37,7 +37,7 @@ from litestar.datastructures import UploadFile
 from litestar.response import Template
 from litestar.types import Receive, Scope, Send
 
-from linli.refusals import Refusal
+from linli.kernel.refusals import Refusal
 from linli.web.errors import refused_page
 from linli.web.site import translate
 

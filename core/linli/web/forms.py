@@ -1,13 +1,13 @@
 """Reading what a form posted, field by field: each reader refuses a malformed value
-with a :class:`~linli.refusals.Refusal` about the field, so the page shows the form again
+with a :class:`~linli.kernel.refusals.Refusal` about the field, so the page shows the form again
 with the message beside it (see :mod:`linli.web.feedback`)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from linli.i18n import N_
-from linli.refusals import Refusal
+from linli.kernel.i18n import N_
+from linli.kernel.refusals import Refusal
 
 
 def parse_date(

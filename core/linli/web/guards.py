@@ -12,8 +12,8 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException
 from litestar.handlers.base import BaseRouteHandler
 
-from linli.models import Community, PluginState
-from linli.permissions.services import Actor
+from linli.domain.permissions.services import Actor
+from linli.kernel.models import Community, PluginState
 from linli.web.auth import PUBLIC_OPT, current_actor
 from linli.web.site import site_of
 

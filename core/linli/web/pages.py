@@ -13,11 +13,11 @@ from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_503_SERVICE_UNAVAILABLE
 
-from linli import db
-from linli.demo import DEMO_PASSWORD, demo_accounts
-from linli.i18n import N_
-from linli.models import Community
-from linli.settings import LANGUAGES
+from linli.domain import db
+from linli.domain.demo import DEMO_PASSWORD, demo_accounts
+from linli.kernel.i18n import N_
+from linli.kernel.models import Community
+from linli.kernel.settings import LANGUAGES
 from linli.web.auth import BEFORE_PASSWORD_CHANGE, PUBLIC, current_actor
 from linli.web.blocks import render_blocks
 from linli.web.errors import VisibleError

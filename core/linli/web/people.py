@@ -8,10 +8,10 @@ from typing import Any
 from litestar import Request
 from tortoise.expressions import Q
 
-from linli.i18n import N_
-from linli.identity.models import Person
-from linli.models import Community
-from linli.refusals import Refusal
+from linli.domain.identity.models import Person
+from linli.kernel.i18n import N_
+from linli.kernel.models import Community
+from linli.kernel.refusals import Refusal
 from linli.web.auth import current_actor
 
 #: The longest ``#id`` looked up (a longer one is no row's id).

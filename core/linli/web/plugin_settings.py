@@ -2,7 +2,7 @@
 visitor's language, holding the value in force or the value the visitor just typed.
 
 The page itself is an admin page (:mod:`linli.web.admin`); the rules are in
-:mod:`linli.community_settings`. A plugin's own ``settings_template`` gets the same
+:mod:`linli.domain.community_settings`. A plugin's own ``settings_template`` gets the same
 ``fields`` and may render each with the macros of ``admin/_settings.html``.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 from litestar.datastructures import FormMultiDict
 
-from linli.community_settings import SettingField
+from linli.kernel.settings_schema import SettingField
 from linli.web.site import language_of, site_of
 
 #: The HTML input of each kind of setting (a choice is a ``select``, yes/no a checkbox).

@@ -1,7 +1,7 @@
 """Pages of the resident register (居民底册), under ``/c/{community_slug}/register/``:
 the people list, a person's page, importing (upload, dry run, confirm), exporting and
-the template. The rules live in :mod:`linli.identity.register` and
-:mod:`linli.identity.people`; these handlers only translate between HTTP and them."""
+the template. The rules live in :mod:`linli.domain.identity.register` and
+:mod:`linli.domain.identity.people`; these handlers only translate between HTTP and them."""
 
 from __future__ import annotations
 
@@ -20,11 +20,10 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from litestar.stores.base import Store
 
-from linli.hierarchy.models import Node
-from linli.i18n import N_
-from linli.identity.behalf import home_node
-from linli.identity.models import Person
-from linli.identity.people import (
+from linli.domain.hierarchy.models import Node
+from linli.domain.identity.behalf import home_node
+from linli.domain.identity.models import Person
+from linli.domain.identity.people import (
     KNOWN_TAGS,
     PeopleError,
     PeopleFilter,
@@ -39,7 +38,7 @@ from linli.identity.people import (
     search_people,
     visible_people,
 )
-from linli.identity.register import (
+from linli.domain.identity.register import (
     XLSX_MEDIA_TYPE,
     ImportReport,
     RegisterFileError,
@@ -51,7 +50,8 @@ from linli.identity.register import (
     template_workbook,
     workbook_of,
 )
-from linli.models import Community
+from linli.kernel.i18n import N_
+from linli.kernel.models import Community
 from linli.web.auth import Connection, NodeResolver, community_node, current_actor, requires
 from linli.web.blocks import RenderedBlock, render_blocks
 from linli.web.errors import refused

@@ -1,6 +1,6 @@
 """A plugin's sections, as the visitor sees them: its link in the navigation, its start
 page and its tab bar, all built from the ``linli_sections`` hook (see
-:class:`linli.plugins.Section`), so no plugin repeats them."""
+:class:`linli.kernel.plugins.Section`), so no plugin repeats them."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from litestar import Request, get
 from litestar.exceptions import PermissionDeniedException
 from litestar.response import Redirect
 
-from linli.models import Community
-from linli.permissions.services import Actor
-from linli.plugins import Section
-from linli.registry import PluginRegistry
+from linli.domain.permissions.services import Actor
+from linli.kernel.models import Community
+from linli.kernel.plugins import Section
+from linli.kernel.registry import PluginRegistry
 from linli.web.auth import PUBLIC, LoginRequired, current_actor
 from linli.web.guards import PLUGIN_OPT, belongs_to
 from linli.web.site import language_of, site_of

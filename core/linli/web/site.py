@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 
 from litestar.connection import ASGIConnection
 
-from linli.events import EventBus
-from linli.i18n import Catalogues
-from linli.registry import PluginRegistry
-from linli.settings import LANGUAGES, Settings
-from linli.themes import Theme
+from linli.kernel.events import EventBus
+from linli.kernel.i18n import Catalogues
+from linli.kernel.registry import PluginRegistry
+from linli.kernel.settings import LANGUAGES, Settings
+from linli.kernel.themes import Theme
 
 if TYPE_CHECKING:
-    from linli.models import Community
+    from linli.kernel.models import Community
 
 LANGUAGE_COOKIE = "linli_lang"
 ELDER_COOKIE = "linli_elder"

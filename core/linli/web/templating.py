@@ -26,9 +26,9 @@ from jinja2.runtime import Context
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup
 
-from linli.i18n import LANGUAGE_NAMES, N_
-from linli.identity.people import GENDER_WORDS, TAG_WORDS
-from linli.sorting import natural_sort
+from linli.domain.identity.people import GENDER_WORDS, TAG_WORDS
+from linli.kernel.i18n import LANGUAGE_NAMES, N_
+from linli.kernel.sorting import natural_sort
 from linli.web import sections
 from linli.web.feedback import take_flashes
 from linli.web.site import community_of, elder_mode_of, language_of, site_of

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from linli.themes import Theme
+from linli.kernel.themes import Theme
 
 _HERE = Path(__file__).parent
 

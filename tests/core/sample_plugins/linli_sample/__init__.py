@@ -15,11 +15,11 @@ import msgspec
 
 from linli import EventHandler, Manifest, NavItem, Permission, Role, Widget, hookimpl
 from linli.cli import Instance, pass_instance
-from linli.events import Event
-from linli.i18n import N_
-from linli.models import Community
-from linli.permissions.services import Actor
-from linli.plugins import Consequence
+from linli.domain.permissions.services import Actor
+from linli.kernel.events import Event
+from linli.kernel.i18n import N_
+from linli.kernel.models import Community
+from linli.kernel.plugins import Consequence
 
 HERE = Path(__file__).parent
 

@@ -10,7 +10,7 @@ from litestar.response import Redirect, Template
 from tortoise.transactions import in_transaction
 
 from linli import emit
-from linli.models import Community
+from linli.kernel.models import Community
 from linli.web.auth import PUBLIC, requires
 from linli.web.errors import VisibleError, refused
 from linli_sample.models import Note
