@@ -224,6 +224,10 @@ async def _partners(community: Community) -> list[Partner]:
     return partners
 
 
+#: The register demo's accounts whose residents get a street bank history.
+DEMO_EARNERS = ("resident", "volunteer")
+
+
 async def _people(community: Community, rng: random.Random) -> list[Person]:
     people = list(await Person.filter(community_id=community.id).order_by("id").limit(400))
     if len(people) < 120:
@@ -298,6 +302,11 @@ async def seed(community: Community) -> list[str]:
     items = list(await CatalogueItem.filter(community_id=community.id).order_by("id"))
     people = await _people(community, rng)
     earners = people[: max(60, len(people) // 2)]
+    # The demo accounts of residents earn too, so whoever logs in as one sees a history.
+    demo_people = await Person.filter(
+        community_id=community.id, account__username__in=DEMO_EARNERS
+    ).order_by("id")
+    earners += [person for person in demo_people if person.id not in {p.id for p in earners}]
     issuing = await services.bank_account(community.id)
     accounts = {p.id: await services.person_account(p) for p in earners}
     partner_accounts = {p.id: await services.partner_account(p) for p in partners}

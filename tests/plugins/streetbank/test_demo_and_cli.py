@@ -62,3 +62,21 @@ async def _invoke(folder):
     )  # fmt: skip
     output, _ = await process.communicate()
     return process.returncode, output.decode()
+
+
+async def test_the_demo_resident_logs_in_to_a_history_and_a_balance(linli_client, linli_community):
+    from linli.kit import Person, create_account
+    from linli.testing import log_in, make_person
+
+    # A register of 150 before the demo resident: the demo's earners are the first half.
+    await Person.bulk_create(
+        [Person(community_id=linli_community.id, name=f"居民{n}") for n in range(150)]
+    )
+    person = await make_person(linli_community, "苏志强")
+    await create_account("resident", "linli-demo-pw", person=person)
+    await seed(linli_community)  # grants the demo roles and records a year of services
+    await log_in(linli_client, "resident", "linli-demo-pw")
+    page = await linli_client.get("/c/test/streetbank/me")
+    balance = await services.balance_of(person)
+    assert balance > 0
+    assert f'<span class="sb-number">{balance}</span>' in page.text
