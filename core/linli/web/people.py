@@ -3,7 +3,7 @@ names in a form."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
 
 from litestar import Request
 from tortoise.expressions import Q
@@ -39,6 +39,18 @@ async def need_person(request: Request[Any, Any, Any]) -> Person:
     if person is None:
         raise Refusal(N_("Your account is not linked to a resident record."), 403)
     return person
+
+
+@overload
+async def find_person(
+    community: Community, who: str, *, field: str = ..., required: Literal[True] = ...
+) -> Person: ...
+
+
+@overload
+async def find_person(
+    community: Community, who: str, *, field: str = ..., required: bool
+) -> Person | None: ...
 
 
 async def find_person(
