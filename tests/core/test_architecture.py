@@ -72,7 +72,7 @@ def test_a_plugins_tests_import_only_the_kit_the_test_kit_and_their_plugin(packa
 
 #: The core's layers, lowest first: a module imports (at run time) only its own layer
 #: and those below. The kit and the test kit stand above all: the plugin author's doors.
-LAYERS = ("kernel", "domain", "web", "cli")
+LAYERS = ("kernel", "domain", "web", "builtin", "cli")
 #: Modules of the package root, and the layer they count as.
 ROOT_MODULES = {"__init__": "kernel", "__main__": "cli", "kit": "top", "testing": "top"}
 
@@ -118,7 +118,9 @@ def _runtime_imports(path: Path) -> set[str]:
 
 def test_the_core_is_laid_out_by_layer():
     flat = sorted(path.name for path in CORE.glob("*.py") if path.stem not in ROOT_MODULES)
-    assert flat == [], "every core module lives in a layer: kernel/, domain/, web/ or cli/"
+    assert flat == [], (
+        "every core module lives in a layer: kernel/, domain/, web/, builtin/ or cli/"
+    )
 
 
 def test_no_core_module_imports_a_layer_above_its_own():

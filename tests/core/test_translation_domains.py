@@ -110,7 +110,7 @@ ACTION_CALL = re.compile(r"\b(?:audit|record)\(\s*\"([a-z_]+\.[a-z_.]+)\"")
 @pytest.mark.linli_plugins("canteen", "codesign", "council", "mediation", "streetbank")
 def test_every_audited_action_has_a_title(linli_registry):
     """The audit trail names every action a plugin or the core records in words."""
-    from linli.web.admin import ACTION_TITLES
+    from linli.builtin.admin.routes import ACTION_TITLES
 
     titled = set(ACTION_TITLES) | set(linli_registry.audit_titles())
     sources = [*Path(linli.__file__).parent.rglob("*.py")]

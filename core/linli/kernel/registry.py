@@ -6,6 +6,7 @@ or to validate is recorded as failed and skipped, and the site still starts.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -67,6 +68,23 @@ def missing_module_reason(exc: ModuleNotFoundError) -> str:
     )
 
 
+@dataclass(frozen=True)
+class BuiltIn:
+    """One of the core's own features, loaded as a plugin (:mod:`linli.builtin`)."""
+
+    module: str
+    #: Its pages are the site's (``/login``), not under ``/c/<community>/<name>/``.
+    site_wide: bool = False
+
+
+#: The core's built-in plugins, loaded before any installed one and always enabled.
+BUILTINS: tuple[BuiltIn, ...] = (
+    BuiltIn("linli.builtin.account", site_wide=True),
+    BuiltIn("linli.builtin.register"),
+    BuiltIn("linli.builtin.admin"),
+)
+
+
 class PluginError(RuntimeError):
     """A plugin's data hook failed; the site cannot run correctly without it."""
 
@@ -77,6 +95,8 @@ class LoadedPlugin:
     manifest: Manifest
     module: ModuleType
     settings: msgspec.Struct | None = None
+    #: How the core loads it when it is one of its built-ins (``None`` for a plugin).
+    builtin: BuiltIn | None = None
 
 
 @dataclass
@@ -87,10 +107,15 @@ class FailedPlugin:
 
 @dataclass
 class PluginRegistry:
-    """The plugins of one running instance: loaded, failed and left out by settings."""
+    """The plugins of one running instance: loaded, failed and left out by settings.
+
+    ``loaded`` holds the installed plugins a community may enable; ``builtins`` the
+    core's own features (:data:`BUILTINS`), whose hooks are called like any plugin's
+    and which every community has."""
 
     pm: pluggy.PluginManager
     loaded: dict[str, LoadedPlugin] = field(default_factory=dict)
+    builtins: dict[str, LoadedPlugin] = field(default_factory=dict)
     failed: dict[str, FailedPlugin] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
 
@@ -99,6 +124,8 @@ class PluginRegistry:
         pm = pluggy.PluginManager(PROJECT)
         pm.add_hookspecs(hookspecs)
         registry = cls(pm=pm)
+        for builtin in BUILTINS:
+            registry._load_builtin(builtin)
         for entry_point in sorted(
             metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name
         ):
@@ -115,6 +142,9 @@ class PluginRegistry:
 
     def _load(self, entry_point: metadata.EntryPoint, settings: Settings) -> None:
         name = entry_point.name
+        if name in self.builtins:
+            self._fail(name, f"{name!r} is the name of one of linli's built-in features")
+            return
         try:
             module = entry_point.load()
             manifest = getattr(module, "manifest", None)
@@ -152,6 +182,18 @@ class PluginRegistry:
             self._fail(name, f"{type(exc).__name__}: {exc}")
             return
         settings_schema.declare(name, manifest.community_settings)
+
+    def _load_builtin(self, builtin: BuiltIn) -> None:
+        """Load one of the core's features; unlike a plugin's, its failure stops the
+        site (it is part of linli)."""
+        module = importlib.import_module(builtin.module)
+        manifest: Manifest = module.manifest
+        self.pm.register(module, name=manifest.name)
+        self.builtins[manifest.name] = LoadedPlugin(manifest.name, manifest, module, None, builtin)
+
+    def plugin(self, name: str) -> LoadedPlugin | None:
+        """The built-in or loaded plugin called ``name``."""
+        return self.builtins.get(name) or self.loaded.get(name)
 
     def _check_events(self, name: str) -> None:
         """A plugin declares only its own events (``<plugin>.…``), never the core's
@@ -237,18 +279,22 @@ class PluginRegistry:
                 raise PluginError(f"plugin {impl.plugin_name}: {hook} failed: {exc}") from exc
         convention = CONVENTIONS.get(hook)
         if convention is not None:
-            for name, plugin in self.loaded.items():
+            for name, plugin in self._everyone().items():
                 if name in found or (wanted is not None and name not in wanted):
                     continue
                 try:
                     found[name] = convention(plugin.name, plugin.module)
                 except Exception as exc:
                     raise PluginError(f"plugin {name}: {hook} (by convention): {exc}") from exc
-        order = {name: index for index, name in enumerate(self.loaded)}
+        order = {name: index for index, name in enumerate(self._everyone())}
         return sorted(
             ((name, result) for name, result in found.items() if result is not None),
             key=lambda pair: order.get(pair[0], len(order)),
         )
+
+    def _everyone(self) -> dict[str, LoadedPlugin]:
+        """The built-ins, then the installed plugins, in load order."""
+        return {**self.builtins, **self.loaded}
 
     def collect(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Flatten list results of ``hook`` into ``(plugin name, item)`` pairs."""

@@ -28,8 +28,6 @@ from linli.kernel.registry import PluginRegistry, load_theme
 from linli.kernel.sessions import SessionConfig, make_store
 from linli.kernel.settings import Settings, load_settings
 from linli.web import sections
-from linli.web.account import ACCOUNT_ROUTES
-from linli.web.admin import ADMIN_ROUTES
 from linli.web.auth import (
     BEFORE_PASSWORD_CHANGE,
     PUBLIC,
@@ -47,7 +45,6 @@ from linli.web.guards import PLUGIN_OPT, community_guard, current_community
 from linli.web.headers import add_security_headers, is_https
 from linli.web.pages import CORE_ROUTES
 from linli.web.people import own_person
-from linli.web.register import REGISTER_ROUTES
 from linli.web.site import Site, today_of
 from linli.web.templating import CORE_STATIC, STATIC_PREFIX, StaticFiles, build_engine
 
@@ -87,11 +84,16 @@ def community_router(section: str, handlers: list[Any], *, plugin: str | None = 
 
 
 def _plugin_routers(registry: PluginRegistry) -> list[Router]:
-    """A router per plugin; a plugin with sections and no page of its own at its root
-    gets the core's start page there (the first section the visitor may open)."""
+    """A router per plugin, the core's built-ins first; a plugin with sections and no
+    page of its own at its root gets the core's start page there (the first section the
+    visitor may open). A site-wide built-in's pages are at the site's root."""
     routers = []
     with_sections = {name for name, _ in registry.call("linli_sections")}
     for name, handlers in registry.call("linli_routes"):
+        builtin = registry.builtins[name].builtin if name in registry.builtins else None
+        if builtin is not None and builtin.site_wide:
+            routers.append(Router(path="/", route_handlers=list(handlers)))
+            continue
         router = community_router(name, handlers, plugin=name)
         root = router.path.rstrip("/")
         if name in with_sections and not any(
@@ -170,9 +172,6 @@ def create_app(
     return Litestar(
         route_handlers=[
             *CORE_ROUTES,
-            *ACCOUNT_ROUTES,
-            community_router("register", REGISTER_ROUTES),
-            community_router("admin", ADMIN_ROUTES),
             *_plugin_routers(registry),
             static_router,
         ],

@@ -45,7 +45,7 @@ async def community_guard(
     )
     enabled = [name for name in registry.loaded if name in names]
     plugin = handler.opt.get(PLUGIN_OPT)
-    if plugin is not None and plugin not in enabled:
+    if plugin is not None and plugin not in enabled and plugin not in registry.builtins:
         raise NotFoundException()
     if not handler.opt.get(PUBLIC_OPT):
         actor = await current_actor(connection)

@@ -65,9 +65,9 @@ def start_handler() -> Any:
 
 
 def nav_links(request: AnyRequest, community: Community, enabled: list[str]) -> list[Any]:
-    """``(order, label, href, plugin)`` of each enabled plugin with sections the visitor
-    may open one of, for the navigation; a plugin with its own ``linli_nav_items`` is
-    left to them."""
+    """``(order, label, href, plugin)`` of each built-in and enabled plugin with sections
+    the visitor may open one of, for the navigation; a plugin with its own
+    ``linli_nav_items`` is left to them."""
     registry = site_of(request).registry
     actor = request.state.get("actor")
     if actor is None:
@@ -75,13 +75,15 @@ def nav_links(request: AnyRequest, community: Community, enabled: list[str]) -> 
     own_links = {impl.plugin_name for impl in registry.pm.hook.linli_nav_items.get_hookimpls()}
     language = language_of(request)
     links = []
-    for plugin, sections in registry.call("linli_sections", only=enabled, isolate=True):
-        if plugin in own_links or plugin not in registry.loaded:
+    shown = [*registry.builtins, *enabled]
+    for plugin, sections in registry.call("linli_sections", only=shown, isolate=True):
+        loaded = registry.plugin(plugin)
+        if plugin in own_links or loaded is None:
             continue
         first = next((s for s in sections if may_open(actor, community, s)), None)
         if first is None:
             continue
-        manifest = registry.loaded[plugin].manifest
+        manifest = loaded.manifest
         links.append(
             (manifest.nav_order, manifest.title_in(language), f"/c/{community.slug}/{plugin}/",
              plugin)

@@ -27,7 +27,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup
 
 from linli.domain.identity.people import GENDER_WORDS, TAG_WORDS
-from linli.kernel.i18n import LANGUAGE_NAMES, N_
+from linli.kernel.i18n import LANGUAGE_NAMES
 from linli.kernel.sorting import natural_sort
 from linli.web import sections
 from linli.web.feedback import take_flashes
@@ -190,34 +190,6 @@ def _account(context: Context) -> Any:
     return actor.account if actor is not None else None
 
 
-#: Core sections linked from the navigation for those who may use them.
-STAFF_SECTIONS = [
-    (N_("Resident register"), "register/", "identity.person.view"),
-    (N_("Administration"), "admin/", "hierarchy.node.view"),
-]
-
-
-@pass_context
-def _staff_links(context: Context) -> list[dict[str, str]]:
-    """Links to the core's staff sections, shown to visitors holding the permission
-    somewhere in this community (the pages' guards still decide what they may do)."""
-    request = _request(context)
-    community = community_of(request)
-    actor = request.state.get("actor")
-    if community is None or actor is None:
-        return []
-    catalogues = site_of(request).catalogues
-    language = language_of(request)
-    return [
-        {"label": catalogues.translate(language, label), "href": f"/c/{community.slug}/{path}"}
-        for label, path, permission in STAFF_SECTIONS
-        if any(
-            permission in held.permissions and held.community_id == community.id
-            for held in actor.grants
-        )
-    ]
-
-
 @pass_context
 def _nav_items(context: Context) -> list[dict[str, str]]:
     """Navigation of the current community: the enabled plugins' items, in order."""
@@ -282,7 +254,6 @@ def build_engine(
         elder_mode=_elder_mode,
         current_community=_community,
         nav_items=_nav_items,
-        staff_links=_staff_links,
         section_tabs=_section_tabs,
         current_account=_account,
         account_label=_account_label,

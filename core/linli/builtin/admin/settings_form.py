@@ -1,7 +1,7 @@
 """What the settings page of a plugin shows: one input per setting, labelled in the
 visitor's language, holding the value in force or the value the visitor just typed.
 
-The page itself is an admin page (:mod:`linli.web.admin`); the rules are in
+The page itself is an admin page (:mod:`linli.builtin.admin.routes`); the rules are in
 :mod:`linli.domain.community_settings`. A plugin's own ``settings_template`` gets the same
 ``fields`` and may render each with the macros of ``admin/_settings.html``.
 """

@@ -515,7 +515,7 @@ async def template(request: AnyRequest) -> Response[bytes]:
     return _download(content, f"{title}.xlsx")
 
 
-REGISTER_ROUTES: list[Any] = [
+ROUTES: list[Any] = [
     people_list,
     person_page,
     show_id_number,

@@ -15,17 +15,18 @@ import json
 import logging
 from dataclasses import asdict
 from datetime import tzinfo
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import msgspec
 from litestar import Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from markupsafe import escape
 
+from linli.builtin.admin.settings_form import field_views, submitted
 from linli.domain.audit.models import AuditEntry
 from linli.domain.community_settings import change_settings, settings_of
 from linli.domain.hierarchy.models import Node
@@ -77,7 +78,6 @@ from linli.kernel.settings_schema import SETTINGS_PERMISSION, describe, settings
 from linli.web.auth import Connection, community_node, current_actor, requires
 from linli.web.errors import VisibleError
 from linli.web.feedback import FormError, confirmation, flash, form_error, form_values, is_confirmed
-from linli.web.plugin_settings import field_views, submitted
 from linli.web.site import language_of, safe_next, site_of, translate
 
 log = logging.getLogger("linli.web")
@@ -139,18 +139,6 @@ OBJECT_TITLES = {
     "core.Grant": N_("Grant of a role"),
     "core.Upload": N_("Uploaded file"),
 }
-
-#: The admin area's sections: (path, title, the permission that opens it).
-SECTIONS = [
-    ("", N_("Overview"), "hierarchy.node.view"),
-    ("trees", N_("Trees"), "hierarchy.node.view"),
-    ("search", N_("Search"), "hierarchy.node.view"),
-    ("roles", N_("Roles"), "hierarchy.node.view"),
-    ("grants", N_("Who holds which role"), "permissions.grant"),
-    ("audit", N_("Audit trail"), "audit.view"),
-    ("plugins", N_("Plugins"), "admin.plugins.manage"),
-    ("accounts", N_("Accounts"), "identity.account.manage"),
-]
 
 BAD_FORM = N_("This form was not filled in correctly. Please try again.")
 NO_NODE = N_("There is no such node in this community.")
@@ -250,25 +238,16 @@ async def _page(
     community: Community,
     template: str,
     *,
-    section: str,
     status: int = 200,
     **context: Any,
 ) -> Template:
-    """An admin page with the section menu the visitor may use."""
-    actor = await current_actor(request)
-    root = await community_node(request)
+    """An admin page (its menu is the built-in's sections: ``core:tabs.html``)."""
     base = _base(community)
-    sections = [
-        {"href": f"{base}/{path}", "title": title, "current": path == section}
-        for path, title, permission in SECTIONS
-        if actor.can(permission, root)
-    ]
     return Template(
         template,
         context={
             "community": community,
             "base": base,
-            "sections": sections,
             "zone": _zone(request),
             **context,
         },
@@ -306,7 +285,7 @@ def _offset(page: int) -> int:
 @get("/", name="admin:index", guards=[requires("hierarchy.node.view")])
 async def overview(request: AnyRequest, community: NamedDependency[Community]) -> Template:
     """The sections of the admin area the visitor may use."""
-    return await _page(request, community, "admin/index.html", section="")
+    return await _page(request, community, "admin/index.html")
 
 
 async def _trees_context(request: AnyRequest, community: Community) -> dict[str, Any]:
@@ -338,7 +317,7 @@ async def _trees_context(request: AnyRequest, community: Community) -> dict[str,
 async def trees_page(request: AnyRequest, community: NamedDependency[Community]) -> Template:
     """Every tree of the community with its tops; each node opens to show its children."""
     context = await _trees_context(request, community)
-    return await _page(request, community, "admin/trees.html", section="trees", **context)
+    return await _page(request, community, "admin/trees.html", **context)
 
 
 class NodeForm(msgspec.Struct):
@@ -372,9 +351,7 @@ async def add_root_submit(
     except TreeError as exc:
         context = await _trees_context(request, community)
         context.update(error=_explain(request, exc), error_tree=tree, form=data)
-        return await _page(
-            request, community, "admin/trees.html", section="trees", status=400, **context
-        )
+        return await _page(request, community, "admin/trees.html", status=400, **context)
     return _see_other(f"{_base(community)}/nodes/{node.id}")
 
 
@@ -395,7 +372,6 @@ async def node_page(
         request,
         community,
         "admin/node.html",
-        section="trees",
         node=node,
         ancestors=(await ancestors(node))[:-1],
         children=children,
@@ -447,7 +423,6 @@ async def search_page(
         request,
         community,
         "admin/search.html",
-        section="search",
         q=text,
         results=results,
         pages=_pages(page, more, {"q": text}),
@@ -467,9 +442,7 @@ async def node_edit_page(
     request: AnyRequest, community: NamedDependency[Community], node: NamedDependency[Node]
 ) -> Template:
     form = {"name": node.name, "name_en": node.name_en, "code": node.code}
-    return await _page(
-        request, community, "admin/node_edit.html", section="trees", node=node, form=form, error=""
-    )
+    return await _page(request, community, "admin/node_edit.html", node=node, form=form, error="")
 
 
 @post(
@@ -497,7 +470,6 @@ async def node_edit_submit(
             request,
             community,
             "admin/node_edit.html",
-            section="trees",
             status=400,
             node=node,
             form=data,
@@ -528,7 +500,6 @@ async def node_add_page(
         request,
         community,
         "admin/node_add.html",
-        section="trees",
         form={"kind": str(context["suggested"])},
         error="",
         **context,
@@ -562,7 +533,6 @@ async def node_add_submit(
             request,
             community,
             "admin/node_add.html",
-            section="trees",
             status=400,
             form=data,
             error=_explain(request, exc),
@@ -600,7 +570,7 @@ async def node_move_page(
 ) -> Template:
     """Choose where a node goes, with everything below it."""
     context = await _move_context(node, q, page)
-    return await _page(request, community, "admin/node_move.html", section="trees", **context)
+    return await _page(request, community, "admin/node_move.html", **context)
 
 
 class MoveForm(msgspec.Struct):
@@ -632,9 +602,7 @@ async def node_move_submit(
     except TreeError as exc:
         context = await _move_context(node, "", 1)
         context["error"] = _explain(request, exc)
-        return await _page(
-            request, community, "admin/node_move.html", section="trees", status=400, **context
-        )
+        return await _page(request, community, "admin/node_move.html", status=400, **context)
     return _see_other(f"{_base(community)}/nodes/{node.id}")
 
 
@@ -675,7 +643,7 @@ async def _roles_context(request: AnyRequest, community: Community) -> dict[str,
 async def roles_page(request: AnyRequest, community: NamedDependency[Community]) -> Template:
     """The community's roles and what each allows."""
     context = await _roles_context(request, community)
-    return await _page(request, community, "admin/roles.html", section="roles", **context)
+    return await _page(request, community, "admin/roles.html", **context)
 
 
 class NewRoleForm(msgspec.Struct):
@@ -705,7 +673,6 @@ async def role_add_submit(
             request,
             community,
             "admin/roles.html",
-            section="roles",
             status=exc.status,
             **context,
         )
@@ -728,7 +695,6 @@ async def role_edit_page(
         request,
         community,
         "admin/role_edit.html",
-        section="roles",
         role=role,
         groups=_permission_groups(request),
         ticked=set(role.permissions),
@@ -771,7 +737,6 @@ async def role_edit_submit(
             request,
             community,
             "admin/role_edit.html",
-            section="roles",
             status=exc.status,
             role=role,
             groups=_permission_groups(request),
@@ -801,7 +766,6 @@ async def grants_page(
         request,
         community,
         "admin/grants.html",
-        section="grants",
         account=login,
         grants=rows,
         pages=_pages(page, more, {"account": login}),
@@ -829,7 +793,7 @@ async def grant_page(
 ) -> Template:
     """Give someone a role at this node."""
     context = await _grant_form_context(community, node)
-    return await _page(request, community, "admin/grant_form.html", section="grants", **context)
+    return await _page(request, community, "admin/grant_form.html", **context)
 
 
 class GrantForm(msgspec.Struct):
@@ -870,7 +834,6 @@ async def grant_submit(
             request,
             community,
             "admin/grant_form.html",
-            section="grants",
             status=exc.status,
             **context,
         )
@@ -988,7 +951,8 @@ async def audit_page(
     request: AnyRequest,
     community: NamedDependency[Community],
     action: FromQuery[str] = "",
-    actor: FromQuery[str] = "",
+    # ``?actor=``, under another name: ``actor`` is a handler's visitor (a dependency)
+    by: Annotated[str, QueryParameter(name="actor")] = "",
     object_type: FromQuery[str] = "",
     since: FromQuery[str] = "",
     until: FromQuery[str] = "",
@@ -997,7 +961,7 @@ async def audit_page(
     """Every write of staff and every permission change in the community, newest first."""
     filters = AuditFilters(
         action=action[:QUERY_LENGTH],
-        actor=actor[:QUERY_LENGTH],
+        actor=by[:QUERY_LENGTH],
         object_type=object_type[:QUERY_LENGTH],
         since=since[:QUERY_LENGTH],
         until=until[:QUERY_LENGTH],
@@ -1015,7 +979,6 @@ async def audit_page(
         request,
         community,
         "admin/audit.html",
-        section="audit",
         status=status,
         error=error,
         filters=filters,
@@ -1052,7 +1015,7 @@ async def _plugins_context(request: AnyRequest) -> dict[str, Any]:
 async def plugins_page(request: AnyRequest, community: NamedDependency[Community]) -> Template:
     """The installed plugins, and which this community has switched on."""
     context = await _plugins_context(request)
-    return await _page(request, community, "admin/plugins.html", section="plugins", **context)
+    return await _page(request, community, "admin/plugins.html", **context)
 
 
 class SwitchForm(msgspec.Struct):
@@ -1122,7 +1085,6 @@ async def _switch(
             request,
             community,
             "admin/plugins.html",
-            section="plugins",
             status=exc.status,
             **context,
         )
@@ -1188,7 +1150,6 @@ async def _settings_page(
         request,
         community,
         manifest.settings_template or "admin/plugin_settings.html",
-        section="plugins",
         status=status,
         plugin=manifest,
         plugin_title=manifest.title_in(language_of(request)),
@@ -1267,7 +1228,6 @@ async def _accounts_page(
         request,
         community,
         "admin/accounts.html",
-        section="accounts",
         status=status,
         q=search,
         accounts=rows[:PER_PAGE],
@@ -1362,7 +1322,7 @@ async def account_state(
     return _see_other(f"{_base(community)}/accounts?{urlencode({'q': account.username})}")
 
 
-ADMIN_ROUTES: list[Any] = [
+ROUTES: list[Any] = [
     overview,
     trees_page,
     add_root_submit,

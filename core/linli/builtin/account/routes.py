@@ -122,4 +122,4 @@ async def password_submit(request: AnyRequest, data: URLEncodedBody[PasswordForm
     return Redirect("/", status_code=HTTP_303_SEE_OTHER)
 
 
-ACCOUNT_ROUTES = [login_page, login_submit, logout, password_page, password_submit]
+ROUTES = [login_page, login_submit, logout, password_page, password_submit]
