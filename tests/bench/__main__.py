@@ -125,6 +125,8 @@ def _row(result: dict[str, Any]) -> str:
     note = []
     if result["status"] != 200:
         note.append(f"status {result['status']} {result['location']}".strip())
+    if not linli["requests"]:
+        note.append("no answer within the measurement: lengthen --duration")
     if linli["bad_status"] or linli["errors"]:
         note.append(f"{linli['bad_status']} bad status, {linli['errors']} socket errors")
     return (

@@ -233,6 +233,15 @@ async def add_ledger(connection: asyncpg.Connection, community: int, entries: in
         """,
         community,
     )
+    # The demo seeds the demo community's service categories; the others get one.
+    await connection.execute(
+        """
+        INSERT INTO streetbank_category (community_id, key, name, name_en, unit, rate, active)
+        SELECT $1, 'volunteering', '志愿服务', 'Volunteering', 'hour', 10, true
+        WHERE NOT EXISTS (SELECT 1 FROM streetbank_category WHERE community_id = $1)
+        """,
+        community,
+    )
     await connection.execute(
         """
         CREATE TEMP TABLE bench_entry ON COMMIT DROP AS
@@ -248,7 +257,7 @@ async def add_ledger(connection: asyncpg.Connection, community: int, entries: in
                category.id AS category_id, 1 + g % 4 AS quantity,
                category.rate * (1 + g % 4) AS points,
                now() - make_interval(secs => (g * 86413) % (730 * 86400)) AS at
-        FROM generate_series(1, $2) AS g, accounts, category
+        FROM generate_series(1, $2::bigint) AS g, accounts, category
         """,
         community,
         entries,
@@ -301,7 +310,7 @@ async def add_needs(connection: asyncpg.Connection, community: int, needs: int) 
         SELECT ($3::text[])[k] || '(' || g || ')', ($2::text[])[k], 0, 'open',
                now() - make_interval(secs => (g * 86413) % (730 * 86400)),
                people.ids[1 + (g * 7919) % cardinality(people.ids)], $1
-        FROM generate_series(1, $4) AS g, people,
+        FROM generate_series(1, $4::bigint) AS g, people,
              LATERAL (SELECT 1 + g % cardinality($2::text[]) AS k) AS pick
         """,
         community,
