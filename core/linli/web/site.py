@@ -41,6 +41,7 @@ def site_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Site:
 
 
 _STAMP = "linli_site_stamp"
+_LANGUAGE = "linli_language"
 
 
 async def cache_versions(connection: ASGIConnection[Any, Any, Any, Any]) -> Versions:
@@ -54,11 +55,17 @@ async def cache_versions(connection: ASGIConnection[Any, Any, Any, Any]) -> Vers
 
 
 def language_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-    """The visitor's chosen language (a cookie), else the instance's default."""
+    """The visitor's chosen language (a cookie), else the instance's default; worked
+    out once per request (a page asks for every word it translates)."""
+    # the scope's own dict: ``connection.state`` builds a new State object each time
+    state = connection.scope.setdefault("state", {})
+    known: str | None = state.get(_LANGUAGE)
+    if known is not None:
+        return known
     chosen = connection.cookies.get(LANGUAGE_COOKIE)
-    if chosen in LANGUAGES:
-        return chosen
-    return site_of(connection).settings.default_language
+    language = chosen if chosen in LANGUAGES else site_of(connection).settings.default_language
+    state[_LANGUAGE] = language
+    return language
 
 
 def domain_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
