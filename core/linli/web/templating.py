@@ -85,7 +85,8 @@ def _gettext_in(domain: str | None) -> Any:
             text = words[__string] = catalogues.translate(language, __string, domain)
         if __context.eval_ctx.autoescape:
             text = Markup(text)
-        return text % variables
+        # formatting escapes every variable: skip it for the many words that have none
+        return text % variables if variables or "%" in text else text
 
     return gettext
 
