@@ -79,7 +79,8 @@ def linli_person_sections(person: Any, actor: Any) -> list[PersonSection]:
             requests = [r for r in requests if not r.private]
         if not requests:
             return None
-        return {"requests": requests}
+        community = await Community.get(id=person.community_id)
+        return {"requests": requests, "slug": community.slug}
 
     return [PersonSection(N_("Requests"), "requests/person_section.html", load, order=20)]
 

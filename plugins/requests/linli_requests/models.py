@@ -111,8 +111,8 @@ class Status(Model):
 
 
 class ApiClient(Model):
-    """An Open311 client that may post requests: its key is shown once when issued;
-    only its SHA-256 is kept."""
+    """An Open311 client that may post requests: its key is shown once when issued,
+    and only its SHA-256 is kept."""
 
     id = fields.IntField(primary_key=True)
     community = fields.ForeignKeyField(
@@ -158,7 +158,7 @@ class Request(Model):
     photo = fields.ForeignKeyField(
         "core.Upload", null=True, on_delete=fields.SET_NULL, related_name=False
     )
-    #: the first reporter; the others are in :class:`Reporter`
+    #: the first reporter (the others are in :class:`Reporter`)
     reporter = fields.ForeignKeyField(
         "core.Person", related_name="requests_reported", null=True, on_delete=fields.SET_NULL
     )
@@ -229,7 +229,7 @@ class Reporter(Model):
 
 class Update(Model):
     """A line of a request's history. ``public_note`` is shown to residents and in the
-    Open311 API; ``private_note`` only to those who work on the request."""
+    Open311 API, ``private_note`` only to those who work on the request."""
 
     id = fields.IntField(primary_key=True)
     request = fields.ForeignKeyField(

@@ -565,6 +565,39 @@ async def place_in(community: Community, node_id: int | None) -> Node | None:
     return node
 
 
+async def place_labels(
+    nodes: list[Node | None], language: str, exact: bool = False
+) -> dict[int, str]:
+    """Each place's address ("二期 10栋 2单元 601室"): the whole of it for those who may
+    see it (``exact``: the request's workers and reporters), else cut at the building
+    ("二期 10栋"), so that neighbours and the API never learn a flat. One query."""
+    wanted = [node for node in nodes if node is not None]
+    ids = {ancestor for node in wanted for ancestor in node.ancestor_ids()}
+    if not ids:
+        return {}
+    rows = {
+        row["id"]: row
+        for row in await Node.filter(id__in=ids).values(
+            "id", "name", "name_en", "depth", "kind__key"
+        )
+    }
+
+    def name_of(row: dict[str, Any]) -> str:
+        return str((row["name_en"] if language == "en" else "") or row["name"])
+
+    result: dict[int, str] = {}
+    for node in wanted:
+        chain = [i for i in node.ancestor_ids() if i in rows and int(rows[i]["depth"]) >= 1]
+        if not exact:
+            cut = next((n for n, i in enumerate(chain) if rows[i]["kind__key"] == "building"), None)
+            if cut is not None:
+                chain = chain[: cut + 1]
+            else:
+                chain = [i for i in chain if rows[i]["kind__key"] != "household"]
+        result[node.id] = " ".join(name_of(rows[i]) for i in chain) or node.name_in(language)
+    return result
+
+
 @dataclass
 class Report:
     """What a report says, from the form or the API."""
@@ -1009,7 +1042,7 @@ async def paged(query: Any, page: int) -> Page:
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, page), pages)
     rows = list(
-        await query.select_related("category", "status", "body")
+        await query.select_related("category", "status", "body", "place")
         .offset((page - 1) * PER_PAGE)
         .limit(PER_PAGE)
     )
