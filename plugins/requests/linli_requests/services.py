@@ -348,7 +348,7 @@ def attribute_definition(
 
 
 def clean_attributes(
-    category: Category, given: dict[str, str | list[str]]
+    category: Category, given: dict[str, Any]
 ) -> dict[str, str | float | list[str]]:
     """The answers to the category's questions, checked against each datatype; a
     refusal names the first bad one (its field is ``attribute[code]``)."""
@@ -357,7 +357,7 @@ def clean_attributes(
         code = attribute["code"]
         field = f"attribute[{code}]"
         raw = given.get(code)
-        values = [v for v in (raw if isinstance(raw, list) else [raw or ""]) if v.strip()]
+        values = [str(v) for v in (raw if isinstance(raw, list) else [raw]) if str(v or "").strip()]
         if not values:
             if attribute.get("required"):
                 raise RequestsError(
@@ -607,7 +607,7 @@ class Report:
     channel: str = "online"
     reporter: Person | None = None
     place_id: int | None = None
-    attributes: dict[str, str | list[str]] = field(default_factory=dict)
+    attributes: dict[str, Any] = field(default_factory=dict)
     photo: tuple[bytes, str] | None = None
     latitude: float | None = None
     longitude: float | None = None
