@@ -658,8 +658,16 @@ async def report(
         status = await Status.get(community_id=community.id, initial=True)
     at = at or now_utc()
     latitude, longitude = given.latitude, given.longitude
-    if latitude is None and place is not None and place.latitude is not None:
-        latitude, longitude = place.latitude, place.longitude
+    if latitude is None and place is not None:
+        # the place's own point, else its nearest ancestor's (a flat has none, its
+        # building has)
+        located = (
+            await Node.filter(id__in=place.ancestor_ids(), latitude__isnull=False)
+            .order_by("-depth")
+            .first()
+        )
+        if located is not None:
+            latitude, longitude = located.latitude, located.longitude
     async with in_transaction():
         upload = None
         if given.photo is not None:

@@ -22,7 +22,9 @@ MONDAY = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Wuhan
 async def test_a_request_is_routed_to_its_categorys_body_or_the_community(world):
     leak = await make_request(world.community, world.resident, "leak", by=world.resident_account)
     assert leak.body_id == world.property.id
-    thrown = await make_request(world.community, world.resident, "thrown", by=world.resident_account)
+    thrown = await make_request(
+        world.community, world.resident, "thrown", by=world.resident_account
+    )
     assert thrown.body_id == world.police.id
     other = await make_request(world.community, world.resident, "other", by=world.resident_account)
     assert other.body_id == world.root.id  # the community office
@@ -106,7 +108,9 @@ async def test_overdue_detection_with_a_frozen_clock(world):
     assert (lift.respond_hours, lift.fix_days) == (4, 3)
     worker = await world.actor(world.worker)  # grants start now: load before travelling
     with time_machine.travel(MONDAY, tick=False):
-        matter = await make_request(world.community, world.resident, "lift", by=world.resident_account)
+        matter = await make_request(
+            world.community, world.resident, "lift", by=world.resident_account
+        )
         now = services.now_utc()
         assert not services.is_overdue(matter, now + timedelta(hours=3, minutes=59))
         # no first answer after four hours: late
@@ -139,7 +143,9 @@ async def test_the_reporter_is_asked_is_it_really_fixed_days_after_fixed(world):
         await move(matter, "fixed", by=world.staff, note="已修好")
     assert matter.confirm_at == MONDAY + timedelta(days=3)  # the community's setting
     due_at = MONDAY + timedelta(days=3, minutes=1)
-    early = await services.confirmations_due(world.community, world.resident, MONDAY + timedelta(days=2))
+    early = await services.confirmations_due(
+        world.community, world.resident, MONDAY + timedelta(days=2)
+    )
     assert early == []
     due = await services.confirmations_due(world.community, world.resident, due_at)
     assert [m.id for m in due] == [matter.id]
@@ -191,7 +197,9 @@ async def test_the_reporter_reopens_within_the_communitys_days(world):
 STATUS_KEYS = ["received", "in_progress", "waiting", "reopened", "fixed", "closed", "not_ours"]
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.sampled_from(STATUS_KEYS), min_size=1, max_size=8))
 async def test_any_path_through_the_statuses_is_all_in_the_history(world, path):
     """Property: whatever the moves, each real change is one update row, the request's
@@ -208,7 +216,8 @@ async def test_any_path_through_the_statuses_is_all_in_the_history(world, path):
         moves += 1
         assert matter.status_type == statuses[key].type
         assert (matter.fixed_at is not None) == (
-            matter.status_type == FIXED or (matter.status_type == CLOSED and matter.fixed_at is not None)
+            matter.status_type == FIXED
+            or (matter.status_type == CLOSED and matter.fixed_at is not None)
         )
     assert await Update.filter(request_id=matter.id).count() == moves + 1
     assert await Update.filter(request_id=matter.id, kind="status").count() == moves
