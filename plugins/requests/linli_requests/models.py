@@ -153,6 +153,9 @@ class Request(Model):
         "core.Node", related_name="requests_here", null=True, on_delete=fields.SET_NULL
     )
     address = fields.CharField(max_length=200, default="")
+    #: the place's address as it was when reported, {language: [whole, to the building]}:
+    #: the whole one for the workers and the reporters, the other for everyone else
+    labels = fields.JSONField(default=dict)
     latitude = fields.FloatField(null=True)
     longitude = fields.FloatField(null=True)
     photo = fields.ForeignKeyField(

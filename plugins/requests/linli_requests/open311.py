@@ -174,9 +174,8 @@ def definition(category: Category) -> dict[str, Any]:
 
 
 async def serialise(matters: list[Matter]) -> list[dict[str, Any]]:
-    """The requests as Open311 lists them: three queries whatever their number (the
-    places' addresses cut at the building, the latest public note of each)."""
-    addresses = await services.place_labels([m.place for m in matters], "zh_CN", exact=False)
+    """The requests as Open311 lists them, with the latest public note of each (one
+    query whatever their number); addresses stop at the building."""
     notes: dict[int, str] = {}
     ids = [m.id for m in matters]
     if ids:
@@ -205,9 +204,7 @@ async def serialise(matters: list[Matter]) -> list[dict[str, Any]]:
                 "expected_datetime": timestamp(
                     services.day_start(expected) + timedelta(hours=18) if expected else None
                 ),
-                "address": addresses.get(matter.place_id, matter.address)  # type: ignore[attr-defined]
-                if matter.place_id  # type: ignore[attr-defined]
-                else matter.address,
+                "address": services.where(matter, "zh_CN"),
                 "address_id": "",
                 "zipcode": "",
                 "lat": truncate(matter.latitude),
@@ -335,7 +332,7 @@ class Open311Controller(Controller):
         except ApiError as exc:
             return error(exc.code, exc.description, fmt)
         matters = list(
-            await query.select_related("category", "body", "place")
+            await query.select_related("category", "body")
             .order_by("-created_at", "-id")
             .offset((page - 1) * page_size)
             .limit(page_size)
@@ -355,7 +352,7 @@ class Open311Controller(Controller):
                 matter = (
                     await public_requests(community)
                     .filter(id=int(number))
-                    .select_related("category", "body", "place")
+                    .select_related("category", "body")
                     .first()
                 )
             if matter is None:

@@ -42,7 +42,6 @@ from linli.kit import (
     Year,
     addresses,
     bar_chart,
-    community_node,
     community_root,
     confirmation,
     current_actor,
@@ -119,23 +118,29 @@ def labels() -> dict[str, Any]:
         "field_labels": services.FIELD_LABELS,
         "datatypes": services.DATATYPES,
         "view_labels": VIEW_LABELS,
+        "where": services.where,
     }
 
 
 async def page_context(request: Req, community: Community, **extra: Any) -> dict[str, Any]:
+    """What every page shows. ``allowed`` holds what the visitor may do for the whole
+    community (from their grants, no query) and ``handle``/``intake`` when they work on
+    some body's requests or take requests in somewhere in it."""
     actor = await current_actor(request)
-    root = await community_node(request)
     allowed = {
         name.split(".")[1]
         for name in (
             "requests.intake", "requests.meeting", "requests.figures", "requests.configure",
+            SETTINGS_PERMISSION,
         )
-        if actor.can(name, root)
+        if community.id in actor.communities_allowing(name)
     }  # fmt: skip
-    if actor.paths_allowing("requests.handle") or actor.communities_allowing("requests.handle"):
-        allowed.add("handle")
-    if actor.can(SETTINGS_PERMISSION, root):
+    if "plugins" in allowed:
         allowed.add("settings")
+    if held_anywhere(actor, community, "requests.handle"):
+        allowed.add("handle")
+    if held_anywhere(actor, community, "requests.intake"):
+        allowed.add("intake")
     return {
         "base": base(community),
         "allowed": allowed,
@@ -150,12 +155,21 @@ async def page_context(request: Req, community: Community, **extra: Any) -> dict
     }
 
 
+def held_anywhere(actor: Actor, community: Community, permission: str) -> bool:
+    """Whether a grant of the visitor in this community allows ``permission``
+    somewhere (at the community, at a body, at a grid's buildings)."""
+    return any(
+        permission in held.permissions and held.community_id == community.id
+        for held in actor.grants
+    )
+
+
 async def resident_or_intake(request: Req) -> tuple[Person | None, Actor]:
     """The visitor takes part as a resident (their register record) or as a worker
-    holding ``requests.intake``; anyone else is refused."""
+    holding ``requests.intake`` somewhere here; anyone else is refused."""
     actor = await current_actor(request)
     person = await own_person(request)
-    if person is None and not actor.can("requests.intake", await community_node(request)):
+    if person is None and not held_anywhere(actor, request.state.community, "requests.intake"):
         raise PermissionDeniedException()
     return person, actor
 
@@ -167,11 +181,7 @@ async def handles_somewhere(connection: Any, _: Any) -> None:
     actor = await current_actor(connection)
     if actor.is_anonymous:
         raise LoginRequired()
-    community = connection.state.community
-    if not any(
-        "requests.handle" in held.permissions and held.community_id == community.id
-        for held in actor.grants
-    ):
+    if not held_anywhere(actor, connection.state.community, "requests.handle"):
         raise PermissionDeniedException()
 
 
@@ -264,19 +274,8 @@ class ClientForm(msgspec.Struct):
 # ------------------------------------------------------------------ resident pages
 
 
-async def rows_context(
-    request: Req, community: Community, data: services.Page, *, exact: bool
-) -> dict[str, Any]:
-    language = language_of(request)
-    places = (
-        await services.place_labels([m.place for m in data.requests], language, exact)
-        if any(
-            m.place_id
-            for m in data.requests  # type: ignore[attr-defined]
-        )
-        else {}
-    )
-    return {"data": data, "places": places}
+def rows_context(data: services.Page, *, exact: bool) -> dict[str, Any]:
+    return {"data": data, "exact": exact}
 
 
 async def report_context(request: Req, community: Community) -> dict[str, Any]:
@@ -288,19 +287,21 @@ async def report_context(request: Req, community: Community) -> dict[str, Any]:
         request.query_params.get("category") or (await _form_field(request, "category"))
     )
     chosen = next((c for c in categories if c.id == chosen_id), None)
-    root = await community_node(request)
-    intake = actor.can("requests.intake", root)
+    intake = held_anywhere(actor, community, "requests.intake")
     language = language_of(request)
     if person is not None and not intake:
         nodes = await services.allowed_places(community, person)
     else:
-        nodes = list(
-            await Node.filter(
+        # a worker's places: those where they take requests in (a grid's buildings)
+        nodes = [
+            node
+            for node in await Node.filter(
                 community_id=community.id, tree="place", kind__key__in=STAFF_PLACE_KINDS
             )
             .order_by("path")
             .limit(300)
-        )
+            if actor.can("requests.intake", node)
+        ]
     names = await addresses(nodes, language)
     places = sorted(
         ((n.id, names.get(n.id, n.name_in(language))) for n in nodes),
@@ -341,15 +342,10 @@ async def request_context(request: Req, community: Community, request_id: int) -
     if not handler and not reporter and (matter.private or person is None):
         raise NotFoundException()
     language = language_of(request)
-    place = (
-        await services.place_labels([matter.place], language, exact=handler or reporter)
-        if matter.place is not None
-        else {}
-    )
     updates = list(await Update.filter(request_id=matter.id).select_related("status", "by"))
     context = await page_context(
         request, community, matter=matter, handler=handler, reporter=reporter, person=person,
-        place=place.get(matter.place_id, ""),  # type: ignore[attr-defined]
+        place=services.where(matter, language, exact=handler or reporter),
         updates=updates, overdue=services.is_overdue(matter, services.now_utc()),
         statuses=await Status.filter(community_id=community.id),
         attribute_rows=attribute_rows(matter.category, matter.attributes, language),
@@ -433,7 +429,7 @@ class ResidentController(Controller):
             raise PermissionDeniedException()
         data = await services.public_list(community, person, page=page)
         context = await page_context(request, community, person=person, mine=False)
-        context.update(await rows_context(request, community, data, exact=False))
+        context.update(rows_context(data, exact=False))
         context["due"] = await services.confirmations_due(community, person)
         return Template("requests/index.html", context=context)
 
@@ -446,7 +442,7 @@ class ResidentController(Controller):
             raise PermissionDeniedException()
         data = await services.public_list(community, person, mine=True, page=page)
         context = await page_context(request, community, person=person, mine=True)
-        context.update(await rows_context(request, community, data, exact=True))
+        context.update(rows_context(data, exact=True))
         context["due"] = await services.confirmations_due(community, person)
         return Template("requests/index.html", context=context)
 
@@ -465,7 +461,7 @@ class ResidentController(Controller):
         category = await services.category_in(community, parse_id(text.get("category")))
         channel = "online"
         reporter = person
-        if actor.can("requests.intake", await community_node(request)):
+        if held_anywhere(actor, community, "requests.intake"):
             channel = text.get("channel") or ("online" if person else "walk")
             who = text.get("for_person", "").strip()
             if channel in ("phone", "desk") or who:
@@ -610,13 +606,13 @@ class WorkController(Controller):
             community, actor, view=view, category_id=parse_id(category), body_id=parse_id(unit),
             page=page,
         )  # fmt: skip
+        bodies = await services.bodies(community)
         context = await page_context(
-            request, community, view=view, views=VIEWS,
+            request, community, root=bodies[0], view=view, views=VIEWS,
             categories=await Category.filter(community_id=community.id),
-            bodies=await services.bodies(community),
-            chosen={"category": category, "unit": unit},
+            bodies=bodies, chosen={"category": category, "unit": unit},
         )  # fmt: skip
-        context.update(await rows_context(request, community, data, exact=True))
+        context.update(rows_context(data, exact=True))
         return Template("requests/work.html", context=context)
 
     @post(
@@ -698,32 +694,22 @@ async def meeting_context(request: Req, community: Community, meeting_id: int) -
         raise NotFoundException()
     items = list(
         await AgendaItem.filter(meeting_id=meeting.id).select_related(
-            "request__category", "request__status", "request__place", "body", "owner"
+            "request__category", "request__status", "body", "owner"
         )
     )
     language = language_of(request)
-    places = (
-        await services.place_labels([i.request.place for i in items], language, exact=False)
-        if items
-        else {}
-    )
     groups: dict[int | None, list[AgendaItem]] = {}
+    names: dict[int | None, str] = {None: "—"}
     for item in items:
         groups.setdefault(item.body_id, []).append(item)  # type: ignore[attr-defined]
-    body_names = {
-        n.id: n.name_in(language)
-        for n in await Node.filter(id__in=[k for k in groups if k is not None])
-    }
+        if item.body is not None:
+            names[item.body.id] = item.body.name_in(language)
     grouped = sorted(
-        ((body_names.get(k, "—") if k else "—", v) for k, v in groups.items()),
-        key=lambda row: natural_key(row[0]),
+        ((names.get(k, "—"), v) for k, v in groups.items()), key=lambda row: natural_key(row[0])
     )
-    owners: dict[int, list[Account]] = {}
-    for body_id in groups:
-        if body_id is not None:
-            owners[body_id] = await services.handlers_of(await Node.get(id=body_id))
+    owners = await services.handlers_by_body([i.body for i in items if i.body is not None])
     return await page_context(
-        request, community, meeting=meeting, grouped=grouped, places=places, owners=owners,
+        request, community, meeting=meeting, grouped=grouped, owners=owners,
         attendees=await Attendee.filter(meeting_id=meeting.id), sides=SIDES,
         counts={r: sum(1 for i in items if i.reason == r) for r in services.REASON_LABELS},
     )  # fmt: skip

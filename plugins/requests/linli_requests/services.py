@@ -266,18 +266,19 @@ async def ensure_defaults(community: Community) -> None:
 
 
 async def bodies(community: Community) -> list[Node]:
-    """The units a request may be routed to: the community itself (its office) and the
-    organisation nodes of its trees (the property company and its teams, the party
-    organisation, partner units such as the police office), in tree order."""
-    root = await community_root(community)
-    others = list(
+    """The units a request may be routed to: the community itself (its office, first)
+    and the organisation nodes of its trees (the property company and its teams, the
+    party organisation, partner units such as the police office), in tree order. One
+    query."""
+    nodes = list(
         await Node.filter(community_id=community.id)
-        .exclude(tree="place")
+        .filter(Q(tree="place", parent_id__isnull=True) | ~Q(tree="place"))
         .exclude(kind__key__in=("party_lead_household", "merchant"))
         .order_by("tree", "path")
         .limit(200)
     )
-    return [root, *others]
+    roots = [n for n in nodes if n.tree == "place"]
+    return [*roots, *(n for n in nodes if n.tree != "place")]
 
 
 async def body_in(community: Community, node_id: int | None, field: str = "body") -> Node:
@@ -302,6 +303,28 @@ async def handlers_of(body: Node) -> list[Account]:
         if "requests.handle" in (grant.role.permissions or []):
             seen.setdefault(grant.account_id, grant.account)
     return sorted(seen.values(), key=lambda a: a.username)
+
+
+async def handlers_by_body(nodes: list[Node]) -> dict[int, list[Account]]:
+    """:func:`handlers_of` for several bodies at once: one query."""
+    wanted = {node.id: node for node in nodes}
+    ancestors = {a for node in wanted.values() for a in node.ancestor_ids()}
+    if not ancestors:
+        return {}
+    grants = (
+        await Grant.filter(node_id__in=ancestors)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now_utc()))
+        .select_related("role", "account")
+    )
+    result: dict[int, list[Account]] = {}
+    for node in wanted.values():
+        chain = set(node.ancestor_ids())
+        seen: dict[int, Account] = {}
+        for grant in grants:
+            if grant.node_id in chain and "requests.handle" in (grant.role.permissions or []):
+                seen.setdefault(grant.account_id, grant.account)
+        result[node.id] = sorted(seen.values(), key=lambda a: a.username)
+    return result
 
 
 def may_handle(actor: Actor, request_body: Node) -> bool:
@@ -598,6 +621,13 @@ async def place_labels(
     return result
 
 
+def where(request: Request, language: str, exact: bool = False) -> str:
+    """Where the request is, from its labels: the whole address (``exact``) or up to
+    the building."""
+    pair = request.labels.get(language) or request.labels.get("zh_CN") or ["", ""]
+    return str(pair[0] if exact else pair[1]) or request.address
+
+
 @dataclass
 class Report:
     """What a report says, from the form or the API."""
@@ -651,6 +681,10 @@ async def report(
     if place is None and reporter is not None:
         place = await home_node(reporter)
     root = await community_root(community)
+    if given.channel in ("phone", "desk", "walk") and not actor.can(
+        "requests.intake", place or root
+    ):
+        raise NotAllowed(N_("You may not take requests in for this place."), field="place")
     body_id = category.body_id or root.id  # type: ignore[attr-defined]
     status = await Status.filter(community_id=community.id, initial=True).first()
     if status is None:
@@ -668,6 +702,14 @@ async def report(
         )
         if located is not None:
             latitude, longitude = located.latitude, located.longitude
+    labels: dict[str, list[str]] = {}
+    if place is not None:
+        for language in ("zh_CN", "en"):
+            whole = await place_labels([place], language, exact=True)
+            public = await place_labels([place], language, exact=False)
+            labels[language] = [whole.get(place.id, ""), public.get(place.id, "")]
+    elif given.address:
+        labels = {"zh_CN": [given.address[:200]] * 2}
     async with in_transaction():
         upload = None
         if given.photo is not None:
@@ -681,7 +723,7 @@ async def report(
         request = await Request.create(
             community_id=community.id, category_id=category.id, status_id=status.id,
             status_type=OPEN, description=description, attributes=attributes,
-            place=place, address=given.address[:200], latitude=latitude,
+            place=place, address=given.address[:200], labels=labels, latitude=latitude,
             longitude=longitude, photo=upload, reporter=reporter, contact=given.contact,
             reporter_count=1 if reporter is not None else 0, recorded_by=account,
             channel=given.channel, api_client=given.api_client,
@@ -1041,20 +1083,19 @@ def staff_requests(actor: Actor, community: Community) -> Any:
 class Page:
     requests: list[Request]
     page: int
-    pages: int
-    total: int
+    has_next: bool
 
 
 async def paged(query: Any, page: int) -> Page:
-    total = await query.count()
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(1, page), pages)
+    """A page of requests, one query: one row more than shown tells whether a next
+    page exists."""
+    page = min(max(1, page), 10000)
     rows = list(
-        await query.select_related("category", "status", "body", "place")
+        await query.select_related("category", "status", "body")
         .offset((page - 1) * PER_PAGE)
-        .limit(PER_PAGE)
+        .limit(PER_PAGE + 1)
     )
-    return Page(rows, page, pages, total)
+    return Page(rows[:PER_PAGE], page, len(rows) > PER_PAGE)
 
 
 async def work_list(

@@ -305,6 +305,15 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("address", fields.CharField(default="", max_length=200)),
+                (
+                    "labels",
+                    fields.JSONField(
+                        default=dict,
+                        description="the place's address as it was when reported, {language: [whole, to the building]}:",
+                        encoder=functools.partial(dumps, separators=(",", ":")),
+                        decoder=loads,
+                    ),
+                ),
                 ("latitude", fields.FloatField(null=True)),
                 ("longitude", fields.FloatField(null=True)),
                 (
