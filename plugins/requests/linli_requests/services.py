@@ -1282,6 +1282,7 @@ async def add_attendee(
         name = name or (person.name if person else account.username)
         side = side or ("property" if sides == {"property"} else "community")
     name = _clean(name, 64, N_("Name the attendee."), "name")
+    side = side or "other"
     if side not in SIDES:
         raise RequestsError(N_("Choose a side."), field="side")
     attendee = await Attendee.create(
