@@ -13,6 +13,7 @@ Rows are written with ``bulk_create`` where there are many.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from datetime import UTC, datetime, time, timedelta
 
@@ -161,8 +162,11 @@ async def seed(community: Community) -> list[str]:
                 respond_by=at + timedelta(hours=category.respond_hours),
                 due_at=at + timedelta(days=category.fix_days), created_at=at, updated_at=at,
             )  # fmt: skip
-            updates = [Update(kind="created", status_type=OPEN, at=at,
-                              status_id=statuses["received"].id, data={"channel": channel})]  # fmt: skip
+            created = Update(
+                kind="created", status_type=OPEN, at=at, status_id=statuses["received"].id,
+                data={"channel": channel},
+            )  # fmt: skip
+            updates = [created]
             steps: list[tuple[str, datetime, str]] = []
             answered = at + timedelta(hours=rng.uniform(1, category.respond_hours * 1.3))
             if answered < now:
@@ -238,13 +242,11 @@ async def seed(community: Community) -> list[str]:
         recent = [m for m in made if m.status_type == OPEN and m.reporter_id][-20:]
         people = [h[0] for h in homes]
         for matter in recent[:8]:
-            for person_id in rng.sample(people, 3):
+            for person_id in rng.sample(people, min(3, len(people))):
                 if person_id != matter.reporter_id:
                     person = await Person.get(id=person_id)
-                    try:
+                    with contextlib.suppress(services.RequestsError):
                         await services.me_too(matter, person)
-                    except services.RequestsError:
-                        pass
         if len(recent) >= 12:
             for keep, duplicate in ((recent[8], recent[9]), (recent[10], recent[11])):
                 await services.merge(keep, duplicate, actor=actor)

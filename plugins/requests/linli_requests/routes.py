@@ -339,13 +339,15 @@ async def request_context(request: Req, community: Community, request_id: int) -
     person = await own_person(request)
     handler = services.may_handle(actor, matter.body)
     reporter = await services.is_reporter(matter, person)
-    if not handler and not reporter and (matter.private or person is None):
+    # who took it in (a worker on the phone, a grid worker on a walk) follows it too
+    recorder = matter.recorded_by_id is not None and matter.recorded_by_id == actor.account.id  # type: ignore[attr-defined,union-attr]
+    if not handler and not reporter and not recorder and (matter.private or person is None):
         raise NotFoundException()
     language = language_of(request)
     updates = list(await Update.filter(request_id=matter.id).select_related("status", "by"))
     context = await page_context(
         request, community, matter=matter, handler=handler, reporter=reporter, person=person,
-        place=services.where(matter, language, exact=handler or reporter),
+        place=services.where(matter, language, exact=handler or reporter or recorder),
         updates=updates, overdue=services.is_overdue(matter, services.now_utc()),
         statuses=await Status.filter(community_id=community.id),
         attribute_rows=attribute_rows(matter.category, matter.attributes, language),

@@ -63,9 +63,23 @@ async def build(community: Community) -> World:
     await grant_role(secretary, community, "property_staff", company)
     await services.ensure_defaults(community)
     return World(
-        community, root, estate, b10, b11, company, repairs, police, resident,
-        resident_account, neighbour, neighbour_account, worker, grid, staff, secretary,
-    )  # fmt: skip
+        community,
+        root,
+        estate,
+        b10,
+        b11,
+        company,
+        repairs,
+        police,
+        resident,
+        resident_account,
+        neighbour,
+        neighbour_account,
+        worker,
+        grid,
+        staff,
+        secretary,
+    )
 
 
 @pytest.fixture

@@ -41,7 +41,9 @@ async def test_two_workers_merge_the_same_pair_in_opposite_directions(world):
     a, b = await Request.get(id=first.id), await Request.get(id=second.id)
     results = await asyncio.gather(
         services.merge(a, b, actor=worker),
-        services.merge(await Request.get(id=second.id), await Request.get(id=first.id), actor=secretary),
+        services.merge(
+            await Request.get(id=second.id), await Request.get(id=first.id), actor=secretary
+        ),
         return_exceptions=True,
     )
     assert sum(isinstance(r, Request) for r in results) == 1, results
@@ -63,8 +65,16 @@ async def test_two_workers_change_one_request_and_neither_is_lost(world):
     worker = await world.actor(world.worker)
     staff = await world.actor(world.staff)
     results = await asyncio.gather(
-        services.work(await Request.get(id=matter.id), services.Change(priority=1, public_note="急"), actor=worker),
-        services.work(await Request.get(id=matter.id), services.Change(priority=3, public_note="缓"), actor=staff),
+        services.work(
+            await Request.get(id=matter.id),
+            services.Change(priority=1, public_note="急"),
+            actor=worker,
+        ),
+        services.work(
+            await Request.get(id=matter.id),
+            services.Change(priority=3, public_note="缓"),
+            actor=staff,
+        ),
         return_exceptions=True,
     )
     done = [r for r in results if isinstance(r, Update)]
@@ -72,7 +82,11 @@ async def test_two_workers_change_one_request_and_neither_is_lost(world):
     assert len(done) + len(stale) == 2 and done, results
     matter = await Request.get(id=matter.id)
     assert matter.version == len(done)
-    notes = await Update.filter(request_id=matter.id).exclude(kind="created").values_list("public_note", flat=True)
+    notes = (
+        await Update.filter(request_id=matter.id)
+        .exclude(kind="created")
+        .values_list("public_note", flat=True)
+    )
     assert len(notes) == len(done)  # every change that took is in the history, no more
 
 

@@ -28,19 +28,32 @@ async def agenda_world(world):
     a leak reported after the meeting day."""
     with time_machine.travel(WEEK_BEFORE, tick=False):
         new = await make_request(world.community, world.resident, "leak", by=world.resident_account)
-        bin_ = await make_request(world.community, world.neighbour, "other", by=world.neighbour_account)
+        bin_ = await make_request(
+            world.community, world.neighbour, "other", by=world.neighbour_account
+        )
         # answered in time: new, not overdue
         await move(new, "in_progress", by=world.worker)
         await move(bin_, "in_progress", by=world.worker)
     with time_machine.travel(WEEK_BEFORE - timedelta(days=30), tick=False):
-        late = await make_request(world.community, world.resident, "streetlight", by=world.resident_account)
-        fixed = await make_request(world.community, world.resident, "leak", by=world.resident_account)
-        waiting = await make_request(world.community, world.neighbour, "neighbour", by=world.neighbour_account)
+        late = await make_request(
+            world.community, world.resident, "streetlight", by=world.resident_account
+        )
+        fixed = await make_request(
+            world.community, world.resident, "leak", by=world.resident_account
+        )
+        waiting = await make_request(
+            world.community, world.neighbour, "neighbour", by=world.neighbour_account
+        )
     await move(fixed, "fixed", by=world.worker)
-    await services.work(waiting, services.Change(awaiting_decision=True, public_note="提交周周碰"),
-                        actor=await world.actor(world.worker))  # fmt: skip
+    await services.work(
+        waiting,
+        services.Change(awaiting_decision=True, public_note="提交周周碰"),
+        actor=await world.actor(world.worker),
+    )
     with time_machine.travel(datetime(2026, 3, 10, 8, 0, tzinfo=UTC), tick=False):
-        after = await make_request(world.community, world.resident, "leak", by=world.resident_account)
+        after = await make_request(
+            world.community, world.resident, "leak", by=world.resident_account
+        )
     return new, bin_, late, fixed, waiting, after
 
 
@@ -66,16 +79,22 @@ async def test_the_round_table_lists_new_overdue_and_waiting_by_body(client, wor
 
 
 async def test_a_decision_is_written_back_onto_the_request(client, world):
-    new, bin_, late, fixed, waiting, after = await agenda_world(world)
+    _new, _bin, late, _fixed, waiting, _after = await agenda_world(world)
     meeting = await services.meeting_for(world.community, TUESDAY)
     item = await AgendaItem.get(meeting=meeting, request_id=late.id)
     await log_in(client, "secretary")
     due = (date.today() + timedelta(days=7)).isoformat()
-    bad = await form_post(client, f"{BASE}/meetings/{meeting.id}/items/{item.id}",
-                          {"decision": "", "owner": str(world.staff.id), "due_on": due})  # fmt: skip
+    bad = await form_post(
+        client,
+        f"{BASE}/meetings/{meeting.id}/items/{item.id}",
+        {"decision": "", "owner": str(world.staff.id), "due_on": due},
+    )
     assert bad.status_code == 400 and "Write the decision." in bad.text
-    done = await form_post(client, f"{BASE}/meetings/{meeting.id}/items/{item.id}",
-                           {"decision": "物业本周更换灯具", "owner": str(world.staff.id), "due_on": due})  # fmt: skip
+    done = await form_post(
+        client,
+        f"{BASE}/meetings/{meeting.id}/items/{item.id}",
+        {"decision": "物业本周更换灯具", "owner": str(world.staff.id), "due_on": due},
+    )
     assert done.status_code == 200 and "物业本周更换灯具" in done.text
     late = await Request.get(id=late.id)
     assert late.assignee_id == world.staff.id and late.expected_on.isoformat() == due
@@ -88,11 +107,15 @@ async def test_a_decision_is_written_back_onto_the_request(client, world):
     # the waiting one no longer waits once decided
     item = await AgendaItem.get(meeting=meeting, request_id=waiting.id)
     await log_in(client, "secretary")
-    await form_post(client, f"{BASE}/meetings/{meeting.id}/items/{item.id}", {"decision": "社区调解"})
+    await form_post(
+        client, f"{BASE}/meetings/{meeting.id}/items/{item.id}", {"decision": "社区调解"}
+    )
     assert not (await Request.get(id=waiting.id)).awaiting_decision
     # a forged item of another meeting
     other = await services.meeting_for(world.community, TUESDAY + timedelta(days=7))
-    forged = await form_post(client, f"{BASE}/meetings/{other.id}/items/{item.id}", {"decision": "x"})
+    forged = await form_post(
+        client, f"{BASE}/meetings/{other.id}/items/{item.id}", {"decision": "x"}
+    )
     assert forged.status_code == 404
 
 
@@ -103,7 +126,9 @@ async def test_attendance_shows_both_sides_and_the_cross_appointment(client, wor
         page = await form_post(client, f"{BASE}/meetings/{meeting.id}/attendees", {"who": who})
         assert page.status_code == 200
     secretary, staff, guest = await Attendee.filter(meeting=meeting).order_by("id")
-    assert secretary.name == "王书记" and secretary.cross_appointed and secretary.side == "community"
+    assert (
+        secretary.name == "王书记" and secretary.cross_appointed and secretary.side == "community"
+    )
     assert staff.side == "property" and not staff.cross_appointed
     assert guest.account_id is None and guest.side == "other"
     printable = await client.get(f"{BASE}/meetings/{meeting.id}/print")
@@ -123,16 +148,26 @@ async def test_the_demo_round_table_of_this_week(client, linli_community):
     start = services.day_start(held_on - timedelta(days=7))
     end = services.day_start(held_on)
     live = Request.filter(community=linli_community, duplicate_of_id__isnull=True)
-    expected_new = set(await live.filter(created_at__gte=start, created_at__lt=end).values_list("id", flat=True))
+    expected_new = set(
+        await live.filter(created_at__gte=start, created_at__lt=end).values_list("id", flat=True)
+    )
     expected_overdue = set(
         await live.filter(services.overdue_q(end), created_at__lt=end).values_list("id", flat=True)
     )
     items = await AgendaItem.filter(meeting=meeting).values_list("request_id", "reason")
-    listed = {reason: {r for r, why in items if why == reason} for reason in ("new", "overdue", "waiting")}
-    waiting = set(await live.filter(awaiting_decision=True, status_type="open").values_list("id", flat=True))
+    listed = {
+        reason: {r for r, why in items if why == reason} for reason in ("new", "overdue", "waiting")
+    }
+    waiting = set(
+        await live.filter(awaiting_decision=True, status_type="open").values_list("id", flat=True)
+    )
     assert expected_overdue and listed["waiting"] == waiting
     assert listed["overdue"] == expected_overdue - waiting
     assert listed["new"] == expected_new - waiting - expected_overdue
     # earlier round-tables' decisions show on their requests
-    decided = await AgendaItem.filter(meeting__community=linli_community, decided_at__isnull=False).first()
-    assert await Update.filter(request_id=decided.request_id, kind="decision", public_note=decided.decision).exists()
+    decided = await AgendaItem.filter(
+        meeting__community=linli_community, decided_at__isnull=False
+    ).first()
+    assert await Update.filter(
+        request_id=decided.request_id, kind="decision", public_note=decided.decision
+    ).exists()

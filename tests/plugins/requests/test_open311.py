@@ -25,11 +25,24 @@ SERVICE_FIELDS = {
     "group",
 }
 REQUEST_FIELDS = {
-    "service_request_id", "status", "status_notes", "service_name", "service_code",
-    "description", "agency_responsible", "service_notice", "requested_datetime",
-    "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat",
-    "long", "media_url",
-}  # fmt: skip
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+}
 PERSONAL = ("张阿姨", "李大爷", "13800000000", "resident@example.org", "601")
 
 
@@ -62,8 +75,16 @@ async def test_a_service_definition_has_the_attributes_and_datatypes(linli_clien
     definition = (await linli_client.get(f"{API}/services/leak.json")).json()
     assert definition["service_code"] == "leak"
     floor, where = definition["attributes"]
-    assert set(floor) == {"variable", "code", "datatype", "required", "datatype_description",
-                          "order", "description", "values"}  # fmt: skip
+    assert set(floor) == {
+        "variable",
+        "code",
+        "datatype",
+        "required",
+        "datatype_description",
+        "order",
+        "description",
+        "values",
+    }
     assert (floor["code"], floor["datatype"], floor["required"]) == ("floor", "number", True)
     assert where["datatype"] == "singlevaluelist"
     assert {"key": "roof", "name": "屋顶"} in where["values"]
@@ -149,8 +170,14 @@ async def test_the_default_window_paging_and_bad_parameters(linli_client, world)
         await linli_client.get(f"{API}/requests.json?service_request_id={old.id},{recent[0].id}")
     ).json()
     assert {r["service_request_id"] for r in chosen} == {str(old.id), str(recent[0].id)}
-    for bad in ("page_size=0", "page_size=5000", "page=x", "start_date=yesterday",
-                "status=pending", "service_request_id=1;drop"):  # fmt: skip
+    for bad in (
+        "page_size=0",
+        "page_size=5000",
+        "page=x",
+        "start_date=yesterday",
+        "status=pending",
+        "service_request_id=1;drop",
+    ):
         answer = await linli_client.get(f"{API}/requests.json?{bad}")
         assert answer.status_code == 400, bad
         assert answer.json()[0]["code"] == 400
@@ -185,11 +212,18 @@ async def test_posting_needs_a_valid_key(linli_client, world):
 async def test_a_client_posts_a_request_and_finds_it_by_token(linli_client, world):
     key = await key_for(world)
     form = {
-        "api_key": key, "service_code": "leak", "lat": "30.58361", "long": "114.27027",
-        "description": "楼顶漏水", "attribute[floor]": "6", "attribute[where]": "roof",
-        "first_name": "张", "last_name": "阿姨", "phone": "13800000000",
+        "api_key": key,
+        "service_code": "leak",
+        "lat": "30.58361",
+        "long": "114.27027",
+        "description": "楼顶漏水",
+        "attribute[floor]": "6",
+        "attribute[where]": "roof",
+        "first_name": "张",
+        "last_name": "阿姨",
+        "phone": "13800000000",
         "email": "resident@example.org",
-    }  # fmt: skip
+    }
     posted = await linli_client.post(f"{API}/requests.json", data=form)
     assert posted.status_code == 201, posted.text
     answer = posted.json()[0]
@@ -222,8 +256,14 @@ async def test_updates_show_public_notes_only(linli_client, world):
     await move(matter, "fixed", by=world.worker, note="已修好", private_note="张阿姨不满意")
     rows = (await linli_client.get(f"{API}/servicerequestupdates.json")).json()
     assert [r["description"] for r in rows] == ["", "已修好"]
-    assert set(rows[0]) == {"update_id", "service_request_id", "status", "updated_datetime",
-                            "description", "media_url"}  # fmt: skip
+    assert set(rows[0]) == {
+        "update_id",
+        "service_request_id",
+        "status",
+        "updated_datetime",
+        "description",
+        "media_url",
+    }
     assert rows[1]["status"] == "closed"
     assert "张阿姨" not in (await linli_client.get(f"{API}/servicerequestupdates.xml")).text
     assert await Update.filter(private_note="张阿姨不满意").count() == 1

@@ -47,9 +47,14 @@ async def test_a_request_is_routed_to_its_categorys_body_or_the_community(world)
 async def test_statuses_are_the_communitys_and_each_maps_to_a_fixed_type(world):
     actor = await world.actor(world.worker)
     parts = await services.save_status(
-        world.community, actor=actor, key="parts", name="等待配件", name_en="Waiting for parts",
-        type=OPEN, canned="配件已订购。",
-    )  # fmt: skip
+        world.community,
+        actor=actor,
+        key="parts",
+        name="等待配件",
+        name_en="Waiting for parts",
+        type=OPEN,
+        canned="配件已订购。",
+    )
     done = await services.save_status(
         world.community, actor=actor, key="done_by_owner", name="业主自修", type=CLOSED
     )
@@ -61,9 +66,13 @@ async def test_statuses_are_the_communitys_and_each_maps_to_a_fixed_type(world):
     assert matter.closed_at is not None
     # changing a status's type moves its requests' type with it
     await services.save_status(
-        world.community, actor=actor, status=done, key="done_by_owner", name="业主自修",
+        world.community,
+        actor=actor,
+        status=done,
+        key="done_by_owner",
+        name="业主自修",
         type=FIXED,
-    )  # fmt: skip
+    )
     assert (await Request.get(id=matter.id)).status_type == FIXED
     with pytest.raises(services.RequestsError):
         await services.save_status(world.community, actor=actor, key="odd", name="x", type="wip")
@@ -188,9 +197,11 @@ async def test_the_reporter_reopens_within_the_communitys_days(world):
         await services.reopen(matter, world.resident, "又漏了", actor=actor)
     with time_machine.travel(MONDAY + timedelta(days=11), tick=False):
         await move(matter, "closed", by=world.staff)
-    with time_machine.travel(MONDAY + timedelta(days=42), tick=False):
-        with pytest.raises(services.RequestsError) as late:
-            await services.reopen(matter, world.resident, "又漏了", actor=actor)
+    with (
+        time_machine.travel(MONDAY + timedelta(days=42), tick=False),
+        pytest.raises(services.RequestsError) as late,
+    ):
+        await services.reopen(matter, world.resident, "又漏了", actor=actor)
     assert "30" in str(late.value)
 
 

@@ -17,19 +17,39 @@ async def requests_of(world):
     """A public leak of the resident (property), the neighbour's private quarrel
     (community) and the neighbour's public street light (property), a thrown-object
     report (police)."""
-    leak = await make_request(world.community, world.resident, "leak", by=world.resident_account,
-                              description="张阿姨家楼顶漏水")  # fmt: skip
-    quarrel = await make_request(world.community, world.neighbour, "neighbour",
-                                 by=world.neighbour_account, description="楼上装修太吵")  # fmt: skip
-    light = await make_request(world.community, world.neighbour, "streetlight",
-                               by=world.neighbour_account, description="路灯不亮")  # fmt: skip
-    thrown = await make_request(world.community, world.neighbour, "thrown",
-                                by=world.neighbour_account, description="有人扔烟头")  # fmt: skip
+    leak = await make_request(
+        world.community,
+        world.resident,
+        "leak",
+        by=world.resident_account,
+        description="张阿姨家楼顶漏水",
+    )
+    quarrel = await make_request(
+        world.community,
+        world.neighbour,
+        "neighbour",
+        by=world.neighbour_account,
+        description="楼上装修太吵",
+    )
+    light = await make_request(
+        world.community,
+        world.neighbour,
+        "streetlight",
+        by=world.neighbour_account,
+        description="路灯不亮",
+    )
+    thrown = await make_request(
+        world.community,
+        world.neighbour,
+        "thrown",
+        by=world.neighbour_account,
+        description="有人扔烟头",
+    )
     return leak, quarrel, light, thrown
 
 
 async def test_a_resident_sees_their_own_and_public_requests_never_names(client, world):
-    leak, quarrel, light, thrown = await requests_of(world)
+    leak, quarrel, light, _thrown = await requests_of(world)
     await log_in(client, "resident")
     index = await client.get(f"{BASE}/")
     assert index.status_code == 200
@@ -76,8 +96,11 @@ async def test_property_staff_see_only_their_bodys_requests(client, world):
 async def test_routing_a_request_away_takes_it_out_of_the_staffs_sight(client, world):
     leak, *_ = await requests_of(world)
     await log_in(client, "worker")
-    moved = await form_post(client, f"{BASE}/{leak.id}/work",
-                            {"version": "0", "body": str(world.root.id), "public_note": "转社区"})  # fmt: skip
+    moved = await form_post(
+        client,
+        f"{BASE}/{leak.id}/work",
+        {"version": "0", "body": str(world.root.id), "public_note": "转社区"},
+    )
     assert moved.status_code == 200 and "转社区" in moved.text
     await log_in(client, "staff")
     assert (await client.get(f"{BASE}/{leak.id}")).status_code == 404
@@ -91,9 +114,13 @@ async def test_each_page_refuses_the_wrong_person(client, world):
     await log_in(client, "resident")
     for path in ("/work/open", "/meetings/", "/figures", "/categories", f"/{quarrel.id}"):
         assert (await client.get(BASE + path)).status_code in (403, 404), path
-    for path, data in ((f"/{leak.id}/work", {"priority": "1"}), (f"/{leak.id}/merge", {"into": str(quarrel.id)}),
-                       ("/meetings/", {"held_on": "2026-12-01"}), ("/categories", {"code": "x", "name": "x"}),
-                       ("/clients", {"name": "x"})):  # fmt: skip
+    for path, data in (
+        (f"/{leak.id}/work", {"priority": "1"}),
+        (f"/{leak.id}/merge", {"into": str(quarrel.id)}),
+        ("/meetings/", {"held_on": "2026-12-01"}),
+        ("/categories", {"code": "x", "name": "x"}),
+        ("/clients", {"name": "x"}),
+    ):
         assert (await form_post(client, BASE + path, data)).status_code in (403, 404), path
     await log_in(client, "staff")  # property staff: no catalogue
     assert (await client.get(f"{BASE}/categories")).status_code == 403
