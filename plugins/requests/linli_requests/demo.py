@@ -157,7 +157,7 @@ async def seed(community: Community) -> list[str]:
                 reporter_id=None if channel == "walk" else person_id,
                 reporter_count=0 if channel == "walk" else 1,
                 recorded_by_id=(worker.id if worker and channel != "online" else None),
-                channel=channel, body_id=category.body_id or root.id,  # type: ignore[attr-defined]
+                channel=channel, body_id=category.body_id or root.id,
                 priority=rng.choices([1, 2, 3], [1, 6, 2])[0], private=category.private,
                 respond_by=at + timedelta(hours=category.respond_hours),
                 due_at=at + timedelta(days=category.fix_days), created_at=at, updated_at=at,
@@ -229,7 +229,7 @@ async def seed(community: Community) -> list[str]:
     reporters: list[Reporter] = []
     for matter, updates, people in planned:
         for update in updates:
-            update.request_id = matter.id  # type: ignore[attr-defined]
+            update.request_id = matter.id
             rows.append(update)
         reporters.extend(Reporter(request_id=matter.id, person_id=p) for p in people)
     await Update.bulk_create(rows, batch_size=500)
@@ -299,9 +299,9 @@ async def seed(community: Community) -> list[str]:
         until = services.day_start(held_on, zone)
         week_new = [m for m in made if since <= m.created_at < until]
         items = [
-            AgendaItem(meeting_id=meeting.id, request_id=m.id, reason="new", body_id=m.body_id,  # type: ignore[attr-defined]
+            AgendaItem(meeting_id=meeting.id, request_id=m.id, reason="new", body_id=m.body_id,
                        decision=rng.choice(DECISIONS),
-                       owner_id=staff.id if staff and m.body_id != root.id else (  # type: ignore[attr-defined]
+                       owner_id=staff.id if staff and m.body_id != root.id else (
                            worker.id if worker else None),
                        due_on=held_on + timedelta(days=rng.randint(3, 10)),
                        decided_at=datetime.combine(held_on, time(3), tzinfo=UTC))
@@ -310,7 +310,7 @@ async def seed(community: Community) -> list[str]:
         await AgendaItem.bulk_create(items)
         await Update.bulk_create(
             [
-                Update(request_id=i.request_id, kind="decision", status_type=OPEN,  # type: ignore[attr-defined]
+                Update(request_id=i.request_id, kind="decision", status_type=OPEN,
                        public_note=i.decision, by_id=secretary.id if secretary else None,
                        at=i.decided_at)
                 for i in items

@@ -20,6 +20,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -50,21 +52,23 @@ class Category(Model):
     """A kind of problem residents report (an Open311 service)."""
 
     id = fields.IntField(primary_key=True)
-    community = fields.ForeignKeyField(
+    community: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
         "core.Community", related_name="requests_categories", on_delete=fields.CASCADE
     )
+    community_id: int
     code = fields.CharField(max_length=32)
     name = fields.CharField(max_length=100)
     name_en = fields.CharField(max_length=100, default="")
     description = fields.TextField(default="")
     group = fields.CharField(max_length=60, default="")
     keywords = fields.CharField(max_length=200, default="")
-    body = fields.ForeignKeyField(
+    body: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "core.Node", related_name="requests_categories", null=True, on_delete=fields.SET_NULL
     )
+    body_id: int | None
     #: Open311 attributes: a list of {code, datatype, required, description,
     #: description_en, order, values: [{key, name}]}.
-    attributes = fields.JSONField(default=list)
+    attributes: Any = fields.JSONField(default=list)
     respond_hours = fields.IntField(default=24)
     fix_days = fields.IntField(default=7)
     private = fields.BooleanField(default=False)
@@ -85,9 +89,10 @@ class Status(Model):
     status is where new requests start (``initial``)."""
 
     id = fields.IntField(primary_key=True)
-    community = fields.ForeignKeyField(
+    community: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
         "core.Community", related_name="requests_statuses", on_delete=fields.CASCADE
     )
+    community_id: int
     key = fields.CharField(max_length=32)
     name = fields.CharField(max_length=60)
     name_en = fields.CharField(max_length=60, default="")
@@ -115,16 +120,18 @@ class ApiClient(Model):
     and only its SHA-256 is kept."""
 
     id = fields.IntField(primary_key=True)
-    community = fields.ForeignKeyField(
+    community: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
         "core.Community", related_name="requests_api_clients", on_delete=fields.CASCADE
     )
+    community_id: int
     name = fields.CharField(max_length=100)
     key_hash = fields.CharField(max_length=64, unique=True)
     key_hint = fields.CharField(max_length=8, default="")
     active = fields.BooleanField(default=True)
-    created_by = fields.ForeignKeyField(
+    created_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "core.Account", related_name="requests_api_clients", null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -136,52 +143,62 @@ class Request(Model):
     """A problem reported once, whoever reported it and however many did."""
 
     id = fields.IntField(primary_key=True)
-    community = fields.ForeignKeyField(
+    community: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
         "core.Community", related_name="requests", on_delete=fields.CASCADE
     )
-    category = fields.ForeignKeyField(
+    community_id: int
+    category: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
         "requests.Category", related_name="requests", on_delete=fields.RESTRICT
     )
-    status = fields.ForeignKeyField(
+    category_id: int
+    status: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
         "requests.Status", related_name="requests", on_delete=fields.RESTRICT
     )
+    status_id: int
     #: the status's type, kept here so that lists filter without a join
     status_type = fields.CharField(max_length=8, default=OPEN, db_index=True)
     description = fields.TextField()
-    attributes = fields.JSONField(default=dict)
-    place = fields.ForeignKeyField(
+    attributes: Any = fields.JSONField(default=dict)
+    place: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "core.Node", related_name="requests_here", null=True, on_delete=fields.SET_NULL
     )
+    place_id: int | None
     address = fields.CharField(max_length=200, default="")
     #: the place's address as it was when reported, {language: [whole, to the building]}:
     #: the whole one for the workers and the reporters, the other for everyone else
-    labels = fields.JSONField(default=dict)
+    labels: Any = fields.JSONField(default=dict)
     latitude = fields.FloatField(null=True)
     longitude = fields.FloatField(null=True)
-    photo = fields.ForeignKeyField(
+    photo: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "core.Upload", null=True, on_delete=fields.SET_NULL, related_name=False
     )
+    photo_id: int | None
     #: the first reporter (the others are in :class:`Reporter`)
-    reporter = fields.ForeignKeyField(
+    reporter: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "core.Person", related_name="requests_reported", null=True, on_delete=fields.SET_NULL
     )
+    reporter_id: int | None
     #: contact given through the API (never shown in public answers)
-    contact = fields.JSONField(default=dict)
+    contact: Any = fields.JSONField(default=dict)
     reporter_count = fields.IntField(default=0)
-    recorded_by = fields.ForeignKeyField(
+    recorded_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "core.Account", related_name="requests_recorded", null=True, on_delete=fields.SET_NULL
     )
+    recorded_by_id: int | None
     channel = fields.CharField(max_length=8, default="online")
-    api_client = fields.ForeignKeyField(
+    api_client: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "requests.ApiClient", related_name="requests", null=True, on_delete=fields.SET_NULL
     )
+    api_client_id: int | None
     token = fields.CharField(max_length=36, null=True, unique=True)
-    body = fields.ForeignKeyField(
+    body: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "core.Node", related_name="requests_owned", null=True, on_delete=fields.SET_NULL
     )
-    assignee = fields.ForeignKeyField(
+    body_id: int | None
+    assignee: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "core.Account", related_name="requests_assigned", null=True, on_delete=fields.SET_NULL
     )
+    assignee_id: int | None
     priority = fields.IntField(default=NORMAL)
     private = fields.BooleanField(default=False)
     expected_on = fields.DateField(null=True)
@@ -199,9 +216,10 @@ class Request(Model):
     reopen_count = fields.IntField(default=0)
     #: put on the round-table for a decision
     awaiting_decision = fields.BooleanField(default=False)
-    duplicate_of = fields.ForeignKeyField(
+    duplicate_of: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "requests.Request", related_name="duplicates", null=True, on_delete=fields.SET_NULL
     )
+    duplicate_of_id: int | None
     #: moves by one with every change: a change made on an older version is refused,
     #: so two workers never overwrite each other silently
     version = fields.IntField(default=0)
@@ -217,12 +235,14 @@ class Reporter(Model):
     """One person who reported a request: at most once each, by the constraint."""
 
     id = fields.IntField(primary_key=True)
-    request = fields.ForeignKeyField(
+    request: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
         "requests.Request", related_name="reporters", on_delete=fields.CASCADE
     )
-    person = fields.ForeignKeyField(
+    request_id: int
+    person: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
         "core.Person", related_name="requests_reports", on_delete=fields.CASCADE
     )
+    person_id: int
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -235,20 +255,23 @@ class Update(Model):
     Open311 API, ``private_note`` only to those who work on the request."""
 
     id = fields.IntField(primary_key=True)
-    request = fields.ForeignKeyField(
+    request: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
         "requests.Request", related_name="updates", on_delete=fields.CASCADE
     )
+    request_id: int
     kind = fields.CharField(max_length=16)
-    status = fields.ForeignKeyField(
+    status: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "requests.Status", related_name="updates", null=True, on_delete=fields.SET_NULL
     )
+    status_id: int | None
     status_type = fields.CharField(max_length=8, default=OPEN)
     public_note = fields.TextField(default="")
     private_note = fields.TextField(default="")
-    data = fields.JSONField(default=dict)
-    by = fields.ForeignKeyField(
+    data: Any = fields.JSONField(default=dict)
+    by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "core.Account", related_name="requests_updates", null=True, on_delete=fields.SET_NULL
     )
+    by_id: int | None
     at = fields.DatetimeField(db_index=True)
 
     class Meta:
@@ -260,9 +283,10 @@ class Meeting(Model):
     """A weekly round-table (周周碰) of the community and the property company."""
 
     id = fields.IntField(primary_key=True)
-    community = fields.ForeignKeyField(
+    community: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
         "core.Community", related_name="requests_meetings", on_delete=fields.CASCADE
     )
+    community_id: int
     held_on = fields.DateField()
     location = fields.CharField(max_length=200, default="")
     minutes = fields.TextField(default="")
@@ -280,21 +304,25 @@ class AgendaItem(Model):
     with the decision taken there."""
 
     id = fields.IntField(primary_key=True)
-    meeting = fields.ForeignKeyField(
+    meeting: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
         "requests.Meeting", related_name="agenda", on_delete=fields.CASCADE
     )
-    request = fields.ForeignKeyField(
+    meeting_id: int
+    request: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
         "requests.Request", related_name="agenda_items", on_delete=fields.CASCADE
     )
+    request_id: int
     reason = fields.CharField(max_length=8)
     #: the body the request was routed to when the agenda was drawn up
-    body = fields.ForeignKeyField(
+    body: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "core.Node", related_name="requests_agenda_items", null=True, on_delete=fields.SET_NULL
     )
+    body_id: int | None
     decision = fields.TextField(default="")
-    owner = fields.ForeignKeyField(
+    owner: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "core.Account", related_name="requests_decisions", null=True, on_delete=fields.SET_NULL
     )
+    owner_id: int | None
     due_on = fields.DateField(null=True)
     decided_at = fields.DatetimeField(null=True)
 
@@ -309,12 +337,14 @@ class Attendee(Model):
     (both sides' roles show a cross-appointment, 交叉任职)."""
 
     id = fields.IntField(primary_key=True)
-    meeting = fields.ForeignKeyField(
+    meeting: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
         "requests.Meeting", related_name="attendees", on_delete=fields.CASCADE
     )
-    account = fields.ForeignKeyField(
+    meeting_id: int
+    account: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "core.Account", related_name="requests_attendance", null=True, on_delete=fields.SET_NULL
     )
+    account_id: int | None
     name = fields.CharField(max_length=64)
     side = fields.CharField(max_length=12, default="community")
     roles = fields.CharField(max_length=300, default="")

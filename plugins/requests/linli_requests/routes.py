@@ -19,7 +19,7 @@ Who sees what:
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -337,10 +337,10 @@ async def request_context(request: Req, community: Community, request_id: int) -
     if actor.is_anonymous:
         raise PermissionDeniedException()
     person = await own_person(request)
-    handler = services.may_handle(actor, matter.body)
+    handler = matter.body is not None and services.may_handle(actor, matter.body)
     reporter = await services.is_reporter(matter, person)
     # who took it in (a worker on the phone, a grid worker on a walk) follows it too
-    recorder = matter.recorded_by_id is not None and matter.recorded_by_id == actor.account.id  # type: ignore[attr-defined,union-attr]
+    recorder = actor.account is not None and matter.recorded_by_id == actor.account.id
     if not handler and not reporter and not recorder and (matter.private or person is None):
         raise NotFoundException()
     language = language_of(request)
@@ -354,7 +354,7 @@ async def request_context(request: Req, community: Community, request_id: int) -
     )  # fmt: skip
     if handler:
         context["bodies"] = await services.bodies(community)
-        context["handlers"] = await services.handlers_of(matter.body)
+        context["handlers"] = await services.handlers_of(cast(Node, matter.body))
         context["reporters"] = list(
             await Reporter.filter(request_id=matter.id).select_related("person").limit(50)
         )
@@ -362,12 +362,12 @@ async def request_context(request: Req, community: Community, request_id: int) -
     days = (await services.settings_of(community)).reopen_days
     context["may_reopen"] = (
         reporter and matter.status_type != OPEN and matter.duplicate_of_id is None
-    )  # type: ignore[attr-defined]
+    )
     context["reopen_days"] = days
     context["may_confirm"] = (reporter or handler) and matter.status_type == FIXED
     context["may_metoo"] = (
         person is not None and not reporter and matter.status_type != CLOSED
-        and matter.duplicate_of_id is None  # type: ignore[attr-defined]
+        and matter.duplicate_of_id is None
     )  # fmt: skip
     return context
 
@@ -409,7 +409,7 @@ async def handled(request: Req, community: Community, request_id: int) -> tuple[
     private)."""
     matter = await get_matter(community, request_id)
     actor = await current_actor(request)
-    if not services.may_handle(actor, await Node.get(id=matter.body_id)):  # type: ignore[attr-defined]
+    if not services.may_handle(actor, await Node.get(id=matter.body_id)):
         raise NotFoundException()
     return matter, actor
 
@@ -703,7 +703,7 @@ async def meeting_context(request: Req, community: Community, meeting_id: int) -
     groups: dict[int | None, list[AgendaItem]] = {}
     names: dict[int | None, str] = {None: "—"}
     for item in items:
-        groups.setdefault(item.body_id, []).append(item)  # type: ignore[attr-defined]
+        groups.setdefault(item.body_id, []).append(item)
         if item.body is not None:
             names[item.body.id] = item.body.name_in(language)
     grouped = sorted(
@@ -808,7 +808,7 @@ class MeetingController(Controller):
             item, decision=data.decision, owner_id=parse_id(data.owner),
             due_on=parse_date(data.due_on, "due_on"), actor=actor, zone=zone_of(request),
         )  # fmt: skip
-        flash(request, N_("Decision recorded on request #%(id)s."), id=item.request_id)  # type: ignore[attr-defined]
+        flash(request, N_("Decision recorded on request #%(id)s."), id=item.request_id)
         return to_meeting(community, meeting.id)
 
     @post(

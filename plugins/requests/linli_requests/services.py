@@ -465,7 +465,7 @@ async def save_category(
     try:
         async with in_transaction():
             if category is None:
-                category = await Category.create(community_id=community.id, **values)
+                category = await Category.create(community_id=community.id, **cast(Any, values))
                 before = None
             else:
                 before = {key: getattr(category, key) for key in values}
@@ -520,7 +520,9 @@ async def save_status(
         async with in_transaction():
             if status is None:
                 position = await Status.filter(community_id=community.id).count()
-                status = await Status.create(community_id=community.id, position=position, **values)
+                status = await Status.create(
+                    community_id=community.id, position=position, **cast(Any, values)
+                )
                 before = None
             else:
                 if status.initial and type != OPEN:
@@ -685,7 +687,7 @@ async def report(
         "requests.intake", place or root
     ):
         raise NotAllowed(N_("You may not take requests in for this place."), field="place")
-    body_id = category.body_id or root.id  # type: ignore[attr-defined]
+    body_id = category.body_id or root.id
     status = await Status.filter(community_id=community.id, initial=True).first()
     if status is None:
         await ensure_defaults(community)
@@ -763,7 +765,7 @@ async def me_too(request: Request, person: Person, *, account: Account | None = 
                     status=409,
                 )
             await Update.create(
-                request_id=request.id, kind="metoo", status_id=request.status_id,  # type: ignore[attr-defined]
+                request_id=request.id, kind="metoo", status_id=request.status_id,
                 status_type=request.status_type, by=account, at=now_utc(),
             )  # fmt: skip
     except IntegrityError:
@@ -815,16 +817,16 @@ async def work(
     values: dict[str, Any] = {}
     diff: dict[str, list[Any]] = {}
     status = None
-    if change.status_id is not None and change.status_id != request.status_id:  # type: ignore[attr-defined]
+    if change.status_id is not None and change.status_id != request.status_id:
         status = await Status.get_or_none(id=change.status_id, community_id=community.id)
         if status is None:
             raise RequestsError(N_("Choose a status."), field="status")
-        if request.duplicate_of_id is not None and status.type != CLOSED:  # type: ignore[attr-defined]
+        if request.duplicate_of_id is not None and status.type != CLOSED:
             raise RequestsError(
                 N_("A merged request stays closed: work on the one it was merged into."),
                 field="status",
             )
-        old = await Status.get(id=request.status_id)  # type: ignore[attr-defined]
+        old = await Status.get(id=request.status_id)
         values.update(status_id=status.id, status_type=status.type)
         diff["status"] = [old.name, status.name]
         if status.type == FIXED:
@@ -840,24 +842,24 @@ async def work(
                 fixed_at=None, closed_at=None, confirm_at=None,
                 reopen_count=request.reopen_count + 1,
             )  # fmt: skip
-    if change.body_id is not None and change.body_id != request.body_id:  # type: ignore[attr-defined]
+    if change.body_id is not None and change.body_id != request.body_id:
         body = await body_in(community, change.body_id)
         values["body_id"] = body.id
-        diff["body"] = [request.body_id, body.id]  # type: ignore[attr-defined]
+        diff["body"] = [request.body_id, body.id]
         if change.assignee_id is None:
             # a person of the old body does not follow the request to the new one
             values["assignee_id"] = None
-    if change.clear_assignee and request.assignee_id is not None:  # type: ignore[attr-defined]
+    if change.clear_assignee and request.assignee_id is not None:
         values["assignee_id"] = None
-        diff["assignee"] = [request.assignee_id, None]  # type: ignore[attr-defined]
-    elif change.assignee_id is not None and change.assignee_id != request.assignee_id:  # type: ignore[attr-defined]
-        body = await Node.get(id=values.get("body_id", request.body_id))  # type: ignore[attr-defined]
+        diff["assignee"] = [request.assignee_id, None]
+    elif change.assignee_id is not None and change.assignee_id != request.assignee_id:
+        body = await Node.get(id=values.get("body_id", request.body_id))
         if change.assignee_id not in {a.id for a in await handlers_of(body)}:
             raise RequestsError(
                 N_("This person does not work for the responsible body."), field="assignee"
             )
         values["assignee_id"] = change.assignee_id
-        diff["assignee"] = [request.assignee_id, change.assignee_id]  # type: ignore[attr-defined]
+        diff["assignee"] = [request.assignee_id, change.assignee_id]
     if change.priority is not None and change.priority != request.priority:
         if change.priority not in PRIORITIES:
             raise RequestsError(N_("Choose a priority."), field="priority")
@@ -897,7 +899,7 @@ async def work(
         update = await Update.create(
             request_id=request.id,
             kind=kind or ("status" if status is not None else ("change" if diff else "note")),
-            status_id=values.get("status_id", request.status_id),  # type: ignore[attr-defined]
+            status_id=values.get("status_id", request.status_id),
             status_type=values.get("status_type", request.status_type),
             public_note=public_note, private_note=private_note, data=diff,
             by=actor.account, at=at,
@@ -929,10 +931,10 @@ async def reopen(
     at = at or now_utc()
     if not await is_reporter(request, person):
         raise NotAllowed(N_("Only those who reported the problem may reopen it."))
-    if request.status_type == OPEN or request.duplicate_of_id is not None:  # type: ignore[attr-defined]
+    if request.status_type == OPEN or request.duplicate_of_id is not None:
         raise RequestsError(N_("This request is not closed."), status=409)
     reason = _clean(reason, MAX_NOTE, N_("Say why the problem is not solved."), "reason")
-    days = (await settings_of(request.community_id)).reopen_days  # type: ignore[attr-defined]
+    days = (await settings_of(request.community_id)).reopen_days
     since = request.closed_at or request.fixed_at or request.updated_at
     if at - since > timedelta(days=days):
         raise RequestsError(
@@ -942,7 +944,7 @@ async def reopen(
             ),
             days=days, status=409,
         )  # fmt: skip
-    status = await status_by_key(request.community_id, "reopened", OPEN)  # type: ignore[attr-defined]
+    status = await status_by_key(request.community_id, "reopened", OPEN)
     return await work(
         request, Change(status_id=status.id, public_note=reason), actor=actor, kind="reopen", at=at
     )
@@ -965,7 +967,7 @@ async def confirm(
         raise NotAllowed(N_("Only those who reported the problem may answer."))
     at = at or now_utc()
     if fixed:
-        status = await status_by_key(request.community_id, "closed", CLOSED)  # type: ignore[attr-defined]
+        status = await status_by_key(request.community_id, "closed", CLOSED)
         update = await work(
             request, Change(status_id=status.id, public_note=note), actor=actor,
             kind="confirm", at=at,
@@ -975,7 +977,7 @@ async def confirm(
         return update
     if not note.strip():
         raise RequestsError(N_("Say why the problem is not solved."), field="reason")
-    status = await status_by_key(request.community_id, "reopened", OPEN)  # type: ignore[attr-defined]
+    status = await status_by_key(request.community_id, "reopened", OPEN)
     return await work(
         request, Change(status_id=status.id, public_note=note), actor=actor, kind="reopen", at=at
     )
@@ -986,12 +988,12 @@ async def merge(
 ) -> Request:
     """Merge ``duplicate`` into ``keep``: it is closed as a duplicate, and its
     reporters join the kept request's (someone who reported both counts once)."""
-    if keep.id == duplicate.id or keep.community_id != duplicate.community_id:  # type: ignore[attr-defined]
+    if keep.id == duplicate.id or keep.community_id != duplicate.community_id:
         raise RequestsError(N_("Choose another request to merge with."), field="into")
-    if keep.duplicate_of_id is not None:  # type: ignore[attr-defined]
+    if keep.duplicate_of_id is not None:
         raise RequestsError(N_("A request cannot be merged into a merged request."), field="into")
     at = at or now_utc()
-    status = await status_by_key(keep.community_id, "duplicate", CLOSED)  # type: ignore[attr-defined]
+    status = await status_by_key(keep.community_id, "duplicate", CLOSED)
     try:
         async with in_transaction():
             # Both rows by guarded UPDATEs in id order, so that two workers merging the
@@ -1030,12 +1032,12 @@ async def merge(
                 data={"into": keep.id}, by=actor.account, at=at,
             )  # fmt: skip
             await Update.create(
-                request_id=keep.id, kind="merged", status_id=keep.status_id,  # type: ignore[attr-defined]
+                request_id=keep.id, kind="merged", status_id=keep.status_id,
                 status_type=keep.status_type, data={"from": duplicate.id, "reporters": moved},
                 by=actor.account, at=at,
             )  # fmt: skip
             await audit(
-                "requests.request.merge", actor=actor, community_id=keep.community_id,  # type: ignore[attr-defined]
+                "requests.request.merge", actor=actor, community_id=keep.community_id,
                 obj=duplicate, after={"merged_into": keep.id, "reporters_moved": moved},
             )  # fmt: skip
     except IntegrityError:
@@ -1191,7 +1193,7 @@ async def draw_up_agenda(meeting: Meeting, zone: ZoneInfo = DEFAULT_ZONE) -> int
     not merged), as they stand now. Returns how many were added."""
     start = day_start(meeting.held_on - timedelta(days=7), zone)
     end = day_start(meeting.held_on, zone)
-    base = Request.filter(community_id=meeting.community_id, duplicate_of_id__isnull=True)  # type: ignore[attr-defined]
+    base = Request.filter(community_id=meeting.community_id, duplicate_of_id__isnull=True)
     fields = ("id", "body_id")
     waiting = await base.filter(awaiting_decision=True, status_type=OPEN).values(*fields)
     overdue = await base.filter(overdue_q(end)).filter(created_at__lt=end).values(*fields)
@@ -1235,7 +1237,7 @@ async def decide(
     request: the person in charge, the expected date, the decision as a public note;
     the request no longer waits for a decision."""
     decision = _clean(decision, MAX_NOTE, N_("Write the decision."), "decision")
-    request = await Request.get(id=item.request_id)  # type: ignore[attr-defined]
+    request = await Request.get(id=item.request_id)
     if request.status_type == OPEN:
         await work(
             request,
@@ -1247,7 +1249,7 @@ async def decide(
         )  # fmt: skip
     else:
         await work(request, Change(public_note=decision), actor=actor, kind="decision", at=at)
-    item.decision, item.owner_id, item.due_on = decision, owner_id, due_on  # type: ignore[attr-defined]
+    item.decision, item.owner_id, item.due_on = decision, owner_id, due_on
     item.decided_at = at or now_utc()
     await item.save(update_fields=["decision", "owner_id", "due_on", "decided_at"])
     return item
@@ -1271,7 +1273,7 @@ async def add_attendee(
     sides: set[str] = set()
     if account is not None:
         grants = (
-            await Grant.filter(account_id=account.id, node__community_id=meeting.community_id)  # type: ignore[attr-defined]
+            await Grant.filter(account_id=account.id, node__community_id=meeting.community_id)
             .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now_utc()))
             .select_related("role", "node")
         )
@@ -1290,7 +1292,7 @@ async def add_attendee(
         roles="、".join(roles)[:300], cross_appointed={"community", "property"} <= sides,
     )  # fmt: skip
     await audit(
-        "requests.meeting.attendee", actor=actor, community_id=meeting.community_id,  # type: ignore[attr-defined]
+        "requests.meeting.attendee", actor=actor, community_id=meeting.community_id,
         obj=attendee, after={"name": name, "side": side},
     )  # fmt: skip
     return attendee
@@ -1300,7 +1302,7 @@ async def write_minutes(meeting: Meeting, minutes: str, *, actor: Actor) -> None
     meeting.minutes = _clean(minutes, 10000, None, "minutes")
     await meeting.save(update_fields=["minutes"])
     await audit(
-        "requests.meeting.minutes", actor=actor, community_id=meeting.community_id,  # type: ignore[attr-defined]
+        "requests.meeting.minutes", actor=actor, community_id=meeting.community_id,
         obj=meeting, after={"minutes": meeting.minutes},
     )  # fmt: skip
 
@@ -1332,7 +1334,7 @@ async def revoke_key(client: ApiClient, *, actor: Actor) -> None:
     async with in_transaction():
         await ApiClient.filter(id=client.id).update(active=False)
         await audit(
-            "requests.api.revoke", actor=actor, community_id=client.community_id,  # type: ignore[attr-defined]
+            "requests.api.revoke", actor=actor, community_id=client.community_id,
             obj=client, after={"active": False},
         )  # fmt: skip
 

@@ -76,7 +76,7 @@ async def move(
     at: datetime | None = None,
 ) -> Request:
     """Move ``request`` to the community's status ``status_key``, with notes."""
-    status = await Status.get(community_id=request.community_id, key=status_key)  # type: ignore[attr-defined]
+    status = await Status.get(community_id=request.community_id, key=status_key)
     await services.work(
         request,
         services.Change(status_id=status.id, public_note=note, private_note=private_note),
