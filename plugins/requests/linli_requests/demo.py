@@ -219,6 +219,20 @@ async def seed(community: Community) -> list[str]:
     open_ones = [m for m, _, _ in planned if m.status_type == OPEN]
     for matter in rng.sample(open_ones, min(6, len(open_ones))):
         matter.awaiting_decision = True
+    # where each is, as the intake writes it: the whole address and the building's
+    places = {n.id: n for n in await Node.filter(id__in={m.place_id for m, _, _ in planned})}
+    labels = {
+        (language, exact): await services.place_labels(list(places.values()), language, exact)
+        for language in ("zh_CN", "en")
+        for exact in (True, False)
+    }
+    for matter, _, _ in planned:
+        if matter.place_id in places:
+            matter.labels = {
+                language: [labels[language, True].get(matter.place_id, ""),
+                           labels[language, False].get(matter.place_id, "")]
+                for language in ("zh_CN", "en")
+            }  # fmt: skip
     await Request.bulk_create([m for m, _, _ in planned], batch_size=300)
     made = list(await Request.filter(community_id=community.id).order_by("created_at", "id"))
     for (matter, _, _), saved in zip(
@@ -319,6 +333,16 @@ async def seed(community: Community) -> list[str]:
         for account in attendees_of:
             await services.add_attendee(meeting, actor=await load_actor(account), account=account)
     current = await services.meeting_for(community, this_week)
+    for account in attendees_of:
+        await services.add_attendee(current, actor=await load_actor(account), account=account)
+    if secretary is not None:
+        # the first decisions of this week, through the rules: written back on the requests
+        actor = await load_actor(secretary)
+        for item in await AgendaItem.filter(meeting_id=current.id).order_by("id").limit(3):
+            await services.decide(
+                item, decision=rng.choice(DECISIONS), owner_id=None,
+                due_on=today + timedelta(days=7), actor=actor, zone=zone,
+            )  # fmt: skip
     lines.append(f"requests: {meetings + 1} weekly round-tables, this week's on {current.held_on}")
     return lines
 

@@ -712,6 +712,7 @@ async def meeting_context(request: Req, community: Community, meeting_id: int) -
     owners = await services.handlers_by_body([i.body for i in items if i.body is not None])
     return await page_context(
         request, community, meeting=meeting, grouped=grouped, owners=owners,
+        failed=int(request.path_params.get("item_id", 0)) if request.method == "POST" else 0,
         attendees=await Attendee.filter(meeting_id=meeting.id), sides=SIDES,
         counts={r: sum(1 for i in items if i.reason == r) for r in services.REASON_LABELS},
     )  # fmt: skip

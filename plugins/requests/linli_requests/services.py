@@ -103,7 +103,7 @@ SIDE_LABELS = {
     "other": N_("Other"),
 }
 UPDATE_LABELS = {
-    "created": N_("Reported"),
+    "created": N_("Request received"),
     "status": N_("Status changed"),
     "change": N_("Changed"),
     "note": N_("Note"),
