@@ -349,17 +349,17 @@ async def request_context(request: Req, community: Community, request_id: int) -
         request, community, matter=matter, handler=handler, reporter=reporter, person=person,
         place=services.where(matter, language, exact=handler or reporter or recorder),
         updates=updates, overdue=services.is_overdue(matter, services.now_utc()),
-        statuses=await Status.filter(community_id=community.id),
         attribute_rows=attribute_rows(matter.category, matter.attributes, language),
     )  # fmt: skip
     if handler:
+        context["statuses"] = await Status.filter(community_id=community.id)
         context["bodies"] = await services.bodies(community)
         context["handlers"] = await services.handlers_of(cast(Node, matter.body))
         context["reporters"] = list(
             await Reporter.filter(request_id=matter.id).select_related("person").limit(50)
         )
         context["contact"] = matter.contact
-    days = (await services.settings_of(community)).reopen_days
+    days = (await services.settings_of(community)).reopen_days if reporter else 0
     context["may_reopen"] = (
         reporter and matter.status_type != OPEN and matter.duplicate_of_id is None
     )

@@ -1238,6 +1238,12 @@ async def decide(
     the request no longer waits for a decision."""
     decision = _clean(decision, MAX_NOTE, N_("Write the decision."), "decision")
     request = await Request.get(id=item.request_id)
+    if owner_id is not None:
+        body = await Node.get(id=request.body_id)
+        if owner_id not in {a.id for a in await handlers_of(body)}:
+            raise RequestsError(
+                N_("This person does not work for the responsible body."), field="owner"
+            )
     if request.status_type == OPEN:
         await work(
             request,

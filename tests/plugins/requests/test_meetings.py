@@ -171,3 +171,19 @@ async def test_the_demo_round_table_of_this_week(client, linli_community):
     assert await Update.filter(
         request_id=decided.request_id, kind="decision", public_note=decided.decision
     ).exists()
+
+
+async def test_a_decision_cannot_name_someone_outside_the_body(client, world):
+    _new, _bin, late, _fixed, _waiting, _after = await agenda_world(world)
+    meeting = await services.meeting_for(world.community, TUESDAY)
+    item = await AgendaItem.get(meeting=meeting, request_id=late.id)
+    await log_in(client, "secretary")
+    for owner in (str(world.grid.id), "987654"):
+        refused = await form_post(
+            client,
+            f"{BASE}/meetings/{meeting.id}/items/{item.id}",
+            {"decision": "x", "owner": owner},
+        )
+        assert refused.status_code == 400
+        assert "does not work for the responsible body" in refused.text
+    assert (await AgendaItem.get(id=item.id)).decided_at is None
