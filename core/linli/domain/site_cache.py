@@ -15,7 +15,8 @@ An entry may also carry an expiry (a grant that starts or ends at a given moment
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +42,7 @@ class SiteCache:
     def __init__(self) -> None:
         self._versions: dict[str, int] = {}
         self._entries: dict[str, dict[Hashable, tuple[Any, datetime | None]]] = {}
+        self._loading: dict[tuple[str, Hashable], asyncio.Lock] = {}
 
     async def refresh(self) -> Versions:
         """Read the stamps and forget what was kept under those that moved (everything
@@ -84,6 +86,34 @@ class SiteCache:
         if any(versions.get(name) != self._versions.get(name) for name in (SITE, stamp)):
             return
         self._entries.setdefault(stamp, {})[key] = (value, expires)
+
+    async def remember(
+        self,
+        key: Hashable,
+        versions: Versions,
+        load: Callable[[], Awaitable[Any]],
+        *,
+        stamp: str = SITE,
+        now: datetime | None = None,
+        expires: Callable[[Any], datetime | None] | None = None,
+    ) -> Any:
+        """The value kept under ``key``, else what ``load()`` returns, kept. Requests
+        that miss together wait for one load (a cold worker under a crowd computes a
+        costly figure once, not once per waiting visitor). ``expires(value)`` says
+        until when the value holds, if it does not hold until the stamp moves."""
+        found = self.get(key, stamp=stamp, now=now)
+        if found is not None:
+            return found
+        lock = self._loading.setdefault((stamp, key), asyncio.Lock())
+        async with lock:
+            found = self.get(key, stamp=stamp, now=now)
+            if found is None:
+                found = await load()
+                until = expires(found) if expires is not None else None
+                self.put(key, found, versions, stamp=stamp, expires=until)
+        if not lock.locked():
+            self._loading.pop((stamp, key), None)
+        return found
 
     def clear(self) -> None:
         """Forget everything (the test kit does it when it swaps the database under a

@@ -59,11 +59,10 @@ async def _load(
     plugin's tables and the day stay the same."""
     if not (isinstance(block, Widget) and block.cached):
         return await block.load(subject)
-    cache = site_of(request).cache
     key = ("widget", block.title, subject.id, today_of(request))
-    context = cache.get(key, stamp=plugin)
-    if context is None:
-        versions = await cache_versions(request)
-        context = await block.load(subject)
-        cache.put(key, context, versions, stamp=plugin)
+    versions = await cache_versions(request)
+    cache = site_of(request).cache
+    context: dict[str, Any] | None = await cache.remember(
+        key, versions, lambda: block.load(subject), stamp=plugin
+    )
     return context

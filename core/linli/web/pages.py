@@ -46,15 +46,19 @@ async def home() -> Response[Any]:
 async def _demo_accounts(request: Request[Any, Any, Any], community: Community) -> list[Any]:
     """A demo site lists its demo accounts, password included: one query, then from
     the worker's cache until a grant changes (or within the hour a grant starts)."""
-    cache = site_of(request).cache
-    key = ("demo_accounts", community.id)
     now = datetime.now(UTC)
-    accounts = cache.get(key, now=now)
-    if accounts is None:
-        accounts = await demo_accounts(community)
+
+    def until(accounts: list[Any]) -> datetime:
         ends = [g.ends_at for a in accounts for g in a.grants if g.ends_at is not None]
-        expires = min([*ends, now + timedelta(hours=1)])
-        cache.put(key, accounts, await cache_versions(request), expires=expires)
+        return min([*ends, now + timedelta(hours=1)])
+
+    accounts: list[Any] = await site_of(request).cache.remember(
+        ("demo_accounts", community.id),
+        await cache_versions(request),
+        lambda: demo_accounts(community),
+        now=now,
+        expires=until,
+    )
     return accounts
 
 
