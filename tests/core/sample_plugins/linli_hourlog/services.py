@@ -3,8 +3,8 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from linli.kit import N_, Community, Person, Refusal, ServiceVerified, emit
-from linli_volunteers.events import HoursLogged
-from linli_volunteers.models import Hours
+from linli_hourlog.events import HoursLogged
+from linli_hourlog.models import Hours
 
 
 class TooManyHours(Refusal):
@@ -22,7 +22,7 @@ async def log_hours(community: Community, person: Person, hours: float, task: st
     async with in_transaction():
         row = await Hours.create(community=community, person=person, hours=hours, task=task)
         await emit(
-            "volunteers.hours_logged",
+            "hourlog.hours_logged",
             HoursLogged(hours_id=row.id, person=person.id, hours=hours),
             community=community,
         )
@@ -30,7 +30,7 @@ async def log_hours(community: Community, person: Person, hours: float, task: st
             "service.verified",
             ServiceVerified(
                 person=person.id,
-                source="volunteers",
+                source="hourlog",
                 reference=f"hours:{row.id}",
                 category="elder-care",
                 hours=hours,

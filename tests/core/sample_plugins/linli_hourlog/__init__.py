@@ -8,8 +8,8 @@ from __future__ import annotations
 from linli.kit import N_, Manifest, Permission, Role, Section, hookimpl
 
 manifest = Manifest(
-    name="volunteers",
-    title={"zh_CN": "志愿服务", "en": "Volunteering"},
+    name="hourlog",
+    title={"zh_CN": "时长登记", "en": "Hour log"},
     description={"zh_CN": "志愿服务时长登记(测试用)", "en": "Volunteers' hours (for the tests)"},
     version="0.1",
     nav_order=5,
@@ -20,15 +20,15 @@ manifest = Manifest(
 def linli_sections() -> list[Section]:
     return [
         Section(N_("Hours"), "hours", audience="everyone"),
-        Section(N_("Log hours"), "log", permission="volunteers.log"),
+        Section(N_("Log hours"), "log", permission="hourlog.log"),
     ]
 
 
 @hookimpl
 def linli_permissions() -> list[Permission]:
-    return [Permission("volunteers.log", N_("Log volunteers' hours"))]
+    return [Permission("hourlog.log", N_("Log volunteers' hours"))]
 
 
 @hookimpl
 def linli_default_roles() -> list[Role]:
-    return [Role("volunteer_leader", N_("Volunteer team leader"), ("volunteers.log",))]
+    return [Role("hourlog_leader", N_("Volunteer team leader"), ("hourlog.log",))]

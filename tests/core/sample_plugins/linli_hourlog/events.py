@@ -1,4 +1,4 @@
-"""The volunteers' events: what they emit, and what they listen to."""
+"""The hour log's events: what they emit, and what they listen to."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import msgspec
 from linli.kit import Event, event, subscribe
 
 
-@event("volunteers.hours_logged", version=1)
+@event("hourlog.hours_logged", version=1)
 class HoursLogged(msgspec.Struct):
     hours_id: int
     person: int
@@ -15,12 +15,12 @@ class HoursLogged(msgspec.Struct):
 
 
 class NoteSeen(msgspec.Struct):
-    """The volunteers' view of the sample plugin's ``sample.note_added``."""
+    """The hour log's view of the sample plugin's ``sample.note_added``."""
 
     note_id: int
 
 
-#: Notes whose event reached the volunteers (tests read it).
+#: Notes whose event reached the hour log (tests read it).
 SEEN: list[int] = []
 
 

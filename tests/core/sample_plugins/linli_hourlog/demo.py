@@ -4,4 +4,4 @@ from linli.kit import Community
 
 
 async def seed(community: Community) -> list[str]:
-    return ["volunteers: nothing to seed"]
+    return ["hourlog: nothing to seed"]

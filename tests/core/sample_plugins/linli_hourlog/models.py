@@ -6,11 +6,11 @@ class Hours(Model):
     """Hours a resident gave, as their team leader logged them."""
 
     id = fields.IntField(primary_key=True)
-    community = fields.ForeignKeyField("core.Community", related_name="volunteer_hours")
-    person = fields.ForeignKeyField("core.Person", related_name="volunteer_hours")
+    community = fields.ForeignKeyField("core.Community", related_name="hourlog_hours")
+    person = fields.ForeignKeyField("core.Person", related_name="hourlog_hours")
     hours = fields.FloatField()
     task = fields.CharField(max_length=100)
 
     class Meta:
-        table = "volunteers_hours"
+        table = "hourlog_hours"
         ordering = ("-id",)

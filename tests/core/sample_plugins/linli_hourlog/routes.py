@@ -9,8 +9,8 @@ from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
 from linli.kit import N_, PUBLIC, Community, find_person, flash, form_page, parse_float, requires
-from linli_volunteers import services
-from linli_volunteers.models import Hours
+from linli_hourlog import services
+from linli_hourlog.models import Hours
 
 
 class LogForm(msgspec.Struct):
@@ -26,18 +26,18 @@ async def log_page(community: Community, form: dict[str, Any] | None = None) -> 
 @get("/hours", opt=PUBLIC)
 async def hours(community: NamedDependency[Community]) -> Template:
     rows = await Hours.filter(community=community).limit(20)
-    return Template("volunteers/hours.html", context={"rows": rows})
+    return Template("hourlog/hours.html", context={"rows": rows})
 
 
-@get("/log", guards=[requires("volunteers.log")])
+@get("/log", guards=[requires("hourlog.log")])
 async def log(community: NamedDependency[Community]) -> Template:
-    return Template("volunteers/log.html", context=await log_page(community))
+    return Template("hourlog/log.html", context=await log_page(community))
 
 
 @post(
     "/log",
-    guards=[requires("volunteers.log")],
-    opt=form_page("volunteers/log.html", log_page),
+    guards=[requires("hourlog.log")],
+    opt=form_page("hourlog/log.html", log_page),
 )
 async def log_submit(
     request: Request[Any, Any, Any],
@@ -49,7 +49,7 @@ async def log_submit(
     assert person is not None and hours is not None
     await services.log_hours(community, person, hours, data.task)
     flash(request, N_("Hours logged."))
-    return Redirect(f"/c/{community.slug}/volunteers/hours", status_code=303)
+    return Redirect(f"/c/{community.slug}/hourlog/hours", status_code=303)
 
 
 ROUTES = [hours, log, log_submit]
