@@ -138,16 +138,40 @@ class ShiftOver(Refusal):
 
 
 class QualificationExpired(Refusal):
-    message = N_(
-        "This shift needs a valid %(kind)s. Yours expired on %(day)s: "
-        "ask the community to record the renewed one."
-    )
     status = 403
 
 
 class QualificationMissing(Refusal):
-    message = N_("This shift needs a valid %(kind)s, and the register has none for you.")
     status = 403
+
+
+#: What a sign-up is told when its qualification has expired, or was never recorded, by
+#: kind (whole sentences, so that each translates well).
+EXPIRED: dict[str, str] = {
+    "health-certificate": N_(
+        "This shift needs a valid health certificate. Yours expired on %(day)s: "
+        "ask the community to record the renewed one."
+    ),
+    "first-aid": N_(
+        "This shift needs a valid first-aid certificate. Yours expired on %(day)s: "
+        "ask the community to record the renewed one."
+    ),
+    "electrician": N_(
+        "This shift needs a valid electrician's licence. Yours expired on %(day)s: "
+        "ask the community to record the renewed one."
+    ),
+}
+MISSING: dict[str, str] = {
+    "health-certificate": N_(
+        "This shift needs a valid health certificate, and the register has none for you."
+    ),
+    "first-aid": N_(
+        "This shift needs a valid first-aid certificate, and the register has none for you."
+    ),
+    "electrician": N_(
+        "This shift needs a valid electrician's licence, and the register has none for you."
+    ),
+}
 
 
 class OwnHours(Refusal):
@@ -420,7 +444,7 @@ async def accept(call_id: int, volunteer: Volunteer, *, now: datetime) -> Answer
                 id=call_id, community_id=volunteer.community_id, status=OPEN, taken__lt=F("needed")
             ).update(taken=F("taken") + 1)
             if not took:
-                status = await Call.filter(id=call_id).values_list("status", flat=True).first()
+                status = await Call.filter(id=call_id).first().values_list("status", flat=True)
                 raise CallFull() if status in (OPEN, FILLED) else CallNotOpen()
             answer = await Answer.create(call_id=call_id, volunteer=volunteer, accepted_at=now)
             await Call.filter(id=call_id, status=OPEN, taken__gte=F("needed")).update(
@@ -451,7 +475,7 @@ async def close_call(
             category = DEFAULT_CATEGORY
             if call.skill_id is not None:
                 category = (
-                    await Skill.filter(id=call.skill_id).values_list("category", flat=True).first()
+                    await Skill.filter(id=call.skill_id).first().values_list("category", flat=True)
                 ) or DEFAULT_CATEGORY
             for answer in await Answer.filter(call_id=call.id):
                 await Hours.create(
@@ -631,11 +655,10 @@ async def check_qualification(volunteer: Volunteer, kind: str, day: date) -> Non
     if not kind:
         return
     held = await Qualification.get_or_none(volunteer=volunteer, kind=kind)
-    label = QUALIFICATIONS.get(kind, kind)
     if held is None:
-        raise QualificationMissing(kind=label)
+        raise QualificationMissing(MISSING[kind])
     if held.expires_on is not None and held.expires_on < day:
-        raise QualificationExpired(kind=label, day=held.expires_on.isoformat())
+        raise QualificationExpired(EXPIRED[kind], day=held.expires_on.isoformat())
 
 
 async def sign_up(shift_id: int, volunteer: Volunteer, *, now: datetime) -> list[str]:
@@ -741,7 +764,7 @@ async def may_decide(entry: Hours, actor: Actor, person: Person | None, root: No
     if person is None and not can_lead(actor, root):
         raise NotYourTeam()
     volunteer_person = (
-        await Volunteer.filter(id=entry.volunteer_id).values_list("person_id", flat=True).first()
+        await Volunteer.filter(id=entry.volunteer_id).first().values_list("person_id", flat=True)
     )
     if person is not None and volunteer_person == person.id:
         raise OwnHours()
@@ -772,15 +795,15 @@ async def decide(
             note=note.strip()[:200],
         )  # fmt: skip
         if not changed:
-            current = await Hours.filter(id=entry.id).values_list("status", flat=True).first()
+            current = await Hours.filter(id=entry.id).first().values_list("status", flat=True)
             if current == status:
                 return False
             raise AlreadyDecided()
         if approve:
             person_id = (
                 await Volunteer.filter(id=entry.volunteer_id)
-                .values_list("person_id", flat=True)
                 .first()
+                .values_list("person_id", flat=True)
             )
             assert person_id is not None
             await emit(
@@ -846,16 +869,16 @@ async def decide_correction(
         if approve:
             person_id = (
                 await Volunteer.filter(id=entry.volunteer_id)
-                .values_list("person_id", flat=True)
                 .first()
+                .values_list("person_id", flat=True)
             )
             assert person_id is not None
             previous = (
                 await Correction.filter(entry=entry, status=APPROVED)
                 .exclude(id=correction.id)
                 .order_by("-id")
-                .values_list("id", flat=True)
                 .first()
+                .values_list("id", flat=True)
             )
             old_reference = f"hours:{entry.id}" + (f":c{previous}" if previous else "")
             await emit(
