@@ -2,11 +2,10 @@
 volunteer never approves their own; the beneficiary's address and phone reach only the
 assigned volunteers while the call is open; an expired certificate refuses a sign-up."""
 
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-
-import uuid
 
 from linli.kit import Event
 from linli.testing import emitted_events, form_post, log_in

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from linli.testing import count_queries, form_post, log_in
+from linli_volunteers import services
 from linli_volunteers.models import Call, Volunteer
 from linli_volunteers.testing import make_call, make_shift
-from linli_volunteers import services
 
 pytestmark = pytest.mark.linli_plugins("volunteers")
 
