@@ -229,3 +229,13 @@ def test_linli_plugins_check_explains_an_api_1_plugin_without_a_traceback(tmp_pa
         line.startswith("manifest: the plugin does not import: ") and "changes.md" in line
         for line in result.output.splitlines()
     ), result.output
+
+
+@pytest.mark.linli_plugins("volunteers", "streetbank")
+async def test_the_bundled_volunteers_plugin_starts_the_site_beside_the_street_bank(
+    linli_registry, linli_client
+):
+    assert {"volunteers", "streetbank"} <= set(linli_registry.loaded)
+    assert linli_registry.failed == {}
+    assert linli_registry.subscription_problems() == []
+    assert (await linli_client.get("/healthz")).status_code == 200
