@@ -286,9 +286,7 @@ def test_a_plugin_declaring_another_plugins_event_is_refused_and_the_site_starts
     settings = settings_for_test(tmp_path, "sqlite://:memory:", ["squatter", "hourlog"])
     registry = PluginRegistry.discover(settings)
     assert list(registry.loaded) == ["hourlog"]
-    assert (
-        "'hourlog.hours_logged' belongs to another plugin" in registry.failed["squatter"].error
-    )
+    assert "'hourlog.hours_logged' belongs to another plugin" in registry.failed["squatter"].error
     code, lines = check("squatter", load="squatter,hourlog")
     assert code == 1
     assert any(line.startswith("events: declares 'hourlog.hours_logged'") for line in lines)

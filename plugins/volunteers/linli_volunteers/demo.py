@@ -102,6 +102,7 @@ async def seed(community: Community) -> list[str]:
 
     # the demo's volunteer account first, then adults of the register
     named = await Account.filter(username="volunteer").first().values_list("person_id", flat=True)
+    people: list[int]
     people = list(
         await Person.filter(community_id=community.id, birth_date__lt=date(today.year - 18, 1, 1))
         .order_by("id")
@@ -160,7 +161,7 @@ async def seed(community: Community) -> list[str]:
     shifts: list[Shift] = []
     for week in range(-52, 3):
         monday = today - timedelta(days=today.weekday()) + timedelta(weeks=week)
-        for day, title, team, start, hours, slots, requires in (
+        for day, title, team, start, length, slots, requires in (
             (0, "助老送餐", delivery, time(10, 30), 2, 8, "health-certificate"),
             (2, "助老送餐", delivery, time(10, 30), 2, 8, "health-certificate"),
             (4, "助老送餐", delivery, time(10, 30), 2, 8, "health-certificate"),
@@ -174,7 +175,7 @@ async def seed(community: Community) -> list[str]:
                     team_id=team.id,
                     place="江汉里幸福食堂" if team is delivery else "江汉里社区",
                     starts_at=starts,
-                    ends_at=starts + timedelta(hours=hours),
+                    ends_at=starts + timedelta(hours=length),
                     slots=slots,
                     requires=requires,
                     category=team.category,
@@ -187,7 +188,7 @@ async def seed(community: Community) -> list[str]:
     for i, v in enumerate(volunteers):
         members.setdefault(teams[i % len(teams)].id, []).append(v)
     signups: list[Signup] = []
-    hours: list[Hours] = []
+    entries: list[Hours] = []
     taken: dict[int, int] = {}
     for shift in shifts:
         past = shift.ends_at < now
@@ -206,7 +207,7 @@ async def seed(community: Community) -> list[str]:
             if past:
                 scheduled = (shift.ends_at - shift.starts_at).total_seconds() / 3600
                 recent = shift.starts_at > now - timedelta(days=7)
-                hours.append(
+                entries.append(
                     Hours(
                         community_id=community.id,
                         volunteer_id=v.id,
@@ -258,7 +259,7 @@ async def seed(community: Community) -> list[str]:
         await Call.filter(id=call.id).update(created_at=call.filled_at - timedelta(minutes=30))
         for v in rng.sample(volunteers, call.needed):
             answers.append(Answer(call_id=call.id, volunteer_id=v.id, accepted_at=call.filled_at))
-            hours.append(
+            entries.append(
                 Hours(
                     community_id=community.id,
                     volunteer_id=v.id,
@@ -274,7 +275,7 @@ async def seed(community: Community) -> list[str]:
             )
         await Call.filter(id=call.id).update(taken=call.needed)
     await Answer.bulk_create(answers, batch_size=1000)
-    await Hours.bulk_create(hours, batch_size=1000)
+    await Hours.bulk_create(entries, batch_size=1000)
     await Thanks.bulk_create(
         [
             Thanks(
@@ -328,7 +329,7 @@ async def seed(community: Community) -> list[str]:
 
     lines = [
         f"volunteers: {len(volunteers)} volunteers in {len(teams)} teams, {len(shifts)} shifts, "
-        f"{len(calls) + 1} calls for help, {len(hours)} hours entries ({reported} reported "
+        f"{len(calls) + 1} calls for help, {len(entries)} hours entries ({reported} reported "
         "to the street bank)"
     ]
     # the demo volunteer account, and a team leader of the elderly service team

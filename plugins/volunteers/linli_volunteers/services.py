@@ -253,7 +253,7 @@ async def join(
     *,
     actor: Actor,
     today: date,
-    days: str = "",
+    days: str | list[str] = "",
     availability: str = "",
     skills: list[int] | None = None,
     enrolled_by: Person | None = None,
