@@ -336,8 +336,8 @@ async def seed(community: Community) -> list[str]:
     if await CommunityRole.exists(community_id=community.id, key="volunteer_leader"):
         leader = members[delivery.id][1]
         person = await Person.get(id=leader.person_id)
-        has_account = await Account.exists(person_id=person.id)
-        if not has_account and not await Account.exists(username="volunteer_leader"):
+        holds_one = await Account.exists(person_id=person.id)
+        if not holds_one and not await Account.exists(username="volunteer_leader"):
             account = await create_account("volunteer_leader", DEMO_PASSWORD, person=person)
             await grant_role(account, "volunteer_leader", root)
             lines.append(f"volunteers: volunteer_leader / {DEMO_PASSWORD}: 为老服务队 team leader")

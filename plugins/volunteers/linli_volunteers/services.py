@@ -315,7 +315,7 @@ async def record_qualification(
         else:
             before = {"expires_on": str(found.expires_on)}
             found.expires_on = expires_on
-            found.noted_by = by  # type: ignore[assignment]
+            found.noted_by = by
             await found.save(update_fields=["expires_on", "noted_by_id"])
         await audit(
             "volunteers.qualification",
