@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from linli.kit import (
     Account,
@@ -101,13 +102,14 @@ async def seed(community: Community) -> list[str]:
     teams = list(await Team.filter(community_id=community.id).order_by("id"))
 
     # the demo's volunteer account first, then adults of the register
-    named = await Account.filter(username="volunteer").first().values_list("person_id", flat=True)
-    people: list[int]
-    people = list(
+    named: Any = (
+        await Account.filter(username="volunteer").first().values_list("person_id", flat=True)
+    )
+    people: list[int] = list(
         await Person.filter(community_id=community.id, birth_date__lt=date(today.year - 18, 1, 1))
         .order_by("id")
         .limit(TEAM_SIZE)
-        .values_list("id", flat=True)
+        .values_list("id", flat=True)  # type: ignore[arg-type]
     )
     if named and named not in people:
         people = [named, *people[: TEAM_SIZE - 1]]
@@ -192,7 +194,7 @@ async def seed(community: Community) -> list[str]:
     taken: dict[int, int] = {}
     for shift in shifts:
         past = shift.ends_at < now
-        crew = rng.sample(members[shift.team_id], shift.slots - rng.randint(0, 2))
+        crew = rng.sample(members[shift.team_id or 0], shift.slots - rng.randint(0, 2))
         taken[shift.id] = len(crew)
         for v in crew:
             signups.append(
@@ -206,7 +208,7 @@ async def seed(community: Community) -> list[str]:
             )
             if past:
                 scheduled = (shift.ends_at - shift.starts_at).total_seconds() / 3600
-                recent = shift.starts_at > now - timedelta(days=7)
+                this_week = shift.starts_at > now - timedelta(days=7)
                 entries.append(
                     Hours(
                         community_id=community.id,
@@ -218,8 +220,8 @@ async def seed(community: Community) -> list[str]:
                         day=shift.starts_at.astimezone(zone).date(),
                         scheduled=scheduled,
                         hours=scheduled,
-                        status=PENDING if recent else APPROVED,
-                        decided_at=None if recent else shift.ends_at + timedelta(days=1),
+                        status=PENDING if this_week else APPROVED,
+                        decided_at=None if this_week else shift.ends_at + timedelta(days=1),
                     )
                 )
     await Signup.bulk_create(signups, batch_size=1000)
@@ -256,7 +258,9 @@ async def seed(community: Community) -> list[str]:
     answers: list[Answer] = []
     for call in calls:
         # created_at is set on insert: keep the story's time
-        await Call.filter(id=call.id).update(created_at=call.filled_at - timedelta(minutes=30))
+        await Call.filter(id=call.id).update(
+            created_at=(call.filled_at or now) - timedelta(minutes=30)
+        )
         for v in rng.sample(volunteers, call.needed):
             answers.append(Answer(call_id=call.id, volunteer_id=v.id, accepted_at=call.filled_at))
             entries.append(
@@ -305,7 +309,7 @@ async def seed(community: Community) -> list[str]:
     )
 
     # the last eight weeks' approved hours go to the street bank
-    recent = Hours.filter(
+    recent: Any = Hours.filter(
         community_id=community.id,
         status=APPROVED,
         day__gte=today - timedelta(weeks=8),

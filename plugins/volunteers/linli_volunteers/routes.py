@@ -372,11 +372,10 @@ async def shifts_page(request: Req, community: Community) -> dict[str, Any]:
     volunteer = await services.volunteer_of(person)
     mine: set[int] = set()
     if volunteer is not None:
-        mine = set(
-            await Signup.filter(
-                volunteer=volunteer, shift_id__in=[s.id for s in shifts]
-            ).values_list("shift_id", flat=True)
-        )
+        taken: Any = await Signup.filter(
+            volunteer=volunteer, shift_id__in=[s.id for s in shifts]
+        ).values_list("shift_id", flat=True)
+        mine = set(taken)
     actor = await current_actor(request)
     root = await community_node(request)
     return {
@@ -956,7 +955,7 @@ async def team(
     )
     total = await Membership.filter(team=found).count()
     year = services.local_day(services.now_utc(), zone_of(request)).year
-    hours = await Hours.filter(
+    hours: Any = await Hours.filter(
         team=found, status="approved", day__gte=date(year, 1, 1)
     ).values_list("hours", flat=True)
     return Template(

@@ -197,6 +197,12 @@ class NotAllowed(Refusal):
 # ----------------------------------------------------------------------------- helpers
 
 
+async def one_value(query: Any) -> Any:
+    """One column of one row (``.first().values_list(name, flat=True)``), or None:
+    Tortoise's stubs type that as a tuple."""
+    return await query
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC)
 
@@ -444,7 +450,9 @@ async def accept(call_id: int, volunteer: Volunteer, *, now: datetime) -> Answer
                 id=call_id, community_id=volunteer.community_id, status=OPEN, taken__lt=F("needed")
             ).update(taken=F("taken") + 1)
             if not took:
-                status = await Call.filter(id=call_id).first().values_list("status", flat=True)
+                status = await one_value(
+                    Call.filter(id=call_id).first().values_list("status", flat=True)
+                )
                 raise CallFull() if status in (OPEN, FILLED) else CallNotOpen()
             answer = await Answer.create(call_id=call_id, volunteer=volunteer, accepted_at=now)
             await Call.filter(id=call_id, status=OPEN, taken__gte=F("needed")).update(
@@ -475,7 +483,9 @@ async def close_call(
             category = DEFAULT_CATEGORY
             if call.skill_id is not None:
                 category = (
-                    await Skill.filter(id=call.skill_id).first().values_list("category", flat=True)
+                    await one_value(
+                        Skill.filter(id=call.skill_id).first().values_list("category", flat=True)
+                    )
                 ) or DEFAULT_CATEGORY
             for answer in await Answer.filter(call_id=call.id):
                 await Hours.create(
@@ -763,8 +773,8 @@ async def may_decide(entry: Hours, actor: Actor, person: Person | None, root: No
     they hold ``volunteers.lead`` in the community or lead the entry's team."""
     if person is None and not can_lead(actor, root):
         raise NotYourTeam()
-    volunteer_person = (
-        await Volunteer.filter(id=entry.volunteer_id).first().values_list("person_id", flat=True)
+    volunteer_person = await one_value(
+        Volunteer.filter(id=entry.volunteer_id).first().values_list("person_id", flat=True)
     )
     if person is not None and volunteer_person == person.id:
         raise OwnHours()
@@ -795,15 +805,15 @@ async def decide(
             note=note.strip()[:200],
         )  # fmt: skip
         if not changed:
-            current = await Hours.filter(id=entry.id).first().values_list("status", flat=True)
+            current = await one_value(
+                Hours.filter(id=entry.id).first().values_list("status", flat=True)
+            )
             if current == status:
                 return False
             raise AlreadyDecided()
         if approve:
-            person_id = (
-                await Volunteer.filter(id=entry.volunteer_id)
-                .first()
-                .values_list("person_id", flat=True)
+            person_id = await one_value(
+                Volunteer.filter(id=entry.volunteer_id).first().values_list("person_id", flat=True)
             )
             assert person_id is not None
             await emit(
@@ -867,10 +877,8 @@ async def decide_correction(
         if not changed:
             return False
         if approve:
-            person_id = (
-                await Volunteer.filter(id=entry.volunteer_id)
-                .first()
-                .values_list("person_id", flat=True)
+            person_id = await one_value(
+                Volunteer.filter(id=entry.volunteer_id).first().values_list("person_id", flat=True)
             )
             assert person_id is not None
             previous = (
