@@ -111,8 +111,8 @@ async def seed(community: Community) -> list[str]:
         .limit(TEAM_SIZE)
         .values_list("id", flat=True)  # type: ignore[arg-type]
     )
-    if named and named not in people:
-        people = [named, *people[: TEAM_SIZE - 1]]
+    if named:  # first, so that the demo's volunteer has every skill and leads nothing
+        people = [named, *[p for p in people if p != named][: TEAM_SIZE - 1]]
     homes = dict(
         await Residence.filter(person_id__in=people, ended_on__isnull=True).values_list(
             "person_id", "household__node_id"
@@ -233,8 +233,10 @@ async def seed(community: Community) -> list[str]:
         await Node.filter(community_id=community.id, kind__key="building").order_by("path")
     )
     calls: list[Call] = []
+    raised_at: list[datetime] = []
     for n in range(150):
         raised = now - timedelta(days=rng.randint(2, 360), minutes=rng.randint(0, 600))
+        raised_at.append(raised)
         calls.append(
             Call(
                 community_id=community.id,
@@ -256,11 +258,9 @@ async def seed(community: Community) -> list[str]:
     await Call.bulk_create(calls, batch_size=500)
     calls = list(await Call.filter(community_id=community.id).order_by("id"))
     answers: list[Answer] = []
-    for call in calls:
+    for call, raised in zip(calls, raised_at, strict=True):
         # created_at is set on insert: keep the story's time
-        await Call.filter(id=call.id).update(
-            created_at=(call.filled_at or now) - timedelta(minutes=30)
-        )
+        await Call.filter(id=call.id).update(created_at=raised)
         for v in rng.sample(volunteers, call.needed):
             answers.append(Answer(call_id=call.id, volunteer_id=v.id, accepted_at=call.filled_at))
             entries.append(

@@ -977,7 +977,9 @@ async def figures(
     request: Req, community: NamedDependency[Community], year: Year = None
 ) -> Template:
     chosen = year or services.local_day(services.now_utc(), zone_of(request)).year
-    return Template("volunteers/figures.html", context=await services.figures(community, chosen))
+    context = await services.figures(community, chosen)
+    context["categories"] = services.CATEGORIES
+    return Template("volunteers/figures.html", context=context)
 
 
 ROUTES = [

@@ -83,6 +83,16 @@ QUALIFICATIONS: dict[str, str] = {
     "first-aid": N_("First-aid certificate"),
     "electrician": N_("Electrician's licence"),
 }
+#: Names of the service categories most communities use (the street bank's demo keys);
+#: another key is shown as it is.
+CATEGORIES: dict[str, str] = {
+    "meal-delivery": N_("Meal delivery"),
+    "patrol": N_("Safety patrol"),
+    "skills": N_("Skilled help"),
+    "elder-care": N_("Elder care"),
+    "child-care": N_("Children's care"),
+    "clean-up": N_("Clean-up"),
+}
 #: Sign-ups this close to another one are allowed, with a warning.
 SOFT_GAP = timedelta(hours=1)
 MOST_HOURS = 24.0
