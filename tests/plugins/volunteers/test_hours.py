@@ -115,7 +115,7 @@ async def test_an_expired_certificate_refuses_the_sign_up(linli_client, kit):
     await log_in(linli_client, "neighbour")  # none at all
     missing = await form_post(linli_client, f"{BASE}shifts/{shift.id}/signup", {})
     assert missing.status_code == 403 and "名册上没有你的证书记录" in missing.text
-    await Qualification.filter(volunteer=kit.helper).update(expires_on=starts.date())
+    await Qualification.filter(volunteer=kit.helper).update(expires_on=services.local_day(starts))  # the shift's own day
     await log_in(linli_client, "helper")
     done = await form_post(linli_client, f"{BASE}shifts/{shift.id}/signup", {})
     assert done.status_code == 200 and "报名成功" in done.text
