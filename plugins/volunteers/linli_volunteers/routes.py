@@ -48,6 +48,7 @@ from linli_volunteers import services
 from linli_volunteers.models import (
     Answer,
     Call,
+    Correction,
     Hours,
     Membership,
     Shift,
@@ -613,6 +614,7 @@ async def hours_page(request: Req, community: Community) -> dict[str, Any]:
     return {
         "zone": zone_of(request),
         "entries": await services.pending_for(community, actor, person, root),
+        "corrections": await services.corrections_for(community, actor, person, root),
     }
 
 
@@ -673,6 +675,73 @@ async def decline(
     data: URLEncodedBody[DecideForm],
 ) -> Redirect:
     return await _decide(request, community, entry_id, False, data.note)
+
+
+class CorrectionForm(msgspec.Struct):
+    hours: str = ""
+    reason: str = ""
+
+
+@post(
+    "/hours/{entry_id:int}/correction",
+    guards=[logged_in],
+    opt=form_page("volunteers/hours.html", hours_page),
+)
+async def ask_correction(
+    request: Req,
+    community: NamedDependency[Community],
+    entry_id: FromPath[int],
+    data: URLEncodedBody[CorrectionForm],
+) -> Redirect:
+    entry = await Hours.get_or_none(id=entry_id, community=community)
+    if entry is None:
+        raise NotFoundException()
+    person = await own_person(request)
+    actor = await current_actor(request)
+    own = person is not None and await Volunteer.exists(id=entry.volunteer_id, person_id=person.id)
+    if not own and not services.can_lead(actor, await community_node(request)):
+        raise NotFoundException()
+    await services.ask_correction(
+        entry,
+        parse_float(data.hours, "hours", low=0.25, high=24) or 0.0,
+        data.reason,
+        person=person,
+    )
+    return done(
+        request,
+        f"{base(community)}register/{entry.volunteer_id}",
+        N_("Your correction waits for a leader's approval."),
+    )
+
+
+class CorrectionDecision(msgspec.Struct):
+    approve: str = ""
+
+
+@post(
+    "/corrections/{correction_id:int}",
+    guards=[logged_in],
+    opt=form_page("volunteers/hours.html", hours_page),
+)
+async def decide_correction(
+    request: Req,
+    community: NamedDependency[Community],
+    correction_id: FromPath[int],
+    data: URLEncodedBody[CorrectionDecision],
+) -> Redirect:
+    correction = await Correction.get_or_none(id=correction_id, entry__community=community)
+    if correction is None:
+        raise NotFoundException()
+    changed = await services.decide_correction(
+        correction,
+        approve=data.approve == "yes",
+        actor=await current_actor(request),
+        person=await own_person(request),
+        root=await community_node(request),
+    )
+    if not changed:
+        return done(request, f"{base(community)}hours/", N_("These hours were already decided."))
+    return done(request, f"{base(community)}hours/", N_("Correction decided."))
 
 
 # ----------------------------------------------------------------------------- register
@@ -1004,6 +1073,8 @@ ROUTES = [
     hours,
     approve,
     decline,
+    ask_correction,
+    decide_correction,
     register,
     enrol,
     profile,

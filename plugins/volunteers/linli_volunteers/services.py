@@ -880,6 +880,8 @@ async def decide_correction(
     bank reverses the old credit and credits the new one."""
     entry = await Hours.get(id=correction.entry_id)
     await may_decide(entry, actor, person, root)
+    if entry.status != APPROVED:
+        raise AlreadyDecided()
     async with in_transaction():
         changed = await Correction.filter(id=correction.id, status=PENDING).update(
             status=APPROVED if approve else DECLINED, decided_by_id=person.id if person else None
@@ -949,6 +951,19 @@ async def pending_for(
     return (
         await query.select_related("volunteer__person", "team").order_by("day", "id").limit(limit)
     )
+
+
+async def corrections_for(
+    community: Community, actor: Actor, person: Person | None, root: Node
+) -> list[Correction]:
+    """The pending corrections the visitor may decide on, without their own hours."""
+    query = Correction.filter(entry__community=community, status=PENDING)
+    if not can_lead(actor, root):
+        led = Membership.filter(volunteer__person_id=person.id if person else 0, leader=True)
+        query = query.filter(entry__team_id__in=await led.values_list("team_id", flat=True))
+    if person is not None:
+        query = query.exclude(entry__volunteer__person_id=person.id)
+    return await query.select_related("entry__volunteer__person").order_by("id").limit(100)
 
 
 # ----------------------------------------------------------------------------- events in

@@ -10,7 +10,7 @@ import pytest
 from linli.kit import Event
 from linli.testing import emitted_events, form_post, log_in
 from linli_volunteers import events, services
-from linli_volunteers.models import Hours, Qualification, Signup, Volunteer
+from linli_volunteers.models import Correction, Hours, Qualification, Signup, Volunteer
 from linli_volunteers.testing import make_call, make_shift
 
 pytestmark = pytest.mark.linli_plugins("volunteers")
@@ -115,7 +115,9 @@ async def test_an_expired_certificate_refuses_the_sign_up(linli_client, kit):
     await log_in(linli_client, "neighbour")  # none at all
     missing = await form_post(linli_client, f"{BASE}shifts/{shift.id}/signup", {})
     assert missing.status_code == 403 and "名册上没有你的证书记录" in missing.text
-    await Qualification.filter(volunteer=kit.helper).update(expires_on=services.local_day(starts))  # the shift's own day
+    await Qualification.filter(volunteer=kit.helper).update(
+        expires_on=services.local_day(starts)
+    )  # the shift's own day
     await log_in(linli_client, "helper")
     done = await form_post(linli_client, f"{BASE}shifts/{shift.id}/signup", {})
     assert done.status_code == 200 and "报名成功" in done.text
@@ -177,3 +179,29 @@ async def test_service_verified_elsewhere_puts_its_volunteer_on_the_register(kit
     )  # fmt: skip
     assert (await Hours.get(id=entry.id)).status == "declined"
     assert await emitted_events("service.verified") == []  # not rewarded a second time
+
+
+async def test_approved_hours_are_corrected_by_request_never_changed(linli_client, kit):
+    entry = await entry_of(kit, kit.helper, status="approved")
+    await log_in(linli_client, "helper")
+    asked = await form_post(
+        linli_client, f"{BASE}hours/{entry.id}/correction", {"hours": "3", "reason": "签退晚了"}
+    )
+    assert asked.status_code == 200 and "更正申请已提交" in asked.text
+    [correction] = await Correction.all()
+    own = await form_post(linli_client, f"{BASE}corrections/{correction.id}", {"approve": "yes"})
+    assert own.status_code == 403
+    await log_in(linli_client, "leader")
+    page = await linli_client.get(f"{BASE}hours/")
+    assert f"correction-{correction.id}" in page.text
+    await form_post(linli_client, f"{BASE}corrections/{correction.id}", {"approve": "yes"})
+    await form_post(linli_client, f"{BASE}corrections/{correction.id}", {"approve": "yes"})
+    kept = await Hours.get(id=entry.id)
+    assert (kept.hours, kept.corrected, kept.status) == (2.0, 3.0, "approved")
+    assert [p["reference"] for _, p in await emitted_events("service.withdrawn")] == [
+        f"hours:{entry.id}"
+    ]
+    assert [(p["reference"], p["hours"]) for _, p in await emitted_events("service.verified")] == [
+        (f"hours:{entry.id}:c{correction.id}", 3.0)
+    ]
+    assert await Hours.filter(volunteer=kit.helper).count() == 1  # nothing deleted or added

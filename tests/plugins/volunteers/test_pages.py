@@ -123,3 +123,13 @@ async def test_english_pages(linli_client, kit):
     await form_post(linli_client, "/prefs/language", {"language": "en", "next": "/"})
     page = await linli_client.get(BASE)
     assert "Calls near you" in page.text and "I'll go" in page.text
+
+
+async def test_the_home_widget_and_the_person_section(linli_client, kit):
+    await make_call(kit.community, "修水管", place=kit.building)
+    await log_in(linli_client, "worker")
+    home = await linli_client.get("/c/test/")
+    assert "名册上共有 3 名志愿者" in home.text and "1 条求助正在进行" in home.text
+    person = await linli_client.get(f"/c/test/register/people/{kit.helper.person_id}")
+    assert person.status_code == 200 and "自 2026-01-05 起在志愿者名册上" in person.text
+    assert "为老服务队" in person.text
