@@ -159,8 +159,12 @@ async def seed(community: Community) -> list[str]:
         ]
     )
 
+    members: dict[int, list[Volunteer]] = {}
+    for i, v in enumerate(volunteers):
+        members.setdefault(teams[i % len(teams)].id, []).append(v)
     # a year of weekly shifts: delivery runs (Mon–Fri lunch) and Saturday night patrols
     shifts: list[Shift] = []
+    crews: list[list[Volunteer]] = []
     for week in range(-52, 3):
         monday = today - timedelta(days=today.weekday()) + timedelta(weeks=week)
         for day, title, team, start, length, slots, requires in (
@@ -170,6 +174,7 @@ async def seed(community: Community) -> list[str]:
             (5, "平安巡逻", teams[1], time(19, 0), 3, 6, ""),
         ):
             starts = datetime.combine(monday + timedelta(days=day), start, tzinfo=zone)
+            crews.append(rng.sample(members[team.id], slots - rng.randint(0, 2)))
             shifts.append(
                 Shift(
                     community_id=community.id,
@@ -179,23 +184,18 @@ async def seed(community: Community) -> list[str]:
                     starts_at=starts,
                     ends_at=starts + timedelta(hours=length),
                     slots=slots,
+                    taken=len(crews[-1]),
                     requires=requires,
                     category=team.category,
                     code=secrets.token_urlsafe(9)[:12],
                 )
             )
     await Shift.bulk_create(shifts, batch_size=500)
-    shifts = list(await Shift.filter(community_id=community.id).order_by("starts_at"))
-    members: dict[int, list[Volunteer]] = {}
-    for i, v in enumerate(volunteers):
-        members.setdefault(teams[i % len(teams)].id, []).append(v)
+    shifts = list(await Shift.filter(community_id=community.id).order_by("id"))
     signups: list[Signup] = []
     entries: list[Hours] = []
-    taken: dict[int, int] = {}
-    for shift in shifts:
+    for shift, crew in zip(shifts, crews, strict=True):
         past = shift.ends_at < now
-        crew = rng.sample(members[shift.team_id or 0], shift.slots - rng.randint(0, 2))
-        taken[shift.id] = len(crew)
         for v in crew:
             signups.append(
                 Signup(
@@ -225,18 +225,14 @@ async def seed(community: Community) -> list[str]:
                     )
                 )
     await Signup.bulk_create(signups, batch_size=1000)
-    for shift_id, count in taken.items():
-        await Shift.filter(id=shift_id).update(taken=count)
 
     # a year of calls for help, answered within minutes to hours
     buildings = list(
         await Node.filter(community_id=community.id, kind__key="building").order_by("path")
     )
     calls: list[Call] = []
-    raised_at: list[datetime] = []
     for n in range(150):
         raised = now - timedelta(days=rng.randint(2, 360), minutes=rng.randint(0, 600))
-        raised_at.append(raised)
         calls.append(
             Call(
                 community_id=community.id,
@@ -244,13 +240,15 @@ async def seed(community: Community) -> list[str]:
                 skill_id=rng.choice(skills[:4]).id,
                 place_id=rng.choice(buildings).id if buildings else None,
                 urgent=n % 7 == 0,
-                needed=rng.choice((1, 1, 2, 3)),
+                needed=(needed := rng.choice((1, 1, 2, 3))),
+                taken=needed,
                 starts_at=raised + timedelta(hours=rng.randint(1, 24)),
                 hours=rng.choice((1.0, 1.5, 2.0)),
                 beneficiary="王奶奶",
                 address="",
                 phone="",
                 status=CLOSED,
+                created_at=raised,
                 closed_at=raised + timedelta(days=1),
                 filled_at=raised + timedelta(minutes=rng.randint(3, 240)),
             )
@@ -258,9 +256,7 @@ async def seed(community: Community) -> list[str]:
     await Call.bulk_create(calls, batch_size=500)
     calls = list(await Call.filter(community_id=community.id).order_by("id"))
     answers: list[Answer] = []
-    for call, raised in zip(calls, raised_at, strict=True):
-        # created_at is set on insert: keep the story's time
-        await Call.filter(id=call.id).update(created_at=raised)
+    for call in calls:
         for v in rng.sample(volunteers, call.needed):
             answers.append(Answer(call_id=call.id, volunteer_id=v.id, accepted_at=call.filled_at))
             entries.append(
@@ -277,7 +273,6 @@ async def seed(community: Community) -> list[str]:
                     decided_at=call.closed_at,
                 )
             )
-        await Call.filter(id=call.id).update(taken=call.needed)
     await Answer.bulk_create(answers, batch_size=1000)
     await Hours.bulk_create(entries, batch_size=1000)
     await Thanks.bulk_create(
