@@ -496,15 +496,15 @@ async def shift_of(community: Community, shift_id: int) -> Shift:
 
 async def roster_page(request: Req, community: Community, shift_id: int) -> dict[str, Any]:
     shift = await shift_of(community, shift_id)
-    here = (
+    checkin = (
         f"{request.base_url}c/{community.slug}/volunteers/shifts/{shift.id}/here?code={shift.code}"
     )
     return {
         "zone": zone_of(request),
         "shift": shift,
         "signups": await Signup.filter(shift=shift).select_related("volunteer__person"),
-        "qr": qr(str(here)),
-        "here": here,
+        "qr": qr(checkin),
+        "checkin_url": checkin,
     }
 
 

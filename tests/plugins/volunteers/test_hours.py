@@ -205,3 +205,20 @@ async def test_approved_hours_are_corrected_by_request_never_changed(linli_clien
         (f"hours:{entry.id}:c{correction.id}", 3.0)
     ]
     assert await Hours.filter(volunteer=kit.helper).count() == 1  # nothing deleted or added
+
+
+async def test_the_leader_checks_a_volunteer_in_and_out_from_the_roster(linli_client, kit):
+    shift = await make_shift(kit.community, starts_at=datetime.now(UTC) + timedelta(minutes=1))
+    await services.sign_up(shift.id, kit.helper, now=datetime.now(UTC))
+    signup = await Signup.get(shift=shift)
+    await log_in(linli_client, "helper")
+    assert (await linli_client.get(f"{BASE}shifts/{shift.id}")).status_code == 403
+    await log_in(linli_client, "leader")
+    roster = await linli_client.get(f"{BASE}shifts/{shift.id}")
+    assert roster.status_code == 200 and "王师傅" in roster.text and "<svg" in roster.text
+    assert f"here?code={shift.code}" in roster.text
+    url = f"{BASE}shifts/{shift.id}/check/{signup.id}"
+    assert "王师傅 已签到" in (await form_post(linli_client, url, {})).text
+    assert "等待审核" in (await form_post(linli_client, url, {})).text
+    assert (await form_post(linli_client, url, {})).status_code == 200
+    assert await Hours.filter(volunteer=kit.helper, reference=f"shift:{shift.id}").count() == 1
