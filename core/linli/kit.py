@@ -103,6 +103,7 @@ _HOMES: dict[str, str] = {
     "settings_of": "linli.domain.community_settings",
     "change_settings": "linli.domain.community_settings",
     "settings_path": "linli.kernel.settings_schema",
+    "stamp_tables": "linli.domain.stamps",
     "SETTINGS_PERMISSION": "linli.kernel.settings_schema",
     # pages
     "requires": "linli.web.auth",
@@ -184,6 +185,7 @@ if TYPE_CHECKING:
         grant_role,
         load_actor,
     )
+    from linli.domain.stamps import stamp_tables
     from linli.domain.uploads import Upload, UploadRefused, file_response, save_file, save_image
     from linli.kernel.contracts import ServiceVerified, ServiceWithdrawn
     from linli.kernel.events import Event, emit

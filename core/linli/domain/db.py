@@ -7,7 +7,7 @@ Core is the Tortoise app ``core``; each plugin adds its own app through the
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 # sqlite3, which ``_utc_text`` below replaces.
 import tortoise.backends.sqlite.executor  # noqa: F401
 from tortoise import Tortoise, fields
+from tortoise.backends.sqlite.client import SqliteClient, translate_exceptions
 from tortoise.connection import get_connection
 from tortoise.context import require_context
 from tortoise.migrations.autodetector import MigrationAutodetector
@@ -56,6 +57,26 @@ def _utc_text(value: datetime) -> str:
 
 
 sqlite3.register_adapter(datetime, _utc_text)
+
+
+@translate_exceptions
+async def _execute_query(
+    self: SqliteClient, query: str, values: list[Any] | None = None
+) -> tuple[int, Sequence[Any]]:
+    """Tortoise's SQLite ``execute_query``, counting the rows a statement changed with
+    the statement's own count (``sqlite3_changes``) instead of the connection's running
+    total. The total includes rows that triggers changed — linli's stamps are triggers
+    (:mod:`linli.domain.stamps`) — and code that checks that an ``UPDATE … WHERE balance
+    >= ?`` touched exactly one row must see 1, not 2."""
+    query = query.replace("\x00", "'||CHAR(0)||'")
+    async with self.acquire_connection() as connection:
+        self.log.debug("%s: %s", query, values)
+        cursor = await connection.execute(query, values)
+        rows = await cursor.fetchall()
+        return max(cursor.rowcount, 0) or len(rows), rows
+
+
+SqliteClient.execute_query = _execute_query  # type: ignore[method-assign]
 
 
 class NotMigratedError(RuntimeError):

@@ -75,6 +75,7 @@ class Catalogues:
         self.domains = [name for name in domains if name]
         self._catalogs: dict[tuple[str, str], Catalog] = {}
         self._chains: dict[tuple[str, str], NullTranslations] = {}
+        self._words: dict[tuple[str, str], dict[str, str]] = {}
         for language in LANGUAGES:
             core = self._load(CORE_DOMAIN, language, [CORE_LOCALE_DIR])
             others = [self._load(name, language, folders) for name, folders in domains.items()]
@@ -126,6 +127,17 @@ class Catalogues:
 
     def translate(self, language: str, message: str, domain: str | None = None) -> str:
         return self.get(language, domain).ugettext(message)
+
+    def words(self, language: str, domain: str | None = None) -> dict[str, str]:
+        """The translations of ``domain`` already looked up, message id → text, for
+        pages that translate the same words again and again (a list of 50 items says
+        "Redeem" 50 times): one dictionary lookup instead of a walk down the chain of
+        catalogues. Fill it with :meth:`translate`."""
+        key = (language, domain or CORE_DOMAIN)
+        found = self._words.get(key)
+        if found is None:
+            found = self._words[key] = {}
+        return found
 
     def translations_of(self, message: str, language: str = "zh_CN") -> dict[str, str]:
         """How each domain translates ``message`` (domains that do not are left out)."""

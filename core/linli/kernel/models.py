@@ -1,5 +1,5 @@
 """Core tables: communities, which plugins each community enables and how each has set
-them, and the event outbox."""
+them, the event outbox and the stamp that tells workers their caches are stale."""
 
 from __future__ import annotations
 
@@ -115,3 +115,16 @@ class EventDelivery(Model):
     class Meta:
         table = "core_event_delivery"
         unique_together = (("event", "handler"),)
+
+
+class Stamp(Model):
+    """A number that database triggers raise whenever what it stands for changes
+    (``site``: communities, enabled plugins and their settings, roles, grants, accounts,
+    the places grants sit on). A worker that remembers the number knows, with one tiny
+    query, whether what it cached is still true (:mod:`linli.domain.site_cache`)."""
+
+    name = fields.CharField(max_length=32, primary_key=True)
+    version = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "core_stamp"

@@ -180,6 +180,13 @@ class Widget:
     template: str
     load: Callable[[Community], Awaitable[dict[str, Any] | None]]
     order: int = 100
+    #: The core may keep what ``load`` returned, per community and local day, until a
+    #: table of the plugin changes: say so only when ``load`` reads nothing but the
+    #: community's data (never the visitor's) and the plugin stamps its tables in a
+    #: migration (:func:`linli.kit.stamp_tables`); without the stamp nothing is kept.
+    #:
+    #: .. versionadded:: 2.0
+    cached: bool = False
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ __all__ = [
     "make_resident",
     "migrate_to",
     "missing_translations",
+    "page_queries",
     "password_hash",
     "placeholder_mismatches",
     "python_command",
@@ -105,6 +106,24 @@ def count_queries() -> Iterator[list[str]]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(previous)
+
+
+async def page_queries(
+    client: AsyncClient, path: str, *, status: int = 200, **kwargs: Any
+) -> list[str]:
+    """The SQL statements a page runs on a worker that has served it before: the page
+    is fetched once (the worker then holds the community, the visitor's grants and the
+    cached widgets, as a busy site's workers do), then once more with the statements
+    counted. ``status`` is the status both answers must have::
+
+        assert len(await page_queries(client, "/c/test/notes/")) <= 8
+    """
+    first = await client.get(path, **kwargs)
+    assert first.status_code == status, f"{path}: {first.status_code}"
+    with count_queries() as queries:
+        again = await client.get(path, **kwargs)
+    assert again.status_code == status, f"{path}: {again.status_code}"
+    return queries
 
 
 async def form_post(client: AsyncClient, url: str, data: dict[str, Any], **kwargs: Any) -> Response:

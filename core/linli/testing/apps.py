@@ -93,6 +93,7 @@ class TestApps:
         site = app.state.site
         vars(site).clear()
         vars(site).update(shared.site, settings=settings)
+        site.cache.clear()  # what it cached came from another test's database
         return app
 
     def check_in(self, settings: Settings, registry: PluginRegistry) -> None:

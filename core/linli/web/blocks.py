@@ -12,7 +12,7 @@ from litestar import Request
 from markupsafe import Markup
 
 from linli.kernel.plugins import PersonSection, Widget
-from linli.web.site import language_of, site_of
+from linli.web.site import cache_versions, language_of, site_of, today_of
 
 log = logging.getLogger("linli.web")
 
@@ -38,7 +38,7 @@ async def render_blocks(
     rendered = []
     for plugin, block in sorted(blocks, key=lambda pair: (pair[1].order, pair[1].title)):
         try:
-            context = await block.load(subject)
+            context = await _load(request, plugin, block, subject)
             if context is None:
                 continue
             template = engine.get_template(block.template)
@@ -50,3 +50,19 @@ async def render_blocks(
             RenderedBlock(site.catalogues.translate(language, block.title, plugin), Markup(html))
         )
     return rendered
+
+
+async def _load(
+    request: Request[Any, Any, Any], plugin: str, block: Widget | PersonSection, subject: Any
+) -> dict[str, Any] | None:
+    """What the block shows: a cached widget's from the worker's cache while its
+    plugin's tables and the day stay the same."""
+    if not (isinstance(block, Widget) and block.cached):
+        return await block.load(subject)
+    key = ("widget", block.title, subject.id, today_of(request))
+    versions = await cache_versions(request)
+    cache = site_of(request).cache
+    context: dict[str, Any] | None = await cache.remember(
+        key, versions, lambda: block.load(subject), stamp=plugin
+    )
+    return context

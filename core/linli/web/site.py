@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from litestar.connection import ASGIConnection
 
+from linli.domain.site_cache import SiteCache, Versions
 from linli.kernel.events import EventBus
 from linli.kernel.i18n import Catalogues
 from linli.kernel.registry import PluginRegistry
@@ -31,18 +32,40 @@ class Site:
     bus: EventBus
     catalogues: Catalogues
     theme: Theme
+    #: What this worker remembers between requests (:mod:`linli.domain.site_cache`).
+    cache: SiteCache = field(default_factory=SiteCache)
 
 
 def site_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Site:
     return connection.app.state.site
 
 
+_STAMP = "linli_site_stamp"
+_LANGUAGE = "linli_language"
+
+
+async def cache_versions(connection: ASGIConnection[Any, Any, Any, Any]) -> Versions:
+    """The stamps this request works with: read once per request (one query), and the
+    worker's cache brought up to them."""
+    version = connection.state.get(_STAMP)
+    if version is None:
+        version = await site_of(connection).cache.refresh()
+        connection.state[_STAMP] = version
+    return version
+
+
 def language_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-    """The visitor's chosen language (a cookie), else the instance's default."""
+    """The visitor's chosen language (a cookie), else the instance's default; worked
+    out once per request (a page asks for every word it translates)."""
+    # the scope's own dict: ``connection.state`` builds a new State object each time
+    state = connection.scope.setdefault("state", {})
+    known: str | None = state.get(_LANGUAGE)
+    if known is not None:
+        return known
     chosen = connection.cookies.get(LANGUAGE_COOKIE)
-    if chosen in LANGUAGES:
-        return chosen
-    return site_of(connection).settings.default_language
+    language = chosen if chosen in LANGUAGES else site_of(connection).settings.default_language
+    state[_LANGUAGE] = language
+    return language
 
 
 def domain_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:

@@ -76,10 +76,17 @@ def _gettext_in(domain: str | None) -> Any:
 
     @pass_context
     def gettext(__context: Context, __string: str, **variables: Any) -> str:
-        text = _catalogue(__context, domain).ugettext(__string)
+        request = _request(__context)
+        catalogues = site_of(request).catalogues
+        language = language_of(request)
+        words = catalogues.words(language, domain)
+        text = words.get(__string)
+        if text is None:
+            text = words[__string] = catalogues.translate(language, __string, domain)
         if __context.eval_ctx.autoescape:
             text = Markup(text)
-        return text % variables
+        # formatting escapes every variable: skip it for the many words that have none
+        return text % variables if variables or "%" in text else text
 
     return gettext
 

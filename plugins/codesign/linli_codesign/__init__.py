@@ -57,7 +57,7 @@ def linli_dashboard_widgets(community: Community) -> list[Widget]:
 
         return await services.summary(community)
 
-    return [Widget(N_("Co-built projects"), "codesign/widget.html", load, order=40)]
+    return [Widget(N_("Co-built projects"), "codesign/widget.html", load, order=40, cached=True)]
 
 
 PERMISSIONS = [

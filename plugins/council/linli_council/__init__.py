@@ -65,7 +65,7 @@ def linli_dashboard_widgets(community: Community) -> list[Widget]:
 
         return await services.summary(community, zone=current_zone())
 
-    return [Widget(N_("Neighbours' council"), "council/widget.html", load, order=30)]
+    return [Widget(N_("Neighbours' council"), "council/widget.html", load, order=30, cached=True)]
 
 
 @hookimpl

@@ -80,7 +80,7 @@ def linli_dashboard_widgets(community: Community) -> list[Widget]:
 
         return await services.summary(community, zone=current_zone())
 
-    return [Widget(N_("Street bank"), "streetbank/widget.html", load, order=20)]
+    return [Widget(N_("Street bank"), "streetbank/widget.html", load, order=20, cached=True)]
 
 
 @hookimpl

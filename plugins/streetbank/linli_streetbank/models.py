@@ -119,6 +119,8 @@ class Posting(Model):
     class Meta:
         table = "streetbank_posting"
         ordering = ("-entry_id", "id")
+        # an account's history, newest first, without reading the whole ledger
+        indexes = (("account_id", "entry_id"),)
 
 
 class ServiceCategory(Model):

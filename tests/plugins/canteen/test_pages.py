@@ -9,7 +9,13 @@ import pytest
 from PIL import Image
 
 from linli.kit import AuditEntry
-from linli.testing import count_queries, emitted_events, form_post, log_in, make_account
+from linli.testing import (
+    emitted_events,
+    form_post,
+    log_in,
+    make_account,
+    page_queries,
+)
 from linli_canteen import events, services
 from linli_canteen.models import CANCELLED, DELIVERED, NO_ANSWER, Dish, Order, WelfareAlert
 from linli_canteen.testing import make_diner, make_home, north_of
@@ -359,10 +365,7 @@ async def test_the_person_page_shows_the_tier_and_recent_meals(linli_client, kit
 
 
 async def _queries(client, path):
-    with count_queries() as queries:
-        response = await client.get(path)
-    assert response.status_code == 200, path
-    return len(queries)
+    return len(await page_queries(client, path))
 
 
 async def test_busy_pages_use_constant_queries(linli_client, kit, soon, linli_bus):

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from linli.testing import count_queries, form_post, log_in, make_account
+from linli.testing import form_post, log_in, make_account, page_queries
 from linli_streetbank import services
 from linli_streetbank.models import CatalogueItem, Entry, LedgerAccount, ServiceRecord, Voucher
 
@@ -211,10 +211,7 @@ async def test_home_page_shows_the_widget(linli_client, bank):
 
 
 async def _queries(client, path):
-    with count_queries() as queries:
-        response = await client.get(path)
-    assert response.status_code == 200
-    return len(queries)
+    return len(await page_queries(client, path))
 
 
 async def test_history_and_catalogue_pages_use_constant_queries(linli_client, bank):

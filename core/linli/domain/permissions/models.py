@@ -34,8 +34,9 @@ class Grant(Model):
     It covers the node's whole subtree until ``ends_at``, if set."""
 
     id = fields.IntField(primary_key=True)
+    # indexed: every visitor's grants are read by account
     account: fields.ForeignKeyRelation = fields.ForeignKeyField(
-        "core.Account", related_name="grants", on_delete=fields.CASCADE
+        "core.Account", related_name="grants", on_delete=fields.CASCADE, db_index=True
     )
     account_id: int
     role: fields.ForeignKeyRelation[Role] = fields.ForeignKeyField(

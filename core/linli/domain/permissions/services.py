@@ -68,6 +68,9 @@ class Actor:
 
     account: Account | None
     grants: list[HeldGrant] = field(default_factory=list)
+    #: When the grants above stop being the account's (a grant starts or ends then);
+    #: ``None``: not before something changes them.
+    valid_until: datetime | None = None
 
     @property
     def is_anonymous(self) -> bool:
@@ -128,15 +131,19 @@ def _outermost(paths: Iterable[str]) -> list[str]:
 
 
 async def load_actor(account: Account | None, *, now: datetime | None = None) -> Actor:
-    """The actor for ``account`` with its active grants: one query."""
+    """The actor for ``account`` with its active grants, and the moment the next of
+    its grants starts or ends (:attr:`Actor.valid_until`): one query."""
     if account is None:
         return ANONYMOUS
     moment = now or datetime.now(UTC)
-    rows = (
-        await Grant.filter(account_id=account.id, starts_at__lte=moment)
+    found = (
+        await Grant.filter(account_id=account.id)
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=moment))
         .select_related("role", "node__kind", "node__covers")
     )
+    rows = [row for row in found if row.starts_at <= moment]
+    changes = [row.starts_at for row in found if row.starts_at > moment]
+    changes += [row.ends_at for row in rows if row.ends_at is not None]
     held = [
         HeldGrant(
             grant_id=row.id,
@@ -150,7 +157,7 @@ async def load_actor(account: Account | None, *, now: datetime | None = None) ->
         )
         for row in rows
     ]
-    return Actor(account=account, grants=held)
+    return Actor(account=account, grants=held, valid_until=min(changes, default=None))
 
 
 async def can(actor: Actor, permission: str, node: Node) -> bool:

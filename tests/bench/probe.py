@@ -1,0 +1,125 @@
+"""What the benchmark learns in-process, before any load: each page's status, SQL
+statement count and size, and a logged-in session for each demo account.
+
+The app is the one ``linli serve`` runs (``create_app`` on the instance's settings),
+driven through httpx's ASGI transport with its lifespan running, so a statement counted
+here is one the served page makes. Sessions live in the database, so the cookies made
+here are valid for the served app as well."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from litestar import Litestar
+
+from linli.kernel.settings import load_settings
+from linli.testing import count_queries
+from linli.web.app import CSRF_COOKIE, create_app
+from linli.web.auth import SESSION_COOKIE
+
+from .pages import DEMO_PASSWORD, Page, find_ids
+
+BASE_URL = "http://bench.local"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One page as a single request sees it (after one warm-up request)."""
+
+    url: str
+    status: int
+    queries: int
+    bytes: int
+    gzip_bytes: int
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class Probed:
+    probes: dict[str, Probe]
+    #: a ``Cookie`` header value per demo account
+    cookies: dict[str, str]
+
+
+@asynccontextmanager
+async def _running(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    started, stopping = asyncio.Event(), asyncio.Event()
+
+    async def lifespan() -> None:
+        async with app.lifespan():
+            started.set()
+            await stopping.wait()
+
+    task = asyncio.create_task(lifespan())
+    waiter = asyncio.create_task(started.wait())
+    await asyncio.wait([task, waiter], return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        waiter.cancel()
+        task.result()
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+            yield client
+    finally:
+        stopping.set()
+        await task
+
+
+async def _log_in(client: httpx.AsyncClient, account: str) -> str:
+    """Log in through the real form (GET /login for the CSRF cookie, POST the form) and
+    return the session cookie's value."""
+    client.cookies.clear()
+    await client.get("/login")
+    token = client.cookies.get(CSRF_COOKIE, "")
+    response = await client.post(
+        "/login",
+        data={"login": account, "password": DEMO_PASSWORD, "_csrf_token": token},
+    )
+    session = client.cookies.get(SESSION_COOKIE)
+    if response.status_code != 303 or not session:
+        raise SystemExit(
+            f"could not log in as {account!r} (status {response.status_code}): "
+            "is this a demo instance (`linli demo` or `linli seed-demo`)?"
+        )
+    return str(session)
+
+
+async def _probe(client: httpx.AsyncClient, url: str, cookie: str) -> Probe:
+    headers = {"Cookie": cookie} if cookie else {}
+    client.cookies.clear()
+    await client.get(url, headers=headers)  # warm-up: templates compiled, caches filled
+    with count_queries() as queries:
+        response = await client.get(url, headers=headers)
+    body = response.content
+    return Probe(
+        url=url,
+        status=response.status_code,
+        queries=len(queries),
+        bytes=len(body),
+        gzip_bytes=len(gzip.compress(body, compresslevel=6)),
+        location=response.headers.get("location", ""),
+    )
+
+
+async def probe_pages(instance: Path, slug: str, pages: list[Page]) -> Probed:
+    # count_queries turns the ORM's statement log on: keep it off the terminal
+    logging.getLogger("tortoise").propagate = False
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    app = create_app(load_settings(instance))
+    async with _running(app) as client:
+        ids = await find_ids(slug)
+        cookies: dict[str, str] = {}
+        for account in sorted({page.account for page in pages if page.account}):
+            cookies[account] = f"{SESSION_COOKIE}={await _log_in(client, account)}"
+        probes = {}
+        for page in pages:
+            cookie = cookies.get(page.account, "") if page.account else ""
+            probes[page.key] = await _probe(client, page.url(slug, ids), cookie)
+    return Probed(probes=probes, cookies=cookies)

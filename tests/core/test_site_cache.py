@@ -1,0 +1,102 @@
+"""Each worker keeps the community, its enabled plugins, a visitor's grants and the
+community's root place in memory, and forgets them the moment the database says they
+changed (the ``site`` stamp, raised by triggers). Two application instances share one
+database here, as two workers or two machines do: a change made through one — or
+straight in the database — shows on the other's very next page."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+import time_machine
+from tortoise.transactions import in_transaction
+
+from linli.domain.enablement import disable, enable
+from linli.domain.permissions.models import Grant
+from linli.domain.site_cache import read_stamps
+from linli.kernel.models import Community
+from linli.testing import count_queries, log_in, make_account
+from linli.web.app import create_app
+
+pytestmark = pytest.mark.linli_plugins("sample")
+
+
+@asynccontextmanager
+async def other_worker(settings, registry) -> AsyncIterator[httpx.AsyncClient]:
+    """A second application on the same database (already open in this test), with
+    its own memory."""
+    app = create_app(settings, registry=registry)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver.local", follow_redirects=True
+    ) as client:
+        yield client
+
+
+async def test_a_revoked_grant_is_refused_at_once_by_another_worker(
+    linli_client, linli_community, linli_settings, linli_registry
+):
+    await make_account("boss", linli_community, "administrator")
+    async with other_worker(linli_settings, linli_registry) as other:
+        await log_in(other, "boss")
+        assert (await other.get("/c/test/admin/roles")).status_code == 200
+        with count_queries() as warm:
+            assert (await other.get("/c/test/admin/roles")).status_code == 200
+        assert not any("core_grant" in query for query in warm)  # kept in memory
+        await Grant.filter(account__username="boss").update(ends_at=datetime.now(UTC))
+        assert (await other.get("/c/test/admin/roles")).status_code == 404  # not of it now
+
+
+async def test_switching_a_plugin_off_shows_everywhere_at_once(
+    linli_client, linli_community, linli_settings, linli_registry
+):
+    async with other_worker(linli_settings, linli_registry) as other:
+        assert (await other.get("/c/test/sample/")).status_code == 200
+        assert (await linli_client.get("/c/test/sample/")).status_code == 200
+        await disable(linli_community, "sample", linli_registry)
+        assert (await other.get("/c/test/sample/")).status_code == 404
+        assert (await linli_client.get("/c/test/sample/")).status_code == 404
+        await enable(linli_community, "sample", linli_registry)
+        assert (await other.get("/c/test/sample/")).status_code == 200
+
+
+async def test_a_renamed_community_and_a_changed_password_show_at_once(
+    linli_client, linli_community, linli_settings, linli_registry
+):
+    from linli.domain.identity.services import change_password
+    from linli.testing import TEST_PASSWORD
+
+    account = await make_account("worker", linli_community, "community_worker")
+    async with other_worker(linli_settings, linli_registry) as other:
+        await log_in(other, "worker")
+        assert "测试社区" in (await other.get("/c/test/")).text
+        await Community.filter(id=linli_community.id).update(name="江汉里")
+        assert "江汉里" in (await other.get("/c/test/")).text
+        await change_password(account, TEST_PASSWORD, "a new and long passphrase")
+        page = await other.get("/c/test/admin/roles", follow_redirects=False)
+        assert page.status_code in (302, 303, 401)  # the old session no longer counts
+
+
+async def test_a_grant_that_ends_later_ends_on_time_in_memory(linli_client, linli_community):
+    account = await make_account("night", linli_community, "administrator")
+    end = datetime.now(UTC) + timedelta(hours=1)
+    await Grant.filter(account_id=account.id).update(ends_at=end)
+    await log_in(linli_client, "night")
+    assert (await linli_client.get("/c/test/admin/roles")).status_code == 200
+    with time_machine.travel(end + timedelta(seconds=1), tick=False):
+        assert (await linli_client.get("/c/test/admin/roles")).status_code == 404  # not of it now
+
+
+async def test_a_rolled_back_change_raises_no_stamp_and_a_committed_one_does(
+    linli_client, linli_community
+):
+    before = (await read_stamps())["site"]
+    with pytest.raises(RuntimeError):
+        async with in_transaction():
+            await Community.filter(id=linli_community.id).update(name="改名")
+            raise RuntimeError("the request failed half-way")
+    assert (await read_stamps())["site"] == before
+    await Community.filter(id=linli_community.id).update(name="改名")
+    assert (await read_stamps())["site"] > before
