@@ -281,17 +281,15 @@ def test_a_plugin_declaring_another_plugins_event_is_refused_and_the_site_starts
     copy.edit(
         "__init__.py",
         'return {"squatter.note_added": NoteAdded}',
-        'return {"squatter.note_added": NoteAdded, "volunteers.hours_logged": NoteAdded}',
+        'return {"squatter.note_added": NoteAdded, "hourlog.hours_logged": NoteAdded}',
     )
-    settings = settings_for_test(tmp_path, "sqlite://:memory:", ["squatter", "volunteers"])
+    settings = settings_for_test(tmp_path, "sqlite://:memory:", ["squatter", "hourlog"])
     registry = PluginRegistry.discover(settings)
-    assert list(registry.loaded) == ["volunteers"]
-    assert (
-        "'volunteers.hours_logged' belongs to another plugin" in registry.failed["squatter"].error
-    )
-    code, lines = check("squatter", load="squatter,volunteers")
+    assert list(registry.loaded) == ["hourlog"]
+    assert "'hourlog.hours_logged' belongs to another plugin" in registry.failed["squatter"].error
+    code, lines = check("squatter", load="squatter,hourlog")
     assert code == 1
-    assert any(line.startswith("events: declares 'volunteers.hours_logged'") for line in lines)
+    assert any(line.startswith("events: declares 'hourlog.hours_logged'") for line in lines)
 
 
 def test_a_plugin_may_not_declare_the_shared_events(tmp_path, copy_plugin):
@@ -324,10 +322,10 @@ async def note_hours(event: Event) -> None:
 
 @hookimpl
 def linli_event_handlers() -> list[EventHandler]:
-    return [EventHandler("volunteers.hours_logged", "note_hours", note_hours, payload=HoursSeen)]
+    return [EventHandler("hourlog.hours_logged", "note_hours", note_hours, payload=HoursSeen)]
 """,
     )
-    code, lines = check("listener", load="listener,volunteers")
+    code, lines = check("listener", load="listener,hourlog")
     assert code == 1
     [problem] = [line for line in lines if line.startswith("events: ")]
     assert problem.startswith("events: subscription note_hours its payload HoursSeen does not fit")

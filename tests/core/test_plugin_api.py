@@ -1,7 +1,7 @@
 """Plugin API 2: a plugin is its folder (the conventions), imports only ``linli.kit``,
 lets refusals through to be answered once, declares sections, and owns typed events.
 
-The ``volunteers`` test plugin (tests/core/sample_plugins/linli_volunteers) is written
+The ``hourlog`` test plugin (tests/core/sample_plugins/linli_hourlog) is written
 that way and implements no derivable hook."""
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import sys
 
 import msgspec
 import pytest
-from linli_volunteers.models import Hours
+from linli_hourlog.models import Hours
 
 from linli.kernel.plugins import EventHandler, event
 from linli.kernel.registry import PluginRegistry
 from linli.testing import form_post, log_in, make_account, make_person, settings_for_test
 
-pytestmark = pytest.mark.linli_plugins("volunteers", "sample")
+pytestmark = pytest.mark.linli_plugins("hourlog", "sample")
 
 
 def test_the_kit_loads_no_web_stack_until_a_page_needs_it():
@@ -41,31 +41,31 @@ def test_the_kit_names_only_what_exists():
 
 
 def test_a_plugin_folder_answers_the_derivable_hooks(linli_registry):
-    loaded = linli_registry.loaded["volunteers"]
+    loaded = linli_registry.loaded["hourlog"]
     assert not hasattr(loaded.module, "linli_routes")
-    assert linli_registry.tortoise_apps()["volunteers"] == {
-        "models": ["linli_volunteers.models"],
-        "migrations": "linli_volunteers.migrations",
+    assert linli_registry.tortoise_apps()["hourlog"] == {
+        "models": ["linli_hourlog.models"],
+        "migrations": "linli_hourlog.migrations",
     }
-    routes = dict(linli_registry.call("linli_routes"))["volunteers"]
+    routes = dict(linli_registry.call("linli_routes"))["hourlog"]
     assert {handler.handler_name for handler in routes} == {"hours", "log", "log_submit"}
-    assert linli_registry.template_dirs()["volunteers"][0].name == "templates"
-    assert "volunteers" in linli_registry.locale_domains()
-    assert "volunteers.hours_logged" in linli_registry.event_types()
+    assert linli_registry.template_dirs()["hourlog"][0].name == "templates"
+    assert "hourlog" in linli_registry.locale_domains()
+    assert "hourlog.hours_logged" in linli_registry.event_types()
     subscriptions = dict(linli_registry.event_handlers())
-    assert subscriptions["volunteers"].event == "sample.note_added"
-    assert dict(linli_registry.call("linli_demo_data"))["volunteers"].__name__ == "seed"
+    assert subscriptions["hourlog"].event == "sample.note_added"
+    assert dict(linli_registry.call("linli_demo_data"))["hourlog"].__name__ == "seed"
 
 
 def test_an_explicit_hook_wins_over_the_convention(linli_registry):
     # The sample plugin implements its hooks itself; the convention adds nothing.
     assert linli_registry.tortoise_apps()["sample"]["models"] == ["linli_sample.models"]
     routed = [name for name, _ in linli_registry.call("linli_routes")]
-    assert routed == ["account", "register", "admin", "sample", "volunteers"]  # built-ins first
+    assert routed == ["account", "register", "admin", "hourlog", "sample"]  # built-ins first
 
 
 async def _leader(community):
-    leader = await make_account("leader", community, "volunteer_leader")
+    leader = await make_account("leader", community, "hourlog_leader")
     await make_person(community, "李阿姨", phone="13900000001")
     return leader
 
@@ -75,7 +75,7 @@ async def test_a_refused_form_comes_back_with_the_message_beside_the_field(
 ):
     await _leader(linli_community)
     await log_in(linli_client, "leader")
-    url = "/c/test/volunteers/log"
+    url = "/c/test/hourlog/log"
     answer = await form_post(linli_client, url, {"who": "李阿姨", "hours": "30", "task": "修水管"})
     assert answer.status_code == 400
     page = answer.text
@@ -101,7 +101,7 @@ async def test_a_refusal_for_htmx_is_a_fragment_for_the_alerts(linli_client, lin
     await log_in(linli_client, "leader")
     answer = await form_post(
         linli_client,
-        "/c/test/volunteers/log",
+        "/c/test/hourlog/log",
         {"who": "李阿姨", "hours": "30", "task": "x"},
         headers={"HX-Request": "true"},
     )
@@ -116,24 +116,24 @@ async def test_sections_make_the_nav_link_the_start_page_and_the_tabs(
     linli_client, linli_community
 ):
     home = await linli_client.get("/c/test/")
-    assert 'href="/c/test/volunteers/"' in home.text and "志愿服务" in home.text
-    start = await linli_client.get("/c/test/volunteers/", follow_redirects=False)
-    assert start.headers["location"] == "/c/test/volunteers/hours"  # anyone: the hours
-    page = await linli_client.get("/c/test/volunteers/hours")
+    assert 'href="/c/test/hourlog/"' in home.text and "时长登记" in home.text
+    start = await linli_client.get("/c/test/hourlog/", follow_redirects=False)
+    assert start.headers["location"] == "/c/test/hourlog/hours"  # anyone: the hours
+    page = await linli_client.get("/c/test/hourlog/hours")
     assert "section-tabs" not in page.text  # one section to show: no tab bar
 
     await _leader(linli_community)
     await log_in(linli_client, "leader")
-    page = await linli_client.get("/c/test/volunteers/log")
+    page = await linli_client.get("/c/test/hourlog/log")
     assert 'class="section-tabs"' in page.text
-    assert '<a href="/c/test/volunteers/log" aria-current="page">登记时长</a>' in page.text
-    assert '<a href="/c/test/volunteers/hours">服务时长</a>' in page.text
+    assert '<a href="/c/test/hourlog/log" aria-current="page">登记时长</a>' in page.text
+    assert '<a href="/c/test/hourlog/hours">服务时长</a>' in page.text
 
 
 async def test_the_emitted_event_reaches_the_subscriber_as_it_sees_it(
     linli_client, linli_community, linli_bus
 ):
-    from linli_volunteers.events import SEEN
+    from linli_hourlog.events import SEEN
 
     await make_account("writer", linli_community, "sample_writer")
     await log_in(linli_client, "writer")
@@ -146,9 +146,9 @@ def _registry(tmp_path, *plugins: str) -> PluginRegistry:
     return PluginRegistry.discover(settings_for_test(tmp_path, "sqlite://:memory:", list(plugins)))
 
 
-def test_a_volunteers_plugin_loads_beside_the_street_bank(tmp_path):
-    registry = _registry(tmp_path, "volunteers", "streetbank", "sample")
-    assert set(registry.loaded) == {"volunteers", "streetbank", "sample"}
+def test_a_convention_only_plugin_loads_beside_the_street_bank(tmp_path):
+    registry = _registry(tmp_path, "hourlog", "streetbank", "sample")
+    assert set(registry.loaded) == {"hourlog", "streetbank", "sample"}
     assert registry.subscription_problems() == []
 
 
@@ -158,20 +158,20 @@ def test_a_changed_payload_fails_its_subscribers_contract(tmp_path, monkeypatch)
         note_id: str  # was an int
         text: str
 
-    registry = _registry(tmp_path, "volunteers", "sample")
+    registry = _registry(tmp_path, "hourlog", "sample")
     monkeypatch.setattr(registry, "event_types", lambda: {"sample.note_added": Retyped})
     [(_, handler, why)] = [
-        problem for problem in registry.subscription_problems() if problem[0] == "volunteers"
+        problem for problem in registry.subscription_problems() if problem[0] == "hourlog"
     ]
     assert handler.name == "remember_note"
     assert "Expected `int`, got `str`" in why
     assert registry.event_handlers() == [
-        (name, h) for name, h in registry.event_handlers() if name != "volunteers"
+        (name, h) for name, h in registry.event_handlers() if name != "hourlog"
     ]
 
 
 def test_a_subscription_to_another_version_is_left_out_with_the_reason(tmp_path, monkeypatch):
-    registry = _registry(tmp_path, "volunteers", "sample")
+    registry = _registry(tmp_path, "hourlog", "sample")
     original = registry.collect
 
     def collect(hook, **kwargs):
@@ -180,7 +180,7 @@ def test_a_subscription_to_another_version_is_left_out_with_the_reason(tmp_path,
             return found
         return [
             (name, EventHandler(h.event, h.name, h.handle, version=2, payload=h.payload))
-            if name == "volunteers"
+            if name == "hourlog"
             else (name, h)
             for name, h in found
         ]
@@ -188,7 +188,7 @@ def test_a_subscription_to_another_version_is_left_out_with_the_reason(tmp_path,
     monkeypatch.setattr(registry, "collect", collect)
     [(_, _, why)] = registry.subscription_problems()
     assert why == "subscribes to version 2 of 'sample.note_added', which is emitted at version 1"
-    assert all(name != "volunteers" for name, _ in registry.event_handlers())
+    assert all(name != "hourlog" for name, _ in registry.event_handlers())
 
 
 @pytest.mark.linli_plugins("sample")
@@ -229,3 +229,13 @@ def test_linli_plugins_check_explains_an_api_1_plugin_without_a_traceback(tmp_pa
         line.startswith("manifest: the plugin does not import: ") and "changes.md" in line
         for line in result.output.splitlines()
     ), result.output
+
+
+@pytest.mark.linli_plugins("volunteers", "streetbank")
+async def test_the_bundled_volunteers_plugin_starts_the_site_beside_the_street_bank(
+    linli_registry, linli_client
+):
+    assert {"volunteers", "streetbank"} <= set(linli_registry.loaded)
+    assert linli_registry.failed == {}
+    assert linli_registry.subscription_problems() == []
+    assert (await linli_client.get("/healthz")).status_code == 200

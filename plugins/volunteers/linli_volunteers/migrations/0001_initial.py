@@ -1,0 +1,627 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise.fields.base import OnDelete
+from tortoise import fields
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0004_plugin_settings")]
+
+    initial = True
+
+    operations = [
+        ops.CreateModel(
+            name="Skill",
+            fields=[
+                (
+                    "id",
+                    fields.IntField(generated=True, primary_key=True, unique=True, db_index=True),
+                ),
+                (
+                    "community",
+                    fields.ForeignKeyField(
+                        "core.Community",
+                        source_field="community_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="volunteers_skills",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                ("name", fields.CharField(max_length=40)),
+                ("name_en", fields.CharField(default="", max_length=60)),
+                ("category", fields.CharField(default="skills", max_length=32)),
+            ],
+            options={
+                "table": "volunteers_skill",
+                "app": "volunteers",
+                "unique_together": (("community", "name"),),
+                "pk_attr": "id",
+                "table_description": "Something volunteers can do, such as plumbing or first aid.",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="Call",
+            fields=[
+                (
+                    "id",
+                    fields.IntField(generated=True, primary_key=True, unique=True, db_index=True),
+                ),
+                (
+                    "community",
+                    fields.ForeignKeyField(
+                        "core.Community",
+                        source_field="community_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="volunteers_calls",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                ("title", fields.CharField(max_length=100)),
+                ("details", fields.TextField(default="", unique=False)),
+                (
+                    "skill",
+                    fields.ForeignKeyField(
+                        "volunteers.Skill",
+                        source_field="skill_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="calls",
+                        on_delete=OnDelete.SET_NULL,
+                    ),
+                ),
+                (
+                    "place",
+                    fields.ForeignKeyField(
+                        "core.Node",
+                        source_field="place_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="volunteers_calls",
+                        on_delete=OnDelete.SET_NULL,
+                    ),
+                ),
+                ("urgent", fields.BooleanField(default=False)),
+                ("needed", fields.IntField(default=1)),
+                ("taken", fields.IntField(default=0)),
+                ("starts_at", fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ("hours", fields.FloatField(default=1.0)),
+                ("beneficiary", fields.CharField(default="", max_length=64)),
+                ("address", fields.CharField(default="", max_length=100)),
+                ("phone", fields.CharField(default="", max_length=32)),
+                ("status", fields.CharField(default="open", db_index=True, max_length=12)),
+                (
+                    "raised_by",
+                    fields.ForeignKeyField(
+                        "core.Person",
+                        source_field="raised_by_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="volunteers_calls_raised",
+                        on_delete=OnDelete.SET_NULL,
+                    ),
+                ),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ("filled_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ("closed_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={
+                "table": "volunteers_call",
+                "app": "volunteers",
+                "pk_attr": "id",
+                "table_description": "A call for help: a need that the first volunteers to accept it answer.",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="Team",
+            fields=[
+                (
+                    "id",
+                    fields.IntField(generated=True, primary_key=True, unique=True, db_index=True),
+                ),
+                (
+                    "community",
+                    fields.ForeignKeyField(
+                        "core.Community",
+                        source_field="community_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="volunteers_teams",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                ("name", fields.CharField(max_length=40)),
+                ("name_en", fields.CharField(default="", max_length=60)),
+                ("description", fields.CharField(default="", max_length=200)),
+                ("category", fields.CharField(default="", db_index=True, max_length=32)),
+            ],
+            options={
+                "table": "volunteers_team",
+                "app": "volunteers",
+                "unique_together": (("community", "name"),),
+                "pk_attr": "id",
+                "table_description": "A team of the register, such as the elderly service team or the patrol.",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="Shift",
+            fields=[
+                (
+                    "id",
+                    fields.IntField(generated=True, primary_key=True, unique=True, db_index=True),
+                ),
+                (
+                    "community",
+                    fields.ForeignKeyField(
+                        "core.Community",
+                        source_field="community_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="volunteers_shifts",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                ("title", fields.CharField(max_length=100)),
+                (
+                    "team",
+                    fields.ForeignKeyField(
+                        "volunteers.Team",
+                        source_field="team_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="shifts",
+                        on_delete=OnDelete.SET_NULL,
+                    ),
+                ),
+                ("place", fields.CharField(default="", max_length=100)),
+                (
+                    "starts_at",
+                    fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False),
+                ),
+                ("ends_at", fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ("slots", fields.IntField()),
+                ("taken", fields.IntField(default=0)),
+                ("requires", fields.CharField(default="", max_length=32)),
+                ("category", fields.CharField(default="", max_length=32)),
+                ("series", fields.IntField(null=True)),
+                ("code", fields.CharField(max_length=16)),
+            ],
+            options={
+                "table": "volunteers_shift",
+                "app": "volunteers",
+                "pk_attr": "id",
+                "table_description": "A time with slots for volunteers: a delivery run, a patrol, an event's helpers.",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="Volunteer",
+            fields=[
+                (
+                    "id",
+                    fields.IntField(generated=True, primary_key=True, unique=True, db_index=True),
+                ),
+                (
+                    "community",
+                    fields.ForeignKeyField(
+                        "core.Community",
+                        source_field="community_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="volunteers_volunteers",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "person",
+                    fields.OneToOneField(
+                        "core.Person",
+                        source_field="person_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="volunteers_volunteer",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "home",
+                    fields.ForeignKeyField(
+                        "core.Node",
+                        source_field="home_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="volunteers_homes",
+                        on_delete=OnDelete.SET_NULL,
+                    ),
+                ),
+                ("days", fields.CharField(default="", max_length=7)),
+                ("availability", fields.CharField(default="", max_length=100)),
+                ("active", fields.BooleanField(default=True)),
+                ("joined_on", fields.DateField()),
+                (
+                    "enrolled_by",
+                    fields.ForeignKeyField(
+                        "core.Person",
+                        source_field="enrolled_by_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="volunteers_enrolled",
+                        on_delete=OnDelete.SET_NULL,
+                    ),
+                ),
+                (
+                    "skills",
+                    fields.ManyToManyField(
+                        "volunteers.Skill",
+                        unique=True,
+                        db_constraint=True,
+                        through="volunteers_volunteer_skill",
+                        forward_key="skill_id",
+                        backward_key="volunteers_volunteer_id",
+                        related_name="volunteers",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+            ],
+            options={
+                "table": "volunteers_volunteer",
+                "app": "volunteers",
+                "pk_attr": "id",
+                "table_description": "A resident on the volunteer register: one record per person.",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="Answer",
+            fields=[
+                (
+                    "id",
+                    fields.IntField(generated=True, primary_key=True, unique=True, db_index=True),
+                ),
+                (
+                    "call",
+                    fields.ForeignKeyField(
+                        "volunteers.Call",
+                        source_field="call_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="answers",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "volunteer",
+                    fields.ForeignKeyField(
+                        "volunteers.Volunteer",
+                        source_field="volunteer_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="answers",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                ("accepted_at", fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={
+                "table": "volunteers_answer",
+                "app": "volunteers",
+                "unique_together": (("call", "volunteer"),),
+                "pk_attr": "id",
+                "table_description": "A volunteer who accepted a call, in time.",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="Hours",
+            fields=[
+                (
+                    "id",
+                    fields.IntField(generated=True, primary_key=True, unique=True, db_index=True),
+                ),
+                (
+                    "community",
+                    fields.ForeignKeyField(
+                        "core.Community",
+                        source_field="community_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="volunteers_hours",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "volunteer",
+                    fields.ForeignKeyField(
+                        "volunteers.Volunteer",
+                        source_field="volunteer_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="hours",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                ("reference", fields.CharField(max_length=80)),
+                ("title", fields.CharField(max_length=100)),
+                (
+                    "team",
+                    fields.ForeignKeyField(
+                        "volunteers.Team",
+                        source_field="team_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="hours",
+                        on_delete=OnDelete.SET_NULL,
+                    ),
+                ),
+                ("category", fields.CharField(default="", max_length=32)),
+                ("day", fields.DateField(db_index=True)),
+                ("scheduled", fields.FloatField(default=0.0)),
+                ("hours", fields.FloatField()),
+                ("corrected", fields.FloatField(null=True)),
+                ("status", fields.CharField(default="pending", db_index=True, max_length=10)),
+                ("external", fields.BooleanField(default=False)),
+                (
+                    "decided_by",
+                    fields.ForeignKeyField(
+                        "core.Person",
+                        source_field="decided_by_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="volunteers_decided",
+                        on_delete=OnDelete.SET_NULL,
+                    ),
+                ),
+                ("decided_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ("note", fields.CharField(default="", max_length=200)),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={
+                "table": "volunteers_hours",
+                "app": "volunteers",
+                "unique_together": (("volunteer", "reference"),),
+                "pk_attr": "id",
+                "table_description": "Hours a volunteer gave, waiting for approval, approved or declined.",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="Correction",
+            fields=[
+                (
+                    "id",
+                    fields.IntField(generated=True, primary_key=True, unique=True, db_index=True),
+                ),
+                (
+                    "entry",
+                    fields.ForeignKeyField(
+                        "volunteers.Hours",
+                        source_field="entry_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="corrections",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                ("hours", fields.FloatField()),
+                ("reason", fields.CharField(max_length=200)),
+                ("status", fields.CharField(default="pending", max_length=10)),
+                (
+                    "asked_by",
+                    fields.ForeignKeyField(
+                        "core.Person",
+                        source_field="asked_by_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="volunteers_corrections",
+                        on_delete=OnDelete.SET_NULL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    fields.ForeignKeyField(
+                        "core.Person",
+                        source_field="decided_by_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="volunteers_corrections_decided",
+                        on_delete=OnDelete.SET_NULL,
+                    ),
+                ),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={
+                "table": "volunteers_correction",
+                "app": "volunteers",
+                "pk_attr": "id",
+                "table_description": "A request to correct approved hours, which are never changed or deleted.",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="Membership",
+            fields=[
+                (
+                    "id",
+                    fields.IntField(generated=True, primary_key=True, unique=True, db_index=True),
+                ),
+                (
+                    "team",
+                    fields.ForeignKeyField(
+                        "volunteers.Team",
+                        source_field="team_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="members",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "volunteer",
+                    fields.ForeignKeyField(
+                        "volunteers.Volunteer",
+                        source_field="volunteer_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="memberships",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                ("leader", fields.BooleanField(default=False)),
+                ("since", fields.DateField()),
+            ],
+            options={
+                "table": "volunteers_membership",
+                "app": "volunteers",
+                "unique_together": (("team", "volunteer"),),
+                "pk_attr": "id",
+                "table_description": "A volunteer's place in a team, as a member or a leader who approves its hours.",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="Qualification",
+            fields=[
+                (
+                    "id",
+                    fields.IntField(generated=True, primary_key=True, unique=True, db_index=True),
+                ),
+                (
+                    "volunteer",
+                    fields.ForeignKeyField(
+                        "volunteers.Volunteer",
+                        source_field="volunteer_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="qualifications",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                ("kind", fields.CharField(max_length=32)),
+                ("expires_on", fields.DateField(null=True)),
+                (
+                    "noted_by",
+                    fields.ForeignKeyField(
+                        "core.Person",
+                        source_field="noted_by_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="volunteers_noted",
+                        on_delete=OnDelete.SET_NULL,
+                    ),
+                ),
+            ],
+            options={
+                "table": "volunteers_qualification",
+                "app": "volunteers",
+                "unique_together": (("volunteer", "kind"),),
+                "pk_attr": "id",
+                "table_description": "A certificate a volunteer holds until it expires, such as a health certificate.",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="Signup",
+            fields=[
+                (
+                    "id",
+                    fields.IntField(generated=True, primary_key=True, unique=True, db_index=True),
+                ),
+                (
+                    "shift",
+                    fields.ForeignKeyField(
+                        "volunteers.Shift",
+                        source_field="shift_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="signups",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "volunteer",
+                    fields.ForeignKeyField(
+                        "volunteers.Volunteer",
+                        source_field="volunteer_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="signups",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                ("signed_at", fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                (
+                    "checked_in_at",
+                    fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+                ),
+                (
+                    "checked_out_at",
+                    fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+                ),
+            ],
+            options={
+                "table": "volunteers_signup",
+                "app": "volunteers",
+                "unique_together": (("shift", "volunteer"),),
+                "pk_attr": "id",
+                "table_description": "A volunteer signed up for a shift, with their check-in and check-out.",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="Thanks",
+            fields=[
+                (
+                    "id",
+                    fields.IntField(generated=True, primary_key=True, unique=True, db_index=True),
+                ),
+                (
+                    "volunteer",
+                    fields.ForeignKeyField(
+                        "volunteers.Volunteer",
+                        source_field="volunteer_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="thanks",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
+                (
+                    "call",
+                    fields.ForeignKeyField(
+                        "volunteers.Call",
+                        source_field="call_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="thanks",
+                        on_delete=OnDelete.SET_NULL,
+                    ),
+                ),
+                ("text", fields.CharField(max_length=200)),
+                ("by_name", fields.CharField(max_length=64)),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={
+                "table": "volunteers_thanks",
+                "app": "volunteers",
+                "pk_attr": "id",
+                "table_description": "A word of thanks from someone a volunteer helped.",
+            },
+            bases=["Model"],
+        ),
+    ]

@@ -1,7 +1,0 @@
-from __future__ import annotations
-
-from linli.kit import Community
-
-
-async def seed(community: Community) -> list[str]:
-    return ["volunteers: nothing to seed"]
