@@ -22,6 +22,7 @@ from litestar.types import Message, Scope
 
 from linli.domain import db
 from linli.domain.permissions.services import Actor
+from linli.domain.worker import Background
 from linli.kernel.events import EventBus
 from linli.kernel.refusals import Refusal
 from linli.kernel.registry import PluginRegistry, load_theme
@@ -45,6 +46,7 @@ from linli.web.errors import http_error, login_required, password_change_require
 from linli.web.feedback import refusal_response
 from linli.web.guards import PLUGIN_OPT, community_guard, current_community
 from linli.web.headers import add_security_headers, is_https
+from linli.web.inbox import INBOX_ROUTES, load_bell
 from linli.web.pages import CORE_ROUTES
 from linli.web.people import own_person
 from linli.web.register import REGISTER_ROUTES
@@ -111,12 +113,15 @@ def create_app(
     registry = registry or PluginRegistry.discover(settings)
     theme = load_theme(settings.theme)
     static = StaticFiles([theme.static, *registry.static_dirs(), CORE_STATIC])
+    background = Background.of(registry, settings)
     site = Site(
         settings=settings,
         registry=registry,
         bus=EventBus(registry),
         catalogues=registry.catalogues,
         theme=theme,
+        notifier=background.notifier,
+        background=background,
     )
 
     @asynccontextmanager
@@ -131,18 +136,21 @@ def create_app(
             elif opened_here:
                 await db.ensure_migrated(settings, registry)
             site.bus.activate()
-            dispatcher = None
+            tasks = []
             if settings.dispatch_in_background:
                 poll = settings.event_poll_seconds
-                dispatcher = asyncio.create_task(site.bus.run_forever(poll))
+                tasks.append(asyncio.create_task(site.bus.run_forever(poll)))
+                if settings.jobs_in_web:
+                    jobs = background.run_forever(settings.job_poll_seconds)
+                    tasks.append(asyncio.create_task(jobs))
             try:
                 yield
             finally:
                 site.bus.deactivate()
-                if dispatcher is not None:
-                    dispatcher.cancel()
+                for task in tasks:
+                    task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
-                        await dispatcher
+                        await task
         finally:
             await db.close_database()
 
@@ -156,6 +164,7 @@ def create_app(
     async def before_request(request: Request[Any, Any, Any]) -> None:
         if not request.url.path.startswith(STATIC_PREFIX):
             await current_actor(request)  # so every page knows who is visiting
+            await load_bell(request)
 
     engine = build_engine(theme.templates, registry.template_dirs(), static)
     static_router = create_static_files_router(
@@ -173,6 +182,7 @@ def create_app(
             *ACCOUNT_ROUTES,
             community_router("register", REGISTER_ROUTES),
             community_router("admin", ADMIN_ROUTES),
+            community_router("inbox", INBOX_ROUTES),
             *_plugin_routers(registry),
             static_router,
         ],

@@ -31,6 +31,10 @@ class Site:
     bus: EventBus
     catalogues: Catalogues
     theme: Theme
+    #: The sender of notifications (its kinds name what the inbox shows).
+    notifier: Any = None
+    #: Scheduled jobs and notification sending, run in this process or by `linli worker`.
+    background: Any = None
 
 
 def site_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Site:
