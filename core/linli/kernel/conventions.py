@@ -19,7 +19,7 @@ hook                        found by convention
                             :func:`linli.kernel.plugins.event`
 ``linli_event_handlers``    the functions in ``<package>.events`` marked with
                             :func:`linli.kernel.plugins.subscribe`
-``linli_notification_kinds`` the ``NotificationKind``\ s in ``<package>.notifications``
+``linli_notification_kinds`` the ``NotificationKind`` objects in ``<package>.notifications``
 ``linli_jobs``              the functions in ``<package>.jobs`` marked with
                             :func:`linli.kernel.jobs.job`
 ==========================  ==================================================

@@ -230,7 +230,7 @@ def linli_notification_kinds() -> list[NotificationKind]:
     its own kinds.
 
     .. versionadded:: 2.1
-       Optional: the layout answers it with the ``NotificationKind``\ s at module level
+       Optional: the layout answers it with the ``NotificationKind`` objects at module level
        in the plugin's ``notifications.py``.
     """
 

@@ -106,8 +106,9 @@ class JobCall:
 class Job:
     """A job a plugin declares (see :func:`job`). ``cron`` is a five-field cron
     expression in the community's time zone (``"30 6 * * *"``: every day at 06:30);
-    without it the job runs only when :func:`schedule`\\ d. ``catch_up``: after downtime,
-    run every missed slot (oldest first), or only the latest.
+    without it the job runs only when :func:`schedule` puts it on the calendar.
+    ``catch_up``: after downtime, run every missed slot (oldest first), or only the
+    latest.
 
     .. versionadded:: 2.1
     """
@@ -134,7 +135,7 @@ class Job:
         if since is None or not self.catch_up:
             return [latest] if since is None or latest > since else []
         missed: list[datetime] = []
-        walker = croniter(self.cron, latest + timedelta(seconds=1))
+        walker = croniter(self.cron, latest)
         moment = latest
         while moment > since and len(missed) < CATCH_UP_LIMIT:
             missed.append(moment)

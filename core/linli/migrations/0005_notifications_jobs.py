@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
                 ('read_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'core_notification', 'app': 'core', 'indexes': [Index(fields=['account', 'read_at']), Index(fields=['push', 'pushed_at', 'day'])], 'pk_attr': 'id', 'table_description': 'One thing told to one recipient, written in the transaction of the change it'},
+            options={'table': 'core_notification', 'app': 'core', 'indexes': [Index(fields=['account_id', 'read_at']), Index(fields=['push', 'pushed_at', 'day'])], 'pk_attr': 'id', 'table_description': 'One thing told to one recipient, written in the transaction of the change it'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -40,7 +40,7 @@ class Notification(Model):
 
     class Meta:
         table = "core_notification"
-        indexes = (("account", "read_at"), ("push", "pushed_at", "day"))
+        indexes = (("account_id", "read_at"), ("push", "pushed_at", "day"))
 
 
 class NotificationPreference(Model):
