@@ -146,8 +146,12 @@ async def test_three_workers_against_one_postgresql_run_each_slot_once(
     base = minute(0).isoformat()
     workers = [
         await asyncio.create_subprocess_exec(
-            *python_command(RACER), linli_database_url, str(start_at), base,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            *python_command(RACER),
+            linli_database_url,
+            str(start_at),
+            base,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )  # fmt: skip
         for _ in range(3)
     ]

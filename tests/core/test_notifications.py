@@ -153,9 +153,7 @@ async def test_welfare_kinds_cannot_be_switched_off(linli_community, building):
     assert await notify(person, WELFARE, subject="贺树林") == 1
 
 
-async def test_the_paper_list_of_a_building_lists_its_no_phone_residents(
-    linli_community, building
-):
+async def test_the_paper_list_of_a_building_lists_its_no_phone_residents(linli_community, building):
     other = await make_place(linli_community, "building", "5栋", parent=building.parent)
     alone, _ = await make_resident(linli_community, building, "贺树林", flat="3-201")
     phoned, _ = await make_resident(linli_community, building, "有电话", flat="3-202")
@@ -230,7 +228,9 @@ async def test_inbox_bell_mark_read_and_another_account(linli_client, linli_comm
 
 
 @pytestmark_pages
-async def test_preferences_page_refuses_switching_welfare_off(linli_client, linli_community, building):
+async def test_preferences_page_refuses_switching_welfare_off(
+    linli_client, linli_community, building
+):
     _, account = await make_resident(linli_community, building, "周八", username="zhou")
     await log_in(linli_client, "zhou")
     page = await linli_client.get("/c/test/inbox/preferences")

@@ -332,9 +332,11 @@ class Scheduler:
     async def _run_pending(
         self, communities: dict[int, tuple[Community, set[str]]], now: datetime
     ) -> int:
-        due = await JobRun.filter(state=PENDING, next_attempt_at__lte=now).order_by(
-            "next_attempt_at", "id"
-        ).limit(200)
+        due = (
+            await JobRun.filter(state=PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "id")
+            .limit(200)
+        )
         done = 0
         for row in due:
             job = self.jobs.get(row.job)

@@ -15,12 +15,12 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
+from linli.domain.identity.models import Person
 from linli.domain.notifications import services
 from linli.domain.notifications.paper import PAPER_PERMISSION, paper_list
 from linli.kernel.i18n import N_
 from linli.kernel.models import Community
 from linli.kernel.notifications import NotificationKind
-from linli.domain.identity.models import Person
 from linli.web.auth import LoginRequired, current_actor
 from linli.web.feedback import flash, form_page
 from linli.web.site import language_of, safe_next, site_of, today_of
@@ -219,9 +219,7 @@ async def preferences_context(request: AnyRequest, community: Community) -> dict
 
 @get("/preferences", name="inbox_preferences", guards=[member])
 async def preferences_page(request: AnyRequest, community: NamedDependency[Community]) -> Template:
-    return Template(
-        "inbox/preferences.html", context=await preferences_context(request, community)
-    )
+    return Template("inbox/preferences.html", context=await preferences_context(request, community))
 
 
 @post(
@@ -258,9 +256,7 @@ async def paper_page(
         chosen = date.fromisoformat(day) if day else today_of(request)
     except ValueError:
         chosen = today_of(request)
-    groups = await paper_list(
-        community, chosen, actor, language_of(request), _all_kinds(request)
-    )
+    groups = await paper_list(community, chosen, actor, language_of(request), _all_kinds(request))
     return Template(
         "inbox/paper.html", context={"groups": groups, "day": chosen, "base": _base(community)}
     )

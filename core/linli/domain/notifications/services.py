@@ -230,9 +230,7 @@ async def notify(
             continue
         quiet_from, quiet_to = quiet.get(account_id or 0, (QUIET_FROM, QUIET_TO))
         push_at = (
-            moment
-            if level == "urgent"
-            else after_quiet_hours(moment, zone, quiet_from, quiet_to)
+            moment if level == "urgent" else after_quiet_hours(moment, zone, quiet_from, quiet_to)
         )
         rows.append(
             Notification(
@@ -306,8 +304,9 @@ async def save_preferences(
         await NotificationPreference.filter(account_id=account.id).delete()
         await NotificationPreference.bulk_create(
             [
-                NotificationPreference(account_id=account.id, kind="", quiet_from=quiet_from,
-                                       quiet_to=quiet_to),  # fmt: skip
+                NotificationPreference(
+                    account_id=account.id, kind="", quiet_from=quiet_from, quiet_to=quiet_to
+                ),  # fmt: skip
                 *(
                     NotificationPreference(account_id=account.id, kind=name, mode=mode)
                     for name, mode in modes.items()
@@ -482,11 +481,15 @@ class Notifier:
                     made += await self._dispatch(members, f"d{who}:{day}", today, day, now)
         return made
 
-    def message_of(self, dispatch: Dispatch, rows: list[Notification], recipient: Recipient) -> Message:
+    def message_of(
+        self, dispatch: Dispatch, rows: list[Notification], recipient: Recipient
+    ) -> Message:
         lines, links = [], []
         for row in rows:
             kind = self.kinds.get(row.kind)
-            lines.append(kind.render(self.language, row.subject, row.values) if kind else row.subject)
+            lines.append(
+                kind.render(self.language, row.subject, row.values) if kind else row.subject
+            )
             links.append(row.link)
         if dispatch.digest is not None:
             subject = (
@@ -496,7 +499,9 @@ class Notifier:
         else:
             kind = self.kinds.get(rows[0].kind) if rows else None
             subject = kind.title_in(self.language) if kind else ""
-        return Message(dispatch.id, recipient, self.language, subject, lines, links, dispatch.digest)
+        return Message(
+            dispatch.id, recipient, self.language, subject, lines, links, dispatch.digest
+        )
 
     async def send_due(self, now: datetime) -> int:
         due = (
@@ -523,7 +528,9 @@ class Notifier:
                 await channel.send(message)
             except Exception:
                 error = traceback.format_exc()
-                log.error("channel %s failed to send message %s:\n%s", channel.name, dispatch.id, error)
+                log.error(
+                    "channel %s failed to send message %s:\n%s", channel.name, dispatch.id, error
+                )
                 await Dispatch.filter(id=dispatch.id, state="sending", attempts=attempts).update(
                     state="failed" if attempts >= MAX_ATTEMPTS else "pending",
                     last_error=error,
@@ -538,4 +545,6 @@ class Notifier:
 
 
 async def failed_dispatches(limit: int = 100) -> list[Dispatch]:
-    return await Dispatch.filter(last_error__not="").exclude(state="done").order_by("-id").limit(limit)
+    return (
+        await Dispatch.filter(last_error__not="").exclude(state="done").order_by("-id").limit(limit)
+    )
