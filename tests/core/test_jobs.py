@@ -111,8 +111,10 @@ import uuid
 url, start_at, base = sys.argv[1], float(sys.argv[2]), datetime.fromisoformat(sys.argv[3])
 
 async def tick(call):
-    await OutboxEvent.create(id=uuid.uuid4(), name="test.tick", payload={"slot": call.slot.isoformat()},
-                             state="done", next_attempt_at=call.now)
+    slot = {"slot": call.slot.isoformat()}
+    await OutboxEvent.create(
+        id=uuid.uuid4(), name="test.tick", payload=slot, state="done", next_attempt_at=call.now
+    )
     await asyncio.sleep(0.02)  # widen the window in which another worker could race
 
 async def main():
@@ -152,11 +154,11 @@ async def test_three_workers_against_one_postgresql_run_each_slot_once(
             base,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-        )  # fmt: skip
+        )
         for _ in range(3)
     ]
     outputs = [await worker.communicate() for worker in workers]
-    for worker, (out, err) in zip(workers, outputs, strict=True):
+    for worker, (_out, err) in zip(workers, outputs, strict=True):
         assert worker.returncode == 0, err.decode()[-2000:]
     done = [json.loads(out)[0] for out, _ in outputs]
     late = [json.loads(out)[1] for out, _ in outputs]

@@ -67,8 +67,9 @@ class Capture:
 def notifier_with(capture: Capture) -> Notifier:
     notifier = Notifier(None, language="zh_CN", zone=ZONE)
     notifier.kinds = dict(KINDS)
-    notifier.channels["capture"] = Channel("capture", {"zh_CN": "测", "en": "t"},
-                                           capture.reaches, capture.send)  # fmt: skip
+    notifier.channels["capture"] = Channel(
+        "capture", {"zh_CN": "测", "en": "t"}, capture.reaches, capture.send
+    )
     return notifier
 
 
@@ -104,16 +105,24 @@ async def test_a_digest_gathers_a_day_into_one_message(linli_community, building
     notifier = notifier_with(capture)
     await notifier.pump(local(3, 10))
     assert capture.sent == []  # nothing goes out one by one
-    assert await notifier.make_digests(linli_community.id, local(3, 7, 30).astimezone(ZONE).date(),
-                                       local(3, 7, 30)) == 1  # fmt: skip
+    assert (
+        await notifier.make_digests(
+            linli_community.id, local(3, 7, 30).astimezone(ZONE).date(), local(3, 7, 30)
+        )
+        == 1
+    )
     await notifier.pump(local(3, 10))
     assert len(capture.sent) == 1
     message = capture.sent[0]
     assert message.lines == ["关于「一」的消息", "关于「二」的消息", "关于「三」的消息"]
     assert message.digest is not None and "03月02日" in message.subject
     # a second run of the digest makes no second message
-    assert await notifier.make_digests(linli_community.id, local(3, 8).astimezone(ZONE).date(),
-                                       local(3, 8)) == 0  # fmt: skip
+    assert (
+        await notifier.make_digests(
+            linli_community.id, local(3, 8).astimezone(ZONE).date(), local(3, 8)
+        )
+        == 0
+    )
 
 
 async def test_quiet_hours_hold_back_what_is_not_urgent(linli_community, building):
@@ -159,8 +168,9 @@ async def test_the_paper_list_of_a_building_lists_its_no_phone_residents(linli_c
     phoned, _ = await make_resident(linli_community, building, "有电话", flat="3-202")
     phoned.phone = "13800000000"
     await phoned.save()
-    online, _ = await make_resident(linli_community, building, "有账号", username="online",
-                                    flat="3-203")  # fmt: skip
+    online, _ = await make_resident(
+        linli_community, building, "有账号", username="online", flat="3-203"
+    )
     elsewhere, _ = await make_resident(linli_community, other, "别楼", flat="5-101")
     for person in (alone, phoned, online, elsewhere):
         await notify(person, WELFARE, subject="周三体检")
@@ -187,8 +197,9 @@ async def test_role_at_a_node_tells_its_holders(linli_community, building):
     grid = await make_account("grid", linli_community, ("grid_worker", building))
     await make_account("worker", linli_community, "community_worker")
     flat = await make_place(linli_community, "household", "3-101", parent=building)
-    told = await notify(RoleAt(flat, permission="identity.person.view", nearest=True), NEWS,
-                        subject="x")  # fmt: skip
+    told = await notify(
+        RoleAt(flat, permission="identity.person.view", nearest=True), NEWS, subject="x"
+    )
     assert told == 1
     assert await Notification.filter(account_id=grid.id).count() == 1
     assert await notify(RoleAt(flat, permission="identity.person.view"), NEWS) == 2
@@ -203,7 +214,7 @@ pytestmark_pages = pytest.mark.linli_plugins("canteen")
 async def test_inbox_bell_mark_read_and_another_account(linli_client, linli_community, building):
     from linli_canteen.notifications import ALERT_UNRESOLVED
 
-    person, account = await make_resident(linli_community, building, "陈七", username="chen")
+    person, _account = await make_resident(linli_community, building, "陈七", username="chen")
     await notify(person, ALERT_UNRESOLVED, subject="贺树林", link="/c/test/canteen/alerts/")
     other, _ = await make_resident(linli_community, building, "别人", username="other")
     await notify(other, ALERT_UNRESOLVED, subject="秘密")
@@ -219,8 +230,9 @@ async def test_inbox_bell_mark_read_and_another_account(linli_client, linli_comm
     forged = await form_post(linli_client, f"/c/test/inbox/{theirs.id}/read", {})
     assert forged.status_code == 404
     assert (await Notification.get(id=theirs.id)).read_at is None
-    htmx = await form_post(linli_client, f"/c/test/inbox/{mine.id}/read", {},
-                           headers={"hx-request": "true"})  # fmt: skip
+    htmx = await form_post(
+        linli_client, f"/c/test/inbox/{mine.id}/read", {}, headers={"hx-request": "true"}
+    )
     assert htmx.status_code == 200 and "<html" not in htmx.text
     assert (await Notification.get(id=mine.id)).read_at is not None
     home = await linli_client.get("/c/test/")
@@ -236,9 +248,10 @@ async def test_preferences_page_refuses_switching_welfare_off(
     page = await linli_client.get("/c/test/inbox/preferences")
     assert page.status_code == 200 and "无人应门" in page.text
     refused = await form_post(
-        linli_client, "/c/test/inbox/preferences",
+        linli_client,
+        "/c/test/inbox/preferences",
         {"mode:canteen.alert_unresolved": "off", "quiet_from": "22:00", "quiet_to": "07:00"},
-    )  # fmt: skip
+    )
     assert refused.status_code == 400 and "不能关闭" in refused.text
     bad = await form_post(
         linli_client, "/c/test/inbox/preferences", {"quiet_from": "25:99", "quiet_to": "07:00"}

@@ -208,8 +208,9 @@ async def schedule(
     )
 
 
-async def unschedule(what: Callable[..., Any] | Job | str, *, community: Community | int,
-                     key: str) -> int:  # fmt: skip
+async def unschedule(
+    what: Callable[..., Any] | Job | str, *, community: Community | int, key: str
+) -> int:
     """Take a one-off job that has not run yet off the calendar; returns how many."""
     community_id = community.id if isinstance(community, Community) else community
     return await JobRun.filter(
@@ -291,8 +292,9 @@ class Scheduler:
         done += await self._run_pending(communities, now)
         return done
 
-    def _call(self, job: Job, community: Community, slot: datetime, payload: dict[str, Any],
-              now: datetime) -> JobCall:  # fmt: skip
+    def _call(
+        self, job: Job, community: Community, slot: datetime, payload: dict[str, Any], now: datetime
+    ) -> JobCall:
         return JobCall(job.name, community, slot.astimezone(self.zone), payload, self.zone, now)
 
     async def _run_slot(self, job: Job, community: Community, slot: datetime, now: datetime) -> int:

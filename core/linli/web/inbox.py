@@ -124,8 +124,9 @@ async def inbox_page(
     )
 
 
-def _item(row: dict[str, Any], kinds: dict[str, NotificationKind], language: str,
-          zone: Any) -> dict[str, Any]:  # fmt: skip
+def _item(
+    row: dict[str, Any], kinds: dict[str, NotificationKind], language: str, zone: Any
+) -> dict[str, Any]:
     kind = kinds.get(row["kind"])
     created: datetime = row["created_at"]
     return {

@@ -30,7 +30,7 @@ async def test_vouchers_are_reminded_once_and_lapse_by_themselves(bank, linli_re
             actor=await bank.actor(bank.resident_account),
             key="r",
             now=issued_at,
-        )  # fmt: skip
+        )
     ).value
     expires = (await Voucher.get(id=voucher.id)).expires_at.astimezone(ZONE)
     three_before = expires.replace(hour=9, minute=0) - timedelta(days=3)

@@ -66,8 +66,9 @@ async def paper_list(
             kind = kinds.get(note.kind)
             lines.append(kind.render(language, note.subject, note.values) if kind else note.subject)
         group = groups.setdefault(label, PaperGroup(label))
-        group.entries.append(PaperEntry(row.person_id or 0, row.person.name if row.person else "",
-                                        address, lines))  # fmt: skip
+        group.entries.append(
+            PaperEntry(row.person_id or 0, row.person.name if row.person else "", address, lines)
+        )
     for group in groups.values():
         group.entries.sort(key=lambda entry: (entry.address, entry.name))
     return [groups[label] for label in sorted(groups)]

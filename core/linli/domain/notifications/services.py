@@ -306,7 +306,7 @@ async def save_preferences(
             [
                 NotificationPreference(
                     account_id=account.id, kind="", quiet_from=quiet_from, quiet_to=quiet_to
-                ),  # fmt: skip
+                ),
                 *(
                     NotificationPreference(account_id=account.id, kind=name, mode=mode)
                     for name, mode in modes.items()
@@ -362,9 +362,12 @@ class Notifier:
     channels: the paper list (core) and each loaded channel plugin's."""
 
     def __init__(
-        self, registry: PluginRegistry | None, *, language: str = "zh_CN",
+        self,
+        registry: PluginRegistry | None,
+        *,
+        language: str = "zh_CN",
         zone: ZoneInfo | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.kinds = registry.notification_kinds() if registry is not None else {}
         self.channels: dict[str, Channel] = {PAPER.name: PAPER}
         if registry is not None:
@@ -493,9 +496,10 @@ class Notifier:
             links.append(row.link)
         if dispatch.digest is not None:
             subject = (
-                f"邻里 {dispatch.digest:%m月%d日} 消息汇总" if self.language == "zh_CN"
+                f"邻里 {dispatch.digest:%m月%d日} 消息汇总"
+                if self.language == "zh_CN"
                 else f"Linli: your messages of {dispatch.digest:%d %b}"
-            )  # fmt: skip
+            )
         else:
             kind = self.kinds.get(rows[0].kind) if rows else None
             subject = kind.title_in(self.language) if kind else ""
