@@ -248,9 +248,11 @@ def linli_jobs() -> list[Job]:
 
 
 @hookspec
-def linli_notification_channels() -> list[Channel]:
+def linli_notification_channels(settings: Any) -> list[Channel]:
     """Channels that carry notifications out of the site (email, SMS …), for a
-    channel plugin. A message goes out through every channel that reaches the person.
+    channel plugin; ``settings`` is the plugin's own instance settings (its manifest's
+    ``settings``, from ``[plugins.<name>]`` in ``linli.toml``). A message goes out
+    through every channel that reaches the person.
 
     .. versionadded:: 2.1
     """

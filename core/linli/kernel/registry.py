@@ -322,7 +322,20 @@ class PluginRegistry:
         return found
 
     def notification_channels(self) -> list[tuple[str, Channel]]:
-        return self.collect("linli_notification_channels", isolate=True)
+        """Each channel plugin's channels, made with the plugin's own settings."""
+        found: list[tuple[str, Channel]] = []
+        for name, plugin in self.loaded.items():
+            found += [
+                (owner, channel)
+                for owner, channels in self.call(
+                    "linli_notification_channels",
+                    only=[name],
+                    isolate=True,
+                    settings=plugin.settings,
+                )
+                for channel in channels
+            ]
+        return found
 
     def permissions(self) -> list[tuple[str, Permission]]:
         found = self.collect("linli_permissions")
