@@ -18,6 +18,7 @@ from litestar.stores.base import Store
 from linli.domain.communities import community_root
 from linli.domain.hierarchy.models import Node
 from linli.domain.identity.models import Account
+from linli.domain.notifications.services import with_unread
 from linli.domain.identity.services import session_stamp
 from linli.domain.permissions.services import ANONYMOUS, Actor, load_actor
 
@@ -54,9 +55,10 @@ async def current_actor(connection: Connection) -> Actor:
     account_id = session.get("account_id") if isinstance(session, dict) else None
     if account_id is not None:
         # the person comes in the same query: the header names them
-        account = (
-            await Account.filter(id=account_id, is_active=True).select_related("person").first()
-        )
+        # the unread notifications too, for the bell (a subquery: no query of its own)
+        account = await with_unread(
+            Account.filter(id=account_id, is_active=True).select_related("person"), account_id
+        ).first()
         if account is not None and session.get("stamp") == session_stamp(account):
             actor = await load_actor(account)
     connection.state.actor = actor

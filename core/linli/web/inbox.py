@@ -38,7 +38,10 @@ async def load_bell(request: AnyRequest) -> None:
     actor = request.state.get("actor")
     if actor is None or actor.account is None:
         return
-    request.state[BELL_STATE] = await services.unread_count(actor.account.id)
+    counted = getattr(actor.account, "linli_unread", None)
+    if counted is None:  # an account loaded without the subquery: one small query
+        counted = await services.unread_count(actor.account.id)
+    request.state[BELL_STATE] = int(counted)
 
 
 def unread_of(request: AnyRequest) -> int | None:
@@ -49,7 +52,7 @@ def _kinds(request: AnyRequest) -> dict[str, NotificationKind]:
     site = site_of(request)
     kinds = site.notifier.kinds if site.notifier is not None else {}
     enabled = set(request.state.get("enabled_plugins", []))
-    return {name: kind for name, kind in kinds.items() if kind.plugin in enabled}
+    return {name: kind for name, kind in kinds.items() if kind.plugin in enabled | {"core"}}
 
 
 def _all_kinds(request: AnyRequest) -> dict[str, NotificationKind]:

@@ -58,6 +58,20 @@ FIRST_RETRY = timedelta(seconds=30)
 SENDING_LEASE = timedelta(minutes=5)
 
 
+#: The kinds the core itself sends.
+MATTER_ESCALATED = NotificationKind(
+    "core.matter_escalated",
+    title={"zh_CN": "事项上报到您这一级", "en": "A matter escalated to your level"},
+    text={
+        "zh_CN": "「%(subject)s」已上报到%(level)s,请处理。理由:%(reason)s",
+        "en": "“%(subject)s” was escalated to %(level)s for you to handle. Reason: %(reason)s",
+    },
+    urgency="normal",
+    plugin="core",
+)
+CORE_KINDS = {MATTER_ESCALATED.name: MATTER_ESCALATED}
+
+
 @dataclass(frozen=True)
 class RoleAt:
     """Whoever holds ``role`` (a role's key) or ``permission`` at ``node`` — by a grant
@@ -323,6 +337,20 @@ def inbox_of(account: Account) -> Any:
     return Notification.filter(account_id=account.id)
 
 
+def with_unread(query: Any, account_id: int) -> Any:
+    """``query`` of accounts with ``linli_unread``, the account's unread notifications,
+    counted by a subquery in the same statement: the bell costs no query of its own."""
+    from tortoise.expressions import Subquery
+    from tortoise.functions import Count
+
+    count = (
+        Notification.filter(account_id=account_id, read_at__isnull=True)
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return query.annotate(linli_unread=Subquery(count))
+
+
 async def unread_count(account_id: int) -> int:
     """The bell's number: one indexed count."""
     return await Notification.filter(account_id=account_id, read_at__isnull=True).count()
@@ -368,7 +396,9 @@ class Notifier:
         language: str = "zh_CN",
         zone: ZoneInfo | None = None,
     ) -> None:
-        self.kinds = registry.notification_kinds() if registry is not None else {}
+        self.kinds = dict(CORE_KINDS)
+        if registry is not None:
+            self.kinds.update(registry.notification_kinds())
         self.channels: dict[str, Channel] = {PAPER.name: PAPER}
         if registry is not None:
             for _, channel in registry.notification_channels():
