@@ -18,8 +18,8 @@ from litestar.stores.base import Store
 from linli.domain.communities import community_root
 from linli.domain.hierarchy.models import Node
 from linli.domain.identity.models import Account
-from linli.domain.notifications.services import with_unread
 from linli.domain.identity.services import session_stamp
+from linli.domain.notifications.services import with_unread
 from linli.domain.permissions.services import ANONYMOUS, Actor, load_actor
 
 Connection = ASGIConnection[Any, Any, Any, Any]
