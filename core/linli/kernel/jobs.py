@@ -38,7 +38,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from croniter import croniter
+from croniter import croniter  # type: ignore[import-untyped]
 from tortoise import fields
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Max
@@ -76,7 +76,7 @@ class JobRun(Model):
     community_id: int
     slot = fields.DatetimeField()
     key = fields.CharField(max_length=128, default="")
-    payload = fields.JSONField(default=dict)
+    payload = fields.JSONField[dict[str, Any]](default=dict)
     state = fields.CharField(max_length=16, default=PENDING, db_index=True)
     attempts = fields.IntField(default=0)
     last_error = fields.TextField(default="")

@@ -69,6 +69,7 @@ async def member(connection: Any, _: Any) -> None:
     community = connection.state.community
     if any(held.community_id == community.id for held in actor.grants):
         return
+    assert actor.account is not None
     person_id = actor.account.person_id
     if person_id is None or not await Person.exists(id=person_id, community_id=community.id):
         raise NotFoundException()

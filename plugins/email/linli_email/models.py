@@ -10,7 +10,7 @@ class EmailAddress(Model):
     """An account's address for notifications (one per account)."""
 
     id = fields.IntField(primary_key=True)
-    account = fields.OneToOneField(
+    account: fields.OneToOneRelation = fields.OneToOneField(
         "core.Account", related_name="email_address", on_delete=fields.CASCADE
     )
     account_id: int

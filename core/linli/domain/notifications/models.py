@@ -28,7 +28,7 @@ class Notification(Model):
     person_id: int | None
     kind = fields.CharField(max_length=96)
     subject = fields.CharField(max_length=200, default="")
-    values = fields.JSONField(default=dict)
+    values = fields.JSONField[dict[str, str]](default=dict)
     link = fields.CharField(max_length=300, default="")
     urgency = fields.CharField(max_length=8, default="normal")
     push = fields.CharField(max_length=8, default="instant")
@@ -87,7 +87,7 @@ class Dispatch(Model):
         "core.Node", related_name="dispatches", null=True, on_delete=fields.SET_NULL
     )
     node_id: int | None
-    notifications = fields.JSONField(default=list)
+    notifications = fields.JSONField[list[int]](default=list)
     digest = fields.DateField(null=True)
     day = fields.DateField(db_index=True)
     state = fields.CharField(max_length=16, default="pending", db_index=True)

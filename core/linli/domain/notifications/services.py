@@ -206,9 +206,7 @@ async def notify(
     .. versionadded:: 2.1
     """
     moment = now or _now()
-    targets: list[Target] = (
-        [to] if isinstance(to, Person | Account | RoleAt) else list(to)  # type: ignore[list-item]
-    )
+    targets: list[Target] = [to] if isinstance(to, Person | Account | RoleAt) else list(to)
     recipients = await _recipients(targets, moment)
     if skip is not None:
         recipients = [r for r in recipients if r[0] != skip.id]
