@@ -14,6 +14,16 @@ from linli_email.channel import save_address
 from linli_email.models import EmailAddress
 
 Req = Request[Any, Any, Any]
+_may_use = requires("email.use", hide=True)
+
+
+async def own_address(connection: Any, handler: Any) -> None:
+    """A page of one's own account (every resident and staff member holds ``email.use``);
+    an account of another community gets 404."""
+    await _may_use(connection, handler)
+
+
+own_address.permission = "authenticated"  # type: ignore[attr-defined]
 
 
 async def address_context(request: Req, community: Community) -> dict[str, Any]:
@@ -23,14 +33,14 @@ async def address_context(request: Req, community: Community) -> dict[str, Any]:
     return {"address": found.address if found else "", "community": community}
 
 
-@get("/address", guards=[requires("email.use")])
+@get("/address", guards=[own_address])
 async def address_page(request: Req, community: NamedDependency[Community]) -> Template:
     return Template("email/address.html", context=await address_context(request, community))
 
 
 @post(
     "/address",
-    guards=[requires("email.use")],
+    guards=[own_address],
     opt=form_page("email/address.html", address_context),
 )
 async def address_save(request: Req, community: NamedDependency[Community]) -> Redirect:

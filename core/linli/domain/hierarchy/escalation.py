@@ -111,7 +111,7 @@ async def escalate(
         await notify(
             RoleAt(above, permission="matters.escalate", nearest=True),
             MATTER_ESCALATED,
-            subject=subject or str(getattr(matter, "title", "") or ""),
+            subject=subject or str(getattr(matter, "title", "") or f"#{matter.pk}"),
             link=link,
             values={"level": above.name, "reason": reason[:200]},
             skip=actor.account,
