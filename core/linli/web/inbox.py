@@ -124,6 +124,11 @@ async def inbox_page(
             "page": page,
             "more": len(rows) > PER_PAGE,
             "base": _base(community),
+            # grid and community workers reach the day's paper list from here
+            "paper": any(
+                PAPER_PERMISSION in held.permissions and held.community_id == community.id
+                for held in actor.grants
+            ),
         },
     )
 
