@@ -30,12 +30,3 @@ ALERT_ESCALATED = NotificationKind(
     urgency="urgent",
     category="welfare",
 )
-
-STANDING_REFUSED = NotificationKind(
-    "canteen.standing_refused",
-    title={"zh_CN": "长期订餐未能下单", "en": "Standing order could not be placed"},
-    text={
-        "zh_CN": "%(subject)s的长期订餐今天未能下单:%(reason)s",
-        "en": "%(subject)s's standing order could not be placed today: %(reason)s",
-    },
-)
