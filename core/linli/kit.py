@@ -20,6 +20,10 @@ The core's records and services
     :class:`Community`, :class:`Node`, :class:`Person`, :class:`Account`, … and
     :func:`audit`, :func:`grant_role`, :func:`settings_of` and :func:`change_settings`
     (a community's settings of the plugin), …
+Notifications and scheduled jobs (2.1)
+    :class:`NotificationKind`, :func:`notify`, :class:`RoleAt`; :func:`job`,
+    :func:`schedule`, :func:`unschedule`, :class:`JobCall`; for channel plugins
+    :class:`Channel`, :class:`Message`, :class:`Recipient`
 Pages
     :func:`requires`, :func:`form_page`, :func:`flash`, :func:`confirmation`,
     :func:`parse_date`, :func:`find_person`, :func:`today_of`, …
@@ -136,6 +140,18 @@ _HOMES: dict[str, str] = {
     "Id": "linli.web.edge",
     "Count": "linli.web.edge",
     "Year": "linli.web.edge",
+    # notifications and scheduled jobs (2.1)
+    "NotificationKind": "linli.kernel.notifications",
+    "Channel": "linli.kernel.notifications",
+    "Message": "linli.kernel.notifications",
+    "Recipient": "linli.kernel.notifications",
+    "notify": "linli.domain.notifications.services",
+    "RoleAt": "linli.domain.notifications.services",
+    "job": "linli.kernel.jobs",
+    "Job": "linli.kernel.jobs",
+    "JobCall": "linli.kernel.jobs",
+    "schedule": "linli.kernel.jobs",
+    "unschedule": "linli.kernel.jobs",
     # the command line
     "Instance": "linli.cli",
     "pass_instance": "linli.cli",
@@ -178,6 +194,7 @@ if TYPE_CHECKING:
     from linli.domain.identity.behalf import OnBehalfError, check_on_behalf, home_node
     from linli.domain.identity.models import Account, Household, Membership, Person, PersonTag
     from linli.domain.identity.services import create_account
+    from linli.domain.notifications.services import RoleAt, notify
     from linli.domain.permissions.models import Grant
     from linli.domain.permissions.models import Role as CommunityRole
     from linli.domain.permissions.services import (
@@ -190,7 +207,9 @@ if TYPE_CHECKING:
     from linli.kernel.contracts import ServiceVerified, ServiceWithdrawn
     from linli.kernel.events import Event, emit
     from linli.kernel.i18n import N_
+    from linli.kernel.jobs import Job, JobCall, job, schedule, unschedule
     from linli.kernel.models import Community, OutboxEvent
+    from linli.kernel.notifications import Channel, Message, NotificationKind, Recipient
     from linli.kernel.plugins import (
         Consequence,
         DemoSeeder,

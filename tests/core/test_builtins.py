@@ -10,10 +10,10 @@ from linli.testing import form_post, log_in, make_account
 
 
 def test_the_built_ins_are_loaded_by_the_registry_and_not_switchable(linli_registry):
-    assert list(linli_registry.builtins) == ["account", "register", "admin"]
+    assert list(linli_registry.builtins) == ["account", "register", "admin", "inbox"]
     assert not set(linli_registry.builtins) & set(linli_registry.loaded)
     routed = {name for name, _ in linli_registry.call("linli_routes")}
-    assert {"account", "register", "admin"} <= routed  # ROUTES in routes.py, by convention
+    assert {"account", "register", "admin", "inbox"} <= routed  # ROUTES in routes.py, by convention
     templates = linli_registry.template_dirs()
     assert templates["admin"][0].joinpath("admin", "base.html").is_file()
     assert [b.module for b in BUILTINS if b.site_wide] == ["linli.builtin.account"]

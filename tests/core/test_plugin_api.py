@@ -13,6 +13,7 @@ import msgspec
 import pytest
 from linli_hourlog.models import Hours
 
+from linli import PLUGIN_API_VERSION
 from linli.kernel.plugins import EventHandler, event
 from linli.kernel.registry import PluginRegistry
 from linli.testing import form_post, log_in, make_account, make_person, settings_for_test
@@ -61,7 +62,8 @@ def test_an_explicit_hook_wins_over_the_convention(linli_registry):
     # The sample plugin implements its hooks itself; the convention adds nothing.
     assert linli_registry.tortoise_apps()["sample"]["models"] == ["linli_sample.models"]
     routed = [name for name, _ in linli_registry.call("linli_routes")]
-    assert routed == ["account", "register", "admin", "hourlog", "sample"]  # built-ins first
+    # the built-ins first
+    assert routed == ["account", "register", "admin", "inbox", "hourlog", "sample"]
 
 
 async def _leader(community):
@@ -199,7 +201,8 @@ async def test_a_plugin_written_for_api_1_is_refused_with_what_to_change(tmp_pat
     assert list(registry.loaded) == ["sample"]
     # It imports modules of linli that plugin API 2 moved behind linli.kit.
     assert registry.failed["oldnotes"].error == (
-        "imports linli.events, which linli 2.0 does not have: a plugin imports linli.kit "
+        f"imports linli.events, which linli {PLUGIN_API_VERSION} does not have: a plugin imports "
+        "linli.kit "
         "only (plugin API 2); port it as docs/plugins/changes.md says"
     )
     app = create_app(

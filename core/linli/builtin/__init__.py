@@ -15,4 +15,7 @@ installed plugin may take their names. Their words are the core's (its catalogue
 ``admin``
     the administration of a community: its trees, roles, grants, audit trail,
     plugins and accounts (``/c/<community>/admin/``)
+``inbox``
+    a person's notifications, what to be told and how, and the daily paper list for
+    residents without a phone (``/c/<community>/inbox/``)
 """

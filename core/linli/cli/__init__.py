@@ -35,7 +35,7 @@ DEMO_COMMUNITY = ("jianghanli", "江汉里社区", "Jianghanli Community")
 BUILTIN = (
     "init", "migrate", "serve", "demo", "community", "plugins", "events", "createadmin",
     "accounts", "register", "makemigrations", "kinds", "new-plugin", "backup", "restore",
-    "seed-demo",
+    "seed-demo", "worker", "jobs",
 )  # fmt: skip
 
 
@@ -618,6 +618,7 @@ def _add_more_commands() -> None:
     from linli.cli.accounts import accounts, createadmin
     from linli.cli.backup import backup, restore
     from linli.cli.dev import makemigrations
+    from linli.cli.jobs import jobs, worker
     from linli.cli.kinds import kinds
 
     main.add_command(createadmin)
@@ -626,6 +627,8 @@ def _add_more_commands() -> None:
     main.add_command(kinds)
     main.add_command(backup)
     main.add_command(restore)
+    main.add_command(worker)
+    main.add_command(jobs)
 
 
 _add_more_commands()

@@ -37,6 +37,8 @@ CORE_APP = {
         "linli.domain.audit.models",
         "linli.kernel.sessions",
         "linli.domain.uploads",
+        "linli.kernel.jobs",
+        "linli.domain.notifications.models",
     ],
     "migrations": "linli.migrations",
 }

@@ -19,6 +19,9 @@ hook                        found by convention
                             :func:`linli.kernel.plugins.event`
 ``linli_event_handlers``    the functions in ``<package>.events`` marked with
                             :func:`linli.kernel.plugins.subscribe`
+``linli_notification_kinds`` the ``NotificationKind`` objects in ``<package>.notifications``
+``linli_jobs``              the functions in ``<package>.jobs`` marked with
+                            :func:`linli.kernel.jobs.job`
 ==========================  ==================================================
 
 Modules are imported only when their hook is called, so a plugin's routes (and the web
@@ -109,6 +112,30 @@ def event_handlers(plugin: str, module: ModuleType) -> list[EventHandler] | None
     return handlers or None
 
 
+def notification_kinds(plugin: str, module: ModuleType) -> list[Any] | None:
+    from linli.kernel.notifications import NotificationKind
+
+    found = _submodule(module, "notifications")
+    if found is None:
+        return None
+    kinds = [value for value in vars(found).values() if isinstance(value, NotificationKind)]
+    return kinds or None
+
+
+def jobs(plugin: str, module: ModuleType) -> list[Any] | None:
+    from linli.kernel.jobs import JOB_MARK, Job
+
+    found = _submodule(module, "jobs")
+    if found is None:
+        return None
+    declared = [
+        getattr(value, JOB_MARK)
+        for value in vars(found).values()
+        if callable(value) and isinstance(getattr(value, JOB_MARK, None), Job)
+    ]
+    return declared or None
+
+
 #: The hooks a plugin's layout answers, with how.
 CONVENTIONS: dict[str, Callable[[str, ModuleType], Any]] = {
     "linli_tortoise_apps": tortoise_apps,
@@ -119,4 +146,6 @@ CONVENTIONS: dict[str, Callable[[str, ModuleType], Any]] = {
     "linli_demo_data": demo_data,
     "linli_event_types": event_types,
     "linli_event_handlers": event_handlers,
+    "linli_notification_kinds": notification_kinds,
+    "linli_jobs": jobs,
 }

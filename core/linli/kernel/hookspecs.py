@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 
     from linli.domain.identity.models import Person
     from linli.domain.permissions.services import Actor
+    from linli.kernel.jobs import Job
     from linli.kernel.models import Community
+    from linli.kernel.notifications import Channel, NotificationKind
     from linli.kernel.plugins import (
         Consequence,
         DemoSeeder,
@@ -219,3 +221,38 @@ def linli_demo_data() -> DemoSeeder:
 def linli_cli_commands() -> list[click.Command]:
     """Click commands added to the ``linli`` command line. Name them after the plugin
     (a group ``notes`` with subcommands) to avoid clashes."""
+
+
+@hookspec
+def linli_notification_kinds() -> list[NotificationKind]:
+    """The kinds of notification the plugin sends (``<plugin>.<what>``), each with its
+    Chinese and English title and text, urgency and category. A plugin declares only
+    its own kinds.
+
+    .. versionadded:: 2.1
+       Optional: the layout answers it with the ``NotificationKind`` objects at module level
+       in the plugin's ``notifications.py``.
+    """
+
+
+@hookspec
+def linli_jobs() -> list[Job]:
+    """The plugin's scheduled jobs: recurring (``cron``, in the community's time zone)
+    and one-off (run when scheduled with ``linli.kit.schedule``). Each runs exactly once
+    per slot and community, only where the plugin is enabled.
+
+    .. versionadded:: 2.1
+       Optional: the layout answers it with the functions in the plugin's ``jobs.py``
+       marked ``@job(name, cron=…)``.
+    """
+
+
+@hookspec
+def linli_notification_channels(settings: Any) -> list[Channel]:
+    """Channels that carry notifications out of the site (email, SMS …), for a
+    channel plugin; ``settings`` is the plugin's own instance settings (its manifest's
+    ``settings``, from ``[plugins.<name>]`` in ``linli.toml``). A message goes out
+    through every channel that reaches the person.
+
+    .. versionadded:: 2.1
+    """

@@ -185,7 +185,7 @@ class Widget:
     #: community's data (never the visitor's) and the plugin stamps its tables in a
     #: migration (:func:`linli.kit.stamp_tables`); without the stamp nothing is kept.
     #:
-    #: .. versionadded:: 2.0
+    #: .. versionadded:: 2.1
     cached: bool = False
 
 

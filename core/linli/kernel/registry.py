@@ -6,6 +6,7 @@ or to validate is recorded as failed and skipped, and the site still starts.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
 from collections.abc import Iterable
@@ -14,7 +15,7 @@ from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 import pluggy
@@ -35,6 +36,10 @@ from linli.kernel.plugins import (
 )
 from linli.kernel.settings import Settings, SettingsError
 from linli.kernel.themes import Theme
+
+if TYPE_CHECKING:
+    from linli.kernel.jobs import Job
+    from linli.kernel.notifications import Channel, NotificationKind
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +87,7 @@ BUILTINS: tuple[BuiltIn, ...] = (
     BuiltIn("linli.builtin.account", site_wide=True),
     BuiltIn("linli.builtin.register"),
     BuiltIn("linli.builtin.admin"),
+    BuiltIn("linli.builtin.inbox"),
 )
 
 
@@ -342,6 +348,41 @@ class PluginRegistry:
                 log.error("plugin %s: subscription %s left out: %s", plugin, handler.name, why)
                 problems.append((plugin, handler, why))
         return problems
+
+    def notification_kinds(self) -> dict[str, NotificationKind]:
+        """Every loaded plugin's notification kinds by name; a plugin's kinds are named
+        after it (``<plugin>.…``), others are refused."""
+        kinds: dict[str, NotificationKind] = {}
+        for name, kind in self.collect("linli_notification_kinds"):
+            if not kind.name.startswith(f"{name}."):
+                raise PluginError(f"plugin {name}: notification kind {kind.name!r} lacks prefix")
+            kinds[kind.name] = dataclasses.replace(kind, plugin=name)
+        return kinds
+
+    def jobs(self) -> list[Job]:
+        """Every loaded plugin's jobs, each knowing its plugin."""
+        found = []
+        for name, declared in self.collect("linli_jobs"):
+            if not declared.name.startswith(f"{name}."):
+                raise PluginError(f"plugin {name}: job {declared.name!r} lacks prefix")
+            found.append(dataclasses.replace(declared, plugin=name))
+        return found
+
+    def notification_channels(self) -> list[tuple[str, Channel]]:
+        """Each channel plugin's channels, made with the plugin's own settings."""
+        found: list[tuple[str, Channel]] = []
+        for name, plugin in self.loaded.items():
+            found += [
+                (owner, channel)
+                for owner, channels in self.call(
+                    "linli_notification_channels",
+                    only=[name],
+                    isolate=True,
+                    settings=plugin.settings,
+                )
+                for channel in channels
+            ]
+        return found
 
     def permissions(self) -> list[tuple[str, Permission]]:
         found = self.collect("linli_permissions")

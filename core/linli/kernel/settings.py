@@ -64,6 +64,11 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     #: Deliver events from a background task of the web process. The test kit turns it
     #: off so that tests deliver explicitly and deterministically.
     dispatch_in_background: bool = True
+    #: Run scheduled jobs and send notifications inside the web process (the embedded
+    #: default). Set it false when ``linli worker`` runs them apart from the web workers.
+    jobs_in_web: bool = True
+    #: Seconds between sweeps for due jobs and messages.
+    job_poll_seconds: float = 15.0
 
     @property
     def zone(self) -> ZoneInfo:
@@ -88,6 +93,8 @@ _ENV_FIELDS: dict[str, str] = {
     "LINLI_LOAD_PLUGINS": "load_plugins",
     "LINLI_BLOCK_PLUGINS": "block_plugins",
     "LINLI_EVENT_POLL_SECONDS": "event_poll_seconds",
+    "LINLI_JOBS_IN_WEB": "jobs_in_web",
+    "LINLI_JOB_POLL_SECONDS": "job_poll_seconds",
 }
 _LIST_FIELDS = {"load_plugins", "block_plugins", "trusted_proxies"}
 

@@ -65,10 +65,12 @@ __all__ = [
     "make_resident",
     "migrate_to",
     "missing_translations",
+    "notifications_of",
     "page_queries",
     "password_hash",
     "placeholder_mismatches",
     "python_command",
+    "run_jobs",
     "settings_for_test",
 ]
 
@@ -187,3 +189,33 @@ async def emitted_events(name: str | None = None) -> list[tuple[str, dict[str, A
     if name is not None:
         query = query.filter(name=name)
     return [(row.name, row.payload) for row in await query]
+
+
+async def run_jobs(registry: Any, now: datetime | None = None) -> int:
+    """Run what the background worker would run at ``now`` (default: the test's clock,
+    which ``time_machine`` may have moved): the due scheduled jobs of ``registry``'s
+    plugins and the core's, then the sending of due notifications. Returns how many job
+    runs completed."""
+    from linli.domain.notifications.services import Notifier
+    from linli.kernel.jobs import Scheduler
+
+    notifier = Notifier(registry)
+    done = await Scheduler(registry, extra=[notifier.digest_job()]).run_due(now)
+    await notifier.pump(now)
+    return done
+
+
+async def notifications_of(recipient: Any) -> list[dict[str, Any]]:
+    """The notifications told to an account or a person so far, oldest first, each as
+    ``{"kind", "subject", "values", "link", "urgency", "read"}``: what a test asserts a
+    service or a job told whom."""
+    from linli.domain.identity.models import Account
+    from linli.domain.notifications.models import Notification
+
+    field = "account_id" if isinstance(recipient, Account) else "person_id"
+    rows = (
+        await Notification.filter(**{field: recipient.id})
+        .order_by("id")
+        .values("kind", "subject", "values", "link", "urgency", "read_at")
+    )
+    return [{**row, "read": row.pop("read_at") is not None} for row in rows]

@@ -22,6 +22,7 @@ from litestar.types import Message, Scope
 
 from linli.domain import db
 from linli.domain.permissions.services import Actor
+from linli.domain.worker import Background
 from linli.kernel.events import EventBus
 from linli.kernel.refusals import Refusal
 from linli.kernel.registry import PluginRegistry, load_theme
@@ -38,6 +39,7 @@ from linli.web.auth import (
     current_actor,
     password_is_current,
 )
+from linli.web.bell import load_bell
 from linli.web.edge import OUT_OF_RANGE_HANDLERS, bounded_input
 from linli.web.errors import http_error, login_required, password_change_required, server_error
 from linli.web.feedback import refusal_response
@@ -113,12 +115,15 @@ def create_app(
     registry = registry or PluginRegistry.discover(settings)
     theme = load_theme(settings.theme)
     static = StaticFiles([theme.static, *registry.static_dirs(), CORE_STATIC])
+    background = Background.of(registry, settings)
     site = Site(
         settings=settings,
         registry=registry,
         bus=EventBus(registry),
         catalogues=registry.catalogues,
         theme=theme,
+        notifier=background.notifier,
+        background=background,
     )
 
     @asynccontextmanager
@@ -133,18 +138,21 @@ def create_app(
             elif opened_here:
                 await db.ensure_migrated(settings, registry)
             site.bus.activate()
-            dispatcher = None
+            tasks = []
             if settings.dispatch_in_background:
                 poll = settings.event_poll_seconds
-                dispatcher = asyncio.create_task(site.bus.run_forever(poll))
+                tasks.append(asyncio.create_task(site.bus.run_forever(poll)))
+                if settings.jobs_in_web:
+                    jobs = background.run_forever(settings.job_poll_seconds)
+                    tasks.append(asyncio.create_task(jobs))
             try:
                 yield
             finally:
                 site.bus.deactivate()
-                if dispatcher is not None:
-                    dispatcher.cancel()
+                for task in tasks:
+                    task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
-                        await dispatcher
+                        await task
         finally:
             await db.close_database()
 
@@ -158,6 +166,7 @@ def create_app(
     async def before_request(request: Request[Any, Any, Any]) -> None:
         if not request.url.path.startswith(STATIC_PREFIX):
             await current_actor(request)  # so every page knows who is visiting
+            await load_bell(request)
 
     engine = build_engine(theme.templates, registry.template_dirs(), static)
     static_router = create_static_files_router(

@@ -34,6 +34,10 @@ class Site:
     theme: Theme
     #: What this worker remembers between requests (:mod:`linli.domain.site_cache`).
     cache: SiteCache = field(default_factory=SiteCache)
+    #: The sender of notifications (its kinds name what the inbox shows).
+    notifier: Any = None
+    #: Scheduled jobs and notification sending, run in this process or by `linli worker`.
+    background: Any = None
 
 
 def site_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Site:

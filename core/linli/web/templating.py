@@ -198,6 +198,13 @@ def _account(context: Context) -> Any:
 
 
 @pass_context
+def _unread_count(context: Context) -> int | None:
+    """The visitor's unread notifications, counted once per page before rendering (see
+    :func:`linli.web.bell.load_bell`); ``None`` when not counted."""
+    return _request(context).state.get("linli_unread")
+
+
+@pass_context
 def _nav_items(context: Context) -> list[dict[str, str]]:
     """Navigation of the current community: the enabled plugins' items, in order."""
     request = _request(context)
@@ -264,6 +271,7 @@ def build_engine(
         section_tabs=_section_tabs,
         current_account=_account,
         account_label=_account_label,
+        unread_count=_unread_count,
         register_word=_register_word,
         flashes=_flashes,
         here=_here,

@@ -349,6 +349,8 @@ class WelfareAlert(Model):
     the diner, then resolves the alert with a note."""
 
     id = fields.IntField(primary_key=True)
+    community_id: int
+    person_id: int
     community = fields.ForeignKeyField(
         "core.Community", related_name="canteen_alerts", on_delete=fields.CASCADE
     )

@@ -1322,7 +1322,7 @@ async def mark_no_answer(
         node_id = order.home_id or order.building_id
         if node_id is None:  # delivery orders always have a home; keep the alert anyway
             node_id = (await community_root(order.community_id)).id
-        return await WelfareAlert.create(
+        alert = await WelfareAlert.create(
             community_id=order.community_id,
             order_id=order.id,
             person_id=order.person_id,
@@ -1330,6 +1330,10 @@ async def mark_no_answer(
             raised_by_id=volunteer.id,
             raised_at=now,
         )
+        from linli_canteen.jobs import schedule_alert_reminders
+
+        await schedule_alert_reminders(alert.id, alert.community_id, now)
+        return alert
 
 
 class UndoClosed(CanteenError):

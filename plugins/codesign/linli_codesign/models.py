@@ -43,6 +43,7 @@ class Project(Model):
     from; a topic gives at most one project per community (unique together)."""
 
     id = fields.IntField(primary_key=True)
+    community_id: int
     community = fields.ForeignKeyField(
         "core.Community", related_name="codesign_projects", on_delete=fields.CASCADE
     )

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
@@ -41,6 +41,7 @@ from linli.kit import (
     current_zone,
     emit,
     natural_key,
+    notify,
     save_image,
 )
 from linli_codesign.events import ProjectCreated, ProjectRequested
@@ -70,6 +71,7 @@ from linli_codesign.models import (
     Update,
     Voter,
 )
+from linli_codesign.notifications import VOTE_CLOSED, VOTE_OPEN
 
 MAX_TITLE = 120
 MAX_TEXT = 4000
@@ -423,6 +425,25 @@ async def check_advance(project: Project, *, seen: str | None = None) -> str:
     return following
 
 
+async def _tell_participants(project: Project, kind: Any) -> None:
+    """Tell everyone who took part in the project: proposed, backed or commented on a
+    proposal, or voted."""
+    found = [
+        *await Proposal.filter(project_id=project.id).values_list("author_id", flat=True),
+        *await Support.filter(proposal__project_id=project.id).values_list("person_id", flat=True),
+        *await Comment.filter(proposal__project_id=project.id).values_list("author_id", flat=True),
+        *await Voter.filter(project_id=project.id).values_list("person_id", flat=True),
+    ]
+    ids = set(cast("list[int]", found))  # flat value lists: mypy reads them as tuples
+    if not ids:
+        return
+    community = await Community.get(id=project.community_id)
+    await notify(
+        list(await Person.filter(id__in=ids)), kind, subject=project.title,
+        link=project_url(community, project.id), community=community,
+    )  # fmt: skip
+
+
 async def advance(project: Project, *, actor: Actor, on: date, seen: str | None = None) -> Project:
     """Move the project to its next stage, recording the day it started.
 
@@ -446,6 +467,8 @@ async def advance(project: Project, *, actor: Actor, on: date, seen: str | None 
             before={"stage": project.stage},
             after={"stage": following},
         )
+        if following == VOTE or project.stage == VOTE:
+            await _tell_participants(project, VOTE_OPEN if following == VOTE else VOTE_CLOSED)
     project.stage = following
     setattr(project, f"{following}_on", on)
     return project

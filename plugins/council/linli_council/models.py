@@ -92,6 +92,7 @@ class Topic(Model):
     (building group, estate branch or community committee) by its ``node``."""
 
     id = fields.IntField(primary_key=True)
+    community_id: int
     community = fields.ForeignKeyField(
         "core.Community", related_name="council_topics", on_delete=fields.CASCADE
     )
@@ -150,6 +151,7 @@ class Meeting(Model):
     shown to the residents who live there (the whole community when empty)."""
 
     id = fields.IntField(primary_key=True)
+    community_id: int
     community = fields.ForeignKeyField(
         "core.Community", related_name="council_meetings", on_delete=fields.CASCADE
     )

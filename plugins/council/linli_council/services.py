@@ -46,6 +46,7 @@ from linli.kit import (
     escalate,
     home_node,
     natural_key,
+    notify,
     save_image,
 )
 from linli.kit import settings_of as plugin_settings
@@ -73,6 +74,7 @@ from linli_council.models import (
     TimelineEntry,
     Topic,
 )
+from linli_council.notifications import MINUTES_PUBLISHED, NEED_IN_TOPIC, TOPIC_DECIDED
 from linli_council.settings import CouncilSettings
 
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
@@ -575,7 +577,19 @@ async def create_topic(
             "council.topic.create", actor=actor, community_id=community.id, obj=topic,
             after={"title": title, "needs": ids, "node": node.id},
         )  # fmt: skip
+        await notify(
+            await _need_authors([topic.id]), NEED_IN_TOPIC, subject=topic.title,
+            link=topic_url(community, topic.id), community=community,
+        )  # fmt: skip
     return topic
+
+
+async def _need_authors(topic_ids: list[int]) -> list[Person]:
+    """The residents whose needs became these topics."""
+    authors = await Need.filter(topic_id__in=topic_ids, author_id__isnull=False).values_list(
+        "author_id", flat=True
+    )
+    return list(await Person.filter(id__in=set(authors)))
 
 
 async def open_actions(topic: Topic | int) -> int:
@@ -676,6 +690,12 @@ async def decide(
                 community=community,
             )
             await _timeline(topic, "project_requested", by=actor, at=at)
+        community = await Community.get(id=topic.community_id)
+        await notify(
+            await _need_authors([topic.id]), TOPIC_DECIDED, subject=topic.title,
+            values={"decision": decision[:200]}, link=topic_url(community, topic.id),
+            community=community,
+        )  # fmt: skip
     return topic
 
 
@@ -705,7 +725,10 @@ async def escalate_topic(topic: Topic, *, actor: Actor, reason: str) -> Node:
         )
     async with in_transaction():
         try:
-            above = await escalate(topic, actor, reason)
+            community = await Community.get(id=topic.community_id)
+            above = await escalate(
+                topic, actor, reason, subject=topic.title, link=topic_url(community, topic.id)
+            )
         except EscalationNotAllowed:
             raise NotAllowed(N_("You may not raise topics at this level.")) from None
         except AlreadyAtTop:
@@ -1076,6 +1099,12 @@ async def approve_minutes(
                             link=f"../meetings/{meeting.id}")  # fmt: skip
         await audit("council.minutes.approve", actor=actor, community_id=meeting.community_id,
                     obj=meeting)  # fmt: skip
+        community = await Community.get(id=meeting.community_id)
+        await notify(
+            await _need_authors([topic_id for topic_id, _ in items]), MINUTES_PUBLISHED,
+            subject=meeting.title, community=community,
+            link=f"/c/{community.slug}/council/meetings/{meeting.id}",
+        )  # fmt: skip
     await meeting.refresh_from_db()
     return meeting
 

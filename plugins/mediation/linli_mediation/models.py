@@ -53,6 +53,7 @@ class Case(Model):
     """A dispute between neighbours, from intake to close. Confidential."""
 
     id = fields.IntField(primary_key=True)
+    community_id: int
     community: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "core.Community", related_name="mediation_cases", on_delete=fields.CASCADE
     )

@@ -47,7 +47,9 @@ from linli.kit import (
     UploadRefused,
     audit,
     community_root,
+    current_zone,
     escalate,
+    notify,
     save_file,
 )
 from linli_mediation.models import (
@@ -71,6 +73,7 @@ from linli_mediation.models import (
     Studio,
     Transition,
 )
+from linli_mediation.notifications import CASE_ACCEPTED, SESSION_SCHEDULED
 
 VIEW_ALL = "mediation.case.view_all"
 INTAKE = "mediation.case.intake"
@@ -1004,9 +1007,24 @@ async def apply(
             f"mediation.case.{action}", actor=access.actor, community_id=case.community_id,
             obj=case, before={"status": case.status}, after={"status": target},
         )  # fmt: skip
+        if target == ACCEPTED:
+            await _tell_parties(case, CASE_ACCEPTED, {})
     for name, value in changes.items():
         setattr(case, name, value)
     return case
+
+
+async def _tell_parties(case: Case, kind: Any, values: dict[str, str]) -> None:
+    """Tell every party of the case who is in the register (the respondent too)."""
+    ids = await Party.filter(case_id=case.id, person_id__isnull=False).values_list(
+        "person_id", flat=True
+    )
+    people = list(await Person.filter(id__in=set(ids)))
+    community = await Community.get(id=case.community_id)
+    await notify(
+        people, kind, subject=str(case.id), values=values, community=community,
+        link=f"/c/{community.slug}/mediation/cases/{case.id}",
+    )  # fmt: skip
 
 
 async def escalate_case(access: Access, reason: str, *, now: datetime | None = None) -> Node:
@@ -1022,7 +1040,11 @@ async def escalate_case(access: Access, reason: str, *, now: datetime | None = N
     now = now or now_utc()
     try:
         async with in_transaction():
-            above = await escalate(case, access.actor, reason)
+            community = await Community.get(id=case.community_id)
+            above = await escalate(
+                case, access.actor, reason, subject=f"#{case.id}",
+                link=f"/c/{community.slug}/mediation/cases/{case.id}",
+            )  # fmt: skip
             await Case.filter(id=case.id).update(escalations=F("escalations") + 1)
             await Transition.create(
                 case_id=case.id, action="escalate", from_status=case.status,
@@ -1072,6 +1094,10 @@ async def add_session(
         if not await Case.filter(id=access.case.id, status__in=SESSION_STATES).exists():
             raise WrongState()
         await session.save()
+        if held_on >= now_utc().astimezone(current_zone()).date():
+            await _tell_parties(
+                access.case, SESSION_SCHEDULED, {"day": held_on.isoformat(), "place": place or "-"}
+            )
         await audit(
             "mediation.session.add", actor=access.actor, community_id=access.case.community_id,
             obj=session, after={"held_on": held_on.isoformat()},

@@ -260,6 +260,9 @@ class Voucher(Model):
     """What a resident shows the partner: a short code (and its QR code)."""
 
     id = fields.IntField(primary_key=True)
+    community_id: int
+    person_id: int
+    item_id: int
     community = fields.ForeignKeyField(
         "core.Community", related_name="streetbank_vouchers", on_delete=fields.CASCADE
     )

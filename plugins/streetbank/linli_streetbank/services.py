@@ -48,6 +48,7 @@ from linli.kit import (
     check_on_behalf,
     ensure_node_kinds,
     grant_role,
+    notify,
 )
 from linli.kit import Account as CoreAccount
 from linli.kit import settings_of as plugin_settings
@@ -722,7 +723,7 @@ async def record_service(
             memo=f"{category.name} × {amount.normalize()}",
             now=moment,
         )
-        return await ServiceRecord.create(
+        record = await ServiceRecord.create(
             community_id=community.id,
             person=person,
             category=category,
@@ -735,6 +736,17 @@ async def record_service(
             recorded_by=actor.account if actor is not None else None,
             entry=entry,
         )
+        from linli_streetbank.notifications import POINTS_CREDITED
+
+        await notify(
+            person,
+            POINTS_CREDITED,
+            subject=category.name,
+            values={"points": points},
+            link=f"/c/{community.slug}/streetbank/me",
+            community=community,
+        )
+        return record
 
     async def found(entry: Entry) -> ServiceRecord | None:
         return await ServiceRecord.get_or_none(entry_id=entry.id)
@@ -1027,6 +1039,18 @@ async def _close(
             now=now,
         )
         await Voucher.filter(id=voucher.id).update(refund_entry_id=entry.id)
+        if status == LAPSED:
+            from linli_streetbank.notifications import VOUCHER_EXPIRED
+
+            item = await CatalogueItem.get(id=voucher.item_id)
+            await notify(
+                await Person.get(id=voucher.person_id),
+                VOUCHER_EXPIRED,
+                subject=item.title,
+                values={"points": voucher.points},
+                link=f"/c/{(await Community.get(id=voucher.community_id)).slug}/streetbank/me",
+                community=voucher.community_id,
+            )
     await voucher.refresh_from_db()
     return voucher
 

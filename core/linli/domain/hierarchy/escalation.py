@@ -68,10 +68,16 @@ def _matter_type(matter: Model) -> str:
     return f"{matter._meta.app}.{type(matter).__name__}"
 
 
-async def escalate(matter: Any, actor: Actor, reason: str) -> Node:
+async def escalate(
+    matter: Any, actor: Actor, reason: str, *, subject: str = "", link: str = ""
+) -> Node:
     """Move ``matter`` to the node above its own; returns the new node.
 
-    The actor needs ``matters.escalate`` at the matter's current node."""
+    The actor needs ``matters.escalate`` at the matter's current node. Those who handle
+    matters at the receiving level (the nearest holders of ``matters.escalate`` there)
+    are told, about ``subject`` (by default the matter's ``title``) linking to ``link``.
+
+    .. versionchanged:: 2.1 the receiving level is told; ``subject`` and ``link``."""
     reason = reason.strip()
     if not reason:
         raise ReasonMissing()
@@ -99,6 +105,16 @@ async def escalate(matter: Any, actor: Actor, reason: str) -> Node:
             obj=matter,
             before={"node": current.id},
             after={"node": above.id, "reason": reason},
+        )
+        from linli.domain.notifications.services import MATTER_ESCALATED, RoleAt, notify
+
+        await notify(
+            RoleAt(above, permission="matters.escalate", nearest=True),
+            MATTER_ESCALATED,
+            subject=subject or str(getattr(matter, "title", "") or f"#{matter.pk}"),
+            link=link,
+            values={"level": above.name, "reason": reason[:200]},
+            skip=actor.account,
         )
     return above
 
