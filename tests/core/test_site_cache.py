@@ -100,3 +100,24 @@ async def test_a_rolled_back_change_raises_no_stamp_and_a_committed_one_does(
     assert (await read_stamps())["site"] == before
     await Community.filter(id=linli_community.id).update(name="改名")
     assert (await read_stamps())["site"] > before
+
+
+async def test_every_stamped_table_keeps_its_triggers_after_all_migrations(linli_community):
+    """A migration that rebuilds a table (SQLite alters columns that way) loses the
+    table's triggers; the stamps would then stop moving and caches would go stale."""
+    from tortoise import connections
+
+    from linli.domain.stamps import SITE
+
+    client = connections.get("default")
+    if client.capabilities.dialect == "postgres":
+        _, rows = await client.execute_query(
+            "SELECT tgname FROM pg_trigger WHERE tgname LIKE '%\\_stamp\\_%'"
+        )
+    else:
+        _, rows = await client.execute_query(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        )
+    names = {row[0] for row in rows}
+    for table in ("core_community", "core_plugin_state", "core_grant", "core_account"):
+        assert any(name.startswith(f"{table}_stamp_{SITE}") for name in names), table

@@ -1,9 +1,28 @@
-"""Grants are read by account on every request that loads a visitor: index it."""
+"""Grants are read by account on every request that loads a visitor: index it.
 
-from tortoise import migrations
-from tortoise.migrations import operations as ops
+On SQLite, altering a column rebuilds the table, and the rebuilt table has lost the
+``site`` stamp's triggers (core 0005): they are made again."""
+
+from typing import Any
+
+from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
-from tortoise import fields
+from tortoise.migrations import operations as ops
+
+from linli.domain.stamps import drop_statements, trigger_statements
+
+
+async def restamp(apps: Any, schema_editor: Any) -> None:
+    client = schema_editor.client
+    dialect = client.capabilities.dialect
+    for statement in drop_statements(dialect, "site", "core_grant"):
+        await client.execute_script(statement)
+    for statement in trigger_statements(dialect, "site", "core_grant"):
+        await client.execute_script(statement)
+
+
+async def nothing(apps: Any, schema_editor: Any) -> None:
+    """Undone, the triggers stay: core 0005 still wants them."""
 
 
 class Migration(migrations.Migration):
@@ -25,4 +44,5 @@ class Migration(migrations.Migration):
                 on_delete=OnDelete.CASCADE,
             ),
         ),
+        ops.RunPython(restamp, nothing),
     ]
