@@ -9,7 +9,7 @@ from linli.kernel.plugins import Manifest, Section, hookimpl
 
 manifest = Manifest(
     name="register",
-    title={"zh_CN": "居民名册", "en": "Resident register"},
+    title={"zh_CN": "居民底册", "en": "Resident register"},
     description={
         "zh_CN": "社区的居民、家庭和标签;导入和导出",
         "en": "People, households and tags of a community; import and export.",
