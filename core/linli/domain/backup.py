@@ -296,7 +296,20 @@ def restore_database(settings: Settings, backup: Backup) -> None:
             origin.backup(copy)
         return
     command, env = postgres_command("pg_restore", settings.database_url)
-    _run([*command, "--no-owner", "--no-privileges", "--exit-on-error", str(backup.database)], env)
+    # --clean --if-exists: what the backup holds replaces what a migrated instance already
+    # has (its tables, and the stamps' trigger function, which DROP TABLE leaves)
+    _run(
+        [
+            *command,
+            "--no-owner",
+            "--no-privileges",
+            "--clean",
+            "--if-exists",
+            "--exit-on-error",
+            str(backup.database),
+        ],
+        env,
+    )
 
 
 def write_secret(settings: Settings, secret: str) -> None:

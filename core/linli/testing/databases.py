@@ -42,6 +42,9 @@ from linli.kernel.registry import PluginRegistry
 from linli.kernel.settings import Settings, load_settings
 
 MIGRATIONS_TABLE = "tortoise_migrations"
+#: Tables a reset leaves as they are: they belong to the schema, not to the data (the
+#: stamps are rows the migrations made, which the triggers raise).
+SCHEMA_TABLES = frozenset({MIGRATIONS_TABLE, "core_stamp"})
 #: Names every PostgreSQL database of one test run (all its workers) starts with.
 RUN_VARIABLE = "LINLI_TEST_RUN"
 
@@ -264,11 +267,11 @@ class TestDatabases:
             template.migrations = await connection.fetchval(
                 f"SELECT count(*) FROM {_quoted(MIGRATIONS_TABLE)}"
             )
-            data_tables = [t for t in tables if t != MIGRATIONS_TABLE]
+            data_tables = [t for t in tables if t not in SCHEMA_TABLES]
             seeded = await connection.fetch(_rows_query(data_tables))
         finally:
             await connection.close()
-        parents: dict[str, set[str]] = {t: set() for t in tables if t != MIGRATIONS_TABLE}
+        parents: dict[str, set[str]] = {t: set() for t in tables if t not in SCHEMA_TABLES}
         for edge in edges:
             child, parent = edge["child"].strip('"'), edge["parent"].strip('"')
             if child != parent and parent in parents and child in parents:
