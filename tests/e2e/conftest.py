@@ -13,8 +13,10 @@ module-scoped, so they are stopped before the next module's tests run.
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -47,7 +49,7 @@ START_TIMEOUT = 300.0
 STOP_TIMEOUT = 15.0
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def chromium_executable() -> Path:
     """Debian's Chromium, or a skip (a failure under ``LINLI_REQUIRE_BROWSER=1``)."""
     if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
@@ -98,31 +100,67 @@ class DemoServer:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
+def _demo_environment() -> dict[str, str]:
+    """This environment without ``LINLI_*`` variables, so a developer's settings cannot
+    leak into the demo."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("LINLI_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+@pytest.fixture(scope="session")
+def demo_template(chromium_executable: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo instance built once per test run by ``linli demo --no-serve`` — by the first
+    worker that needs it, under a lock the other workers wait on — for each module to
+    serve a copy of: seeding the demo costs half a minute, copying it a few
+    milliseconds, and every module still starts from the same untouched demo."""
+    shared = tmp_path_factory.getbasetemp().parent  # one folder for all the run's workers
+    folder = shared / "linli-demo-template"
+    with (shared / "linli-demo-template.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "built").is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            command = [*_linli_command(), "demo", "--no-serve", "--folder", str(folder)]
+            done = subprocess.run(
+                command,
+                env=_demo_environment(),
+                capture_output=True,
+                text=True,
+                timeout=START_TIMEOUT,
+            )
+            if done.returncode != 0:
+                pytest.fail(
+                    f"`{' '.join(command)}` exited with code {done.returncode}:\n"
+                    f"{done.stdout}\n{done.stderr}",
+                    pytrace=False,
+                )
+            (folder / "built").touch()
+    return folder
+
+
 @pytest.fixture(scope="module")
 def demo_server(
-    chromium_executable: Path, tmp_path_factory: pytest.TempPathFactory
+    demo_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[DemoServer]:
-    """``linli demo --folder <tmp> --port <free port>`` in a subprocess, up and healthy.
+    """``linli demo --folder <tmp> --port <free port>`` in a subprocess, up and healthy,
+    on a copy of the run's demo (its database and secret key; the command writes the
+    copy's own ``linli.toml``), so what one module's tests change no other module sees.
 
-    Depends on ``chromium_executable`` so nothing is started when the browser tests are
-    skipped. The demo's own environment is this one without ``LINLI_*`` variables, so a
-    developer's settings cannot leak into it."""
+    Depends on ``chromium_executable`` (through the template) so nothing is started when
+    the browser tests are skipped."""
     work = tmp_path_factory.mktemp("linli-demo")
+    instance = work / "instance"
+    instance.mkdir()
+    for name in ("demo.sqlite3", "secret_key"):
+        shutil.copy2(demo_template / name, instance / name)
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = work / "demo.log"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("LINLI_")}
-    env["PYTHONUNBUFFERED"] = "1"
-    command = [
-        *_linli_command(),
-        "demo",
-        "--folder",
-        str(work / "instance"),
-        "--port",
-        str(port),
-    ]
+    command = [*_linli_command(), "demo", "--folder", str(instance), "--port", str(port)]
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=work, env=_demo_environment(), stdout=log, stderr=subprocess.STDOUT
+        )
     server = DemoServer(base_url, process, log_path)
     try:
         deadline = time.monotonic() + START_TIMEOUT
