@@ -120,3 +120,32 @@ def test_print_buttons_are_wired_by_the_static_script():
     base = (ROOT / "core/linli/templates/base.html").read_text(encoding="utf-8")
     assert "linli/linli.js') }}\" defer></script>" in base
     assert '"includeIndicatorStyles": false' in base
+
+
+async def test_static_files_go_compressed_to_a_browser_that_asks(linli_client):
+    path = "/static/linli/htmx-2.0.11.min.js"
+    plain = await linli_client.get(path, headers={"accept-encoding": "identity"})
+    packed = await linli_client.get(path, headers={"accept-encoding": "gzip"})
+    assert plain.status_code == packed.status_code == 200
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["content-encoding"] == "gzip"
+    assert "accept-encoding" in packed.headers["vary"].lower()
+    # httpx unpacks it: the same file, sent in a third of the bytes or less
+    assert packed.content == plain.content
+    assert int(packed.headers["content-length"]) * 3 < len(plain.content)
+
+
+async def test_pages_go_uncompressed_so_their_size_gives_no_token_away(
+    linli_client, linli_community
+):
+    """A page holds the CSRF token and can echo what was typed (a search): compressed
+    over HTTPS, its size would let a watcher guess the token letter by letter (BREACH)."""
+    page = await linli_client.get("/c/test/?q=csrf", headers={"accept-encoding": "gzip"})
+    assert page.status_code == 200
+    assert "content-encoding" not in page.headers
+
+
+async def test_static_files_are_kept_for_a_year_and_never_asked_again(linli_client):
+    response = await linli_client.get("/static/linli/linli.js")
+    directives = {d.strip() for d in response.headers["cache-control"].split(",")}
+    assert {"public", "max-age=31536000", "immutable"} <= directives

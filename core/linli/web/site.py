@@ -51,10 +51,12 @@ _LANGUAGE = "linli_language"
 async def cache_versions(connection: ASGIConnection[Any, Any, Any, Any]) -> Versions:
     """The stamps this request works with: read once per request (one query), and the
     worker's cache brought up to them."""
-    version = connection.state.get(_STAMP)
+    # the scope's own dict, as in language_of
+    state = connection.scope.setdefault("state", {})
+    version: Versions | None = state.get(_STAMP)
     if version is None:
         version = await site_of(connection).cache.refresh()
-        connection.state[_STAMP] = version
+        state[_STAMP] = version
     return version
 
 
