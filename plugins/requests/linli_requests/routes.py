@@ -242,6 +242,7 @@ class CategoryForm(msgspec.Struct):
     name: str = ""
     name_en: str = ""
     description: str = ""
+    description_en: str = ""
     body: str = ""
     respond_hours: str = "24"
     fix_days: str = "7"
@@ -915,7 +916,8 @@ async def category_context(request: Req, community: Community, category_id: int)
 def category_fields(data: CategoryForm) -> dict[str, Any]:
     return {
         "code": data.code, "name": data.name, "name_en": data.name_en,
-        "description": data.description, "body_id": parse_id(data.body),
+        "description": data.description, "description_en": data.description_en,
+        "body_id": parse_id(data.body),
         "respond_hours": parse_int(data.respond_hours, "respond_hours", default=24),
         "fix_days": parse_int(data.fix_days, "fix_days", default=7),
         "private": bool(data.private), "active": bool(data.active),
