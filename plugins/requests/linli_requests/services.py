@@ -47,7 +47,6 @@ from linli.kit import (
     OnBehalfError,
     Person,
     Refusal,
-    RoleAt,
     UploadRefused,
     audit,
     check_on_behalf,
@@ -1011,8 +1010,10 @@ async def ask_confirmation(
 
 
 async def tell_overdue(community: Community, *, at: datetime | None = None) -> int:
-    """Tell the staff of each request's body (those granted nearest to it) of the
-    requests that became overdue and were not told yet; returns how many requests."""
+    """Tell the staff of each request's body (those who work on its requests by a grant
+    at the body or above it in its own tree: not the whole community's workers for the
+    property company's requests) of the requests that became overdue and were not told
+    yet; returns how many requests."""
     at = at or now_utc()
     told = 0
     late = (
@@ -1035,7 +1036,7 @@ async def tell_overdue(community: Community, *, at: datetime | None = None) -> i
             if marked != 1:
                 continue
             await notify(
-                RoleAt(request.body, permission="requests.handle", nearest=True), OVERDUE,
+                [a for a in await handlers_of(request.body) if a.is_active], OVERDUE,
                 subject=subject_of(request), link=request_url(community, request.id),
                 community=community, now=at,
             )  # fmt: skip
