@@ -574,14 +574,18 @@ async def allowed_places(community: Community, person: Person | None) -> list[No
     """Where a resident may say the problem is: their building and everything in it
     down to their own flat (not the neighbours' flats), and the estate and community
     around it. Without a home, the community itself."""
-    root = await community_root(community)
     if person is None:
-        return [root]
+        return [await community_root(community)]
     home = await home_node(person)
-    if home.id == root.id:
-        return [root]
+    if home.parent_id is None:
+        return [home]  # no home: the community itself
     chain = [int(i) for i in home.ancestor_ids()]
-    nodes = list(await Node.filter(id__in=chain).select_related("kind").order_by("depth"))
+    nodes = list(
+        await Node.filter(id__in=chain, community_id=community.id)
+        .select_related("kind")
+        .order_by("depth")
+    )
+    root = nodes[0] if nodes else await community_root(community)
     building = next((n for n in nodes if n.kind.key == "building"), None)
     inside = []
     if building is not None:

@@ -21,7 +21,12 @@ from .test_open311 import API, key_for
 pytestmark = pytest.mark.linli_plugins("requests")
 #: 10:00:20 in UTC: 40 seconds left in the minute.
 INSTANT = datetime(2026, 12, 3, 10, 0, 20, tzinfo=UTC)
-FORM = {"service_code": "streetlight", "lat": "30.5836", "long": "114.2702", "description": "路灯不亮"}
+FORM = {
+    "service_code": "streetlight",
+    "lat": "30.5836",
+    "long": "114.2702",
+    "description": "路灯不亮",
+}
 
 
 async def test_posts_over_the_limit_answer_429_with_retry_after(linli_client, world, monkeypatch):
