@@ -28,7 +28,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
-from tortoise.expressions import Case, Subquery, Value, When
+from tortoise.expressions import Case, Subquery, When
 from tortoise.models import Model
 
 from linli.kit import (
@@ -363,18 +363,18 @@ async def request_context(request: Req, community: Community, request_id: int) -
         here = Person.filter(id=person_id, community_id=community.id)
         query = query.annotate(
             is_reporter=Case(
-                When(id__in=Subquery(mine.values("request_id")), then=Value(1)), default=Value(0)
+                When(id__in=Subquery(mine.values("request_id")), then="1"), default="0"
             ),
             is_resident=Case(
-                When(community_id__in=Subquery(here.values("community_id")), then=Value(1)),
-                default=Value(0),
+                When(community_id__in=Subquery(here.values("community_id")), then="1"),
+                default="0",
             ),
         )
     matter = await query.first()
     if matter is None:
         raise NotFoundException()
-    resident = bool(getattr(matter, "is_resident", 0))
-    reporter = bool(getattr(matter, "is_reporter", 0))
+    resident = str(getattr(matter, "is_resident", "0")) == "1"
+    reporter = str(getattr(matter, "is_reporter", "0")) == "1"
     handler = matter.body is not None and services.may_handle(actor, matter.body)
     # who took it in (a worker on the phone, a grid worker on a walk) follows it too
     recorder = actor.account is not None and matter.recorded_by_id == actor.account.id

@@ -1033,6 +1033,9 @@ async def tell_overdue(community: Community, *, at: datetime | None = None) -> i
         .limit(500)
     )
     for request in late:
+        body = request.body
+        if body is None:
+            continue
         async with in_transaction():
             marked = await Request.filter(id=request.id, overdue_told_at__isnull=True).update(
                 overdue_told_at=at
@@ -1040,7 +1043,7 @@ async def tell_overdue(community: Community, *, at: datetime | None = None) -> i
             if marked != 1:
                 continue
             await notify(
-                [a for a in await handlers_of(request.body) if a.is_active], OVERDUE,
+                [a for a in await handlers_of(body) if a.is_active], OVERDUE,
                 subject=subject_of(request), link=request_url(community, request.id),
                 community=community, now=at,
             )  # fmt: skip
