@@ -15,7 +15,8 @@
   (周周碰) with the community and the property company; a decision on an agenda item is
   written back onto its request.
 - :class:`ApiClient` is an Open311 client allowed to post requests with its key (only a
-  hash of the key is kept).
+  hash of the key is kept); :class:`ApiHit` counts the API calls of a client (or an
+  address) in each minute, shared by every web worker, for the rate limit.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class Category(Model):
     name = fields.CharField(max_length=100)
     name_en = fields.CharField(max_length=100, default="")
     description = fields.TextField(default="")
+    description_en = fields.TextField(default="", db_default="")
     group = fields.CharField(max_length=60, default="")
     keywords = fields.CharField(max_length=200, default="")
     body: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
@@ -82,6 +84,9 @@ class Category(Model):
 
     def name_in(self, language: str) -> str:
         return (self.name_en if language == "en" else "") or self.name
+
+    def description_in(self, language: str) -> str:
+        return (self.description_en if language == "en" else "") or self.description
 
 
 class Status(Model):
@@ -213,6 +218,9 @@ class Request(Model):
     #: when to ask the reporter "is it really fixed?", and their answer
     confirm_at = fields.DatetimeField(null=True, db_index=True)
     confirmed_at = fields.DatetimeField(null=True)
+    #: when the body's staff were told the request is overdue (cleared when its dates
+    #: move or it opens again, so each time it becomes overdue is told once)
+    overdue_told_at = fields.DatetimeField(null=True)
     reopen_count = fields.IntField(default=0)
     #: put on the round-table for a decision
     awaiting_decision = fields.BooleanField(default=False)
@@ -353,3 +361,19 @@ class Attendee(Model):
     class Meta:
         table = "requests_attendee"
         ordering = ("side", "id")
+
+
+class ApiHit(Model):
+    """How many Open311 calls one bucket (a client's key or an address, for reading or
+    posting, in one community) made in the minute starting at ``window``: a row per
+    bucket and minute, counted by guarded atomic UPDATEs, so the limit holds however
+    many web workers serve the API."""
+
+    id = fields.IntField(primary_key=True)
+    bucket = fields.CharField(max_length=120)
+    window = fields.DatetimeField(db_index=True)
+    count = fields.IntField(default=0)
+
+    class Meta:
+        table = "requests_api_hit"
+        unique_together = (("bucket", "window"),)

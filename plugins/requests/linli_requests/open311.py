@@ -10,6 +10,12 @@ issued to the client (403 without it).
 
 Answers are JSON, or XML when the path ends in ``.xml``; errors have the spec's shape,
 ``[{"code": 403, "description": "…"}]`` or ``<errors><error>…</error></errors>``.
+
+Names, descriptions, addresses and status notes are in Chinese, or in English when the
+call asks for it (a ``locale`` parameter, else ``Accept-Language``). Calls are limited
+per minute, for posting per client key (or address, without a valid key) and for
+reading per address, with counters in the database so that every web worker counts
+the same calls; over the limit the answer is 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from litestar.params import FromPath
 
 from linli.kit import PUBLIC, Actor, Community
 from linli_requests import services
-from linli_requests.models import OPEN, Category, Update
+from linli_requests.models import OPEN, Category, Status, Update
 from linli_requests.models import Request as Matter
 
 Req = Request[Any, Any, Any]
@@ -37,6 +43,10 @@ MAX_REQUESTS = 1000
 DEFAULT_PAGE_SIZE = 1000
 #: Decimals kept of a coordinate (three: about 100 m).
 DECIMALS = 3
+#: Calls a minute: posts per client key (or per address for posts without a valid
+#: key), and reads per address.
+POST_PER_MINUTE = 10
+GET_PER_MINUTE = 120
 #: The element names of each answer in XML: (root, item).
 XML_NAMES = {
     "services": ("services", "service"),
@@ -54,6 +64,41 @@ class ApiError(Exception):
         super().__init__(description)
         self.code = code
         self.description = description
+
+
+def language_of_call(request: Req, given: str | None = None) -> str:
+    """``en`` when the call asks for English — its ``locale`` parameter (``en``,
+    ``en_US``, ``en-GB`` …), else the first of its ``Accept-Language`` languages that
+    linli speaks — else ``zh_CN``."""
+    locale = (given if given is not None else request.query_params.get("locale")) or ""
+    if locale.strip():
+        return "en" if locale.strip().lower()[:2] == "en" else "zh_CN"
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate(request.headers.get("accept-language", "")[:200].split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        code = tag.strip().lower()[:2]
+        if code in ("en", "zh") and weight > 0:
+            ranked.append((-weight, i, code))
+    return "en" if ranked and min(ranked)[2] == "en" else "zh_CN"
+
+
+def content_language(language: str) -> dict[str, str]:
+    return {"Content-Language": "en" if language == "en" else "zh-CN"}
+
+
+def address_of(request: Req) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def limited(community: Community, bucket: str, limit: int) -> int:
+    """0 when the call is within the bucket's limit, else the seconds to wait."""
+    return await services.admit(f"{community.id}:{bucket}", limit)
 
 
 def truncate(value: float | None) -> float | None:
@@ -98,7 +143,10 @@ def _xml_value(parent: ET.Element, key: str, value: Any) -> None:
         child.text = str(value)
 
 
-def answer(kind: str, data: Any, fmt: str, status: int = 200) -> Response[bytes]:
+def answer(
+    kind: str, data: Any, fmt: str, status: int = 200, language: str = "zh_CN"
+) -> Response[bytes]:
+    headers = content_language(language)
     if fmt == "xml":
         root_name, item = XML_NAMES[kind]
         root = ET.Element(root_name)
@@ -111,8 +159,13 @@ def answer(kind: str, data: Any, fmt: str, status: int = 200) -> Response[bytes]
             for key, value in data.items():
                 _xml_value(root, key, value)
         body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(root, encoding="utf-8")
-        return Response(body, status_code=status, media_type="text/xml; charset=utf-8")
-    return Response(msgspec.json.encode(data), status_code=status, media_type="application/json")
+        return Response(
+            body, status_code=status, media_type="text/xml; charset=utf-8", headers=headers
+        )
+    return Response(
+        msgspec.json.encode(data), status_code=status, media_type="application/json",
+        headers=headers,
+    )  # fmt: skip
 
 
 def error(code: int, description: str, fmt: str) -> Response[bytes]:
@@ -140,11 +193,11 @@ def public_requests(community: Community) -> Any:
     return Matter.filter(community_id=community.id, private=False, category__private=False)
 
 
-def service(category: Category) -> dict[str, Any]:
+def service(category: Category, language: str = "zh_CN") -> dict[str, Any]:
     return {
         "service_code": category.code,
-        "service_name": category.name,
-        "description": category.description,
+        "service_name": category.name_in(language),
+        "description": category.description_in(language),
         "metadata": bool(category.attributes),
         "type": "realtime",
         "keywords": category.keywords,
@@ -152,7 +205,7 @@ def service(category: Category) -> dict[str, Any]:
     }
 
 
-def definition(category: Category) -> dict[str, Any]:
+def definition(category: Category, language: str = "zh_CN") -> dict[str, Any]:
     return {
         "service_code": category.code,
         "attributes": [
@@ -163,7 +216,8 @@ def definition(category: Category) -> dict[str, Any]:
                 "required": bool(attribute.get("required")),
                 "datatype_description": "",
                 "order": attribute.get("order", 0),
-                "description": attribute["description"],
+                "description": (attribute.get("description_en") if language == "en" else "")
+                or attribute["description"],
                 "values": [
                     {"key": v["key"], "name": v["name"]} for v in attribute.get("values", [])
                 ],
@@ -173,9 +227,11 @@ def definition(category: Category) -> dict[str, Any]:
     }
 
 
-async def serialise(matters: list[Matter]) -> list[dict[str, Any]]:
+async def serialise(matters: list[Matter], language: str = "zh_CN") -> list[dict[str, Any]]:
     """The requests as Open311 lists them, with the latest public note of each (one
-    query whatever their number); addresses stop at the building."""
+    query whatever their number); addresses stop at the building. In English the
+    status note starts with the status's English name (the note itself is as the
+    worker wrote it)."""
     notes: dict[int, str] = {}
     ids = [m.id for m in matters]
     if ids:
@@ -189,22 +245,26 @@ async def serialise(matters: list[Matter]) -> list[dict[str, Any]]:
     rows = []
     for matter in matters:
         expected = matter.expected_on
+        note = notes.get(matter.id, "")
+        if language == "en":
+            status: Status = matter.status
+            note = status.name_in("en") + (f": {note}" if note else "")
         rows.append(
             {
                 "service_request_id": str(matter.id),
                 "status": "open" if matter.status_type == OPEN else "closed",
-                "status_notes": notes.get(matter.id, ""),
-                "service_name": matter.category.name,
+                "status_notes": note,
+                "service_name": matter.category.name_in(language),
                 "service_code": matter.category.code,
                 "description": matter.description,
-                "agency_responsible": matter.body.name if matter.body else "",
+                "agency_responsible": matter.body.name_in(language) if matter.body else "",
                 "service_notice": "",
                 "requested_datetime": timestamp(matter.created_at),
                 "updated_datetime": timestamp(matter.updated_at),
                 "expected_datetime": timestamp(
                     services.day_start(expected) + timedelta(hours=18) if expected else None
                 ),
-                "address": services.where(matter, "zh_CN"),
+                "address": services.where(matter, language),
                 "address_id": "",
                 "zipcode": "",
                 "lat": truncate(matter.latitude),
@@ -233,9 +293,28 @@ def bounded(raw: str | None, name: str, default: int, high: int) -> int:
     return int(raw)
 
 
-async def enabled(community: Community) -> None:
+async def enabled(community: Community, request: Req | None = None) -> None:
+    """The API answers for the community, and (given the call) the call is within the
+    read limit of its address."""
     if not (await services.settings_of(community)).api_enabled:
         raise ApiError(404, "The Open311 API is switched off for this community")
+    if request is not None:
+        wait = await limited(community, f"get:{address_of(request)}", GET_PER_MINUTE)
+        if wait:
+            raise Limited(wait)
+
+
+class Limited(ApiError):
+    def __init__(self, wait: int) -> None:
+        super().__init__(429, f"Too many calls: try again in {wait} seconds")
+        self.wait = wait
+
+
+def failed(exc: ApiError, fmt: str) -> Response[bytes]:
+    response = error(exc.code, exc.description, fmt)
+    if isinstance(exc, Limited):
+        response.headers["Retry-After"] = str(exc.wait)
+    return response
 
 
 class Open311Controller(Controller):
@@ -246,6 +325,9 @@ class Open311Controller(Controller):
         self, request: Req, community: NamedDependency[Community]
     ) -> Response[bytes]:
         fmt = "xml" if request.url.path.endswith(".xml") else "json"
+        wait = await limited(community, f"get:{address_of(request)}", GET_PER_MINUTE)
+        if wait:
+            return failed(Limited(wait), fmt)
         base = f"{request.base_url}".rstrip("/") + f"/c/{community.slug}/requests{API}"
         data = {
             "changeset": timestamp(datetime.now(UTC)),
@@ -268,27 +350,31 @@ class Open311Controller(Controller):
         self, request: Req, community: NamedDependency[Community]
     ) -> Response[bytes]:
         fmt = "xml" if request.url.path.endswith(".xml") else "json"
+        language = language_of_call(request)
         try:
-            await enabled(community)
+            await enabled(community, request)
         except ApiError as exc:
-            return error(exc.code, exc.description, fmt)
+            return failed(exc, fmt)
         categories = await public_categories(community)
-        return answer("services", [service(c) for c in categories], fmt)
+        return answer(
+            "services", [service(c, language) for c in categories], fmt, language=language
+        )
 
     @get("/services/{ident:str}", name="requests:open311_definition", opt=PUBLIC)
     async def definition(
-        self, community: NamedDependency[Community], ident: FromPath[str]
+        self, request: Req, community: NamedDependency[Community], ident: FromPath[str]
     ) -> Response[bytes]:
         fmt = "xml" if ident.endswith(".xml") else "json"
+        language = language_of_call(request)
         try:
-            await enabled(community)
+            await enabled(community, request)
             code, fmt = split(ident)
             category = await public_categories(community).filter(code=code).first()
             if category is None:
                 raise ApiError(404, f"No service with the code {code}")
         except ApiError as exc:
-            return error(exc.code, exc.description, fmt)
-        return answer("definition", definition(category), fmt)
+            return failed(exc, fmt)
+        return answer("definition", definition(category, language), fmt, language=language)
 
     @get(["/requests.json", "/requests.xml"], name="requests:open311_requests", opt=PUBLIC)
     async def requests(
@@ -296,8 +382,9 @@ class Open311Controller(Controller):
     ) -> Response[bytes]:
         fmt = "xml" if request.url.path.endswith(".xml") else "json"
         params = request.query_params
+        language = language_of_call(request)
         try:
-            await enabled(community)
+            await enabled(community, request)
             query = public_requests(community)
             ids = params.get("service_request_id")
             if ids:
@@ -330,44 +417,45 @@ class Open311Controller(Controller):
             )
             page = bounded(params.get("page"), "page", 1, 100000)
         except ApiError as exc:
-            return error(exc.code, exc.description, fmt)
+            return failed(exc, fmt)
         matters = list(
-            await query.select_related("category", "body")
+            await query.select_related("category", "body", "status")
             .order_by("-created_at", "-id")
             .offset((page - 1) * page_size)
             .limit(page_size)
         )
-        return answer("requests", await serialise(matters), fmt)
+        return answer("requests", await serialise(matters, language), fmt, language=language)
 
     @get("/requests/{ident:str}", name="requests:open311_request", opt=PUBLIC)
     async def one(
-        self, community: NamedDependency[Community], ident: FromPath[str]
+        self, request: Req, community: NamedDependency[Community], ident: FromPath[str]
     ) -> Response[bytes]:
         fmt = "xml" if ident.endswith(".xml") else "json"
+        language = language_of_call(request)
         try:
-            await enabled(community)
+            await enabled(community, request)
             number, fmt = split(ident)
             matter = None
             if number.isdecimal() and len(number) <= 9:
                 matter = (
                     await public_requests(community)
                     .filter(id=int(number))
-                    .select_related("category", "body")
+                    .select_related("category", "body", "status")
                     .first()
                 )
             if matter is None:
                 raise ApiError(404, f"No request with the id {number}")
         except ApiError as exc:
-            return error(exc.code, exc.description, fmt)
-        return answer("requests", await serialise([matter]), fmt)
+            return failed(exc, fmt)
+        return answer("requests", await serialise([matter], language), fmt, language=language)
 
     @get("/tokens/{ident:str}", name="requests:open311_token", opt=PUBLIC)
     async def token(
-        self, community: NamedDependency[Community], ident: FromPath[str]
+        self, request: Req, community: NamedDependency[Community], ident: FromPath[str]
     ) -> Response[bytes]:
         fmt = "xml" if ident.endswith(".xml") else "json"
         try:
-            await enabled(community)
+            await enabled(community, request)
             token, fmt = split(ident)
             matter = (
                 await Matter.get_or_none(community_id=community.id, token=token[:36])
@@ -377,7 +465,7 @@ class Open311Controller(Controller):
             if matter is None:
                 raise ApiError(404, "No request with this token")
         except ApiError as exc:
-            return error(exc.code, exc.description, fmt)
+            return failed(exc, fmt)
         data = [{"service_request_id": str(matter.id), "token": matter.token}]
         return answer("tokens", data, fmt)
 
@@ -391,7 +479,7 @@ class Open311Controller(Controller):
         fmt = "xml" if request.url.path.endswith(".xml") else "json"
         params = request.query_params
         try:
-            await enabled(community)
+            await enabled(community, request)
             end = parse_time(params.get("end_date"), "end_date") or datetime.now(UTC)
             start = parse_time(params.get("start_date"), "start_date") or (
                 end - timedelta(days=WINDOW_DAYS)
@@ -400,7 +488,7 @@ class Open311Controller(Controller):
                 params.get("page_size"), "page_size", DEFAULT_PAGE_SIZE, MAX_REQUESTS
             )
         except ApiError as exc:
-            return error(exc.code, exc.description, fmt)
+            return failed(exc, fmt)
         rows = await Update.filter(
             request__community_id=community.id, request__private=False,
             request__category__private=False, at__gte=start, at__lte=end,
@@ -434,6 +522,12 @@ class Open311Controller(Controller):
             form = await request.form()
             fields = {k: v for k, v in form.items() if isinstance(v, str)}
             client = await services.client_for(community, fields.get("api_key", ""))
+            # a client counts its posts on its key; a call without a valid key on its
+            # address, so that guessing keys is as slow as posting
+            bucket = f"post:key:{client.id}" if client else f"post:addr:{address_of(request)}"
+            wait = await limited(community, bucket, POST_PER_MINUTE)
+            if wait:
+                raise Limited(wait)
             if client is None:
                 raise ApiError(403, "api_key is missing or not valid")
             code = fields.get("service_code", "").strip()[:32]
@@ -482,7 +576,7 @@ class Open311Controller(Controller):
                 field = refused.field or "request"
                 raise ApiError(400, f"{field}: {refused}") from None
         except ApiError as exc:
-            return error(exc.code, exc.description, fmt)
+            return failed(exc, fmt)
         data = [
             {
                 "service_request_id": str(matter.id),

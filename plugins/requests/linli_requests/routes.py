@@ -19,7 +19,7 @@ Who sees what:
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -28,6 +28,8 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
+from tortoise.expressions import Case, Subquery, When
+from tortoise.models import Model
 
 from linli.kit import (
     N_,
@@ -242,6 +244,7 @@ class CategoryForm(msgspec.Struct):
     name: str = ""
     name_en: str = ""
     description: str = ""
+    description_en: str = ""
     body: str = ""
     respond_hours: str = "24"
     fix_days: str = "7"
@@ -281,8 +284,10 @@ def rows_context(data: services.Page, *, exact: bool) -> dict[str, Any]:
 async def report_context(request: Req, community: Community) -> dict[str, Any]:
     """The report form: the categories, the chosen one's questions, where it may be."""
     person, actor = await resident_or_intake(request)
-    await services.ensure_defaults(community)
     categories = list(await Category.filter(community_id=community.id, active=True))
+    if not categories:
+        await services.ensure_defaults(community)
+        categories = list(await Category.filter(community_id=community.id, active=True))
     chosen_id = parse_id(
         request.query_params.get("category") or (await _form_field(request, "category"))
     )
@@ -302,7 +307,7 @@ async def report_context(request: Req, community: Community) -> dict[str, Any]:
             .limit(300)
             if actor.can("requests.intake", node)
         ]
-    names = await addresses(nodes, language)
+    names = await place_names(nodes, language)
     places = sorted(
         ((n.id, names.get(n.id, n.name_in(language))) for n in nodes),
         key=lambda row: natural_key(row[1]),
@@ -311,6 +316,22 @@ async def report_context(request: Req, community: Community) -> dict[str, Any]:
         request, community, categories=categories, chosen=chosen, places=places,
         intake=intake, person=person,
     )  # fmt: skip
+
+
+async def place_names(nodes: list[Node], language: str) -> dict[int, str]:
+    """Each place's address below the community ("二期 10栋 2单元"), as
+    :func:`linli.kit.addresses` writes it: from the nodes at hand when they hold every
+    ancestor (a resident's building and what is in it), else with one query."""
+    known = {node.id: node for node in nodes}
+    if not all(int(a) in known for node in nodes for a in node.ancestor_ids()):
+        return await addresses(nodes, language)
+    return {
+        node.id: " ".join(
+            known[int(a)].name_in(language) for a in node.ancestor_ids() if known[int(a)].depth >= 1
+        )
+        or node.name_in(language)
+        for node in nodes
+    }
 
 
 async def _form_field(request: Req, name: str) -> str:
@@ -325,48 +346,66 @@ async def _form_field(request: Req, name: str) -> str:
 
 
 async def request_context(request: Req, community: Community, request_id: int) -> dict[str, Any]:
-    """A request's page: what the visitor may see of it and the forms they may use."""
-    matter = (
-        await Matter.filter(id=request_id, community_id=community.id)
-        .select_related("category", "status", "body", "place", "assignee", "duplicate_of")
-        .first()
-    )
-    if matter is None:
-        raise NotFoundException()
+    """A request's page: what the visitor may see of it and the forms they may use.
+    At most five queries of its own whatever the request's history: the request with
+    whether the visitor reported it and lives here (one), its history, and for those
+    who work on it the statuses, the bodies and their people; the list of all its
+    reporters is a page of its own."""
     actor = await current_actor(request)
     if actor.is_anonymous:
         raise PermissionDeniedException()
-    person = await own_person(request)
+    person_id = actor.account.person_id if actor.account else None
+    query = Matter.filter(id=request_id, community_id=community.id).select_related(
+        "category", "status", "body", "place", "assignee", "duplicate_of", "reporter"
+    )
+    if person_id is not None:
+        mine = Reporter.filter(request_id=request_id, person_id=person_id)
+        here = Person.filter(id=person_id, community_id=community.id)
+        query = query.annotate(
+            is_reporter=Case(
+                When(id__in=Subquery(mine.values("request_id")), then="1"), default="0"
+            ),
+            is_resident=Case(
+                When(community_id__in=Subquery(here.values("community_id")), then="1"),
+                default="0",
+            ),
+        )
+    matter = await query.first()
+    if matter is None:
+        raise NotFoundException()
+    resident = str(getattr(matter, "is_resident", "0")) == "1"
+    reporter = str(getattr(matter, "is_reporter", "0")) == "1"
     handler = matter.body is not None and services.may_handle(actor, matter.body)
-    reporter = await services.is_reporter(matter, person)
     # who took it in (a worker on the phone, a grid worker on a walk) follows it too
     recorder = actor.account is not None and matter.recorded_by_id == actor.account.id
-    if not handler and not reporter and not recorder and (matter.private or person is None):
+    if not handler and not reporter and not recorder and (matter.private or not resident):
         raise NotFoundException()
     language = language_of(request)
     updates = list(await Update.filter(request_id=matter.id).select_related("status", "by"))
     context = await page_context(
-        request, community, matter=matter, handler=handler, reporter=reporter, person=person,
-        place=services.where(matter, language, exact=handler or reporter or recorder),
-        updates=updates, overdue=services.is_overdue(matter, services.now_utc()),
+        request, community, matter=matter, handler=handler, reporter=reporter,
+        resident=resident, place=services.where(
+            matter, language, exact=handler or reporter or recorder
+        ), updates=updates, overdue=services.is_overdue(matter, services.now_utc()),
         attribute_rows=attribute_rows(matter.category, matter.attributes, language),
     )  # fmt: skip
     if handler:
         context["statuses"] = await Status.filter(community_id=community.id)
         context["bodies"] = await services.bodies(community)
         context["handlers"] = await services.handlers_of(cast(Node, matter.body))
-        context["reporters"] = list(
-            await Reporter.filter(request_id=matter.id).select_related("person").limit(50)
-        )
         context["contact"] = matter.contact
-    days = (await services.settings_of(community)).reopen_days if reporter else 0
     context["may_reopen"] = (
         reporter and matter.status_type != OPEN and matter.duplicate_of_id is None
     )
-    context["reopen_days"] = days
+    # the days are told to residents; those who work on it know the rule
+    context["reopen_days"] = (
+        (await services.settings_of(community)).reopen_days
+        if context["may_reopen"] and not handler
+        else 0
+    )
     context["may_confirm"] = (reporter or handler) and matter.status_type == FIXED
     context["may_metoo"] = (
-        person is not None and not reporter and matter.status_type != CLOSED
+        resident and not reporter and matter.status_type != CLOSED
         and matter.duplicate_of_id is None
     )  # fmt: skip
     return context
@@ -397,17 +436,23 @@ def to_request(community: Community, request_id: int) -> Redirect:
     return Redirect(services.request_url(community, request_id), status_code=303)
 
 
-async def get_matter(community: Community, request_id: int) -> Matter:
-    matter = await Matter.get_or_none(id=request_id, community_id=community.id)
-    if matter is None:
+M = TypeVar("M", bound=Model)
+
+
+async def found(model: type[M], **where: Any) -> M:
+    """The row of ``model`` matching ``where`` (always with the community's id or a
+    parent that has it, so another community's row is as absent as a missing one),
+    else 404."""
+    row = await model.get_or_none(**where)
+    if row is None:
         raise NotFoundException()
-    return matter
+    return row
 
 
 async def handled(request: Req, community: Community, request_id: int) -> tuple[Matter, Actor]:
     """The request, if the visitor works on its body; else 404 (its existence may be
     private)."""
-    matter = await get_matter(community, request_id)
+    matter = await found(Matter, id=request_id, community_id=community.id)
     actor = await current_actor(request)
     if not services.may_handle(actor, await Node.get(id=matter.body_id)):
         raise NotFoundException()
@@ -520,6 +565,19 @@ class ResidentController(Controller):
             raise NotFoundException()
         return file_response(upload)
 
+    @get("/{request_id:int}/reporters", name="requests:reporters", guards=[logged_in])
+    async def reporters(
+        self, request: Req, community: NamedDependency[Community], request_id: FromPath[int]
+    ) -> Template:
+        """Everyone who reported the request, for those who work on it (to call them
+        back): one query of the page's own besides the request."""
+        matter, _actor = await handled(request, community, request_id)
+        reporters = list(
+            await Reporter.filter(request_id=matter.id).select_related("person").order_by("id")
+        )
+        context = await page_context(request, community, matter=matter, reporters=reporters)
+        return Template("requests/reporters.html", context=context)
+
     @post(
         "/{request_id:int}/metoo", name="requests:metoo", guards=[logged_in],
         opt=form_page("requests/request.html", request_context),
@@ -531,7 +589,7 @@ class ResidentController(Controller):
         person = await own_person(request)
         if person is None:
             raise PermissionDeniedException()
-        matter = await get_matter(community, request_id)
+        matter = await found(Matter, id=request_id, community_id=community.id)
         actor = await current_actor(request)
         await services.me_too(matter, person, account=actor.account)
         flash(request, N_("Recorded: you are among those who reported it."))
@@ -549,7 +607,7 @@ class ResidentController(Controller):
         data: URLEncodedBody[ReasonForm],
     ) -> Redirect:
         person = await own_person(request)
-        matter = await get_matter(community, request_id)
+        matter = await found(Matter, id=request_id, community_id=community.id)
         if person is None or not await services.is_reporter(matter, person):
             raise NotFoundException()
         await services.reopen(matter, person, data.reason, actor=await current_actor(request))
@@ -571,7 +629,7 @@ class ResidentController(Controller):
         if not context["may_confirm"]:
             raise NotFoundException()
         matter = context["matter"]
-        person = context["person"] if context["reporter"] else None
+        person = await own_person(request) if context["reporter"] else None
         if data.answer not in ("yes", "no"):
             raise services.RequestsError(N_("Answer yes or no."), field="answer")
         await services.confirm(
@@ -691,9 +749,7 @@ class WorkController(Controller):
 
 
 async def meeting_context(request: Req, community: Community, meeting_id: int) -> dict[str, Any]:
-    meeting = await Meeting.get_or_none(id=meeting_id, community_id=community.id)
-    if meeting is None:
-        raise NotFoundException()
+    meeting = await found(Meeting, id=meeting_id, community_id=community.id)
     items = list(
         await AgendaItem.filter(meeting_id=meeting.id).select_related(
             "request__category", "request__status", "body", "owner"
@@ -729,13 +785,6 @@ async def meetings_context(request: Req, community: Community) -> dict[str, Any]
 
 def to_meeting(community: Community, meeting_id: int) -> Redirect:
     return Redirect(f"{base(community)}/meetings/{meeting_id}", status_code=303)
-
-
-async def get_meeting(community: Community, meeting_id: int) -> Meeting:
-    meeting = await Meeting.get_or_none(id=meeting_id, community_id=community.id)
-    if meeting is None:
-        raise NotFoundException()
-    return meeting
 
 
 MEETING = requires("requests.meeting")
@@ -783,7 +832,7 @@ class MeetingController(Controller):
     async def agenda(
         self, request: Req, community: NamedDependency[Community], meeting_id: FromPath[int]
     ) -> Redirect:
-        meeting = await get_meeting(community, meeting_id)
+        meeting = await found(Meeting, id=meeting_id, community_id=community.id)
         added = await services.draw_up_agenda(meeting, zone=zone_of(request))
         flash(request, N_("%(count)s items added to the agenda."), count=added)
         return to_meeting(community, meeting.id)
@@ -801,10 +850,8 @@ class MeetingController(Controller):
         item_id: FromPath[int],
         data: URLEncodedBody[DecisionForm],
     ) -> Redirect:
-        meeting = await get_meeting(community, meeting_id)
-        item = await AgendaItem.get_or_none(id=item_id, meeting_id=meeting.id)
-        if item is None:
-            raise NotFoundException()
+        meeting = await found(Meeting, id=meeting_id, community_id=community.id)
+        item = await found(AgendaItem, id=item_id, meeting_id=meeting.id)
         await services.decide(
             item, decision=data.decision, owner_id=parse_id(data.owner),
             due_on=parse_date(data.due_on, "due_on"), actor=actor, zone=zone_of(request),
@@ -824,7 +871,7 @@ class MeetingController(Controller):
         meeting_id: FromPath[int],
         data: URLEncodedBody[AttendeeForm],
     ) -> Redirect:
-        meeting = await get_meeting(community, meeting_id)
+        meeting = await found(Meeting, id=meeting_id, community_id=community.id)
         who = data.who.strip()
         account = await Account.get_or_none(username=who) if who else None
         if account is not None:
@@ -849,7 +896,7 @@ class MeetingController(Controller):
         meeting_id: FromPath[int],
         data: URLEncodedBody[MinutesForm],
     ) -> Redirect:
-        meeting = await get_meeting(community, meeting_id)
+        meeting = await found(Meeting, id=meeting_id, community_id=community.id)
         await services.write_minutes(meeting, data.minutes, actor=actor)
         flash(request, N_("Minutes saved."))
         return to_meeting(community, meeting.id)
@@ -892,11 +939,14 @@ CONFIGURE = requires("requests.configure")
 
 
 async def categories_context(request: Req, community: Community) -> dict[str, Any]:
-    await services.ensure_defaults(community)
+    statuses = list(await Status.filter(community_id=community.id))
+    if not statuses:
+        await services.ensure_defaults(community)
+        statuses = list(await Status.filter(community_id=community.id))
     return await page_context(
         request, community,
         categories=await Category.filter(community_id=community.id).select_related("body"),
-        statuses=await Status.filter(community_id=community.id),
+        statuses=statuses,
         clients=await ApiClient.filter(community_id=community.id),
         bodies=await services.bodies(community), types=TYPES,
         new_key=None,
@@ -904,9 +954,7 @@ async def categories_context(request: Req, community: Community) -> dict[str, An
 
 
 async def category_context(request: Req, community: Community, category_id: int) -> dict[str, Any]:
-    category = await Category.get_or_none(id=category_id, community_id=community.id)
-    if category is None:
-        raise NotFoundException()
+    category = await found(Category, id=category_id, community_id=community.id)
     return await page_context(
         request, community, category=category, bodies=await services.bodies(community)
     )
@@ -915,7 +963,8 @@ async def category_context(request: Req, community: Community, category_id: int)
 def category_fields(data: CategoryForm) -> dict[str, Any]:
     return {
         "code": data.code, "name": data.name, "name_en": data.name_en,
-        "description": data.description, "body_id": parse_id(data.body),
+        "description": data.description, "description_en": data.description_en,
+        "body_id": parse_id(data.body),
         "respond_hours": parse_int(data.respond_hours, "respond_hours", default=24),
         "fix_days": parse_int(data.fix_days, "fix_days", default=7),
         "private": bool(data.private), "active": bool(data.active),
@@ -967,9 +1016,7 @@ class ConfigureController(Controller):
         category_id: FromPath[int],
         data: URLEncodedBody[CategoryForm],
     ) -> Redirect:
-        category = await Category.get_or_none(id=category_id, community_id=community.id)
-        if category is None:
-            raise NotFoundException()
+        category = await found(Category, id=category_id, community_id=community.id)
         await services.save_category(
             community, actor=actor, category=category, **category_fields(data)
         )
@@ -988,9 +1035,7 @@ class ConfigureController(Controller):
         category_id: FromPath[int],
         data: URLEncodedBody[AttributeForm],
     ) -> Redirect:
-        category = await Category.get_or_none(id=category_id, community_id=community.id)
-        if category is None:
-            raise NotFoundException()
+        category = await found(Category, id=category_id, community_id=community.id)
         attribute = services.attribute_definition(
             code=data.code, datatype=data.datatype, required=bool(data.required),
             description=data.description, description_en=data.description_en,
@@ -1014,9 +1059,7 @@ class ConfigureController(Controller):
         category_id: FromPath[int],
         code: FromPath[str],
     ) -> Redirect:
-        category = await Category.get_or_none(id=category_id, community_id=community.id)
-        if category is None:
-            raise NotFoundException()
+        category = await found(Category, id=category_id, community_id=community.id)
         kept = [a for a in category.attributes if a["code"] != code]
         if len(kept) != len(category.attributes):
             await services.set_attributes(category, kept, actor=actor)
@@ -1066,9 +1109,7 @@ class ConfigureController(Controller):
         actor: NamedDependency[Actor],
         client_id: FromPath[int],
     ) -> Redirect:
-        client = await ApiClient.get_or_none(id=client_id, community_id=community.id)
-        if client is None:
-            raise NotFoundException()
+        client = await found(ApiClient, id=client_id, community_id=community.id)
         await services.revoke_key(client, actor=actor)
         flash(request, N_("Key revoked: the client can no longer post requests."))
         return Redirect(f"{base(community)}/categories#clients", status_code=303)

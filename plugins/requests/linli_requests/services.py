@@ -13,7 +13,13 @@ demo data call these functions.
   and the cached ``reporter_count`` moves in the same transaction. Merging a duplicate
   moves its reporters to the kept request, counting someone who reported both once.
 - A reporter may reopen a request within the community's days; "fixed" asks the
-  reporter to confirm after the community's days (see :func:`confirmations_due`).
+  reporter to confirm after the community's days (see :func:`confirmations_due`), by a
+  notification too (:func:`ask_confirmation`, a one-off job).
+- Who is told, in the transaction of the change (nothing for a rolled-back one): the
+  reporters of a change of status (with its public note, never the private one) and of
+  the round-table's decision, the person a request is assigned to; once a day each
+  body's staff of the requests that became overdue (:func:`tell_overdue`). Whoever
+  made the change is not told of it.
 """
 
 from __future__ import annotations
@@ -46,7 +52,10 @@ from linli.kit import (
     check_on_behalf,
     community_root,
     home_node,
+    notify,
     save_image,
+    schedule,
+    unschedule,
 )
 from linli.kit import settings_of as plugin_settings
 from linli_requests.models import (
@@ -60,6 +69,7 @@ from linli_requests.models import (
     TYPES,
     AgendaItem,
     ApiClient,
+    ApiHit,
     Attendee,
     Category,
     Meeting,
@@ -68,6 +78,7 @@ from linli_requests.models import (
     Status,
     Update,
 )
+from linli_requests.notifications import ASSIGNED, CONFIRM_FIXED, DECIDED, OVERDUE, STATUS_CHANGED
 from linli_requests.settings import RequestsSettings
 
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
@@ -439,6 +450,7 @@ async def save_category(
     name: str,
     name_en: str = "",
     description: str = "",
+    description_en: str = "",
     body_id: int | None = None,
     respond_hours: int = 24,
     fix_days: int = 7,
@@ -452,6 +464,7 @@ async def save_category(
     name = _clean(name, 100, N_("Name the category."), "name")
     name_en = _clean(name_en, 100, None, "name_en")
     description = _clean(description, 1000, None, "description")
+    description_en = _clean(description_en, 1000, None, "description_en")
     if not 1 <= respond_hours <= 24 * 30:
         raise RequestsError(N_("Between 1 hour and 30 days."), field="respond_hours")
     if not 1 <= fix_days <= 365:
@@ -459,8 +472,8 @@ async def save_category(
     body = await body_in(community, body_id) if body_id is not None else None
     values = {
         "code": code, "name": name, "name_en": name_en, "description": description,
-        "body_id": body.id if body else None, "respond_hours": respond_hours,
-        "fix_days": fix_days, "private": private, "active": active,
+        "description_en": description_en, "body_id": body.id if body else None,
+        "respond_hours": respond_hours, "fix_days": fix_days, "private": private, "active": active,
     }  # fmt: skip
     try:
         async with in_transaction():
@@ -561,14 +574,18 @@ async def allowed_places(community: Community, person: Person | None) -> list[No
     """Where a resident may say the problem is: their building and everything in it
     down to their own flat (not the neighbours' flats), and the estate and community
     around it. Without a home, the community itself."""
-    root = await community_root(community)
     if person is None:
-        return [root]
+        return [await community_root(community)]
     home = await home_node(person)
-    if home.id == root.id:
-        return [root]
+    if home.parent_id is None:
+        return [home]  # no home: the community itself
     chain = [int(i) for i in home.ancestor_ids()]
-    nodes = list(await Node.filter(id__in=chain).select_related("kind").order_by("depth"))
+    nodes = list(
+        await Node.filter(id__in=chain, community_id=community.id)
+        .select_related("kind")
+        .order_by("depth")
+    )
+    root = nodes[0] if nodes else await community_root(community)
     building = next((n for n in nodes if n.kind.key == "building"), None)
     inside = []
     if building is not None:
@@ -839,7 +856,7 @@ async def work(
         elif request.status_type != OPEN:
             # back to open: a reopening
             values.update(
-                fixed_at=None, closed_at=None, confirm_at=None,
+                fixed_at=None, closed_at=None, confirm_at=None, overdue_told_at=None,
                 reopen_count=request.reopen_count + 1,
             )  # fmt: skip
     if change.body_id is not None and change.body_id != request.body_id:
@@ -868,7 +885,10 @@ async def work(
     if change.expected_on is not None and change.expected_on != request.expected_on:
         if change.expected_on < at.astimezone(zone).date():
             raise RequestsError(N_("The expected date cannot be in the past."), field="expected_on")
-        values.update(expected_on=change.expected_on, due_at=_due_at(change.expected_on, zone))
+        values.update(
+            expected_on=change.expected_on, due_at=_due_at(change.expected_on, zone),
+            overdue_told_at=None,
+        )  # fmt: skip
         diff["expected_on"] = [
             request.expected_on.isoformat() if request.expected_on else None,
             change.expected_on.isoformat(),
@@ -909,8 +929,126 @@ async def work(
                 "requests.request.work", actor=actor, community_id=community.id, obj=request,
                 after={**diff, "public_note": public_note},
             )  # fmt: skip
+        await _after_work(request, community, values, status, kind, public_note, actor, at)
     await request.refresh_from_db()
     return update
+
+
+def subject_of(request: Request) -> str:
+    """How a notification names a request: its number and the start of its text."""
+    text = " ".join(request.description.split())
+    return f"#{request.id} {text[:30]}{'…' if len(text) > 30 else ''}"
+
+
+async def reporters_of(request_id: int) -> list[Person]:
+    """Everyone who reported the request (one query)."""
+    return list(await Person.filter(requests_reports__request_id=request_id))
+
+
+async def _after_work(
+    request: Request,
+    community: Community,
+    values: dict[str, Any],
+    status: Status | None,
+    kind: str,
+    public_note: str,
+    actor: Actor,
+    at: datetime,
+) -> None:
+    """In the change's transaction: tell whom it concerns, and put the "is it really
+    fixed?" question on the calendar (or take it off)."""
+    link = request_url(community, request.id)
+    subject = subject_of(request)
+    if kind == "decision":
+        await notify(
+            await reporters_of(request.id), DECIDED, subject=subject,
+            values={"decision": public_note[:200]}, link=link, community=community,
+            skip=actor.account, now=at,
+        )  # fmt: skip
+    elif status is not None:
+        await notify(
+            await reporters_of(request.id), STATUS_CHANGED, subject=subject,
+            values={"status": status.name, "note": public_note[:200]}, link=link,
+            community=community, skip=actor.account, now=at,
+        )  # fmt: skip
+    if values.get("assignee_id") is not None:
+        assignee = await Account.get_or_none(id=values["assignee_id"])
+        if assignee is not None:
+            await notify(
+                assignee, ASSIGNED, subject=subject, link=link, community=community,
+                skip=actor.account, now=at,
+            )  # fmt: skip
+    if status is not None and request.status_type == FIXED and status.type != FIXED:
+        await unschedule(ask_confirmation_job(), community=community, key=f"confirm:{request.id}")
+    if status is not None and status.type == FIXED:
+        await schedule(
+            ask_confirmation_job(), at=values["confirm_at"], community=community,
+            payload={"request": request.id}, key=f"confirm:{request.id}",
+        )  # fmt: skip
+
+
+def ask_confirmation_job() -> Any:
+    from linli_requests.jobs import ask_confirmation
+
+    return ask_confirmation
+
+
+async def ask_confirmation(
+    community: Community, request_id: int, *, at: datetime | None = None
+) -> int:
+    """Ask the reporters of a fixed request "is it really fixed?", when it is still
+    fixed, unconfirmed and its question is due; returns how many were asked."""
+    at = at or now_utc()
+    request = await Request.get_or_none(
+        id=request_id, community_id=community.id, status_type=FIXED, confirmed_at__isnull=True,
+        confirm_at__lte=at, duplicate_of_id__isnull=True,
+    )  # fmt: skip
+    if request is None or request.fixed_at is None:
+        return 0
+    days = max(1, round((at - request.fixed_at).total_seconds() / 86400))
+    return await notify(
+        await reporters_of(request.id), CONFIRM_FIXED, subject=subject_of(request),
+        values={"days": str(days)}, link=request_url(community, request.id) + "#confirm",
+        community=community, now=at,
+    )  # fmt: skip
+
+
+async def tell_overdue(community: Community, *, at: datetime | None = None) -> int:
+    """Tell the staff of each request's body (those who work on its requests by a grant
+    at the body or above it in its own tree: not the whole community's workers for the
+    property company's requests) of the requests that became overdue and were not told
+    yet; returns how many requests."""
+    at = at or now_utc()
+    told = 0
+    late = (
+        await Request.filter(
+            overdue_q(at),
+            community_id=community.id,
+            duplicate_of_id__isnull=True,
+            overdue_told_at__isnull=True,
+            body_id__isnull=False,
+        )
+        .select_related("body")
+        .order_by("id")
+        .limit(500)
+    )
+    for request in late:
+        body = request.body
+        if body is None:
+            continue
+        async with in_transaction():
+            marked = await Request.filter(id=request.id, overdue_told_at__isnull=True).update(
+                overdue_told_at=at
+            )
+            if marked != 1:
+                continue
+            await notify(
+                [a for a in await handlers_of(body) if a.is_active], OVERDUE,
+                subject=subject_of(request), link=request_url(community, request.id),
+                community=community, now=at,
+            )  # fmt: skip
+            told += 1
+    return told
 
 
 def is_reporter_sync(request: Request, reporter_ids: set[int], person: Person | None) -> bool:
@@ -1351,6 +1489,40 @@ async def client_for(community: Community, key: str) -> ApiClient | None:
     return await ApiClient.get_or_none(
         community_id=community.id, key_hash=hash_key(key), active=True
     )
+
+
+# ------------------------------------------------------------------ API rate limit
+
+
+async def admit(bucket: str, limit: int, *, at: datetime | None = None) -> int:
+    """Count one call of ``bucket`` in the current minute: 0 when it is within
+    ``limit``, else the seconds until the next minute (the call is refused). One row
+    per bucket and minute, moved by a guarded UPDATE (one statement, whatever the
+    number of workers), made by the first call of the minute; two first calls at once
+    meet on the unique constraint and the loser counts on the row the winner made."""
+    at = at or now_utc()
+    window = at.replace(second=0, microsecond=0)
+    bucket = bucket[:120]
+    for _ in range(2):
+        counted = await ApiHit.filter(bucket=bucket, window=window, count__lt=limit).update(
+            count=F("count") + 1
+        )
+        if counted:
+            return 0
+        if await ApiHit.filter(bucket=bucket, window=window).exists():
+            break
+        try:
+            async with in_transaction():
+                await ApiHit.create(bucket=bucket, window=window, count=1)
+            return 0
+        except IntegrityError:
+            continue
+    return max(1, 60 - at.second)
+
+
+async def clear_api_hits(before: datetime) -> int:
+    """Forget the counters of the minutes before ``before``."""
+    return await ApiHit.filter(window__lt=before).delete()
 
 
 # ------------------------------------------------------------------ figures
