@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q, Subquery
+from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from linli.kit import (
@@ -1595,13 +1596,14 @@ async def figures(
 
 
 async def summary(community: Community, at: datetime | None = None) -> dict[str, int]:
-    """The widget's counts: open requests and overdue ones."""
+    """The widget's counts: open requests and overdue ones (one query)."""
     at = at or now_utc()
-    base = Request.filter(community_id=community.id, duplicate_of_id__isnull=True)
-    return {
-        "open": await base.filter(status_type=OPEN).count(),
-        "overdue": await base.filter(overdue_q(at)).count(),
-    }
+    rows = await (
+        Request.filter(community_id=community.id, duplicate_of_id__isnull=True, status_type=OPEN)
+        .annotate(open=Count("id"), overdue=Count("id", _filter=overdue_q(at)))
+        .values("open", "overdue")
+    )
+    return {"open": rows[0]["open"] or 0, "overdue": rows[0]["overdue"] or 0}
 
 
 async def open_count(community: Community) -> int:
