@@ -694,20 +694,24 @@ async def sign_up(shift_id: int, volunteer: Volunteer, *, now: datetime) -> list
     if await Signup.exists(shift=shift, volunteer=volunteer):
         raise AlreadySignedUp()
     await check_qualification(volunteer, shift.requires, local_day(shift.starts_at))
-    near = (
-        await Signup.filter(
-            volunteer=volunteer,
-            shift__starts_at__lt=shift.ends_at + SOFT_GAP,
-            shift__ends_at__gt=shift.starts_at - SOFT_GAP,
-        )
-        .exclude(shift_id=shift.id)
-        .values_list("shift__title", "shift__starts_at", "shift__ends_at")
-    )
-    for title, starts, ends in near:
-        if starts < shift.ends_at and ends > shift.starts_at:
-            raise Overlaps(title=title)
     try:
         async with in_transaction():
+            # One sign-up of a volunteer at a time, so that two overlapping shifts taken
+            # at once cannot both pass the overlap check: PostgreSQL locks the
+            # volunteer's row until commit; SQLite runs one transaction at a time.
+            await Volunteer.filter(id=volunteer.id).select_for_update()
+            near = (
+                await Signup.filter(
+                    volunteer=volunteer,
+                    shift__starts_at__lt=shift.ends_at + SOFT_GAP,
+                    shift__ends_at__gt=shift.starts_at - SOFT_GAP,
+                )
+                .exclude(shift_id=shift.id)
+                .values_list("shift__title", "shift__starts_at", "shift__ends_at")
+            )
+            for title, starts, ends in near:
+                if starts < shift.ends_at and ends > shift.starts_at:
+                    raise Overlaps(title=title)
             took = await Shift.filter(id=shift.id, taken__lt=F("slots")).update(
                 taken=F("taken") + 1
             )
