@@ -50,12 +50,14 @@ from linli.kit import (
     current_zone,
     emit,
     home_node,
+    notify,
 )
 from linli_volunteers.models import (
     APPROVED,
     CANCELLED,
     CLOSED,
     DECLINED,
+    EXPIRED,
     FILLED,
     OPEN,
     PENDING,
@@ -71,6 +73,18 @@ from linli_volunteers.models import (
     Team,
     Thanks,
     Volunteer,
+)
+from linli_volunteers.notifications import (
+    CALL_ACCEPTED,
+    CALL_EXPIRED,
+    CALL_FILLED,
+    CALL_OFFERED,
+    CALL_URGENT,
+    HOURS_APPROVED,
+    HOURS_DECLINED,
+    QUALIFICATION_EXPIRING,
+    QUALIFICATION_SUBJECTS,
+    SHIFT_TOMORROW,
 )
 
 #: Who reports the volunteers' service in ``service.verified``.
@@ -93,6 +107,10 @@ CATEGORIES: dict[str, str] = {
     "child-care": N_("Children's care"),
     "clean-up": N_("Clean-up"),
 }
+#: How many volunteers a new call for help is sent to, nearest first.
+OFFER_TO = 20
+#: How long before a qualification expires its volunteer and leaders are warned.
+WARN_BEFORE = timedelta(days=30)
 #: Sign-ups this close to another one are allowed, with a warning.
 SOFT_GAP = timedelta(hours=1)
 MOST_HOURS = 24.0
@@ -157,7 +175,7 @@ class QualificationMissing(Refusal):
 
 #: What a sign-up is told when its qualification has expired, or was never recorded, by
 #: kind (whole sentences, so that each translates well).
-EXPIRED: dict[str, str] = {
+LAPSED_TEXT: dict[str, str] = {
     "health-certificate": N_(
         "This shift needs a valid health certificate. Yours expired on %(day)s: "
         "ask the community to record the renewed one."
@@ -171,7 +189,7 @@ EXPIRED: dict[str, str] = {
         "ask the community to record the renewed one."
     ),
 }
-MISSING: dict[str, str] = {
+MISSING_TEXT: dict[str, str] = {
     "health-certificate": N_(
         "This shift needs a valid health certificate, and the register has none for you."
     ),
@@ -431,20 +449,89 @@ async def raise_call(
         raise Refusal(N_("Ask for 1 to 50 helpers."), field="needed")
     if not 0 < hours <= MOST_HOURS:
         raise Refusal(N_("Enter the hours it should take, up to 24."), field="hours")
-    return await Call.create(
+    async with in_transaction():
+        call = await Call.create(
+            community=community,
+            title=title[:100],
+            details=details.strip()[:2000],
+            skill=skill,
+            place=place,
+            urgent=urgent,
+            needed=needed,
+            starts_at=starts_at,
+            hours=hours,
+            beneficiary=beneficiary.strip()[:64],
+            address=address.strip()[:100],
+            phone=phone.strip()[:32],
+            raised_by=raised_by,
+        )
+        await offer(call, community)
+    return call
+
+
+def moment_text(moment: datetime) -> str:
+    """A time as the messages show it, in the community's zone."""
+    return moment.astimezone(current_zone()).strftime("%Y-%m-%d %H:%M")
+
+
+def place_prefixes(place: Node | None, root_id: int) -> dict[str, str]:
+    """The path prefixes of the estate and the building ``place`` is in (below the
+    community's node ``root_id``), for finding who lives there."""
+    if place is None:
+        return {}
+    ids = place.ancestor_ids()
+    if root_id not in ids:
+        return {}
+    top = ids.index(root_id) + 1
+    return {
+        label: "/" + "/".join(str(i) for i in ids[:depth]) + "/"
+        for label, depth in (("estate", top + 1), ("building", top + 2))
+        if len(ids) >= depth
+    }
+
+
+async def matching(call: Call, *, limit: int = OFFER_TO) -> list[int]:
+    """The people a call is offered to, in the plugin's matching order: active
+    volunteers with its skill (any volunteer when it names none), but not whoever raised
+    it; those living in the call's building first, then in its estate, then the rest;
+    among equals those usually free on the call's day, then the longest on the
+    register. The first ``limit`` of them."""
+    query = Volunteer.filter(community_id=call.community_id, active=True)
+    if call.skill_id is not None:
+        query = query.filter(skills__id=call.skill_id)
+    if call.raised_by_id is not None:
+        query = query.exclude(person_id=call.raised_by_id)
+    rows = await query.values("id", "person_id", "days", "home__path")
+    place = call.place if isinstance(call.place, Node) else None
+    if place is None and call.place_id is not None:
+        place = await Node.get_or_none(id=call.place_id)
+    prefixes = place_prefixes(place, (await community_root(call.community_id)).id)
+    weekday = str(local_day(call.starts_at).isoweekday())
+
+    def rank(row: dict[str, Any]) -> tuple[int, bool, int]:
+        path = row["home__path"] or ""
+        near = 2
+        if "building" in prefixes and path.startswith(prefixes["building"]):
+            near = 0
+        elif "estate" in prefixes and path.startswith(prefixes["estate"]):
+            near = 1
+        free = not row["days"] or weekday in row["days"]
+        return near, not free, row["id"]
+
+    return [row["person_id"] for row in sorted(rows, key=rank)[:limit]]
+
+
+async def offer(call: Call, community: Community) -> int:
+    """Tell the volunteers a new call is offered to (in its transaction). Returns how
+    many were told."""
+    people = await Person.filter(id__in=await matching(call))
+    return await notify(
+        people,
+        CALL_URGENT if call.urgent else CALL_OFFERED,
+        subject=call.title,
+        values={"when": moment_text(call.starts_at), "needed": call.needed},
+        link=f"/c/{community.slug}/volunteers/calls/{call.id}",
         community=community,
-        title=title[:100],
-        details=details.strip()[:2000],
-        skill=skill,
-        place=place,
-        urgent=urgent,
-        needed=needed,
-        starts_at=starts_at,
-        hours=hours,
-        beneficiary=beneficiary.strip()[:64],
-        address=address.strip()[:100],
-        phone=phone.strip()[:32],
-        raised_by=raised_by,
     )
 
 
@@ -465,12 +552,32 @@ async def accept(call_id: int, volunteer: Volunteer, *, now: datetime) -> Answer
                 )
                 raise CallFull() if status in (OPEN, FILLED) else CallNotOpen()
             answer = await Answer.create(call_id=call_id, volunteer=volunteer, accepted_at=now)
-            await Call.filter(id=call_id, status=OPEN, taken__gte=F("needed")).update(
+            filled = await Call.filter(id=call_id, status=OPEN, taken__gte=F("needed")).update(
                 status=FILLED, filled_at=now
             )
+            await tell_requester(call_id, volunteer, filled=bool(filled))
     except IntegrityError:
         raise AlreadyAccepted() from None
     return answer
+
+
+async def tell_requester(call_id: int, volunteer: Volunteer, *, filled: bool) -> None:
+    """Tell whoever raised the call that ``volunteer`` accepted it, or, when theirs was
+    the last place, that the call is filled."""
+    call = await Call.get(id=call_id).select_related("raised_by", "community")
+    if call.raised_by is None:
+        return
+    name = await one_value(
+        Person.filter(id=volunteer.person_id).first().values_list("name", flat=True)
+    )
+    await notify(
+        call.raised_by,
+        CALL_FILLED if filled else CALL_ACCEPTED,
+        subject=call.title,
+        values={"name": name or "", "taken": call.taken, "needed": call.needed},
+        link=f"/c/{call.community.slug}/volunteers/calls/{call.id}",
+        community=call.community,
+    )
 
 
 async def close_call(
@@ -483,7 +590,9 @@ async def close_call(
         raise NotAllowed()
     made = 0
     async with in_transaction():
-        changed = await Call.filter(id=call.id, status__in=(OPEN, FILLED)).update(
+        # an expired call its helpers went to anyway can still be closed as done
+        closable = (OPEN, FILLED, EXPIRED) if done else (OPEN, FILLED)
+        changed = await Call.filter(id=call.id, status__in=closable).update(
             status=CLOSED if done else CANCELLED, closed_at=now
         )
         if not changed:
@@ -596,15 +705,9 @@ async def offered_to(call: Call) -> dict[str, int]:
         query = query.filter(skills__id=call.skill_id)
     counts = {"all": await query.count(), "building": 0, "estate": 0}
     place = await Node.get_or_none(id=call.place_id) if call.place_id else None
-    if place is not None:
-        root = await community_root(call.community_id)
-        ids = place.ancestor_ids()
-        if root.id in ids:
-            top = ids.index(root.id) + 1
-            for label, depth in (("estate", top + 1), ("building", top + 2)):
-                if len(ids) >= depth:
-                    prefix = "/" + "/".join(str(i) for i in ids[:depth]) + "/"
-                    counts[label] = await query.filter(home__path__startswith=prefix).count()
+    root = await community_root(call.community_id)
+    for label, prefix in place_prefixes(place, root.id).items():
+        counts[label] = await query.filter(home__path__startswith=prefix).count()
     return counts
 
 
@@ -676,9 +779,9 @@ async def check_qualification(volunteer: Volunteer, kind: str, day: date) -> Non
         return
     held = await Qualification.get_or_none(volunteer=volunteer, kind=kind)
     if held is None:
-        raise QualificationMissing(MISSING[kind])
+        raise QualificationMissing(MISSING_TEXT[kind])
     if held.expires_on is not None and held.expires_on < day:
-        raise QualificationExpired(EXPIRED[kind], day=held.expires_on.isoformat())
+        raise QualificationExpired(LAPSED_TEXT[kind], day=held.expires_on.isoformat())
 
 
 async def sign_up(shift_id: int, volunteer: Volunteer, *, now: datetime) -> list[str]:
@@ -825,11 +928,17 @@ async def decide(
             if current == status:
                 return False
             raise AlreadyDecided()
+        volunteer = await Volunteer.get(id=entry.volunteer_id).select_related("person", "community")
+        person_id = volunteer.person_id
+        await notify(
+            volunteer.person,
+            HOURS_APPROVED if approve else HOURS_DECLINED,
+            subject=entry.title,
+            values={"day": entry.day.isoformat(), "hours": entry.hours, "note": note.strip()},
+            link=f"/c/{volunteer.community.slug}/volunteers/register/{volunteer.id}",
+            community=volunteer.community,
+        )
         if approve:
-            person_id = await one_value(
-                Volunteer.filter(id=entry.volunteer_id).first().values_list("person_id", flat=True)
-            )
-            assert person_id is not None
             await emit(
                 "service.verified",
                 ServiceVerified(
@@ -1206,3 +1315,103 @@ async def open_calls_count(community: Community) -> int:
 
 async def pending_hours_count(community: Community) -> int:
     return await Hours.filter(community=community, status=PENDING).count()
+
+
+# ----------------------------------------------------------------------------- scheduled
+
+
+async def expire_calls(
+    community: Community, day: date, *, now: datetime, zone: ZoneInfo | None = None
+) -> int:
+    """Close the calls of days before ``day`` that are still open (not all their helpers
+    came forward), and tell whoever raised each. Returns how many were closed."""
+    start, _ = day_bounds(day, zone)
+    expired = 0
+    for call in await Call.filter(
+        community_id=community.id, status=OPEN, starts_at__lt=start
+    ).select_related("raised_by"):
+        async with in_transaction():
+            if not await Call.filter(id=call.id, status=OPEN).update(status=EXPIRED, closed_at=now):
+                continue  # filled or closed meanwhile
+            expired += 1
+            if call.raised_by is not None:
+                await notify(
+                    call.raised_by,
+                    CALL_EXPIRED,
+                    subject=call.title,
+                    values={"taken": call.taken, "needed": call.needed},
+                    link=f"/c/{community.slug}/volunteers/calls/{call.id}",
+                    community=community,
+                )
+    return expired
+
+
+async def remind_shifts(community: Community, day: date, zone: ZoneInfo | None = None) -> int:
+    """Tell everyone signed up for a shift that starts on ``day`` (the day after the
+    reminder). Returns how many were told."""
+    zone = zone or current_zone()
+    start, end = day_bounds(day, zone)
+    signups = await Signup.filter(
+        shift__community_id=community.id, shift__starts_at__gte=start, shift__starts_at__lt=end
+    ).select_related("shift", "volunteer__person")
+    told = 0
+    for signup in signups:
+        shift = signup.shift
+        told += await notify(
+            signup.volunteer.person,
+            SHIFT_TOMORROW,
+            subject=shift.title,
+            values={
+                "when": shift.starts_at.astimezone(zone).strftime("%H:%M"),
+                "place": shift.place,
+            },
+            link=f"/c/{community.slug}/volunteers/",
+            community=community,
+        )
+    return told
+
+
+async def warn_qualifications(community: Community, today: date) -> int:
+    """Warn each active volunteer whose qualification expires within
+    :data:`WARN_BEFORE` of ``today``, and the leaders of their teams, once per expiry
+    date (recording a renewed one warns again when that one comes near). Returns how
+    many qualifications were warned of."""
+    due = await Qualification.filter(
+        volunteer__community_id=community.id,
+        volunteer__active=True,
+        expires_on__gte=today,
+        expires_on__lte=today + WARN_BEFORE,
+    ).select_related("volunteer__person")
+    due = [q for q in due if q.warned_for != q.expires_on]
+    if not due:
+        return 0
+    volunteer_ids = {q.volunteer_id for q in due}
+    teams: dict[int, set[int]] = defaultdict(set)
+    for volunteer_id, team_id in await Membership.filter(
+        volunteer_id__in=volunteer_ids
+    ).values_list("volunteer_id", "team_id"):
+        teams[volunteer_id].add(team_id)
+    leaders: dict[int, list[Person]] = defaultdict(list)
+    for row in await Membership.filter(
+        team_id__in={t for ts in teams.values() for t in ts}, leader=True
+    ).select_related("volunteer__person"):
+        leaders[row.team_id].append(row.volunteer.person)
+    warned = 0
+    for held in due:
+        assert held.expires_on is not None
+        person = held.volunteer.person
+        async with in_transaction():
+            if not await Qualification.filter(id=held.id, expires_on=held.expires_on).update(
+                warned_for=held.expires_on
+            ):
+                continue
+            await notify(
+                [person, *(p for t in teams[held.volunteer_id] for p in leaders[t])],
+                QUALIFICATION_EXPIRING,
+                subject=QUALIFICATION_SUBJECTS.get(held.kind, held.kind),
+                values={"name": person.name, "day": held.expires_on.isoformat()},
+                link=f"/c/{community.slug}/volunteers/register/{held.volunteer_id}",
+                community=community,
+            )
+            warned += 1
+    return warned
