@@ -32,8 +32,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
-from tortoise.functions import Count, Sum
+from tortoise.expressions import F, Q, Subquery
+from tortoise.functions import Count, Min, Sum
 from tortoise.transactions import in_transaction
 
 from linli.kit import (
@@ -628,18 +628,13 @@ async def close_call(
     return made
 
 
-async def sees_private(call: Call, actor: Actor, person: Person | None, root: Node) -> bool:
-    """Whether the visitor may see the beneficiary's name, address and phone: an assigned
-    volunteer while the call is open or filled, whoever raised it, or a keeper."""
-    if can_manage(actor, root):
+def sees_private(call: Call, *, manager: bool, person_id: int | None, assigned: bool) -> bool:
+    """Whether the visitor may see the beneficiary's name, address and phone: a keeper
+    of the register (``manager``), whoever raised the call, or a volunteer ``assigned``
+    to it while it is open or filled."""
+    if manager or (person_id is not None and call.raised_by_id == person_id):
         return True
-    if person is None:
-        return False
-    if call.raised_by_id == person.id:
-        return True
-    if call.status not in (OPEN, FILLED):
-        return False
-    return await Answer.exists(call_id=call.id, volunteer__person_id=person.id)
+    return assigned and call.status in (OPEN, FILLED)
 
 
 @dataclass
@@ -668,22 +663,22 @@ def nearness(home: Node | None, place: Node | None, root_id: int) -> str:
     return ""
 
 
-async def calls_for(volunteer: Volunteer, *, limit: int = 8) -> list[Offer]:
+async def calls_for(volunteer: Volunteer, root: Node, *, limit: int = 8) -> list[Offer]:
     """The open calls ``volunteer`` could answer, by their skills (a call that names no
     skill is for anyone), nearest first (same building, then same estate), urgent
-    first among equals, then on a day they are usually free, then the soonest."""
-    skill_ids = [s.id for s in await volunteer.skills.all().only("id")]
-    mine = Answer.filter(volunteer=volunteer).values_list("call_id", flat=True)
+    first among equals, then on a day they are usually free, then the soonest. One
+    query (two without the volunteer's home loaded), whatever the number of calls."""
+    skills = Subquery(Skill.filter(volunteers__id=volunteer.id).values("id"))
+    answered = Subquery(Answer.filter(volunteer_id=volunteer.id).values("call_id"))
     calls = (
         await Call.filter(community_id=volunteer.community_id, status=OPEN)
-        .filter(Q(skill_id__in=skill_ids) | Q(skill_id=None) if skill_ids else Q(skill_id=None))
-        .exclude(id__in=await mine)
+        .filter(Q(skill_id__in=skills) | Q(skill_id=None))
+        .exclude(id__in=answered)
         .select_related("place", "skill")
         .order_by("starts_at")
         .limit(50)
     )
-    home = await Node.get_or_none(id=volunteer.home_id) if volunteer.home_id else None
-    root = await community_root(volunteer.community_id)
+    home = await volunteer.home if volunteer.home_id else None
     rank = {"building": 0, "estate": 1, "": 2}
     offers = [
         Offer(
@@ -697,18 +692,24 @@ async def calls_for(volunteer: Volunteer, *, limit: int = 8) -> list[Offer]:
     return offers[:limit]
 
 
-async def offered_to(call: Call) -> dict[str, int]:
-    """How many active volunteers a call is offered to: all with its skill, and of them
-    those living in the same building and estate as the place."""
+async def offered_to(call: Call, root: Node) -> dict[str, int]:
+    """How many active volunteers a call could be offered to: all with its skill, and
+    of them those living in the same building and estate as the place (one query). The
+    first :data:`OFFER_TO` of them were told."""
     query = Volunteer.filter(community_id=call.community_id, active=True)
-    if call.skill_id is not None:
-        query = query.filter(skills__id=call.skill_id)
-    counts = {"all": await query.count(), "building": 0, "estate": 0}
-    place = await Node.get_or_none(id=call.place_id) if call.place_id else None
-    root = await community_root(call.community_id)
-    for label, prefix in place_prefixes(place, root.id).items():
-        counts[label] = await query.filter(home__path__startswith=prefix).count()
-    return counts
+    if call.skill_id is not None:  # a subquery: a join would group the count by volunteer
+        skilled = Subquery(Volunteer.filter(skills__id=call.skill_id).values("id"))
+        query = query.filter(id__in=skilled)
+    place = await call.place if call.place_id is not None else None
+    prefixes = place_prefixes(place, root.id)
+    counts: dict[str, Any] = {"all": Count("id")}
+    for label in ("building", "estate"):
+        # a prefix no path has ("" would match them all) counts none
+        prefix = prefixes.get(label, "/-/")
+        homes = Subquery(Node.filter(path__startswith=prefix).values("id"))
+        counts[label] = Count("id", _filter=Q(home_id__in=homes))
+    [row] = await query.annotate(**counts).values(*counts)
+    return {label: int(row[label] or 0) for label in counts}
 
 
 # ----------------------------------------------------------------------------- shifts
@@ -1150,6 +1151,29 @@ async def withdraw_outside_service(
     ).update(status=DECLINED, note=reason[:200])
 
 
+def hours_of_reference(reference: str) -> int | None:
+    """The hours entry a reference of ``service.verified`` names: ``hours:12`` or, for
+    corrected hours, ``hours:12:c3``."""
+    parts = reference.split(":")
+    if len(parts) in (2, 3) and parts[0] == "hours" and parts[1].isdecimal():
+        return int(parts[1])
+    return None
+
+
+async def record_points(community_id: int, reference: str, points: int) -> bool:
+    """Add ``points`` (less, when negative) to the points standing on the hours entry
+    ``reference`` names. Each event arrives once (the core's delivery record), so a
+    counter is enough."""
+    entry_id = hours_of_reference(reference)
+    if entry_id is None:
+        return False
+    return bool(
+        await Hours.filter(id=entry_id, community_id=community_id).update(
+            points=F("points") + points
+        )
+    )
+
+
 # ----------------------------------------------------------------------------- pages' data
 
 
@@ -1186,25 +1210,106 @@ async def today_of(volunteer: Volunteer, day: date, now: datetime) -> Today:
     )
 
 
-async def volunteer_page(volunteer: Volunteer, year: int) -> dict[str, Any]:
-    """Recognition: hours by month of ``year``, teams, calls answered and thanks."""
-    start = date(year, 1, 1)
-    rows = await Hours.filter(
-        volunteer=volunteer, status=APPROVED, day__gte=start, day__lt=date(year + 1, 1, 1)
-    ).values("day", "hours", "corrected")
-    by_month: dict[int, float] = defaultdict(float)
-    for row in rows:
-        value = row["corrected"] if row["corrected"] is not None else row["hours"]
-        by_month[row["day"].month] += value
-    teams = await Membership.filter(volunteer=volunteer).select_related("team")
+@dataclass
+class Held:
+    kind: str
+    expires_on: date | None
+
+
+@dataclass
+class Profile:
+    """What a volunteer's page shows of their record, read in one query with their
+    qualifications."""
+
+    id: int
+    person_id: int
+    name: str
+    joined_on: date
+    availability: str
+    active: bool
+    held: list[Held] = field(default_factory=list)
+
+
+async def profile_of(community_id: int, volunteer_id: int) -> Profile | None:
+    rows = await Volunteer.filter(id=volunteer_id, community_id=community_id).values(
+        "id", "person_id", "person__name", "joined_on", "availability", "active",
+        "qualifications__kind", "qualifications__expires_on",
+    )  # fmt: skip
+    if not rows:
+        return None
+    first = rows[0]
+    return Profile(
+        id=first["id"],
+        person_id=first["person_id"],
+        name=first["person__name"],
+        joined_on=first["joined_on"],
+        availability=first["availability"],
+        active=first["active"],
+        held=sorted(
+            (
+                Held(row["qualifications__kind"], row["qualifications__expires_on"])
+                for row in rows
+                if row["qualifications__kind"]
+            ),
+            key=lambda h: h.kind,
+        ),
+    )
+
+
+async def volunteer_page(profile: Profile, community_id: int, year: int) -> dict[str, Any]:
+    """Recognition: hours and street bank points by month of ``year`` (points by the
+    month the service was given), calls answered, teams, skills and thanks — in four
+    queries, whatever the volunteer's history."""
+    entries = (
+        await Hours.filter(
+            volunteer_id=profile.id, day__gte=date(year, 1, 1), day__lt=date(year + 1, 1, 1)
+        )
+        .order_by("-day", "-id")
+        .values(
+            "id", "day", "title", "hours", "corrected", "status", "external", "points",
+            "reference",
+        )
+    )  # fmt: skip
+    hours: dict[int, float] = defaultdict(float)
+    points: dict[int, int] = defaultdict(int)
+    answered = 0
+    for row in entries:
+        month = row["day"].month
+        points[month] += row["points"]
+        if row["status"] == APPROVED:
+            hours[month] += row["corrected"] if row["corrected"] is not None else row["hours"]
+        if row["reference"].startswith("call:") and row["status"] != DECLINED:
+            answered += 1
+    teams = await (
+        Team.filter(community_id=community_id)
+        .annotate(
+            member=Count("members", _filter=Q(members__volunteer_id=profile.id)),
+            leads=Count(
+                "members", _filter=Q(members__volunteer_id=profile.id, members__leader=True)
+            ),
+        )
+        .group_by("id")
+        .order_by("id")
+    )  # fmt: skip
+    skills = await (
+        Skill.filter(community_id=community_id)
+        .annotate(mine=Count("volunteers", _filter=Q(volunteers__id=profile.id)))
+        .group_by("id")
+        .order_by("id")
+    )
     return {
-        "volunteer": volunteer,
-        "months": [(m, round(by_month.get(m, 0.0), 2)) for m in range(1, 13)],
-        "year_total": round(sum(by_month.values()), 2),
-        "teams": teams,
-        "answered": await Answer.filter(volunteer=volunteer, call__status=CLOSED).count(),
-        "thanks": await Thanks.filter(volunteer=volunteer).limit(10),
-        "recent": await Hours.filter(volunteer=volunteer).order_by("-day", "-id").limit(10),
+        "volunteer": profile,
+        "months": [(m, round(hours.get(m, 0.0), 2), points.get(m, 0)) for m in range(1, 13)],
+        "year_total": round(sum(hours.values()), 2),
+        "points_total": sum(points.values()),
+        "teams": [t for t in teams if t.member],
+        "teams_all": teams,
+        "skills": skills,
+        "own_skills": {s.id for s in skills if s.mine},
+        "held": profile.held,
+        "answered": answered,
+        "thanks": await Thanks.filter(volunteer_id=profile.id).limit(10),
+        "recent": entries[:10],
     }
 
 
@@ -1225,58 +1330,66 @@ async def thank(call: Call, *, text: str, person: Person | None, actor: Actor, r
     return len(helpers)
 
 
+def as_moment(value: Any) -> datetime:
+    """An aggregated time: SQLite answers ``MIN()`` of a datetime column as text."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 async def figures(community: Community, year: int) -> dict[str, Any]:
     """The year's figures: the register and how many are active (approved hours in the
-    year), hours by team, by category and by month, calls answered and how fast."""
+    year), hours by team, by category and by month, calls answered and how fast. Five
+    queries, each aggregated in the database, whatever the year's numbers."""
     first, last = date(year, 1, 1), date(year + 1, 1, 1)
     zone = current_zone()
     approved = Hours.filter(community=community, status=APPROVED, day__gte=first, day__lt=last)
-    by_team = await (
+    groups = await (
         approved.annotate(total=Sum("hours"), entries=Count("id"))
-        .group_by("team_id")
-        .values("team_id", "total", "entries")
+        .group_by("team_id", "team__name", "category")
+        .values("team_id", "team__name", "category", "total", "entries")
     )
-    names = dict(await Team.filter(community=community).values_list("id", "name"))
-    by_category = await (
-        approved.annotate(total=Sum("hours")).group_by("category").values("category", "total")
-    )
+    teams: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+    categories: dict[str, float] = defaultdict(float)
+    for row in groups:
+        team = teams[row["team__name"] or ""]
+        team[0] += row["total"] or 0
+        team[1] += row["entries"]
+        categories[row["category"]] += row["total"] or 0
     months: dict[int, float] = defaultdict(float)
-    for day, hours in await approved.values_list("day", "hours"):
-        months[day.month] += hours
-    active = len(set(await approved.values_list("volunteer_id", flat=True)))
+    for row in await approved.annotate(total=Sum("hours")).group_by("day").values("day", "total"):
+        months[row["day"].month] += row["total"] or 0
+    [active] = await approved.annotate(n=Count("volunteer_id", distinct=True)).values_list(
+        "n", flat=True
+    )
     start = datetime(year, 1, 1, tzinfo=zone)
     end = datetime(year + 1, 1, 1, tzinfo=zone)
-    calls = await Call.filter(
-        community=community, created_at__gte=start, created_at__lt=end
-    ).values("id", "created_at", "status")
-    firsts: dict[int, datetime] = {}
-    for call_id, at in await Answer.filter(
-        call__community=community, call__created_at__gte=start, call__created_at__lt=end
-    ).values_list("call_id", "accepted_at"):
-        if call_id not in firsts or at < firsts[call_id]:
-            firsts[call_id] = at
+    calls = await (
+        Call.filter(community=community, created_at__gte=start, created_at__lt=end)
+        .annotate(first=Min("answers__accepted_at"))
+        .group_by("id", "created_at", "status")
+        .values("id", "created_at", "status", "first")
+    )
     waits = sorted(
-        (firsts[c["id"]] - c["created_at"]).total_seconds() / 60 for c in calls if c["id"] in firsts
+        (as_moment(c["first"]) - c["created_at"]).total_seconds() / 60
+        for c in calls
+        if c["first"] is not None
     )
     return {
         "year": year,
         "registered": await Volunteer.filter(community=community, active=True).count(),
-        "active": active,
+        "active": active or 0,
         "hours_total": round(sum(months.values()), 1),
         "by_team": sorted(
-            (
-                (names.get(row["team_id"], ""), round(row["total"] or 0, 1), row["entries"])
-                for row in by_team
-            ),
+            ((name, round(total, 1), entries) for name, (total, entries) in teams.items()),
             key=lambda r: -r[1],
         ),
         "by_category": sorted(
-            ((row["category"], round(row["total"] or 0, 1)) for row in by_category),
-            key=lambda r: -r[1],
+            ((key, round(total, 1)) for key, total in categories.items()), key=lambda r: -r[1]
         ),
         "by_month": [(m, round(months.get(m, 0.0), 1)) for m in range(1, 13)],
         "calls": len(calls),
-        "answered": len(firsts),
+        "answered": len(waits),
         "closed": sum(1 for c in calls if c["status"] == CLOSED),
         "median_wait": round(waits[len(waits) // 2]) if waits else None,
     }

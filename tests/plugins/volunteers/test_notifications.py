@@ -112,7 +112,7 @@ async def test_the_volunteer_hears_how_their_hours_were_decided(kit, linli_bus):
             day=date(2026, 3, 16),
             hours=2.0,
             scheduled=2.0,
-        )  # fmt: skip
+        )
         for i, volunteer in enumerate((kit.helper, kit.neighbour))
     ]
     now = datetime.now(UTC)
