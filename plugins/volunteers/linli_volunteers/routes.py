@@ -435,8 +435,6 @@ async def sign_up(
     request: Req, community: NamedDependency[Community], shift_id: FromPath[int]
 ) -> Redirect:
     volunteer = await services.need_volunteer(await own_person(request))
-    if volunteer.community_id != community.id:
-        raise NotFoundException()
     near = await services.sign_up(shift_id, volunteer, now=services.now_utc())
     if near:
         flash(

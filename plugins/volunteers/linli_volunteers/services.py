@@ -231,6 +231,12 @@ async def one_value(query: Any) -> Any:
     return await query
 
 
+async def related(value: Any) -> Any:
+    """A foreign key's object, whether ``select_related`` loaded it or not (the stubs
+    type a loaded one as not awaitable)."""
+    return await value
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC)
 
@@ -678,7 +684,7 @@ async def calls_for(volunteer: Volunteer, root: Node, *, limit: int = 8) -> list
         .order_by("starts_at")
         .limit(50)
     )
-    home = await volunteer.home if volunteer.home_id else None
+    home = await related(volunteer.home) if volunteer.home_id else None
     rank = {"building": 0, "estate": 1, "": 2}
     offers = [
         Offer(
@@ -700,7 +706,7 @@ async def offered_to(call: Call, root: Node) -> dict[str, int]:
     if call.skill_id is not None:  # a subquery: a join would group the count by volunteer
         skilled = Subquery(Volunteer.filter(skills__id=call.skill_id).values("id"))
         query = query.filter(id__in=skilled)
-    place = await call.place if call.place_id is not None else None
+    place = await related(call.place) if call.place_id is not None else None
     prefixes = place_prefixes(place, root.id)
     counts: dict[str, Any] = {"all": Count("id")}
     for label in ("building", "estate"):
@@ -1288,24 +1294,26 @@ async def volunteer_page(profile: Profile, community_id: int, year: int) -> dict
                 "members", _filter=Q(members__volunteer_id=profile.id, members__leader=True)
             ),
         )
-        .group_by("id")
+        .group_by("id", "name", "name_en")
         .order_by("id")
+        .values("id", "name", "name_en", "member", "leads")
     )  # fmt: skip
     skills = await (
         Skill.filter(community_id=community_id)
         .annotate(mine=Count("volunteers", _filter=Q(volunteers__id=profile.id)))
-        .group_by("id")
+        .group_by("id", "name", "name_en")
         .order_by("id")
+        .values("id", "name", "name_en", "mine")
     )
     return {
         "volunteer": profile,
         "months": [(m, round(hours.get(m, 0.0), 2), points.get(m, 0)) for m in range(1, 13)],
         "year_total": round(sum(hours.values()), 2),
         "points_total": sum(points.values()),
-        "teams": [t for t in teams if t.member],
+        "teams": [t for t in teams if t["member"]],
         "teams_all": teams,
         "skills": skills,
-        "own_skills": {s.id for s in skills if s.mine},
+        "own_skills": {s["id"] for s in skills if s["mine"]},
         "held": profile.held,
         "answered": answered,
         "thanks": await Thanks.filter(volunteer_id=profile.id).limit(10),
