@@ -134,11 +134,13 @@ async def test_an_undone_delivery_gives_its_points_back_once_and_earns_again(
 
     async def deliver(minutes: int) -> None:
         await run.deliver(placed, AFTER + timedelta(minutes=minutes))
-        await linli_bus.dispatch_due()
+        while await linli_bus.dispatch_due():  # and what the street bank emits in return
+            pass
 
     async def undo(minutes: int) -> None:
         await run.undo(placed, AFTER + timedelta(minutes=minutes))
-        await linli_bus.dispatch_due()
+        while await linli_bus.dispatch_due():
+            pass
 
     await deliver(0)
     assert await bank.balance_of(me) == 6

@@ -3,15 +3,43 @@
 A person's voluntary service verified by whoever organised it — a canteen delivery, a
 co-built project's hours, the volunteers' register — arrives as the core's shared
 ``service.verified``; a service reported by mistake is taken back with
-``service.withdrawn``. The street bank emits no event of its own.
+``service.withdrawn``.
+
+What it tells in return, so that whoever reported a service can show what it earned
+without importing the street bank: ``streetbank.points_credited`` when a reported
+service is credited, ``streetbank.points_withdrawn`` when its credit is reversed, both
+with the reporter's own ``source`` and ``reference`` (emitted in the transaction of the
+credit or the reversal). Services a worker records by hand are not announced.
 """
 
 from __future__ import annotations
 
 import msgspec
 
-from linli.kit import Event, subscribe
+from linli.kit import Event, event, subscribe
 from linli_streetbank import services
+
+
+@event("streetbank.points_credited", version=1)
+class PointsCredited(msgspec.Struct):
+    """Points credited to ``person`` for the service ``source`` reported as
+    ``reference`` (``service.verified``)."""
+
+    person: int
+    source: str
+    reference: str
+    points: int
+
+
+@event("streetbank.points_withdrawn", version=1)
+class PointsWithdrawn(msgspec.Struct):
+    """The ``points`` credited for a reported service taken back, because its
+    reporter withdrew it (``service.withdrawn``)."""
+
+    person: int
+    source: str
+    reference: str
+    points: int
 
 
 class VerifiedService(msgspec.Struct):

@@ -46,6 +46,7 @@ from linli.kit import (
     add_node,
     audit,
     check_on_behalf,
+    emit,
     ensure_node_kinds,
     grant_role,
     notify,
@@ -692,9 +693,12 @@ async def record_service(
     source: str = "form",
     reference: str = "",
     now: datetime | None = None,
+    reported: tuple[str, str] | None = None,
 ) -> Done:
     """Credit verified service to ``person`` at once. The worker who records it may not
-    be the person credited. Returns ``Done(ServiceRecord)``."""
+    be the person credited. Returns ``Done(ServiceRecord)``. A service another plugin
+    reported (``reported``: its source and reference) is announced with
+    ``streetbank.points_credited`` in the same transaction."""
     if person.community_id != community.id or category.community_id != community.id:
         raise NotAllowed()
     if not category.active:
@@ -746,6 +750,13 @@ async def record_service(
             link=f"/c/{community.slug}/streetbank/me",
             community=community,
         )
+        if reported is not None:
+            await emit(
+                "streetbank.points_credited",
+                {"person": person.id, "source": reported[0], "reference": reported[1],
+                 "points": points},
+                community=community.id,
+            )  # fmt: skip
         return record
 
     async def found(entry: Entry) -> ServiceRecord | None:
@@ -838,6 +849,7 @@ async def credit_service(
         source="event",
         reference=stored,
         now=moment,
+        reported=(source, reference),
     )
 
 
@@ -867,7 +879,7 @@ async def withdraw_service(
     legs = [(posting.account, -int(posting.amount)) for posting in postings]
 
     async def work() -> Entry:
-        return await _post(
+        entry = await _post(
             community_id=community_id,
             kind=REVERSAL,
             key=key,
@@ -877,6 +889,13 @@ async def withdraw_service(
             reverses=credited,
             now=now or now_utc(),
         )
+        await emit(
+            "streetbank.points_withdrawn",
+            {"person": person_id, "source": source, "reference": reference,
+             "points": record.points},
+            community=community_id,
+        )  # fmt: skip
+        return entry
 
     return await _once(key, work, _entry_found)
 

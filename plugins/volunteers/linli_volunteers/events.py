@@ -5,6 +5,11 @@ They emit the core's shared ``service.verified`` when a leader approves hours (s
 hours, the earlier report then withdrawn with ``service.withdrawn``): the street bank
 turns it into points. They declare no event of their own.
 
+They hear the street bank's ``streetbank.points_credited`` and
+``streetbank.points_withdrawn`` for their own services, and keep the points standing on
+each hours entry, so that a volunteer's page shows what their hours earned without
+importing the street bank (without it, nothing arrives and the page shows no points).
+
 They hear ``service.verified`` and ``service.withdrawn`` from every other source: the
 canteen's delivery volunteers and codesign's build contributors are volunteers too. Their
 service puts them on the register (one record per person), in the team that serves that
@@ -73,3 +78,32 @@ async def uncount_service(event: Event) -> None:
         reference=service.reference,
         reason=service.reason,
     )
+
+
+class Points(msgspec.Struct):
+    """The volunteers' view of ``streetbank.points_credited`` and
+    ``streetbank.points_withdrawn``."""
+
+    person: int
+    source: str
+    reference: str
+    points: int
+
+
+@subscribe("streetbank.points_credited", version=1, payload=Points, handler="count_points")
+async def count_points(event: Event) -> None:
+    """Points the street bank credited for hours of this register."""
+    credited: Points = event.payload
+    if credited.source != services.SOURCE or event.community_id is None:
+        return
+    await services.record_points(event.community_id, credited.reference, credited.points)
+
+
+@subscribe("streetbank.points_withdrawn", version=1, payload=Points, handler="uncount_points")
+async def uncount_points(event: Event) -> None:
+    """Points the street bank took back (corrected hours are withdrawn, then verified
+    again under a new reference)."""
+    withdrawn: Points = event.payload
+    if withdrawn.source != services.SOURCE or event.community_id is None:
+        return
+    await services.record_points(event.community_id, withdrawn.reference, -withdrawn.points)

@@ -14,7 +14,8 @@ from tortoise import fields
 from tortoise.models import Model
 
 # Call and hours states.
-OPEN, FILLED, CLOSED, CANCELLED = "open", "filled", "closed", "cancelled"
+# A call whose day passed before it was filled is "expired" (by the daily job).
+OPEN, FILLED, CLOSED, CANCELLED, EXPIRED = "open", "filled", "closed", "cancelled", "expired"
 PENDING, APPROVED, DECLINED = "pending", "approved", "declined"
 
 
@@ -126,6 +127,8 @@ class Qualification(Model):
     volunteer_id: int
     kind = fields.CharField(max_length=32)
     expires_on = fields.DateField(null=True)
+    # the expiry its volunteer and leaders were warned of (a renewal warns again)
+    warned_for = fields.DateField(null=True)
     noted_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "core.Person", related_name="volunteers_noted", null=True, on_delete=fields.SET_NULL
     )
@@ -277,6 +280,9 @@ class Hours(Model):
     status = fields.CharField(max_length=10, default=PENDING, db_index=True)
     # approved by another plugin (the canteen): counted here, rewarded there
     external = fields.BooleanField(default=False)
+    # the street bank's points standing for these hours: what it credited, less what it
+    # took back (``streetbank.points_credited`` / ``points_withdrawn``)
+    points = fields.IntField(default=0, db_default=0)
     decided_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "core.Person", related_name="volunteers_decided", null=True, on_delete=fields.SET_NULL
     )

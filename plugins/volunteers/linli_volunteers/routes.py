@@ -6,8 +6,9 @@ in the services, which raise :class:`~linli.kit.Refusal`.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 import segno
@@ -59,6 +60,7 @@ from linli_volunteers.models import (
 )
 
 Req = Request[Any, Any, Any]
+T = TypeVar("T")
 PER_PAGE = 30
 Page = Annotated[int, Parameter(ge=1, le=10_000)]
 
@@ -94,22 +96,57 @@ async def skills_of(community: Community) -> list[Skill]:
     return await Skill.filter(community=community)
 
 
+def own_person_id(actor: Actor) -> int | None:
+    """The visitor's register entry, from their account (no query)."""
+    return actor.account.person_id if actor.account is not None else None
+
+
+async def found(
+    query: Awaitable[T | None],
+    request: Req | None = None,
+    *,
+    owner: Callable[[T], int | None] | None = None,
+    unless: str = "",
+) -> T:
+    """The row ``query`` finds, or 404. With ``owner``, the row is only for the visitor
+    whose register entry ``owner(row)`` names, or for one who holds the permission
+    ``unless`` in the community: anyone else gets 404 too, as if it did not exist."""
+    row = await query
+    if row is None:
+        raise NotFoundException()
+    if owner is not None:
+        assert request is not None
+        actor = await current_actor(request)
+        person_id = own_person_id(actor)
+        if (person_id is None or owner(row) != person_id) and not (
+            unless and actor.can(unless, await community_node(request))
+        ):
+            raise NotFoundException()
+    return row
+
+
+async def my_volunteer(request: Req, community: Community, *related: str) -> Volunteer | None:
+    """The visitor's volunteer record in this community, in one query."""
+    person_id = own_person_id(await current_actor(request))
+    if person_id is None:
+        return None
+    query = Volunteer.get_or_none(person_id=person_id, community_id=community.id)
+    return await (query.select_related(*related) if related else query)
+
+
 # ----------------------------------------------------------------------------- my tasks
 
 
 async def me_page(request: Req, community: Community) -> dict[str, Any]:
-    person = await own_person(request)
-    volunteer = await services.volunteer_of(person)
-    context: dict[str, Any] = {
-        "volunteer": volunteer,
-        "skills": await skills_of(community),
-        "zone": zone_of(request),
-    }
-    if volunteer is not None and volunteer.active:
+    volunteer = await my_volunteer(request, community, "home")
+    context: dict[str, Any] = {"volunteer": volunteer, "zone": zone_of(request)}
+    if volunteer is None or not volunteer.active:
+        context["skills"] = await skills_of(community)
+    else:
         now = services.now_utc()
         today = services.local_day(now, zone_of(request))
         context["tasks"] = await services.today_of(volunteer, today, now)
-        context["offers"] = await services.calls_for(volunteer)
+        context["offers"] = await services.calls_for(volunteer, await community_node(request))
         places = [o.call.place for o in context["offers"]]
         places += [a.call.place for a in context["tasks"].answers]
         context["addresses"] = await addresses(places, language_of(request))
@@ -246,33 +283,28 @@ async def raise_call(
 
 
 async def call_of(community: Community, call_id: int) -> Call:
-    call = await Call.get_or_none(id=call_id, community=community).select_related(
-        "skill", "place", "raised_by"
+    return await found(
+        Call.get_or_none(id=call_id, community=community).select_related("skill", "place")
     )
-    if call is None:
-        raise NotFoundException()
-    return call
 
 
 async def call_page(request: Req, community: Community, call_id: int) -> dict[str, Any]:
     call = await call_of(community, call_id)
     actor = await current_actor(request)
-    person = await own_person(request)
+    person_id = own_person_id(actor)
     root = await community_node(request)
-    private = await services.sees_private(call, actor, person, root)
     answers = await Answer.filter(call=call).select_related("volunteer__person")
-    mine = person is not None and any(a.volunteer.person_id == person.id for a in answers)
-    organiser = services.can_manage(actor, root) or (
-        person is not None and call.raised_by_id == person.id
-    )
+    mine = person_id is not None and any(a.volunteer.person_id == person_id for a in answers)
+    manager = services.can_manage(actor, root)
+    organiser = manager or (person_id is not None and call.raised_by_id == person_id)
     return {
         "zone": zone_of(request),
         "call": call,
-        "private": private,
+        "private": services.sees_private(call, manager=manager, person_id=person_id, assigned=mine),
         "answers": answers if (organiser or mine) else [],
         "mine": mine,
         "organiser": organiser,
-        "offered": await services.offered_to(call) if organiser else None,
+        "offered": await services.offered_to(call, root) if organiser else None,
         "addresses": await addresses([call.place], language_of(request)),
     }
 
@@ -369,8 +401,7 @@ async def shifts_page(request: Req, community: Community) -> dict[str, Any]:
         .order_by("starts_at")
         .limit(60)
     )
-    person = await own_person(request)
-    volunteer = await services.volunteer_of(person)
+    volunteer = await my_volunteer(request, community)
     mine: set[int] = set()
     if volunteer is not None:
         taken: Any = await Signup.filter(
@@ -404,8 +435,6 @@ async def sign_up(
     request: Req, community: NamedDependency[Community], shift_id: FromPath[int]
 ) -> Redirect:
     volunteer = await services.need_volunteer(await own_person(request))
-    if volunteer.community_id != community.id:
-        raise NotFoundException()
     near = await services.sign_up(shift_id, volunteer, now=services.now_utc())
     if near:
         flash(
@@ -426,8 +455,7 @@ async def withdraw(
     request: Req, community: NamedDependency[Community], shift_id: FromPath[int]
 ) -> Redirect:
     volunteer = await services.need_volunteer(await own_person(request))
-    if not await Shift.exists(id=shift_id, community=community):
-        raise NotFoundException()
+    await found(Shift.get_or_none(id=shift_id, community=community).only("id"))
     await services.withdraw_signup(shift_id, volunteer, now=services.now_utc())
     return done(request, f"{base(community)}shifts/", N_("Your place was given back."))
 
@@ -488,10 +516,7 @@ async def create_shift(
 
 
 async def shift_of(community: Community, shift_id: int) -> Shift:
-    shift = await Shift.get_or_none(id=shift_id, community=community).select_related("team")
-    if shift is None:
-        raise NotFoundException()
-    return shift
+    return await found(Shift.get_or_none(id=shift_id, community=community).select_related("team"))
 
 
 async def roster_page(request: Req, community: Community, shift_id: int) -> dict[str, Any]:
@@ -529,11 +554,11 @@ async def check_by_leader(
     shift_id: FromPath[int],
     signup_id: FromPath[int],
 ) -> Redirect:
-    signup = await Signup.get_or_none(
-        id=signup_id, shift_id=shift_id, shift__community=community
-    ).select_related("shift", "volunteer__person")
-    if signup is None:
-        raise NotFoundException()
+    signup = await found(
+        Signup.get_or_none(
+            id=signup_id, shift_id=shift_id, shift__community=community
+        ).select_related("shift", "volunteer__person")
+    )
     result = await services.check(signup, now=services.now_utc(), actor=actor)
     messages = {
         "in": N_("%(name)s checked in."),
@@ -550,7 +575,7 @@ async def check_by_leader(
 
 async def here_page(request: Req, community: Community, shift_id: int) -> dict[str, Any]:
     shift = await shift_of(community, shift_id)
-    volunteer = await services.volunteer_of(await own_person(request))
+    volunteer = await my_volunteer(request, community)
     signup = None
     if volunteer is not None:
         signup = await Signup.get_or_none(shift=shift, volunteer=volunteer)
@@ -630,9 +655,7 @@ class DecideForm(msgspec.Struct):
 async def _decide(
     request: Req, community: Community, entry_id: int, approve: bool, note: str
 ) -> Redirect:
-    entry = await Hours.get_or_none(id=entry_id, community=community)
-    if entry is None:
-        raise NotFoundException()
+    entry = await found(Hours.get_or_none(id=entry_id, community=community))
     changed = await services.decide(
         entry,
         approve=approve,
@@ -693,19 +716,17 @@ async def ask_correction(
     entry_id: FromPath[int],
     data: URLEncodedBody[CorrectionForm],
 ) -> Redirect:
-    entry = await Hours.get_or_none(id=entry_id, community=community)
-    if entry is None:
-        raise NotFoundException()
-    person = await own_person(request)
-    actor = await current_actor(request)
-    own = person is not None and await Volunteer.exists(id=entry.volunteer_id, person_id=person.id)
-    if not own and not services.can_lead(actor, await community_node(request)):
-        raise NotFoundException()
+    entry = await found(
+        Hours.get_or_none(id=entry_id, community=community).select_related("volunteer"),
+        request,
+        owner=lambda e: e.volunteer.person_id,
+        unless="volunteers.lead",
+    )
     await services.ask_correction(
         entry,
         parse_float(data.hours, "hours", low=0.25, high=24) or 0.0,
         data.reason,
-        person=person,
+        person=await own_person(request),
     )
     return done(
         request,
@@ -729,9 +750,7 @@ async def decide_correction(
     correction_id: FromPath[int],
     data: URLEncodedBody[CorrectionDecision],
 ) -> Redirect:
-    correction = await Correction.get_or_none(id=correction_id, entry__community=community)
-    if correction is None:
-        raise NotFoundException()
+    correction = await found(Correction.get_or_none(id=correction_id, entry__community=community))
     changed = await services.decide_correction(
         correction,
         approve=data.approve == "yes",
@@ -822,34 +841,28 @@ async def enrol(
 
 
 async def volunteer_of_page(community: Community, volunteer_id: int) -> Volunteer:
-    volunteer = await Volunteer.get_or_none(id=volunteer_id, community=community).select_related(
-        "person"
+    return await found(
+        Volunteer.get_or_none(id=volunteer_id, community=community).select_related("person")
     )
-    if volunteer is None:
-        raise NotFoundException()
-    return volunteer
 
 
 async def profile_page(
     request: Req, community: Community, volunteer_id: int, year: int | None = None
 ) -> dict[str, Any]:
-    volunteer = await volunteer_of_page(community, volunteer_id)
+    """The volunteer's own page, or any volunteer's for a keeper of the register."""
+    profile = await found(
+        services.profile_of(community.id, volunteer_id),
+        request,
+        owner=lambda p: p.person_id,
+        unless="volunteers.manage",
+    )
     actor = await current_actor(request)
-    person = await own_person(request)
-    root = await community_node(request)
-    manager = services.can_manage(actor, root)
-    if not manager and (person is None or person.id != volunteer.person_id):
-        raise NotFoundException()
     chosen = year or services.local_day(services.now_utc(), zone_of(request)).year
-    context = await services.volunteer_page(volunteer, chosen)
+    context = await services.volunteer_page(profile, community.id, chosen)
     context.update(
         {
-            "manager": manager,
-            "skills": await skills_of(community),
-            "own_skills": {s.id for s in await volunteer.skills.all()},
-            "teams_all": await Team.filter(community=community),
+            "manager": services.can_manage(actor, await community_node(request)),
             "qualifications": services.QUALIFICATIONS,
-            "held": await volunteer.qualifications.all(),
             "year": chosen,
             "zone": zone_of(request),
         }
@@ -939,13 +952,12 @@ async def skills(
     volunteer_id: FromPath[int],
     data: URLEncodedBody[SkillsForm],
 ) -> Redirect:
-    volunteer = await volunteer_of_page(community, volunteer_id)
-    actor = await current_actor(request)
-    person = await own_person(request)
-    if not services.can_manage(actor, await community_node(request)) and (
-        person is None or person.id != volunteer.person_id
-    ):
-        raise NotFoundException()
+    volunteer = await found(
+        Volunteer.get_or_none(id=volunteer_id, community=community),
+        request,
+        owner=lambda v: v.person_id,
+        unless="volunteers.manage",
+    )
     await services.set_skills(volunteer, ids(data.skills))
     return done(request, f"{base(community)}register/{volunteer.id}", N_("Skills saved."))
 
@@ -1012,25 +1024,23 @@ async def team(
     team_id: FromPath[int],
     page: Page = 1,
 ) -> Template:
-    found = await Team.get_or_none(id=team_id, community=community)
-    if found is None:
-        raise NotFoundException()
+    shown = await found(Team.get_or_none(id=team_id, community=community))
     members = (
-        await Membership.filter(team=found)
+        await Membership.filter(team=shown)
         .select_related("volunteer__person")
         .order_by("-leader", "id")
         .offset((page - 1) * PER_PAGE)
         .limit(PER_PAGE)
     )
-    total = await Membership.filter(team=found).count()
+    total = await Membership.filter(team=shown).count()
     year = services.local_day(services.now_utc(), zone_of(request)).year
     hours: Any = await Hours.filter(
-        team=found, status="approved", day__gte=date(year, 1, 1)
+        team=shown, status="approved", day__gte=date(year, 1, 1)
     ).values_list("hours", flat=True)
     return Template(
         "volunteers/team.html",
         context={
-            "team": found,
+            "team": shown,
             "members": members,
             "total": total,
             "page": page,

@@ -32,8 +32,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
-from tortoise.functions import Count, Sum
+from tortoise.expressions import F, Q, Subquery
+from tortoise.functions import Count, Min, Sum
 from tortoise.transactions import in_transaction
 
 from linli.kit import (
@@ -50,12 +50,14 @@ from linli.kit import (
     current_zone,
     emit,
     home_node,
+    notify,
 )
 from linli_volunteers.models import (
     APPROVED,
     CANCELLED,
     CLOSED,
     DECLINED,
+    EXPIRED,
     FILLED,
     OPEN,
     PENDING,
@@ -71,6 +73,18 @@ from linli_volunteers.models import (
     Team,
     Thanks,
     Volunteer,
+)
+from linli_volunteers.notifications import (
+    CALL_ACCEPTED,
+    CALL_EXPIRED,
+    CALL_FILLED,
+    CALL_OFFERED,
+    CALL_URGENT,
+    HOURS_APPROVED,
+    HOURS_DECLINED,
+    QUALIFICATION_EXPIRING,
+    QUALIFICATION_SUBJECTS,
+    SHIFT_TOMORROW,
 )
 
 #: Who reports the volunteers' service in ``service.verified``.
@@ -93,6 +107,10 @@ CATEGORIES: dict[str, str] = {
     "child-care": N_("Children's care"),
     "clean-up": N_("Clean-up"),
 }
+#: How many volunteers a new call for help is sent to, nearest first.
+OFFER_TO = 20
+#: How long before a qualification expires its volunteer and leaders are warned.
+WARN_BEFORE = timedelta(days=30)
 #: Sign-ups this close to another one are allowed, with a warning.
 SOFT_GAP = timedelta(hours=1)
 MOST_HOURS = 24.0
@@ -157,7 +175,7 @@ class QualificationMissing(Refusal):
 
 #: What a sign-up is told when its qualification has expired, or was never recorded, by
 #: kind (whole sentences, so that each translates well).
-EXPIRED: dict[str, str] = {
+LAPSED_TEXT: dict[str, str] = {
     "health-certificate": N_(
         "This shift needs a valid health certificate. Yours expired on %(day)s: "
         "ask the community to record the renewed one."
@@ -171,7 +189,7 @@ EXPIRED: dict[str, str] = {
         "ask the community to record the renewed one."
     ),
 }
-MISSING: dict[str, str] = {
+MISSING_TEXT: dict[str, str] = {
     "health-certificate": N_(
         "This shift needs a valid health certificate, and the register has none for you."
     ),
@@ -211,6 +229,12 @@ async def one_value(query: Any) -> Any:
     """One column of one row (``.first().values_list(name, flat=True)``), or None:
     Tortoise's stubs type that as a tuple."""
     return await query
+
+
+async def related(value: Any) -> Any:
+    """A foreign key's object, whether ``select_related`` loaded it or not (the stubs
+    type a loaded one as not awaitable)."""
+    return await value
 
 
 def now_utc() -> datetime:
@@ -431,20 +455,89 @@ async def raise_call(
         raise Refusal(N_("Ask for 1 to 50 helpers."), field="needed")
     if not 0 < hours <= MOST_HOURS:
         raise Refusal(N_("Enter the hours it should take, up to 24."), field="hours")
-    return await Call.create(
+    async with in_transaction():
+        call = await Call.create(
+            community=community,
+            title=title[:100],
+            details=details.strip()[:2000],
+            skill=skill,
+            place=place,
+            urgent=urgent,
+            needed=needed,
+            starts_at=starts_at,
+            hours=hours,
+            beneficiary=beneficiary.strip()[:64],
+            address=address.strip()[:100],
+            phone=phone.strip()[:32],
+            raised_by=raised_by,
+        )
+        await offer(call, community)
+    return call
+
+
+def moment_text(moment: datetime) -> str:
+    """A time as the messages show it, in the community's zone."""
+    return moment.astimezone(current_zone()).strftime("%Y-%m-%d %H:%M")
+
+
+def place_prefixes(place: Node | None, root_id: int) -> dict[str, str]:
+    """The path prefixes of the estate and the building ``place`` is in (below the
+    community's node ``root_id``), for finding who lives there."""
+    if place is None:
+        return {}
+    ids = place.ancestor_ids()
+    if root_id not in ids:
+        return {}
+    top = ids.index(root_id) + 1
+    return {
+        label: "/" + "/".join(str(i) for i in ids[:depth]) + "/"
+        for label, depth in (("estate", top + 1), ("building", top + 2))
+        if len(ids) >= depth
+    }
+
+
+async def matching(call: Call, *, limit: int = OFFER_TO) -> list[int]:
+    """The people a call is offered to, in the plugin's matching order: active
+    volunteers with its skill (any volunteer when it names none), but not whoever raised
+    it; those living in the call's building first, then in its estate, then the rest;
+    among equals those usually free on the call's day, then the longest on the
+    register. The first ``limit`` of them."""
+    query = Volunteer.filter(community_id=call.community_id, active=True)
+    if call.skill_id is not None:
+        query = query.filter(skills__id=call.skill_id)
+    if call.raised_by_id is not None:
+        query = query.exclude(person_id=call.raised_by_id)
+    rows = await query.values("id", "person_id", "days", "home__path")
+    place = call.place if isinstance(call.place, Node) else None
+    if place is None and call.place_id is not None:
+        place = await Node.get_or_none(id=call.place_id)
+    prefixes = place_prefixes(place, (await community_root(call.community_id)).id)
+    weekday = str(local_day(call.starts_at).isoweekday())
+
+    def rank(row: dict[str, Any]) -> tuple[int, bool, int]:
+        path = row["home__path"] or ""
+        near = 2
+        if "building" in prefixes and path.startswith(prefixes["building"]):
+            near = 0
+        elif "estate" in prefixes and path.startswith(prefixes["estate"]):
+            near = 1
+        free = not row["days"] or weekday in row["days"]
+        return near, not free, row["id"]
+
+    return [row["person_id"] for row in sorted(rows, key=rank)[:limit]]
+
+
+async def offer(call: Call, community: Community) -> int:
+    """Tell the volunteers a new call is offered to (in its transaction). Returns how
+    many were told."""
+    people = await Person.filter(id__in=await matching(call))
+    return await notify(
+        people,
+        CALL_URGENT if call.urgent else CALL_OFFERED,
+        subject=call.title,
+        values={"when": moment_text(call.starts_at), "needed": call.needed},
+        link=f"/c/{community.slug}/volunteers/calls/{call.id}",
         community=community,
-        title=title[:100],
-        details=details.strip()[:2000],
-        skill=skill,
-        place=place,
-        urgent=urgent,
-        needed=needed,
-        starts_at=starts_at,
-        hours=hours,
-        beneficiary=beneficiary.strip()[:64],
-        address=address.strip()[:100],
-        phone=phone.strip()[:32],
-        raised_by=raised_by,
     )
 
 
@@ -465,12 +558,32 @@ async def accept(call_id: int, volunteer: Volunteer, *, now: datetime) -> Answer
                 )
                 raise CallFull() if status in (OPEN, FILLED) else CallNotOpen()
             answer = await Answer.create(call_id=call_id, volunteer=volunteer, accepted_at=now)
-            await Call.filter(id=call_id, status=OPEN, taken__gte=F("needed")).update(
+            filled = await Call.filter(id=call_id, status=OPEN, taken__gte=F("needed")).update(
                 status=FILLED, filled_at=now
             )
+            await tell_requester(call_id, volunteer, filled=bool(filled))
     except IntegrityError:
         raise AlreadyAccepted() from None
     return answer
+
+
+async def tell_requester(call_id: int, volunteer: Volunteer, *, filled: bool) -> None:
+    """Tell whoever raised the call that ``volunteer`` accepted it, or, when theirs was
+    the last place, that the call is filled."""
+    call = await Call.get(id=call_id).select_related("raised_by", "community")
+    if call.raised_by is None:
+        return
+    name = await one_value(
+        Person.filter(id=volunteer.person_id).first().values_list("name", flat=True)
+    )
+    await notify(
+        call.raised_by,
+        CALL_FILLED if filled else CALL_ACCEPTED,
+        subject=call.title,
+        values={"name": name or "", "taken": call.taken, "needed": call.needed},
+        link=f"/c/{call.community.slug}/volunteers/calls/{call.id}",
+        community=call.community,
+    )
 
 
 async def close_call(
@@ -483,7 +596,9 @@ async def close_call(
         raise NotAllowed()
     made = 0
     async with in_transaction():
-        changed = await Call.filter(id=call.id, status__in=(OPEN, FILLED)).update(
+        # an expired call its helpers went to anyway can still be closed as done
+        closable = (OPEN, FILLED, EXPIRED) if done else (OPEN, FILLED)
+        changed = await Call.filter(id=call.id, status__in=closable).update(
             status=CLOSED if done else CANCELLED, closed_at=now
         )
         if not changed:
@@ -519,18 +634,13 @@ async def close_call(
     return made
 
 
-async def sees_private(call: Call, actor: Actor, person: Person | None, root: Node) -> bool:
-    """Whether the visitor may see the beneficiary's name, address and phone: an assigned
-    volunteer while the call is open or filled, whoever raised it, or a keeper."""
-    if can_manage(actor, root):
+def sees_private(call: Call, *, manager: bool, person_id: int | None, assigned: bool) -> bool:
+    """Whether the visitor may see the beneficiary's name, address and phone: a keeper
+    of the register (``manager``), whoever raised the call, or a volunteer ``assigned``
+    to it while it is open or filled."""
+    if manager or (person_id is not None and call.raised_by_id == person_id):
         return True
-    if person is None:
-        return False
-    if call.raised_by_id == person.id:
-        return True
-    if call.status not in (OPEN, FILLED):
-        return False
-    return await Answer.exists(call_id=call.id, volunteer__person_id=person.id)
+    return assigned and call.status in (OPEN, FILLED)
 
 
 @dataclass
@@ -559,22 +669,22 @@ def nearness(home: Node | None, place: Node | None, root_id: int) -> str:
     return ""
 
 
-async def calls_for(volunteer: Volunteer, *, limit: int = 8) -> list[Offer]:
+async def calls_for(volunteer: Volunteer, root: Node, *, limit: int = 8) -> list[Offer]:
     """The open calls ``volunteer`` could answer, by their skills (a call that names no
     skill is for anyone), nearest first (same building, then same estate), urgent
-    first among equals, then on a day they are usually free, then the soonest."""
-    skill_ids = [s.id for s in await volunteer.skills.all().only("id")]
-    mine = Answer.filter(volunteer=volunteer).values_list("call_id", flat=True)
+    first among equals, then on a day they are usually free, then the soonest. One
+    query (two without the volunteer's home loaded), whatever the number of calls."""
+    skills = Subquery(Skill.filter(volunteers__id=volunteer.id).values("id"))
+    answered = Subquery(Answer.filter(volunteer_id=volunteer.id).values("call_id"))
     calls = (
         await Call.filter(community_id=volunteer.community_id, status=OPEN)
-        .filter(Q(skill_id__in=skill_ids) | Q(skill_id=None) if skill_ids else Q(skill_id=None))
-        .exclude(id__in=await mine)
+        .filter(Q(skill_id__in=skills) | Q(skill_id=None))
+        .exclude(id__in=answered)
         .select_related("place", "skill")
         .order_by("starts_at")
         .limit(50)
     )
-    home = await Node.get_or_none(id=volunteer.home_id) if volunteer.home_id else None
-    root = await community_root(volunteer.community_id)
+    home = await related(volunteer.home) if volunteer.home_id else None
     rank = {"building": 0, "estate": 1, "": 2}
     offers = [
         Offer(
@@ -588,24 +698,24 @@ async def calls_for(volunteer: Volunteer, *, limit: int = 8) -> list[Offer]:
     return offers[:limit]
 
 
-async def offered_to(call: Call) -> dict[str, int]:
-    """How many active volunteers a call is offered to: all with its skill, and of them
-    those living in the same building and estate as the place."""
+async def offered_to(call: Call, root: Node) -> dict[str, int]:
+    """How many active volunteers a call could be offered to: all with its skill, and
+    of them those living in the same building and estate as the place (one query). The
+    first :data:`OFFER_TO` of them were told."""
     query = Volunteer.filter(community_id=call.community_id, active=True)
-    if call.skill_id is not None:
-        query = query.filter(skills__id=call.skill_id)
-    counts = {"all": await query.count(), "building": 0, "estate": 0}
-    place = await Node.get_or_none(id=call.place_id) if call.place_id else None
-    if place is not None:
-        root = await community_root(call.community_id)
-        ids = place.ancestor_ids()
-        if root.id in ids:
-            top = ids.index(root.id) + 1
-            for label, depth in (("estate", top + 1), ("building", top + 2)):
-                if len(ids) >= depth:
-                    prefix = "/" + "/".join(str(i) for i in ids[:depth]) + "/"
-                    counts[label] = await query.filter(home__path__startswith=prefix).count()
-    return counts
+    if call.skill_id is not None:  # a subquery: a join would group the count by volunteer
+        skilled = Subquery(Volunteer.filter(skills__id=call.skill_id).values("id"))
+        query = query.filter(id__in=skilled)
+    place = await related(call.place) if call.place_id is not None else None
+    prefixes = place_prefixes(place, root.id)
+    counts: dict[str, Any] = {"all": Count("id")}
+    for label in ("building", "estate"):
+        # a prefix no path has ("" would match them all) counts none
+        prefix = prefixes.get(label, "/-/")
+        homes = Subquery(Node.filter(path__startswith=prefix).values("id"))
+        counts[label] = Count("id", _filter=Q(home_id__in=homes))
+    [row] = await query.annotate(**counts).values(*counts)
+    return {label: int(row[label] or 0) for label in counts}
 
 
 # ----------------------------------------------------------------------------- shifts
@@ -676,9 +786,9 @@ async def check_qualification(volunteer: Volunteer, kind: str, day: date) -> Non
         return
     held = await Qualification.get_or_none(volunteer=volunteer, kind=kind)
     if held is None:
-        raise QualificationMissing(MISSING[kind])
+        raise QualificationMissing(MISSING_TEXT[kind])
     if held.expires_on is not None and held.expires_on < day:
-        raise QualificationExpired(EXPIRED[kind], day=held.expires_on.isoformat())
+        raise QualificationExpired(LAPSED_TEXT[kind], day=held.expires_on.isoformat())
 
 
 async def sign_up(shift_id: int, volunteer: Volunteer, *, now: datetime) -> list[str]:
@@ -694,20 +804,24 @@ async def sign_up(shift_id: int, volunteer: Volunteer, *, now: datetime) -> list
     if await Signup.exists(shift=shift, volunteer=volunteer):
         raise AlreadySignedUp()
     await check_qualification(volunteer, shift.requires, local_day(shift.starts_at))
-    near = (
-        await Signup.filter(
-            volunteer=volunteer,
-            shift__starts_at__lt=shift.ends_at + SOFT_GAP,
-            shift__ends_at__gt=shift.starts_at - SOFT_GAP,
-        )
-        .exclude(shift_id=shift.id)
-        .values_list("shift__title", "shift__starts_at", "shift__ends_at")
-    )
-    for title, starts, ends in near:
-        if starts < shift.ends_at and ends > shift.starts_at:
-            raise Overlaps(title=title)
     try:
         async with in_transaction():
+            # One sign-up of a volunteer at a time, so that two overlapping shifts taken
+            # at once cannot both pass the overlap check: PostgreSQL locks the
+            # volunteer's row until commit; SQLite runs one transaction at a time.
+            await Volunteer.filter(id=volunteer.id).select_for_update()
+            near = (
+                await Signup.filter(
+                    volunteer=volunteer,
+                    shift__starts_at__lt=shift.ends_at + SOFT_GAP,
+                    shift__ends_at__gt=shift.starts_at - SOFT_GAP,
+                )
+                .exclude(shift_id=shift.id)
+                .values_list("shift__title", "shift__starts_at", "shift__ends_at")
+            )
+            for title, starts, ends in near:
+                if starts < shift.ends_at and ends > shift.starts_at:
+                    raise Overlaps(title=title)
             took = await Shift.filter(id=shift.id, taken__lt=F("slots")).update(
                 taken=F("taken") + 1
             )
@@ -821,11 +935,17 @@ async def decide(
             if current == status:
                 return False
             raise AlreadyDecided()
+        volunteer = await Volunteer.get(id=entry.volunteer_id).select_related("person", "community")
+        person_id = volunteer.person_id
+        await notify(
+            volunteer.person,
+            HOURS_APPROVED if approve else HOURS_DECLINED,
+            subject=entry.title,
+            values={"day": entry.day.isoformat(), "hours": entry.hours, "note": note.strip()},
+            link=f"/c/{volunteer.community.slug}/volunteers/register/{volunteer.id}",
+            community=volunteer.community,
+        )
         if approve:
-            person_id = await one_value(
-                Volunteer.filter(id=entry.volunteer_id).first().values_list("person_id", flat=True)
-            )
-            assert person_id is not None
             await emit(
                 "service.verified",
                 ServiceVerified(
@@ -1037,6 +1157,29 @@ async def withdraw_outside_service(
     ).update(status=DECLINED, note=reason[:200])
 
 
+def hours_of_reference(reference: str) -> int | None:
+    """The hours entry a reference of ``service.verified`` names: ``hours:12`` or, for
+    corrected hours, ``hours:12:c3``."""
+    parts = reference.split(":")
+    if len(parts) in (2, 3) and parts[0] == "hours" and parts[1].isdecimal():
+        return int(parts[1])
+    return None
+
+
+async def record_points(community_id: int, reference: str, points: int) -> bool:
+    """Add ``points`` (less, when negative) to the points standing on the hours entry
+    ``reference`` names. Each event arrives once (the core's delivery record), so a
+    counter is enough."""
+    entry_id = hours_of_reference(reference)
+    if entry_id is None:
+        return False
+    return bool(
+        await Hours.filter(id=entry_id, community_id=community_id).update(
+            points=F("points") + points
+        )
+    )
+
+
 # ----------------------------------------------------------------------------- pages' data
 
 
@@ -1073,25 +1216,108 @@ async def today_of(volunteer: Volunteer, day: date, now: datetime) -> Today:
     )
 
 
-async def volunteer_page(volunteer: Volunteer, year: int) -> dict[str, Any]:
-    """Recognition: hours by month of ``year``, teams, calls answered and thanks."""
-    start = date(year, 1, 1)
-    rows = await Hours.filter(
-        volunteer=volunteer, status=APPROVED, day__gte=start, day__lt=date(year + 1, 1, 1)
-    ).values("day", "hours", "corrected")
-    by_month: dict[int, float] = defaultdict(float)
-    for row in rows:
-        value = row["corrected"] if row["corrected"] is not None else row["hours"]
-        by_month[row["day"].month] += value
-    teams = await Membership.filter(volunteer=volunteer).select_related("team")
+@dataclass
+class Held:
+    kind: str
+    expires_on: date | None
+
+
+@dataclass
+class Profile:
+    """What a volunteer's page shows of their record, read in one query with their
+    qualifications."""
+
+    id: int
+    person_id: int
+    name: str
+    joined_on: date
+    availability: str
+    active: bool
+    held: list[Held] = field(default_factory=list)
+
+
+async def profile_of(community_id: int, volunteer_id: int) -> Profile | None:
+    rows = await Volunteer.filter(id=volunteer_id, community_id=community_id).values(
+        "id", "person_id", "person__name", "joined_on", "availability", "active",
+        "qualifications__kind", "qualifications__expires_on",
+    )  # fmt: skip
+    if not rows:
+        return None
+    first = rows[0]
+    return Profile(
+        id=first["id"],
+        person_id=first["person_id"],
+        name=first["person__name"],
+        joined_on=first["joined_on"],
+        availability=first["availability"],
+        active=first["active"],
+        held=sorted(
+            (
+                Held(row["qualifications__kind"], row["qualifications__expires_on"])
+                for row in rows
+                if row["qualifications__kind"]
+            ),
+            key=lambda h: h.kind,
+        ),
+    )
+
+
+async def volunteer_page(profile: Profile, community_id: int, year: int) -> dict[str, Any]:
+    """Recognition: hours and street bank points by month of ``year`` (points by the
+    month the service was given), calls answered, teams, skills and thanks — in four
+    queries, whatever the volunteer's history."""
+    entries = (
+        await Hours.filter(
+            volunteer_id=profile.id, day__gte=date(year, 1, 1), day__lt=date(year + 1, 1, 1)
+        )
+        .order_by("-day", "-id")
+        .values(
+            "id", "day", "title", "hours", "corrected", "status", "external", "points",
+            "reference",
+        )
+    )  # fmt: skip
+    hours: dict[int, float] = defaultdict(float)
+    points: dict[int, int] = defaultdict(int)
+    answered = 0
+    for row in entries:
+        month = row["day"].month
+        points[month] += row["points"]
+        if row["status"] == APPROVED:
+            hours[month] += row["corrected"] if row["corrected"] is not None else row["hours"]
+        if row["reference"].startswith("call:") and row["status"] != DECLINED:
+            answered += 1
+    teams = await (
+        Team.filter(community_id=community_id)
+        .annotate(
+            member=Count("members", _filter=Q(members__volunteer_id=profile.id)),
+            leads=Count(
+                "members", _filter=Q(members__volunteer_id=profile.id, members__leader=True)
+            ),
+        )
+        .group_by("id", "name", "name_en")
+        .order_by("id")
+        .values("id", "name", "name_en", "member", "leads")
+    )  # fmt: skip
+    skills = await (
+        Skill.filter(community_id=community_id)
+        .annotate(mine=Count("volunteers", _filter=Q(volunteers__id=profile.id)))
+        .group_by("id", "name", "name_en")
+        .order_by("id")
+        .values("id", "name", "name_en", "mine")
+    )
     return {
-        "volunteer": volunteer,
-        "months": [(m, round(by_month.get(m, 0.0), 2)) for m in range(1, 13)],
-        "year_total": round(sum(by_month.values()), 2),
-        "teams": teams,
-        "answered": await Answer.filter(volunteer=volunteer, call__status=CLOSED).count(),
-        "thanks": await Thanks.filter(volunteer=volunteer).limit(10),
-        "recent": await Hours.filter(volunteer=volunteer).order_by("-day", "-id").limit(10),
+        "volunteer": profile,
+        "months": [(m, round(hours.get(m, 0.0), 2), points.get(m, 0)) for m in range(1, 13)],
+        "year_total": round(sum(hours.values()), 2),
+        "points_total": sum(points.values()),
+        "teams": [t for t in teams if t["member"]],
+        "teams_all": teams,
+        "skills": skills,
+        "own_skills": {s["id"] for s in skills if s["mine"]},
+        "held": profile.held,
+        "answered": answered,
+        "thanks": await Thanks.filter(volunteer_id=profile.id).limit(10),
+        "recent": entries[:10],
     }
 
 
@@ -1112,58 +1338,66 @@ async def thank(call: Call, *, text: str, person: Person | None, actor: Actor, r
     return len(helpers)
 
 
+def as_moment(value: Any) -> datetime:
+    """An aggregated time: SQLite answers ``MIN()`` of a datetime column as text."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 async def figures(community: Community, year: int) -> dict[str, Any]:
     """The year's figures: the register and how many are active (approved hours in the
-    year), hours by team, by category and by month, calls answered and how fast."""
+    year), hours by team, by category and by month, calls answered and how fast. Five
+    queries, each aggregated in the database, whatever the year's numbers."""
     first, last = date(year, 1, 1), date(year + 1, 1, 1)
     zone = current_zone()
     approved = Hours.filter(community=community, status=APPROVED, day__gte=first, day__lt=last)
-    by_team = await (
+    groups = await (
         approved.annotate(total=Sum("hours"), entries=Count("id"))
-        .group_by("team_id")
-        .values("team_id", "total", "entries")
+        .group_by("team_id", "team__name", "category")
+        .values("team_id", "team__name", "category", "total", "entries")
     )
-    names = dict(await Team.filter(community=community).values_list("id", "name"))
-    by_category = await (
-        approved.annotate(total=Sum("hours")).group_by("category").values("category", "total")
-    )
+    teams: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+    categories: dict[str, float] = defaultdict(float)
+    for row in groups:
+        team = teams[row["team__name"] or ""]
+        team[0] += row["total"] or 0
+        team[1] += row["entries"]
+        categories[row["category"]] += row["total"] or 0
     months: dict[int, float] = defaultdict(float)
-    for day, hours in await approved.values_list("day", "hours"):
-        months[day.month] += hours
-    active = len(set(await approved.values_list("volunteer_id", flat=True)))
+    for row in await approved.annotate(total=Sum("hours")).group_by("day").values("day", "total"):
+        months[row["day"].month] += row["total"] or 0
+    [active] = await approved.annotate(n=Count("volunteer_id", distinct=True)).values_list(
+        "n", flat=True
+    )
     start = datetime(year, 1, 1, tzinfo=zone)
     end = datetime(year + 1, 1, 1, tzinfo=zone)
-    calls = await Call.filter(
-        community=community, created_at__gte=start, created_at__lt=end
-    ).values("id", "created_at", "status")
-    firsts: dict[int, datetime] = {}
-    for call_id, at in await Answer.filter(
-        call__community=community, call__created_at__gte=start, call__created_at__lt=end
-    ).values_list("call_id", "accepted_at"):
-        if call_id not in firsts or at < firsts[call_id]:
-            firsts[call_id] = at
+    calls = await (
+        Call.filter(community=community, created_at__gte=start, created_at__lt=end)
+        .annotate(first=Min("answers__accepted_at"))
+        .group_by("id", "created_at", "status")
+        .values("id", "created_at", "status", "first")
+    )
     waits = sorted(
-        (firsts[c["id"]] - c["created_at"]).total_seconds() / 60 for c in calls if c["id"] in firsts
+        (as_moment(c["first"]) - c["created_at"]).total_seconds() / 60
+        for c in calls
+        if c["first"] is not None
     )
     return {
         "year": year,
         "registered": await Volunteer.filter(community=community, active=True).count(),
-        "active": active,
+        "active": active or 0,
         "hours_total": round(sum(months.values()), 1),
         "by_team": sorted(
-            (
-                (names.get(row["team_id"], ""), round(row["total"] or 0, 1), row["entries"])
-                for row in by_team
-            ),
+            ((name, round(total, 1), entries) for name, (total, entries) in teams.items()),
             key=lambda r: -r[1],
         ),
         "by_category": sorted(
-            ((row["category"], round(row["total"] or 0, 1)) for row in by_category),
-            key=lambda r: -r[1],
+            ((key, round(total, 1)) for key, total in categories.items()), key=lambda r: -r[1]
         ),
         "by_month": [(m, round(months.get(m, 0.0), 1)) for m in range(1, 13)],
         "calls": len(calls),
-        "answered": len(firsts),
+        "answered": len(waits),
         "closed": sum(1 for c in calls if c["status"] == CLOSED),
         "median_wait": round(waits[len(waits) // 2]) if waits else None,
     }
@@ -1202,3 +1436,103 @@ async def open_calls_count(community: Community) -> int:
 
 async def pending_hours_count(community: Community) -> int:
     return await Hours.filter(community=community, status=PENDING).count()
+
+
+# ----------------------------------------------------------------------------- scheduled
+
+
+async def expire_calls(
+    community: Community, day: date, *, now: datetime, zone: ZoneInfo | None = None
+) -> int:
+    """Close the calls of days before ``day`` that are still open (not all their helpers
+    came forward), and tell whoever raised each. Returns how many were closed."""
+    start, _ = day_bounds(day, zone)
+    expired = 0
+    for call in await Call.filter(
+        community_id=community.id, status=OPEN, starts_at__lt=start
+    ).select_related("raised_by"):
+        async with in_transaction():
+            if not await Call.filter(id=call.id, status=OPEN).update(status=EXPIRED, closed_at=now):
+                continue  # filled or closed meanwhile
+            expired += 1
+            if call.raised_by is not None:
+                await notify(
+                    call.raised_by,
+                    CALL_EXPIRED,
+                    subject=call.title,
+                    values={"taken": call.taken, "needed": call.needed},
+                    link=f"/c/{community.slug}/volunteers/calls/{call.id}",
+                    community=community,
+                )
+    return expired
+
+
+async def remind_shifts(community: Community, day: date, zone: ZoneInfo | None = None) -> int:
+    """Tell everyone signed up for a shift that starts on ``day`` (the day after the
+    reminder). Returns how many were told."""
+    zone = zone or current_zone()
+    start, end = day_bounds(day, zone)
+    signups = await Signup.filter(
+        shift__community_id=community.id, shift__starts_at__gte=start, shift__starts_at__lt=end
+    ).select_related("shift", "volunteer__person")
+    told = 0
+    for signup in signups:
+        shift = signup.shift
+        told += await notify(
+            signup.volunteer.person,
+            SHIFT_TOMORROW,
+            subject=shift.title,
+            values={
+                "when": shift.starts_at.astimezone(zone).strftime("%H:%M"),
+                "place": shift.place,
+            },
+            link=f"/c/{community.slug}/volunteers/",
+            community=community,
+        )
+    return told
+
+
+async def warn_qualifications(community: Community, today: date) -> int:
+    """Warn each active volunteer whose qualification expires within
+    :data:`WARN_BEFORE` of ``today``, and the leaders of their teams, once per expiry
+    date (recording a renewed one warns again when that one comes near). Returns how
+    many qualifications were warned of."""
+    due = await Qualification.filter(
+        volunteer__community_id=community.id,
+        volunteer__active=True,
+        expires_on__gte=today,
+        expires_on__lte=today + WARN_BEFORE,
+    ).select_related("volunteer__person")
+    due = [q for q in due if q.warned_for != q.expires_on]
+    if not due:
+        return 0
+    volunteer_ids = {q.volunteer_id for q in due}
+    teams: dict[int, set[int]] = defaultdict(set)
+    for volunteer_id, team_id in await Membership.filter(
+        volunteer_id__in=volunteer_ids
+    ).values_list("volunteer_id", "team_id"):
+        teams[volunteer_id].add(team_id)
+    leaders: dict[int, list[Person]] = defaultdict(list)
+    for row in await Membership.filter(
+        team_id__in={t for ts in teams.values() for t in ts}, leader=True
+    ).select_related("volunteer__person"):
+        leaders[row.team_id].append(row.volunteer.person)
+    warned = 0
+    for held in due:
+        assert held.expires_on is not None
+        person = held.volunteer.person
+        async with in_transaction():
+            if not await Qualification.filter(id=held.id, expires_on=held.expires_on).update(
+                warned_for=held.expires_on
+            ):
+                continue
+            await notify(
+                [person, *(p for t in teams[held.volunteer_id] for p in leaders[t])],
+                QUALIFICATION_EXPIRING,
+                subject=QUALIFICATION_SUBJECTS.get(held.kind, held.kind),
+                values={"name": person.name, "day": held.expires_on.isoformat()},
+                link=f"/c/{community.slug}/volunteers/register/{held.volunteer_id}",
+                community=community,
+            )
+            warned += 1
+    return warned

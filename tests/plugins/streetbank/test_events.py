@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from linli.kit import Event, OutboxEvent, ServiceVerified, ServiceWithdrawn, emit, event
-from linli.testing import log_in
+from linli.testing import emitted_events, log_in
 from linli_streetbank import events, services
 from linli_streetbank.models import Entry, LedgerAccount, ServiceRecord
 
@@ -75,7 +75,8 @@ async def _verified(bank, bus, reference: str, *, category: str = "elder-care", 
         ),
         community=bank.community,
     )  # fmt: skip
-    await bus.dispatch_due()
+    while await bus.dispatch_due():  # and the street bank's own event in return
+        pass
 
 
 async def _withdrawn(bank, bus, reference: str):
@@ -84,7 +85,8 @@ async def _withdrawn(bank, bus, reference: str):
         ServiceWithdrawn(person=bank.resident.id, source="test", reference=reference),
         community=bank.community,
     )
-    await bus.dispatch_due()
+    while await bus.dispatch_due():
+        pass
 
 
 async def _handle_again(name: str, nth: int = 0) -> None:
@@ -201,3 +203,19 @@ async def test_the_resident_sees_why_the_points_went_back(linli_client, linli_bu
     page = await linli_client.get("/c/test/streetbank/me")
     assert page.status_code == 200
     assert "冲正 · 登记方撤回了这次服务" in page.text
+
+
+async def test_the_street_bank_announces_what_it_credits_and_takes_back(linli_bus, bank):
+    """``streetbank.points_credited`` and ``points_withdrawn``, with the reporter's own
+    source and reference, once each; a category that earns nothing announces nothing."""
+    await _verified(bank, linli_bus, "delivery:7", hours=1)
+    await _verified(bank, linli_bus, "delivery:7", hours=1)  # reported again: no credit
+    await _verified(bank, linli_bus, "delivery:8", category="meal-delivery", tasks=1)
+    await _withdrawn(bank, linli_bus, "delivery:7")
+    said = {"person": bank.resident.id, "source": "test", "reference": "delivery:7"}
+    assert await emitted_events("streetbank.points_credited") == [
+        ("streetbank.points_credited", {**said, "points": 10})
+    ]
+    assert await emitted_events("streetbank.points_withdrawn") == [
+        ("streetbank.points_withdrawn", {**said, "points": 10})
+    ]

@@ -2,7 +2,7 @@
 connection serialises the transactions; on PostgreSQL they really race."""
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -86,3 +86,28 @@ async def test_two_leaders_approving_at_once_verify_once(linli_community, linli_
     )  # fmt: skip
     assert sorted(results) == [False, True]
     assert len(await emitted_events("service.verified")) == 1
+
+
+async def test_one_volunteer_racing_two_overlapping_shifts_gets_one(linli_community):
+    """Two shifts whose times overlap, signed up for at once by the same volunteer (two
+    phones, two tabs): exactly one sign-up stands, the other is refused as overlapping."""
+    start = datetime.now(UTC) + timedelta(days=1)
+    patrol = await make_shift(linli_community, "平安巡逻", starts_at=start, slots=5)
+    delivery = await make_shift(
+        linli_community, "助老送餐", starts_at=start + timedelta(hours=1), slots=5
+    )
+    [volunteer] = await crowd(linli_community, 1)
+    now = datetime.now(UTC)
+    for _ in range(5):  # several rounds: a race lost once is not enough to trust
+        results = await asyncio.gather(
+            services.sign_up(patrol.id, volunteer, now=now),
+            services.sign_up(delivery.id, volunteer, now=now),
+            return_exceptions=True,
+        )
+        assert sum(isinstance(r, list) for r in results) == 1, results
+        assert sum(isinstance(r, services.Overlaps) for r in results) == 1, results
+        assert await Signup.filter(volunteer=volunteer).count() == 1
+        taken = [(await Shift.get(id=s.id)).taken for s in (patrol, delivery)]
+        assert sorted(taken) == [0, 1]
+        [kept] = await Signup.filter(volunteer=volunteer)
+        await services.withdraw_signup(kept.shift_id, volunteer, now=now)
