@@ -59,7 +59,7 @@ from linli.domain.exports import csv_file, text_cell, unescape_cell
 from linli.domain.hierarchy.models import Node, NodeKind
 from linli.domain.hierarchy.services import add_node
 from linli.domain.identity.models import Household, Membership, Person, PersonTag, mask_id_number
-from linli.domain.identity.people import KNOWN_TAGS, sort_tags, register_changed
+from linli.domain.identity.people import KNOWN_TAGS, register_changed, sort_tags
 from linli.domain.permissions.services import Actor
 from linli.kernel.i18n import N_
 from linli.kernel.models import Community

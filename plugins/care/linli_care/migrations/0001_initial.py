@@ -5,15 +5,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("core", "0001_initial"),
-        ("core", "0002_identity_hierarchy_permissions"),
-        ("core", "0003_uploads"),
-        ("core", "0004_plugin_settings"),
-        ("core", "0005_site_stamp"),
-        ("core", "0006_grant_account_index"),
-        ("core", "0007_notifications_jobs"),
-    ]
+    dependencies = [("core", "0007_notifications_jobs")]
 
     initial = True
 
