@@ -287,7 +287,7 @@ class Session(Model):
 
 
 class Enrolment(Model):
-    """A place in a programme; a minor's carries the guardian who consented."""
+    """A place in a programme, with the consenting guardian of a minor."""
 
     id = fields.IntField(primary_key=True)
     programme: fields.ForeignKeyRelation[Programme] = fields.ForeignKeyField(

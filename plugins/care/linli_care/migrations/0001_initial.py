@@ -323,7 +323,7 @@ class Migration(migrations.Migration):
                 "app": "care",
                 "unique_together": (("programme", "person"),),
                 "pk_attr": "id",
-                "table_description": "A place in a programme; a minor's carries the guardian who consented.",
+                "table_description": "A place in a programme, with the consenting guardian of a minor.",
             },
             bases=["Model"],
         ),
