@@ -112,6 +112,13 @@ def area_node(permission: str) -> Any:
     return resolve
 
 
+async def person_or_404(actor: Actor, community: Community, person_id: int) -> services.Access:
+    seen = await services.person_for(actor, community, person_id)
+    if seen is None:
+        raise NotFoundException()
+    return seen
+
+
 # ----------------------------------------------------------------------------- my visits
 
 
@@ -126,7 +133,7 @@ async def home(request: Req, community: NamedDependency[Community]) -> Template:
 
 async def visit_page(request: Req, community: Community, person_id: int) -> dict[str, Any]:
     actor = await current_actor(request)
-    seen = await services.person_for(actor, community, person_id)
+    seen = await person_or_404(actor, community, person_id)
     return {
         "person": seen.person,
         "staff": seen.staff,
@@ -164,7 +171,7 @@ async def log(
     person_id: FromPath[int],
     data: URLEncodedBody[VisitForm],
 ) -> Redirect:
-    seen = await services.person_for(actor, community, person_id)
+    seen = await person_or_404(actor, community, person_id)
     carer = None
     if data.carer.strip():
         carer = await find_person(community, data.carer, field="carer")
@@ -190,7 +197,7 @@ async def log(
 
 async def person_context(request: Req, community: Community, person_id: int) -> dict[str, Any]:
     actor = await current_actor(request)
-    seen = await services.person_for(actor, community, person_id)
+    seen = await person_or_404(actor, community, person_id)
     context = await services.person_page(seen, actor)
     context.update(labels(), base=base(community), zone=zone_of(request))
     context["address"] = (await addresses([seen.home], language_of(request))).get(seen.home.id)
@@ -220,7 +227,7 @@ async def add_note(
     person_id: FromPath[int],
     data: URLEncodedBody[NoteForm],
 ) -> Redirect:
-    seen = await services.person_for(actor, community, person_id)
+    seen = await person_or_404(actor, community, person_id)
     await services.add_note(seen.person, data.text, actor=actor, now=services.now_utc())
     return done(request, f"{base(community)}people/{person_id}", N_("Note saved."))
 
@@ -242,7 +249,7 @@ async def assign(
     person_id: FromPath[int],
     data: URLEncodedBody[CarerForm],
 ) -> Redirect:
-    seen = await services.person_for(actor, community, person_id)
+    seen = await person_or_404(actor, community, person_id)
     carer = await find_person(community, data.carer, field="carer")
     assert carer is not None
     await services.assign_carer(
@@ -262,7 +269,7 @@ async def unassign(
     person_id: FromPath[int],
     carer_id: FromPath[int],
 ) -> Redirect:
-    seen = await services.person_for(actor, community, person_id)
+    seen = await person_or_404(actor, community, person_id)
     await services.remove_carer(seen.person, carer_id, actor=actor)
     return done(request, f"{base(community)}people/{person_id}", N_("Carer removed."))
 

@@ -408,16 +408,14 @@ async def access(actor: Actor, person: Person) -> Access:
     return Access(person, home, staff, carer, actor.can("care.manage", home))
 
 
-async def person_for(actor: Actor, community: Community, person_id: int) -> Access:
-    """The person ``person_id`` if the visitor may see their care; 404 otherwise (so
-    that nobody learns who is cared for)."""
+async def person_for(actor: Actor, community: Community, person_id: int) -> Access | None:
+    """The person ``person_id`` if the visitor may see their care; ``None`` otherwise
+    (the pages answer 404, so that nobody learns who is cared for)."""
     person = await Person.get_or_none(id=person_id, community_id=community.id)
     if person is None:
-        raise NotFound()
+        return None
     seen = await access(actor, person)
-    if not seen.allowed:
-        raise NotFound()
-    return seen
+    return seen if seen.allowed else None
 
 
 # ----------------------------------------------------------------------------- carers
