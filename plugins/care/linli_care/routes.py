@@ -195,12 +195,21 @@ async def log(
 # ----------------------------------------------------------------------------- a person
 
 
+def address_of(seen: services.Access, language: str) -> str:
+    """Where they live, from their group membership's building and home (no query)."""
+    if not seen.members:
+        return seen.home.name_in(language)
+    member = seen.members[0]
+    building = member.building.name_in(language) if member.building else ""
+    return f"{building} {member.node.name_in(language)}".strip()
+
+
 async def person_context(request: Req, community: Community, person_id: int) -> dict[str, Any]:
     actor = await current_actor(request)
     seen = await person_or_404(actor, community, person_id)
-    context = await services.person_page(seen, actor)
+    context = await services.person_page(seen)
     context.update(labels(), base=base(community), zone=zone_of(request))
-    context["address"] = (await addresses([seen.home], language_of(request))).get(seen.home.id)
+    context["address"] = address_of(seen, language_of(request))
     return context
 
 
@@ -211,6 +220,24 @@ async def person(
     return Template("care/person.html", context=await person_context(request, community, person_id))
 
 
+async def notes_context(request: Req, community: Community, person_id: int) -> dict[str, Any]:
+    actor = await current_actor(request)
+    seen = await person_or_404(actor, community, person_id)
+    return {
+        "person": seen.person,
+        "notes": await services.read_notes(seen, actor),
+        "zone": zone_of(request),
+        "base": base(community),
+    }
+
+
+@get("/people/{person_id:int}/notes", name="care:notes", guards=[logged_in])
+async def notes(
+    request: Req, community: NamedDependency[Community], person_id: FromPath[int]
+) -> Template:
+    return Template("care/notes.html", context=await notes_context(request, community, person_id))
+
+
 class NoteForm(msgspec.Struct):
     text: str = ""
 
@@ -218,7 +245,7 @@ class NoteForm(msgspec.Struct):
 @post(
     "/people/{person_id:int}/notes",
     guards=[logged_in],
-    opt=form_page("care/person.html", person_context),
+    opt=form_page("care/notes.html", notes_context),
 )
 async def add_note(
     request: Req,
@@ -229,7 +256,7 @@ async def add_note(
 ) -> Redirect:
     seen = await person_or_404(actor, community, person_id)
     await services.add_note(seen.person, data.text, actor=actor, now=services.now_utc())
-    return done(request, f"{base(community)}people/{person_id}", N_("Note saved."))
+    return done(request, f"{base(community)}people/{person_id}/notes", N_("Note saved."))
 
 
 class CarerForm(msgspec.Struct):
@@ -632,6 +659,7 @@ ROUTES = [
     visit,
     log,
     person,
+    notes,
     add_note,
     assign,
     unassign,

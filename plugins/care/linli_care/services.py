@@ -373,23 +373,23 @@ async def add_default_groups(community: Community, *, actor: Actor, today: date)
 @dataclass
 class Access:
     """What a visitor may see of a person's care: ``staff`` (care staff at their home),
-    ``carer`` (assigned to them), or nothing."""
+    ``carer`` (assigned to them), or nothing; with the person's groups and carers,
+    which every care page shows."""
 
     person: Person
     home: Node
     staff: bool
     carer: bool
     manage: bool
+    members: list[Member] = field(default_factory=list)
+    carers: list[Carer] = field(default_factory=list)
 
     @property
     def allowed(self) -> bool:
         return self.staff or self.carer
 
 
-async def home_of(person: Person) -> Node:
-    member = await Member.filter(person_id=person.id).select_related("node").first()
-    if member is not None:
-        return member.node
+async def _registered_home(person: Person) -> Node:
     membership = (
         await Membership.filter(person_id=person.id, ended_on__isnull=True)
         .select_related("household__node")
@@ -400,22 +400,50 @@ async def home_of(person: Person) -> Node:
     return await community_root(person.community_id)
 
 
-async def access(actor: Actor, person: Person) -> Access:
-    home = await home_of(person)
-    staff = any(actor.can(p, home) for p in STAFF)
+async def home_of(person: Person) -> Node:
+    member = await Member.filter(person_id=person.id).select_related("node").first()
+    return member.node if member is not None else await _registered_home(person)
+
+
+async def _access(
+    actor: Actor, community_id: int, person_id: int, person: Person | None = None
+) -> Access | None:
+    """Two queries for a person in a group (their memberships with the person, group,
+    home and building; their carers), more only for one in no group."""
+    members = await Member.filter(person_id=person_id, community_id=community_id).select_related(
+        "person", "group", "node", "building"
+    )
+    if members:
+        person, home = members[0].person, members[0].node
+    else:
+        person = person or await Person.get_or_none(id=person_id, community_id=community_id)
+        if person is None:
+            return None
+        home = await _registered_home(person)
+    carers = await Carer.filter(person_id=person_id).select_related("carer")
     own = actor.account.person_id if actor.account is not None else None
-    carer = own is not None and await Carer.exists(person_id=person.id, carer_id=own)
-    return Access(person, home, staff, carer, actor.can("care.manage", home))
+    return Access(
+        person,
+        home,
+        staff=any(actor.can(p, home) for p in STAFF),
+        carer=own is not None and any(c.carer_id == own for c in carers),
+        manage=actor.can("care.manage", home),
+        members=list(members),
+        carers=list(carers),
+    )
+
+
+async def access(actor: Actor, person: Person) -> Access:
+    seen = await _access(actor, person.community_id, person.id, person)
+    assert seen is not None
+    return seen
 
 
 async def person_for(actor: Actor, community: Community, person_id: int) -> Access | None:
     """The person ``person_id`` if the visitor may see their care; ``None`` otherwise
     (the pages answer 404, so that nobody learns who is cared for)."""
-    person = await Person.get_or_none(id=person_id, community_id=community.id)
-    if person is None:
-        return None
-    seen = await access(actor, person)
-    return seen if seen.allowed else None
+    seen = await _access(actor, community.id, person_id)
+    return seen if seen is not None and seen.allowed else None
 
 
 # ----------------------------------------------------------------------------- carers
@@ -907,21 +935,19 @@ async def remind_overdue(community: Community, today: date, now: datetime) -> in
 # ----------------------------------------------------------------------------- pages
 
 
-async def person_page(seen: Access, actor: Actor) -> dict[str, Any]:
+async def person_page(seen: Access) -> dict[str, Any]:
+    """A person's care record: groups, carers, last visits, what other parts of the
+    community reported and open follow-ups (the health notes are a page of their own,
+    each opening audited)."""
     person = seen.person
-    members = await Member.filter(person_id=person.id).select_related("group")
-    visits = await Visit.filter(person_id=person.id).limit(10).select_related("carer")
-    timeline = await TimelineEntry.filter(person_id=person.id).limit(10)
-    followups = await FollowUp.filter(person_id=person.id, resolved_at__isnull=True)
     return {
         "person": person,
         "home": seen.home,
-        "members": members,
-        "carers": (await carers_of([person.id])).get(person.id, []),
-        "visits": visits,
-        "timeline": timeline,
-        "followups": followups,
-        "notes": await read_notes(seen, actor),
+        "members": seen.members,
+        "carers": seen.carers,
+        "visits": await Visit.filter(person_id=person.id).limit(10).select_related("carer"),
+        "timeline": await TimelineEntry.filter(person_id=person.id).limit(10),
+        "followups": await FollowUp.filter(person_id=person.id, resolved_at__isnull=True),
         "manage": seen.manage,
         "staff": seen.staff,
     }
@@ -931,15 +957,12 @@ async def person_summary(person: Person, actor: Actor) -> dict[str, Any] | None:
     """The section on a person's register page: their groups, carers and last visits,
     for their carers and care staff only."""
     seen = await access(actor, person)
-    if not seen.allowed:
-        return None
-    members = await Member.filter(person_id=person.id).select_related("group")
-    if not members and not await Carer.exists(person_id=person.id):
+    if not seen.allowed or not (seen.members or seen.carers):
         return None
     return {
-        "members": members,
-        "carers": (await carers_of([person.id])).get(person.id, []),
-        "visits": await Visit.filter(person_id=person.id).limit(3).select_related("carer"),
+        "members": seen.members,
+        "carers": seen.carers,
+        "visits": await Visit.filter(person_id=person.id).limit(3),
         "person": person,
     }
 

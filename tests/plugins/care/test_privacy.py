@@ -26,7 +26,11 @@ async def noted(kit):
 @pytest.mark.parametrize("user", ["volunteer", "resident", "grid10"])
 async def test_who_is_not_a_carer_sees_nothing(linli_client, noted, user):
     await log_in(linli_client, user)
-    for path in (f"people/{noted.elder.id}", f"visit/{noted.elder.id}"):
+    for path in (
+        f"people/{noted.elder.id}",
+        f"people/{noted.elder.id}/notes",
+        f"visit/{noted.elder.id}",
+    ):
         page = await linli_client.get(BASE + path)
         assert page.status_code == 404, (user, path)
         assert "高血压" not in page.text and "张奶奶" not in page.text
@@ -47,8 +51,11 @@ async def test_carers_and_staff_read_the_notes_and_each_read_is_audited(
 ):
     await log_in(linli_client, user)
     page = await linli_client.get(f"{BASE}people/{noted.elder.id}")
+    assert page.status_code == 200 and "高血压" not in page.text  # behind a link
+    assert await AuditEntry.filter(action="care.notes.read").count() == 0
+    page = await linli_client.get(f"{BASE}people/{noted.elder.id}/notes")
     assert page.status_code == 200 and "高血压" in page.text
-    await linli_client.get(f"{BASE}people/{noted.elder.id}")
+    await linli_client.get(f"{BASE}people/{noted.elder.id}/notes")
     reads = await AuditEntry.filter(action="care.notes.read").prefetch_related("actor")
     assert len(reads) == 2
     assert {(r.actor.username, r.after["as"], r.object_id) for r in reads} == {
