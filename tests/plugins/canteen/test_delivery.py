@@ -120,6 +120,9 @@ async def test_no_answer_raises_an_alert_for_the_duty_worker_only(kit, linli_bus
     assert again.id == alert.id and await WelfareAlert.all().count() == 1
     assert (await Order.get(id=placed.id)).status == NO_ANSWER
     assert await emitted_events(events.DELIVERY_DONE) == []
+    # told once to whoever keeps welfare concerns (a person's care timeline)
+    [(_, concern)] = await emitted_events("welfare.concern")
+    assert concern["source"] == "canteen" and concern["reference"] == f"alert:{alert.id}"
     worker = await kit.actor(kit.worker)
     assert [a.id for a in await services.visible_alerts(worker, kit.community)] == [alert.id]
     for account in (kit.resident_account, kit.volunteer):
