@@ -373,6 +373,7 @@ class WelfareAlert(Model):
     node = fields.ForeignKeyField(
         "core.Node", related_name="canteen_alerts", on_delete=fields.RESTRICT
     )
+    node_id: int
     raised_by = fields.ForeignKeyField(
         "core.Person", related_name="canteen_alerts_raised", null=True, on_delete=fields.SET_NULL
     )

@@ -70,11 +70,10 @@ async def _lead_carers(community: Community) -> dict[int, list[int]]:
     members = await Residence.filter(
         household_id__in=list(households), ended_on__isnull=True, person__tags__tag="党员"
     ).values_list("household_id", "person_id")
-    buildings = set(
-        await Node.filter(community_id=community.id, kind__key="building").values_list(
-            "id", flat=True
-        )
-    )
+    buildings: set[int] = {
+        row["id"]
+        for row in await Node.filter(community_id=community.id, kind__key="building").values("id")
+    }
     by_building: dict[int, list[int]] = defaultdict(list)
     for household_id, person_id in members:
         ids = [int(p) for p in households[household_id].strip("/").split("/") if p]
@@ -278,14 +277,17 @@ async def seed(community: Community) -> list[str]:
             for pid, guardian in enrolled
         ]
     )
-    elders = (
-        await Person.filter(community_id=community.id, birth_date__lt=date(today.year - 65, 1, 1))
+    elder_ids: list[int] = [
+        row["id"]
+        for row in await Person.filter(
+            community_id=community.id, birth_date__lt=date(today.year - 65, 1, 1)
+        )
         .limit(18)
-        .values_list("id", flat=True)
-    )
-    await Enrolment.bulk_create([Enrolment(programme_id=course.id, person_id=p) for p in elders])
+        .values("id")
+    ]
+    await Enrolment.bulk_create([Enrolment(programme_id=course.id, person_id=p) for p in elder_ids])
     await Programme.filter(id=summer.id).update(taken=len(enrolled))
-    await Programme.filter(id=course.id).update(taken=len(elders))
+    await Programme.filter(id=course.id).update(taken=len(elder_ids))
 
     cover = await services.coverage(community, today)
     lines = [
@@ -294,5 +296,5 @@ async def seed(community: Community) -> list[str]:
         for c in cover
     ]
     lines.append(f"care: {len(visits)} visits in the last month, {len(carers)} carers")
-    lines.append(f"care: 暑期托管班 {len(enrolled)} of 40 places, 老年大学 {len(elders)} of 25")
+    lines.append(f"care: 暑期托管班 {len(enrolled)} of 40 places, 老年大学 {len(elder_ids)} of 25")
     return lines

@@ -122,10 +122,9 @@ def visible_to(
             Q(**{f"{node_field}__path__startswith": path})
             for path in actor.paths_allowing(permission)
         ]
-        conditions += [
-            Q(**{f"{node_field}__community_id": cid})
-            for cid in set(actor.communities_allowing(permission))
-        ]
+        for cid in set(actor.communities_allowing(permission)):
+            lookup: dict[str, Any] = {f"{node_field}__community_id": cid}
+            conditions.append(Q(**lookup))
     if not conditions:
         return query.filter(id__in=[])
     return query.filter(Q(*conditions, join_type="OR"))
@@ -159,11 +158,8 @@ async def _homes(community_id: int, people: list[int] | None) -> dict[int, tuple
 
 
 async def _buildings(community_id: int) -> set[int]:
-    return set(
-        await Node.filter(community_id=community_id, kind__key="building").values_list(
-            "id", flat=True
-        )
-    )
+    rows = await Node.filter(community_id=community_id, kind__key="building").values("id")
+    return {row["id"] for row in rows}
 
 
 async def _last_seen(person_ids: list[int]) -> dict[tuple[int, str], date]:
@@ -323,7 +319,7 @@ async def save_group(
 ) -> CareGroup:
     """Create or change a group and recompute who is in it."""
     wanted = _check_group(name, tags, min_age, max_age, every_days, mode)
-    values = {
+    values: dict[str, Any] = {
         "name": name.strip(),
         "name_en": name_en.strip()[:60],
         "tags": ",".join(wanted),
@@ -354,7 +350,7 @@ async def save_group(
 
 async def add_default_groups(community: Community, *, actor: Actor, today: date) -> int:
     """The usual groups (高龄独居, 失能, 留守儿童, 困境儿童), those not there yet."""
-    have = set(await CareGroup.filter(community=community).values_list("name", flat=True))
+    have = {row["name"] for row in await CareGroup.filter(community=community).values("name")}
     added = 0
     for name, name_en, tags, low, high, every, mode in DEFAULT_GROUPS:
         if name in have:
@@ -1147,11 +1143,8 @@ async def enrol(
 
 async def mark_attendance(session: Session, present: list[int], *, actor: Actor) -> int:
     """Record who came to ``session`` (enrolled people only); answers how many came."""
-    enrolled = set(
-        await Enrolment.filter(programme_id=session.programme_id).values_list(
-            "person_id", flat=True
-        )
-    )
+    rows = await Enrolment.filter(programme_id=session.programme_id).values("person_id")
+    enrolled: set[int] = {row["person_id"] for row in rows}
     came = set(present) & enrolled
     async with in_transaction():
         await Attendance.filter(session=session).delete()
