@@ -56,4 +56,4 @@ async def test_the_canteens_no_answer_is_on_the_care_timeline(linli_app, linli_c
     assert (entry.source, entry.reference) == ("canteen", "alert:7")
     await log_in(linli_client, "carer")
     page = await linli_client.get(f"/c/test/care/people/{kit.elder.id}")
-    assert "来自社区其他服务" in page.text
+    assert "来自社区其他服务" in page.text and "幸福食堂" in page.text

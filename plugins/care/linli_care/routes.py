@@ -38,6 +38,7 @@ from linli.kit import (
     parse_date,
     parse_int,
     requires,
+    site_of,
     today_of,
     zone_of,
 )
@@ -209,7 +210,12 @@ async def person_context(request: Req, community: Community, person_id: int) -> 
     seen = await person_or_404(actor, community, person_id)
     context = await services.person_page(seen)
     context.update(labels(), base=base(community), zone=zone_of(request))
-    context["address"] = address_of(seen, language_of(request))
+    language = language_of(request)
+    context["address"] = address_of(seen, language)
+    context["sources"] = {
+        name: plugin.manifest.title.get(language) or name
+        for name, plugin in site_of(request).registry.loaded.items()
+    }
     return context
 
 
