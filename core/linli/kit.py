@@ -14,8 +14,9 @@ The contract
     :class:`Consequence`, :class:`Refusal`, :func:`N_`
 Events
     :func:`event` (declare a payload), :func:`subscribe`, :func:`emit`, :class:`Event`,
-    :class:`EventHandler`, the shared :class:`ServiceVerified` and
-    :class:`ServiceWithdrawn`
+    :class:`EventHandler`, the shared :class:`ServiceVerified`,
+    :class:`ServiceWithdrawn`, :class:`WelfareConcern`, :class:`WelfareResolved` and
+    :class:`RegisterChanged`
 The core's records and services
     :class:`Community`, :class:`Node`, :class:`Person`, :class:`Account`, … and
     :func:`audit`, :func:`grant_role`, :func:`settings_of` and :func:`change_settings`
@@ -65,6 +66,9 @@ _HOMES: dict[str, str] = {
     "emit": "linli.kernel.events",
     "ServiceVerified": "linli.kernel.contracts",
     "ServiceWithdrawn": "linli.kernel.contracts",
+    "WelfareConcern": "linli.kernel.contracts",
+    "WelfareResolved": "linli.kernel.contracts",
+    "RegisterChanged": "linli.kernel.contracts",
     # the core's records
     "AuditEntry": "linli.domain.audit.models",
     "Community": "linli.kernel.models",
@@ -204,7 +208,13 @@ if TYPE_CHECKING:
     )
     from linli.domain.stamps import stamp_tables
     from linli.domain.uploads import Upload, UploadRefused, file_response, save_file, save_image
-    from linli.kernel.contracts import ServiceVerified, ServiceWithdrawn
+    from linli.kernel.contracts import (
+        RegisterChanged,
+        ServiceVerified,
+        ServiceWithdrawn,
+        WelfareConcern,
+        WelfareResolved,
+    )
     from linli.kernel.events import Event, emit
     from linli.kernel.i18n import N_
     from linli.kernel.jobs import Job, JobCall, job, schedule, unschedule

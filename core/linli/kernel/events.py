@@ -69,6 +69,16 @@ async def emit(
     return await _active.emit(name, payload, community=community)
 
 
+async def emit_if_running(
+    name: str, payload: msgspec.Struct | dict[str, Any], *, community: Community | int | None
+) -> None:
+    """:func:`emit` for the core's own services, which also run where no instance's bus
+    is active (a bare script, a test of the register alone): there the event is not
+    recorded. Plugins use :func:`emit`, which refuses instead."""
+    if _active is not None:
+        await _active.emit(name, payload, community=community)
+
+
 class EventBus:
     """Knows the event types and handlers of the loaded plugins and delivers events."""
 

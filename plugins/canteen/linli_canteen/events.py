@@ -8,16 +8,35 @@ reports (so a change that rolls back tells nothing):
   ``delivery:<order id>``, taken back when the volunteer undoes the mark. The street
   bank turns them into points, as it does for every other verified service.
 
-The canteen listens to no event.
+- the core's shared ``welfare.concern`` when nobody opened the door (reference
+  ``alert:<id>``, level ``help``), and ``welfare.resolved`` when the duty worker resolves
+  an alert (or the volunteer withdraws it), with the source and reference of the
+  concern the alert came from.
+
+The canteen's list of welfare alerts is the duty worker's one list: it hears
+``welfare.concern`` from every other plugin (a carer who found someone needing help)
+and makes an alert of it, resolved the same way; ``welfare.resolved`` from another
+list closes it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import msgspec
 
-from linli.kit import N_, ServiceVerified, ServiceWithdrawn, emit, event
+from linli.kit import (
+    N_,
+    Event,
+    ServiceVerified,
+    ServiceWithdrawn,
+    WelfareConcern,
+    WelfareResolved,
+    emit,
+    event,
+    subscribe,
+)
 
 DELIVERY_DONE = "canteen.delivery_done"
 DELIVERY_UNDONE = "canteen.delivery_undone"
@@ -93,4 +112,84 @@ async def undelivered(*, order: int, volunteer: int, community: int, at: datetim
             reason=UNDONE_REASON,
         ),
         community=community,
+    )
+
+
+def concern_reference(alert: Any) -> tuple[str, str]:
+    """The source and reference an alert is known by in ``welfare.*``."""
+    if alert.source == SOURCE:
+        return SOURCE, f"alert:{alert.id}"
+    return alert.source, alert.reference
+
+
+async def no_answer(alert: Any) -> None:
+    """Tell that nobody opened the door (``welfare.concern``), in the alert's
+    transaction."""
+    await emit(
+        "welfare.concern",
+        WelfareConcern(
+            person=alert.person_id,
+            source=SOURCE,
+            reference=f"alert:{alert.id}",
+            level="help",
+            raised_by=alert.raised_by_id or 0,
+        ),
+        community=alert.community_id,
+    )
+
+
+async def alert_closed(alert: Any, *, note: str) -> None:
+    """Tell that an alert was resolved, or withdrawn (``welfare.resolved``)."""
+    source, reference = concern_reference(alert)
+    await emit(
+        "welfare.resolved",
+        WelfareResolved(person=alert.person_id, source=source, reference=reference, note=note),
+        community=alert.community_id,
+    )
+
+
+class Concern(msgspec.Struct):
+    """The canteen's view of ``welfare.concern``."""
+
+    person: int
+    source: str
+    reference: str
+    level: str
+    summary: str
+    raised_by: int
+    link: str
+
+
+class Resolved(msgspec.Struct):
+    """The canteen's view of ``welfare.resolved``."""
+
+    source: str
+    reference: str
+    note: str
+
+
+@subscribe("welfare.concern", version=1, payload=Concern, handler="alert_from_elsewhere")
+async def alert_from_elsewhere(event: Event) -> None:
+    """Another plugin's welfare concern goes on the duty worker's list of alerts."""
+    if event.community_id is None:
+        return
+    from linli_canteen import services
+
+    await services.concern_reported(event.community_id, event.payload, at=event.created_at)
+
+
+@subscribe("welfare.resolved", version=1, payload=Resolved, handler="resolved_elsewhere")
+async def resolved_elsewhere(event: Event) -> None:
+    """A concern resolved in another list closes its alert here."""
+    if event.community_id is None:
+        return
+    from linli_canteen import services
+
+    resolved: Resolved = event.payload
+    await services.concern_resolved(
+        event.community_id,
+        source=resolved.source,
+        reference=resolved.reference,
+        note=resolved.note,
+        at=event.created_at,
     )

@@ -345,8 +345,9 @@ class Order(Model):
 
 
 class WelfareAlert(Model):
-    """Nobody opened the door for a delivery: the community worker on duty checks on
-    the diner, then resolves the alert with a note."""
+    """Nobody opened the door for a delivery, or another part of linli reported a
+    welfare concern (``welfare.concern``): the community worker on duty checks on the
+    person, then resolves the alert with a note. The duty worker's one list."""
 
     id = fields.IntField(primary_key=True)
     community_id: int
@@ -354,7 +355,17 @@ class WelfareAlert(Model):
     community = fields.ForeignKeyField(
         "core.Community", related_name="canteen_alerts", on_delete=fields.CASCADE
     )
-    order = fields.OneToOneField("canteen.Order", related_name="alert", on_delete=fields.CASCADE)
+    order = fields.OneToOneField(
+        "canteen.Order", related_name="alert", null=True, on_delete=fields.CASCADE
+    )
+    order_id: int | None
+    # who reported it: the canteen's own no-answer stops, or another plugin's concern
+    # (``source`` its name, ``reference`` the concern within it, ``link`` its page)
+    source = fields.CharField(max_length=32, default="canteen", db_default="canteen")
+    reference = fields.CharField(max_length=64, default="", db_default="", db_index=True)
+    level = fields.CharField(max_length=10, default="help", db_default="help")
+    summary = fields.CharField(max_length=200, default="", db_default="")
+    link = fields.CharField(max_length=200, default="", db_default="")
     person = fields.ForeignKeyField(
         "core.Person", related_name="canteen_alerts", on_delete=fields.CASCADE
     )
@@ -362,6 +373,7 @@ class WelfareAlert(Model):
     node = fields.ForeignKeyField(
         "core.Node", related_name="canteen_alerts", on_delete=fields.RESTRICT
     )
+    node_id: int
     raised_by = fields.ForeignKeyField(
         "core.Person", related_name="canteen_alerts_raised", null=True, on_delete=fields.SET_NULL
     )

@@ -61,6 +61,7 @@ from linli.kit import (
     parse_float,
     requires,
     save_image,
+    site_of,
     today_of,
     translate,
     zone_of,
@@ -1678,8 +1679,16 @@ async def alerts_page(request: Req, community: Community, resolved: bool = False
         .select_related("person", "node", "order__dish", "raised_by", "resolved_by")
         .limit(PER_PAGE)
     )
-    places = await addresses([row.node for row in rows], language_of(request))
-    return await page_context(request, community, rows=rows, resolved=resolved, places=places)
+    language = language_of(request)
+    places = await addresses([row.node for row in rows], language)
+    loaded = site_of(request).registry.loaded
+    sources = {
+        name: plugin.manifest.title.get(language) or plugin.manifest.title.get("zh_CN", name)
+        for name, plugin in loaded.items()
+    }
+    return await page_context(
+        request, community, rows=rows, resolved=resolved, places=places, sources=sources
+    )
 
 
 class AlertsController(Controller):

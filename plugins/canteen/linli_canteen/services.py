@@ -1333,6 +1333,7 @@ async def mark_no_answer(
         from linli_canteen.jobs import schedule_alert_reminders
 
         await schedule_alert_reminders(alert.id, alert.community_id, now)
+        await events.no_answer(alert)
         return alert
 
 
@@ -1399,6 +1400,7 @@ async def undo_mark(order_id: int, *, volunteer: Person, actor: Actor, now: date
             if not changed:
                 raise UndoClosed(minutes=minutes)
             before = {"status": NO_ANSWER, "alert": alert.id}
+            await events.alert_closed(alert, note="")
         else:
             raise StopClosed()
         await audit(
@@ -1424,6 +1426,59 @@ def visible_alerts(actor: Actor, community: Community, *, open_only: bool = True
     return actor.visible("canteen.alert.handle", query)
 
 
+async def concern_reported(community_id: int, concern: Any, *, at: datetime) -> None:
+    """Another plugin reported a welfare concern (``welfare.concern``): an alert on the
+    duty worker's list, at the person's home, reminded and escalated like the canteen's
+    own. The same concern reported twice is one alert."""
+    if concern.source == events.SOURCE:
+        return
+    person = await Person.get_or_none(id=concern.person, community_id=community_id)
+    if person is None:
+        return
+    source, reference = concern.source[:32], concern.reference[:64]
+    if await WelfareAlert.exists(community_id=community_id, source=source, reference=reference):
+        return
+    membership = (
+        await Membership.filter(person_id=person.id, ended_on__isnull=True)
+        .select_related("household")
+        .first()
+    )
+    node_id = (
+        membership.household.node_id
+        if membership is not None
+        else (await community_root(community_id)).id
+    )
+    raised_by = concern.raised_by
+    if raised_by and not await Person.exists(id=raised_by, community_id=community_id):
+        raised_by = 0
+    alert = await WelfareAlert.create(
+        community_id=community_id,
+        person_id=person.id,
+        node_id=node_id,
+        raised_by_id=raised_by or None,
+        raised_at=at,
+        source=source,
+        reference=reference,
+        level=concern.level[:10],
+        summary=concern.summary[:200],
+        link=concern.link[:200],
+    )
+    from linli_canteen.jobs import schedule_alert_reminders
+
+    await schedule_alert_reminders(alert.id, community_id, at)
+
+
+async def concern_resolved(
+    community_id: int, *, source: str, reference: str, note: str, at: datetime
+) -> None:
+    """Another list resolved a concern this list holds: the alert is resolved too."""
+    if source == events.SOURCE:
+        return
+    await WelfareAlert.filter(
+        community_id=community_id, source=source, reference=reference, resolved_at__isnull=True
+    ).update(resolved_at=at, note=note[:MAX_NOTE])
+
+
 async def resolve_alert(alert: WelfareAlert, *, note: str, actor: Actor, now: datetime) -> None:
     """Close an alert with what the worker found; audited."""
     note = note.strip()
@@ -1445,6 +1500,7 @@ async def resolve_alert(alert: WelfareAlert, *, note: str, actor: Actor, now: da
         )
         if not changed:
             raise CanteenError(N_("This alert was already resolved."))
+        await events.alert_closed(alert, note=note)
         person = await Person.get(id=alert.person_id)
         await audit(
             "canteen.alert.resolve",

@@ -120,6 +120,9 @@ async def test_no_answer_raises_an_alert_for_the_duty_worker_only(kit, linli_bus
     assert again.id == alert.id and await WelfareAlert.all().count() == 1
     assert (await Order.get(id=placed.id)).status == NO_ANSWER
     assert await emitted_events(events.DELIVERY_DONE) == []
+    # told once to whoever keeps welfare concerns (a person's care timeline)
+    [(_, concern)] = await emitted_events("welfare.concern")
+    assert concern["source"] == "canteen" and concern["reference"] == f"alert:{alert.id}"
     worker = await kit.actor(kit.worker)
     assert [a.id for a in await services.visible_alerts(worker, kit.community)] == [alert.id]
     for account in (kit.resident_account, kit.volunteer):
@@ -175,4 +178,7 @@ def test_the_canteen_declares_its_events_by_convention(linli_registry):
     assert declared["canteen.delivery_undone"] is events.DeliveryUndone
     # the shared events it emits are the core's, not declared again by the canteen
     assert declared["service.verified"].__module__ == "linli.kernel.contracts"
-    assert [plugin for plugin, _ in linli_registry.event_handlers() if plugin == "canteen"] == []
+    # it hears the welfare concerns of other plugins: the duty worker's one list
+    assert sorted(
+        handler.event for plugin, handler in linli_registry.event_handlers() if plugin == "canteen"
+    ) == ["welfare.concern", "welfare.resolved"]

@@ -22,6 +22,8 @@ from linli.domain.hierarchy.models import Node
 from linli.domain.identity.models import Account, Household, Membership, Person, PersonTag
 from linli.domain.permissions.models import Grant
 from linli.domain.permissions.services import Actor
+from linli.kernel.contracts import RegisterChanged
+from linli.kernel.events import emit_if_running
 from linli.kernel.i18n import N_
 from linli.kernel.refusals import Refusal
 from linli.kernel.sorting import natural_sorted
@@ -30,7 +32,7 @@ from linli.kernel.sorting import natural_sorted
 #: so an import refuses a tag outside this list (a typo such as 独局 would silently split
 #: a group); tags already in use in a community are accepted too, so that whatever an
 #: export contains can be imported again.
-KNOWN_TAGS = ("独居", "高龄", "残疾", "低保", "留守儿童", "党员", "拆迁安置")
+KNOWN_TAGS = ("独居", "高龄", "残疾", "失能", "低保", "留守儿童", "困境儿童", "党员", "拆迁安置")
 #: The register stores genders and tags as the register file writes them (in Chinese);
 #: pages show them in the visitor's language through these message ids.
 GENDER_WORDS = {"男": N_("Male"), "女": N_("Female")}
@@ -38,8 +40,10 @@ TAG_WORDS = {
     "独居": N_("Lives alone"),
     "高龄": N_("Aged 80 or over"),
     "残疾": N_("Disability"),
+    "失能": N_("Cannot look after themselves"),
     "低保": N_("Minimum living allowance"),
     "留守儿童": N_("Left-behind child"),
+    "困境儿童": N_("Child in difficulty"),
     "党员": N_("Party member"),
     "拆迁安置": N_("Relocated from the old lanes"),
 }
@@ -264,6 +268,16 @@ async def person_details(
 # -- changing people ------------------------------------------------------------------
 
 
+async def register_changed(community_id: int, people: list[int], reason: str) -> None:
+    """Tell the plugins that derive something from the register (``register.changed``),
+    in the caller's transaction."""
+    await emit_if_running(
+        "register.changed",
+        RegisterChanged(people=sorted(set(people)), reason=reason),
+        community=community_id,
+    )
+
+
 def _check_tag(tag: str) -> str:
     tag = tag.strip()
     if tag not in KNOWN_TAGS:
@@ -279,6 +293,7 @@ async def add_tag(person: Person, tag: str, *, actor: Actor | None) -> bool:
     async with in_transaction():
         _, created = await PersonTag.get_or_create(person_id=person.id, tag=tag)
         if created:
+            await register_changed(person.community_id, [person.id], "tag")
             await record(
                 "identity.person.tag_added",
                 actor=actor,
@@ -295,6 +310,7 @@ async def remove_tag(person: Person, tag: str, *, actor: Actor | None) -> bool:
     async with in_transaction():
         removed = await PersonTag.filter(person_id=person.id, tag=tag).delete()
         if removed:
+            await register_changed(person.community_id, [person.id], "tag")
             await record(
                 "identity.person.tag_removed",
                 actor=actor,
@@ -349,6 +365,7 @@ async def move_person(
         joined = await Membership.create(
             household_id=household.id, person_id=person.id, relation=relation, started_on=on
         )
+        await register_changed(person.community_id, [person.id], "moved")
         await record(
             "identity.person.moved",
             actor=actor,

@@ -59,7 +59,7 @@ from linli.domain.exports import csv_file, text_cell, unescape_cell
 from linli.domain.hierarchy.models import Node, NodeKind
 from linli.domain.hierarchy.services import add_node
 from linli.domain.identity.models import Household, Membership, Person, PersonTag, mask_id_number
-from linli.domain.identity.people import KNOWN_TAGS, sort_tags
+from linli.domain.identity.people import KNOWN_TAGS, register_changed, sort_tags
 from linli.domain.permissions.services import Actor
 from linli.kernel.i18n import N_
 from linli.kernel.models import Community
@@ -1475,6 +1475,9 @@ async def import_register(
         if plan.problems:
             return report
         await apply_plan(plan, snapshot, actor=actor, today=today, progress=step, steps=report.rows)
+        changed = [c.person_id for c in plan.changes if c.person_id is not None]
+        if changed:
+            await register_changed(community.id, changed, "import")
         await record(
             "identity.register.imported",
             actor=actor,
