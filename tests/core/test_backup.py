@@ -137,6 +137,12 @@ def stored_values(folder: Path) -> int:
 def test_backup_restores_into_a_fresh_instance(tmp_path, new_database):
     source, target = tmp_path / "demo", tmp_path / "restored"
     ok(linli("demo", "--folder", source, "--no-serve", "--database-url", new_database("a")))
+    # ``linli --instance <demo folder>`` works on the demo's own database (it once opened
+    # a new, empty linli.sqlite3 beside it)
+    verified = ok(linli("streetbank", "verify", instance=source))
+    assert "ledger OK" in verified and not verified.startswith("0 entries")
+    assert "jianghanli" in ok(linli("community", "list", instance=source))
+    assert not (source / "linli.sqlite3").exists()
     before = pages_of(source)  # logs in: a session row now exists
     assert {path: status for path, (status, _) in before.items()} == dict.fromkeys(PAGES, 200)
     assert stored_values(source) > 0
@@ -232,16 +238,6 @@ def test_backup_on_postgres_needs_pg_dump_on_path(tmp_path, new_database):
     assert done.returncode == 1
     assert "pg_dump is not on PATH" in done.stderr
     assert not (tmp_path / "b.tar.gz").exists()
-
-
-def test_commands_work_on_the_demo_folder(tmp_path, new_database):
-    """``linli --instance <demo folder>`` used to open a new, empty linli.sqlite3."""
-    folder = tmp_path / "demo"
-    ok(linli("demo", "--folder", folder, "--no-serve", "--database-url", new_database("e")))
-    verified = ok(linli("streetbank", "verify", instance=folder))
-    assert "ledger OK" in verified and not verified.startswith("0 entries")
-    assert "jianghanli" in ok(linli("community", "list", instance=folder))
-    assert not (folder / "linli.sqlite3").exists()
 
 
 def test_an_earlier_demo_folder_is_completed(tmp_path):
