@@ -77,9 +77,9 @@ def linli_dashboard_widgets(community: Community, actor: Any) -> list[Widget]:
     async def load(community: Community) -> dict[str, Any] | None:
         from linli_volunteers import services
 
-        return await services.widget(community, actor)
+        return await services.widget(community)
 
-    return [Widget(N_("Volunteers"), "volunteers/widget.html", load, order=35)]
+    return [Widget(N_("Volunteers"), "volunteers/widget.html", load, order=35, cached=True)]
 
 
 @hookimpl

@@ -1403,13 +1403,14 @@ async def figures(community: Community, year: int) -> dict[str, Any]:
     }
 
 
-async def widget(community: Community, actor: Actor) -> dict[str, Any]:
+async def widget(community: Community) -> dict[str, Any]:
+    """The dashboard's figures: the same for every visitor (the template shows the
+    pending hours to those logged in), so the core keeps them until a volunteer, a
+    call or an hours entry changes."""
     return {
         "registered": await Volunteer.filter(community=community, active=True).count(),
         "open_calls": await Call.filter(community=community, status=OPEN).count(),
-        "pending": await Hours.filter(community=community, status=PENDING).count()
-        if not actor.is_anonymous
-        else 0,
+        "pending": await Hours.filter(community=community, status=PENDING).count(),
     }
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from linli.testing import form_post, log_in
+from linli.testing import count_queries, form_post, log_in
 from linli_volunteers import services
 from linli_volunteers.models import Call, Volunteer
 from linli_volunteers.testing import make_call, make_shift
@@ -120,3 +120,17 @@ async def test_the_home_widget_and_the_person_section(linli_client, kit):
     person = await linli_client.get(f"/c/test/register/people/{kit.helper.person_id}")
     assert person.status_code == 200 and "自 2026-01-05 起在志愿者名册上" in person.text
     assert "为老服务队" in person.text
+
+
+async def test_the_home_widget_is_kept_until_a_call_changes(linli_client, kit):
+    """The figures are the same for every visitor, so each worker keeps them until the
+    volunteers' tables change (their stamp): a second visit reads none of them, and a
+    new call shows on the very next visit. Pending hours are shown to those logged in."""
+    await make_call(kit.community, "修水管", place=kit.building)
+    assert "1 条求助正在进行" in (await linli_client.get("/c/test/")).text
+    with count_queries() as queries:
+        again = await linli_client.get("/c/test/")
+    assert "1 条求助正在进行" in again.text
+    assert not any("volunteers_" in query for query in queries)
+    await make_call(kit.community, "陪老人看病", place=kit.building)
+    assert "2 条求助正在进行" in (await linli_client.get("/c/test/")).text
