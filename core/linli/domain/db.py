@@ -24,6 +24,7 @@ from tortoise.migrations.executor import MigrationExecutor, PlanStep
 from tortoise.migrations.writer import MigrationWriter
 
 from linli.domain.identity import passwords
+from linli.domain.migration_state import shared_field_filters
 from linli.kernel.registry import PluginRegistry
 from linli.kernel.settings import Settings, serve_zone
 
@@ -150,7 +151,8 @@ async def database(settings: Settings, registry: PluginRegistry) -> AsyncIterato
 async def pending_migrations(settings: Settings, registry: PluginRegistry) -> list[str]:
     """Names (``app.migration``) of migrations not yet applied, in the order they would
     run. Expects the database to be open."""
-    steps: list[PlanStep] = await _executor(settings, registry).plan()
+    with shared_field_filters():
+        steps: list[PlanStep] = await _executor(settings, registry).plan()
     return [f"{s.migration.app_label}.{s.migration.name}" for s in steps if not s.backward]
 
 
@@ -173,7 +175,8 @@ async def migrate(
         if event == "apply_start" and report is not None:
             report(f"{app_label}.{name}")
 
-    await _executor(settings, registry).migrate(progress=progress)
+    with shared_field_filters():
+        await _executor(settings, registry).migrate(progress=progress)
     await repair_sqlite_times()
     return pending
 
@@ -221,7 +224,8 @@ async def model_changes(settings: Settings, registry: PluginRegistry) -> list[Mi
     """Migrations the models need but that do not exist yet, one writer per app with
     changes (nothing is written). Expects the database to be open."""
     apps = tortoise_config(settings, registry)["apps"]
-    return await MigrationAutodetector(require_context().apps, apps).changes()
+    with shared_field_filters():
+        return await MigrationAutodetector(require_context().apps, apps).changes()
 
 
 async def ensure_migrated(settings: Settings, registry: PluginRegistry) -> None:

@@ -38,6 +38,7 @@ from tortoise.connection import get_connection
 from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
 from linli.domain import db
+from linli.domain.migration_state import shared_field_filters
 from linli.kernel.registry import PluginRegistry
 from linli.kernel.settings import Settings, load_settings
 
@@ -105,7 +106,8 @@ async def migrate_to(
     app, _, name = target.partition(".")
     apps = db.tortoise_config(settings, registry)["apps"]
     executor = MigrationExecutor(get_connection("default"), apps)
-    await executor.migrate([MigrationTarget(app_label=app, name=name)])
+    with shared_field_filters():
+        await executor.migrate([MigrationTarget(app_label=app, name=name)])
 
 
 def _with_database(url: str, name: str) -> str:
