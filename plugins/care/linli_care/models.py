@@ -218,8 +218,15 @@ class HealthNote(Model):
         ordering = ("-at", "-id")
 
 
+#: Kinds of timeline entries: a welfare concern (a door nobody opened), a call for help
+#: raised for the person (一呼百应), a mediation case they are a party to.
+CONCERN, CALL, CASE = "concern", "call", "case"
+
+
 class TimelineEntry(Model):
-    """Something another part of linli told about a person (a door nobody opened)."""
+    """Something another part of linli told about a person: a door nobody opened, a
+    call for help raised for them, a mediation case they are a party to (its number in
+    ``summary``, nothing of its content)."""
 
     id = fields.IntField(primary_key=True)
     community: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
@@ -232,6 +239,7 @@ class TimelineEntry(Model):
     person_id: int
     source = fields.CharField(max_length=32)
     reference = fields.CharField(max_length=64)
+    kind = fields.CharField(max_length=10, default=CONCERN, db_default=CONCERN)
     level = fields.CharField(max_length=10, default="concern")
     summary = fields.CharField(max_length=200, default="")
     link = fields.CharField(max_length=200, default="")

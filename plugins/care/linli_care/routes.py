@@ -71,6 +71,12 @@ KIND_LABELS = {
     "other": N_("Other"),
 }
 PROGRAMME_LABELS = {"youth": N_("Young sprouts (children)"), "silver": N_("Silver (elderly)")}
+#: How a call for help on the timeline ended (``volunteers.call_closed``).
+CALL_OUTCOME_LABELS = {
+    "done": N_("help was given"),
+    "cancelled": N_("cancelled"),
+    "expired": N_("its time passed without all its helpers"),
+}
 
 
 def base(community: Community) -> str:
@@ -89,6 +95,7 @@ def labels() -> dict[str, Any]:
         "plan_labels": PLAN_LABELS,
         "kind_labels": KIND_LABELS,
         "programme_labels": PROGRAMME_LABELS,
+        "call_outcome_labels": CALL_OUTCOME_LABELS,
     }
 
 

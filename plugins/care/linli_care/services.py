@@ -57,7 +57,9 @@ from linli.kit import (
 )
 from linli_care.models import (
     ANY_MODE,
+    CALL,
     CARER_KINDS,
+    CASE,
     CONCERNS,
     HELP,
     IN_PERSON,
@@ -711,6 +713,73 @@ async def concern_elsewhere(community_id: int, concern: Any, *, at: datetime) ->
             "at": at,
         },
     )
+
+
+#: Who tells care of calls for help and of mediation cases (their plugins' names, which
+#: the timeline shows as the features' titles).
+VOLUNTEERS, MEDIATION = "volunteers", "mediation"
+
+
+async def _on_timeline(
+    community_id: int, person_id: int, *, source: str, reference: str, **values: Any
+) -> None:
+    """One timeline entry for ``source`` and ``reference`` (a second report of the same
+    pair, a redelivered event, changes nothing); nothing for someone of no register here."""
+    if not await Person.exists(id=person_id, community_id=community_id):
+        return
+    await TimelineEntry.get_or_create(
+        community_id=community_id,
+        source=source,
+        reference=reference[:64],
+        defaults={"person_id": person_id, **values},
+    )
+
+
+async def call_raised(
+    community_id: int, *, call: int, person_id: int, urgent: bool, summary: str, at: datetime
+) -> None:
+    """一呼百应 raised a call for help for a resident: on their care timeline (urgent
+    calls marked as needing help). A call for nobody of the register is not shown."""
+    if person_id <= 0:
+        return
+    await _on_timeline(
+        community_id, person_id, source=VOLUNTEERS, reference=f"call:{call}", kind=CALL,
+        level=HELP if urgent else "concern", summary=summary[:200], at=at,
+    )  # fmt: skip
+
+
+async def call_closed(community_id: int, *, call: int, outcome: str, at: datetime) -> None:
+    """The call ended: its entry says how (``done``, ``cancelled``, ``expired``; an
+    expired call later closed as done says done)."""
+    await TimelineEntry.filter(
+        community_id=community_id, source=VOLUNTEERS, reference=f"call:{call}"
+    ).update(resolved_at=at, resolution=outcome[:20])
+
+
+async def case_opened(
+    community_id: int, *, case: int, number: str, parties: list[int], at: datetime
+) -> None:
+    """A mediation case involves these residents: one entry each, with the case's
+    number and nothing of its content (the mediation sends none)."""
+    for person_id in parties:
+        await _on_timeline(
+            community_id, person_id, source=MEDIATION, reference=f"case:{case}:{person_id}",
+            kind=CASE, summary=number[:200], at=at,
+        )  # fmt: skip
+
+
+async def case_closed(
+    community_id: int, *, case: int, number: str, parties: list[int], at: datetime
+) -> None:
+    """The case ended: its entries are marked closed (a party linked to the register
+    after the case opened gets an entry too, already closed)."""
+    await case_opened(community_id, case=case, number=number, parties=parties, at=at)
+    await TimelineEntry.filter(
+        community_id=community_id,
+        source=MEDIATION,
+        reference__startswith=f"case:{case}:",
+        resolved_at__isnull=True,
+    ).update(resolved_at=at)
 
 
 # ----------------------------------------------------------------------------- notes
