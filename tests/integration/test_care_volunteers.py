@@ -52,7 +52,11 @@ async def test_a_call_for_her_is_on_her_care_page_for_her_carer_only(linli_app, 
     assert "已结束: 已完成帮助" in page.text
 
 
-async def test_a_cancelled_call_says_so_and_a_call_for_nobody_is_not_shown(linli_app, linli_client, kit):  # noqa: F811
+async def test_a_cancelled_call_says_so_and_a_call_for_nobody_is_not_shown(
+    linli_app,
+    linli_client,
+    kit,  # noqa: F811
+):
     bus = linli_app.state.site.bus
     call = await make_call(kit.community, "陪同就医", raised_by=kit.carer, for_person=kit.elder)
     await make_call(kit.community, "楼道清理", raised_by=kit.carer)

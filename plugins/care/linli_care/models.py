@@ -153,6 +153,7 @@ class Visit(Model):
     day = fields.DateField(db_index=True)
     # the form's token: a second submission of the same form is the same visit
     token = fields.CharField(max_length=40, unique=True)
+    followup: fields.BackwardOneToOneRelation[FollowUp]
 
     class Meta:
         table = "care_visit"

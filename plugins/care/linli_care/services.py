@@ -32,7 +32,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
+from tortoise.expressions import F, Q, Subquery
 from tortoise.functions import Max
 from tortoise.transactions import in_transaction
 
@@ -407,18 +407,23 @@ async def _access(
     actor: Actor, community_id: int, person_id: int, person: Person | None = None
 ) -> Access | None:
     """Two queries for a person in a group (their memberships with the person, group,
-    home and building; their carers), more only for one in no group."""
+    home and building; their carers), three for one in no group (their carers, with
+    the person; their registered home), four for someone nobody cares for."""
     members = await Member.filter(person_id=person_id, community_id=community_id).select_related(
         "person", "group", "node", "building"
     )
+    carers_of = Carer.filter(person_id=person_id, community_id=community_id)
     if members:
         person, home = members[0].person, members[0].node
+        carers = await carers_of.select_related("carer")
     else:
+        carers = await carers_of.select_related("carer", "person")
+        if person is None and carers:
+            person = carers[0].person
         person = person or await Person.get_or_none(id=person_id, community_id=community_id)
         if person is None:
             return None
         home = await _registered_home(person)
-    carers = await Carer.filter(person_id=person_id).select_related("carer")
     own = actor.account.person_id if actor.account is not None else None
     return Access(
         person,
@@ -1005,14 +1010,29 @@ async def person_page(seen: Access) -> dict[str, Any]:
     community reported and open follow-ups (the health notes are a page of their own,
     each opening audited)."""
     person = seen.person
+    # One query for the last ten visits and the open follow-ups (each follow-up is raised
+    # by a visit): the newest ten rows are the last visits, older ones are there only
+    # for a follow-up still open.
+    last = Visit.filter(person_id=person.id).order_by("-at", "-id").limit(10).values("id")
+    rows = (
+        await Visit.filter(person_id=person.id)
+        .filter(
+            Q(id__in=Subquery(last))
+            | Q(followup__id__isnull=False, followup__resolved_at__isnull=True)
+        )
+        .order_by("-at", "-id")
+        .select_related("carer", "followup")
+    )
     return {
         "person": person,
         "home": seen.home,
         "members": seen.members,
         "carers": seen.carers,
-        "visits": await Visit.filter(person_id=person.id).limit(10).select_related("carer"),
+        "visits": rows[:10],
         "timeline": await TimelineEntry.filter(person_id=person.id).limit(10),
-        "followups": await FollowUp.filter(person_id=person.id, resolved_at__isnull=True),
+        "followups": [
+            v.followup for v in rows if v.followup is not None and v.followup.resolved_at is None
+        ],
         "manage": seen.manage,
         "staff": seen.staff,
     }

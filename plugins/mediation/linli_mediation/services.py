@@ -1025,10 +1025,8 @@ async def apply(
         if target == ACCEPTED:
             await _tell_parties(case, CASE_ACCEPTED, {})
         if target in FINISHED:
-            ids = await Party.filter(case_id=case.id, person_id__isnull=False).values_list(
-                "person_id", flat=True
-            )
-            await _announce("mediation.case_closed", case, sorted(set(ids)))
+            rows = await Party.filter(case_id=case.id, person_id__isnull=False).values("person_id")
+            await _announce("mediation.case_closed", case, sorted({r["person_id"] for r in rows}))
     for name, value in changes.items():
         setattr(case, name, value)
     return case
