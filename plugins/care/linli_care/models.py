@@ -153,6 +153,7 @@ class Visit(Model):
     day = fields.DateField(db_index=True)
     # the form's token: a second submission of the same form is the same visit
     token = fields.CharField(max_length=40, unique=True)
+    followup: fields.BackwardOneToOneRelation[FollowUp]
 
     class Meta:
         table = "care_visit"
@@ -218,8 +219,15 @@ class HealthNote(Model):
         ordering = ("-at", "-id")
 
 
+#: Kinds of timeline entries: a welfare concern (a door nobody opened), a call for help
+#: raised for the person (一呼百应), a mediation case they are a party to.
+CONCERN, CALL, CASE = "concern", "call", "case"
+
+
 class TimelineEntry(Model):
-    """Something another part of linli told about a person (a door nobody opened)."""
+    """Something another part of linli told about a person: a door nobody opened, a
+    call for help raised for them, a mediation case they are a party to (its number in
+    ``summary``, nothing of its content)."""
 
     id = fields.IntField(primary_key=True)
     community: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
@@ -232,6 +240,7 @@ class TimelineEntry(Model):
     person_id: int
     source = fields.CharField(max_length=32)
     reference = fields.CharField(max_length=64)
+    kind = fields.CharField(max_length=10, default=CONCERN, db_default=CONCERN)
     level = fields.CharField(max_length=10, default="concern")
     summary = fields.CharField(max_length=200, default="")
     link = fields.CharField(max_length=200, default="")

@@ -71,6 +71,12 @@ KIND_LABELS = {
     "other": N_("Other"),
 }
 PROGRAMME_LABELS = {"youth": N_("Young sprouts (children)"), "silver": N_("Silver (elderly)")}
+#: How a call for help on the timeline ended (``volunteers.call_closed``).
+CALL_OUTCOME_LABELS = {
+    "done": N_("help was given"),
+    "cancelled": N_("cancelled"),
+    "expired": N_("its time passed without all its helpers"),
+}
 
 
 def base(community: Community) -> str:
@@ -89,6 +95,7 @@ def labels() -> dict[str, Any]:
         "plan_labels": PLAN_LABELS,
         "kind_labels": KIND_LABELS,
         "programme_labels": PROGRAMME_LABELS,
+        "call_outcome_labels": CALL_OUTCOME_LABELS,
     }
 
 
@@ -449,6 +456,65 @@ async def save_group(
     return done(request, f"{base(community)}groups/", N_("Group %(name)s saved."), name=group.name)
 
 
+async def group_of(community: Community, group_id: int) -> CareGroup:
+    found = await CareGroup.get_or_none(id=group_id, community=community)
+    if found is None:
+        raise NotFoundException()
+    return found
+
+
+async def group_edit_page(request: Req, community: Community, group_id: int) -> dict[str, Any]:
+    found = await group_of(community, group_id)
+    current = {
+        "name": found.name,
+        "name_en": found.name_en,
+        "tags": found.tags,
+        "min_age": "" if found.min_age is None else str(found.min_age),
+        "max_age": "" if found.max_age is None else str(found.max_age),
+        "every_days": str(found.every_days),
+        "mode": found.mode,
+    }
+    return {"group": found, "current": current, "base": base(community), **labels()}
+
+
+@get("/groups/{group_id:int}/edit", name="care:group_edit", guards=[requires("care.manage")])
+async def edit_group(
+    request: Req, community: NamedDependency[Community], group_id: FromPath[int]
+) -> Template:
+    return Template(
+        "care/group_edit.html", context=await group_edit_page(request, community, group_id)
+    )
+
+
+@post(
+    "/groups/{group_id:int}/edit",
+    guards=[requires("care.manage")],
+    opt=form_page("care/group_edit.html", group_edit_page),
+)
+async def change_group(
+    request: Req,
+    community: NamedDependency[Community],
+    actor: NamedDependency[Actor],
+    group_id: FromPath[int],
+    data: URLEncodedBody[GroupForm],
+) -> Redirect:
+    found = await group_of(community, group_id)
+    group = await services.save_group(
+        community,
+        name=data.name,
+        name_en=data.name_en,
+        tags=data.tags,
+        min_age=parse_int(data.min_age, "min_age", low=0, high=130),
+        max_age=parse_int(data.max_age, "max_age", low=0, high=130),
+        every_days=parse_int(data.every_days, "every_days", 7, low=1, high=90) or 7,
+        mode=data.mode,
+        actor=actor,
+        today=today_of(request),
+        group=found,
+    )
+    return done(request, f"{base(community)}groups/", N_("Group %(name)s saved."), name=group.name)
+
+
 @post("/groups/defaults", guards=[requires("care.manage")])
 async def default_groups(
     request: Req, community: NamedDependency[Community], actor: NamedDependency[Actor]
@@ -464,9 +530,7 @@ async def group(
     actor: NamedDependency[Actor],
     group_id: FromPath[int],
 ) -> Template:
-    found = await CareGroup.get_or_none(id=group_id, community=community)
-    if found is None:
-        raise NotFoundException()
+    found = await group_of(community, group_id)
     return Template(
         "care/group.html",
         context={
@@ -677,6 +741,8 @@ ROUTES = [
     save_group,
     default_groups,
     group,
+    edit_group,
+    change_group,
     programmes,
     new_programme,
     programme,

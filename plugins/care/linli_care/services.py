@@ -32,7 +32,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
+from tortoise.expressions import F, Q, Subquery
 from tortoise.functions import Max
 from tortoise.transactions import in_transaction
 
@@ -57,7 +57,9 @@ from linli.kit import (
 )
 from linli_care.models import (
     ANY_MODE,
+    CALL,
     CARER_KINDS,
+    CASE,
     CONCERNS,
     HELP,
     IN_PERSON,
@@ -405,18 +407,23 @@ async def _access(
     actor: Actor, community_id: int, person_id: int, person: Person | None = None
 ) -> Access | None:
     """Two queries for a person in a group (their memberships with the person, group,
-    home and building; their carers), more only for one in no group."""
+    home and building; their carers), three for one in no group (their carers, with
+    the person; their registered home), four for someone nobody cares for."""
     members = await Member.filter(person_id=person_id, community_id=community_id).select_related(
         "person", "group", "node", "building"
     )
+    carers_of = Carer.filter(person_id=person_id, community_id=community_id)
     if members:
         person, home = members[0].person, members[0].node
+        carers = await carers_of.select_related("carer")
     else:
+        carers = await carers_of.select_related("carer", "person")
+        if person is None and carers:
+            person = carers[0].person
         person = person or await Person.get_or_none(id=person_id, community_id=community_id)
         if person is None:
             return None
         home = await _registered_home(person)
-    carers = await Carer.filter(person_id=person_id).select_related("carer")
     own = actor.account.person_id if actor.account is not None else None
     return Access(
         person,
@@ -713,6 +720,73 @@ async def concern_elsewhere(community_id: int, concern: Any, *, at: datetime) ->
     )
 
 
+#: Who tells care of calls for help and of mediation cases (their plugins' names, which
+#: the timeline shows as the features' titles).
+VOLUNTEERS, MEDIATION = "volunteers", "mediation"
+
+
+async def _on_timeline(
+    community_id: int, person_id: int, *, source: str, reference: str, **values: Any
+) -> None:
+    """One timeline entry for ``source`` and ``reference`` (a second report of the same
+    pair, a redelivered event, changes nothing); nothing for someone of no register here."""
+    if not await Person.exists(id=person_id, community_id=community_id):
+        return
+    await TimelineEntry.get_or_create(
+        community_id=community_id,
+        source=source,
+        reference=reference[:64],
+        defaults={"person_id": person_id, **values},
+    )
+
+
+async def call_raised(
+    community_id: int, *, call: int, person_id: int, urgent: bool, summary: str, at: datetime
+) -> None:
+    """一呼百应 raised a call for help for a resident: on their care timeline (urgent
+    calls marked as needing help). A call for nobody of the register is not shown."""
+    if person_id <= 0:
+        return
+    await _on_timeline(
+        community_id, person_id, source=VOLUNTEERS, reference=f"call:{call}", kind=CALL,
+        level=HELP if urgent else "concern", summary=summary[:200], at=at,
+    )  # fmt: skip
+
+
+async def call_closed(community_id: int, *, call: int, outcome: str, at: datetime) -> None:
+    """The call ended: its entry says how (``done``, ``cancelled``, ``expired``; an
+    expired call later closed as done says done)."""
+    await TimelineEntry.filter(
+        community_id=community_id, source=VOLUNTEERS, reference=f"call:{call}"
+    ).update(resolved_at=at, resolution=outcome[:20])
+
+
+async def case_opened(
+    community_id: int, *, case: int, number: str, parties: list[int], at: datetime
+) -> None:
+    """A mediation case involves these residents: one entry each, with the case's
+    number and nothing of its content (the mediation sends none)."""
+    for person_id in parties:
+        await _on_timeline(
+            community_id, person_id, source=MEDIATION, reference=f"case:{case}:{person_id}",
+            kind=CASE, summary=number[:200], at=at,
+        )  # fmt: skip
+
+
+async def case_closed(
+    community_id: int, *, case: int, number: str, parties: list[int], at: datetime
+) -> None:
+    """The case ended: its entries are marked closed (a party linked to the register
+    after the case opened gets an entry too, already closed)."""
+    await case_opened(community_id, case=case, number=number, parties=parties, at=at)
+    await TimelineEntry.filter(
+        community_id=community_id,
+        source=MEDIATION,
+        reference__startswith=f"case:{case}:",
+        resolved_at__isnull=True,
+    ).update(resolved_at=at)
+
+
 # ----------------------------------------------------------------------------- notes
 
 
@@ -936,14 +1010,29 @@ async def person_page(seen: Access) -> dict[str, Any]:
     community reported and open follow-ups (the health notes are a page of their own,
     each opening audited)."""
     person = seen.person
+    # One query for the last ten visits and the open follow-ups (each follow-up is raised
+    # by a visit): the newest ten rows are the last visits, older ones are there only
+    # for a follow-up still open.
+    last = Visit.filter(person_id=person.id).order_by("-at", "-id").limit(10).values("id")
+    rows = (
+        await Visit.filter(person_id=person.id)
+        .filter(
+            Q(id__in=Subquery(last))
+            | Q(followup__id__isnull=False, followup__resolved_at__isnull=True)
+        )
+        .order_by("-at", "-id")
+        .select_related("carer", "followup")
+    )
     return {
         "person": person,
         "home": seen.home,
         "members": seen.members,
         "carers": seen.carers,
-        "visits": await Visit.filter(person_id=person.id).limit(10).select_related("carer"),
+        "visits": rows[:10],
         "timeline": await TimelineEntry.filter(person_id=person.id).limit(10),
-        "followups": await FollowUp.filter(person_id=person.id, resolved_at__isnull=True),
+        "followups": [
+            v.followup for v in rows if v.followup is not None and v.followup.resolved_at is None
+        ],
         "manage": seen.manage,
         "staff": seen.staff,
     }

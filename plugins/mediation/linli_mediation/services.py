@@ -48,6 +48,7 @@ from linli.kit import (
     audit,
     community_root,
     current_zone,
+    emit,
     escalate,
     notify,
     save_file,
@@ -446,7 +447,21 @@ async def _create_case(
     await Transition.create(
         case=case, action=action, from_status="", to_status=status, actor=actor.account, at=now
     )
+    await _announce(
+        "mediation.case_opened", case, sorted({p.person.id for p in parties if p.person})
+    )
     return case
+
+
+async def _announce(name: str, case: Case, parties: list[int]) -> None:
+    """Tell other features that ``case`` opened or ended and which residents are its
+    parties: its id and number, nothing of its content (:mod:`linli_mediation.events`).
+    In the caller's transaction."""
+    await emit(
+        name,
+        {"case": case.id, "number": case.number, "parties": parties},
+        community=case.community_id,
+    )
 
 
 async def _refuse_duplicate(community: Community, key: str) -> None:
@@ -1009,6 +1024,9 @@ async def apply(
         )  # fmt: skip
         if target == ACCEPTED:
             await _tell_parties(case, CASE_ACCEPTED, {})
+        if target in FINISHED:
+            rows = await Party.filter(case_id=case.id, person_id__isnull=False).values("person_id")
+            await _announce("mediation.case_closed", case, sorted({r["person_id"] for r in rows}))
     for name, value in changes.items():
         setattr(case, name, value)
     return case

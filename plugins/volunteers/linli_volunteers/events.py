@@ -3,7 +3,13 @@
 They emit the core's shared ``service.verified`` when a leader approves hours (source
 ``volunteers``, reference ``hours:<id>``, or ``hours:<id>:c<correction>`` for corrected
 hours, the earlier report then withdrawn with ``service.withdrawn``): the street bank
-turns it into points. They declare no event of their own.
+turns it into points.
+
+They declare two events of their own, so that other features (care's timeline) can
+follow a call for help without importing this plugin: ``volunteers.call_raised`` when a
+call is raised, and ``volunteers.call_closed`` when it ends (help given, cancelled, or
+expired by the night job), each in the transaction of the change. They carry what the
+call's public page shows (its title), never the beneficiary's name, address or phone.
 
 They hear the street bank's ``streetbank.points_credited`` and
 ``streetbank.points_withdrawn`` for their own services, and keep the points standing on
@@ -21,8 +27,35 @@ from __future__ import annotations
 
 import msgspec
 
-from linli.kit import Event, subscribe
+from linli.kit import Event, event, subscribe
 from linli_volunteers import services
+
+
+@event("volunteers.call_raised", version=1)
+class CallRaised(msgspec.Struct):
+    """A call for help was raised. ``beneficiary`` is the register's person it is for
+    (0 when the call names nobody of the register); ``skill`` the skill's name and
+    ``category`` its service category key ("" for a call anyone can answer);
+    ``summary`` the call's public title; ``link`` the call's page."""
+
+    call: int
+    beneficiary: int
+    skill: str
+    category: str
+    urgent: bool
+    summary: str
+    link: str
+
+
+@event("volunteers.call_closed", version=1)
+class CallClosed(msgspec.Struct):
+    """A call for help ended: ``outcome`` is ``"done"`` (help given), ``"cancelled"``
+    or ``"expired"`` (its day passed before all its helpers came forward). An expired
+    call its helpers went to anyway may later be closed as ``"done"``."""
+
+    call: int
+    beneficiary: int
+    outcome: str
 
 
 class Verified(msgspec.Struct):

@@ -166,6 +166,11 @@ class Call(Model):
     beneficiary = fields.CharField(max_length=64, default="")
     address = fields.CharField(max_length=100, default="")
     phone = fields.CharField(max_length=32, default="")
+    # the resident of the register the call is for, when named (care's timeline hears it)
+    beneficiary_person: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "core.Person", related_name="volunteers_calls_for", null=True, on_delete=fields.SET_NULL
+    )
+    beneficiary_person_id: int | None
     status = fields.CharField(max_length=12, default=OPEN, db_index=True)
     raised_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "core.Person", related_name="volunteers_calls_raised", null=True, on_delete=fields.SET_NULL

@@ -26,10 +26,12 @@ from linli.kit import (
     Community,
     Id,
     Node,
+    Person,
     Refusal,
     Year,
     addresses,
     as_list,
+    check_on_behalf,
     community_node,
     current_actor,
     find_person,
@@ -221,7 +223,33 @@ async def new_call_page(request: Req, community: Community) -> dict[str, Any]:
         .order_by("path")
         .limit(300)
     )
-    return {"skills": await skills_of(community), "places": buildings}
+    return {
+        "skills": await skills_of(community),
+        "places": buildings,
+        "may_name": may_name(await current_actor(request), root),
+    }
+
+
+def may_name(actor: Actor, root: Node) -> bool:
+    """Whether the visitor may name a resident of the register as the one a call is
+    for: whoever may act on behalf of residents somewhere in the community (a worker, a
+    grid worker, a volunteer); anyone else names only themselves."""
+    return any(p.startswith(root.path) for p in actor.paths_allowing("identity.act_on_behalf"))
+
+
+async def call_for(
+    request: Req, community: Community, data: CallForm, person: Person
+) -> Person | None:
+    """The resident of the register a call is for: the one named (checked like any act
+    on their behalf), the visitor with "for me", or nobody."""
+    if data.resident.strip():
+        actor = await current_actor(request)
+        if not may_name(actor, await community_node(request)):
+            raise Refusal(N_("You may not act on behalf of this resident."), 403, field="resident")
+        named = await find_person(community, data.resident, field="resident")
+        await check_on_behalf(actor, named)
+        return named
+    return person if data.for_me else None
 
 
 @get("/calls/new", guards=[logged_in])
@@ -241,6 +269,8 @@ class CallForm(msgspec.Struct):
     beneficiary: str = ""
     address: str = ""
     phone: str = ""
+    for_me: str = ""
+    resident: str = ""
 
 
 @post("/calls/new", guards=[logged_in], opt=form_page("volunteers/call_new.html", new_call_page))
@@ -278,6 +308,7 @@ async def raise_call(
         address=data.address,
         phone=data.phone,
         raised_by=person,
+        for_person=await call_for(request, community, data, person),
     )
     return done(request, f"{base(community)}calls/{call.id}", N_("Your call for help is out."))
 

@@ -89,6 +89,8 @@ from linli_volunteers.notifications import (
 
 #: Who reports the volunteers' service in ``service.verified``.
 SOURCE = "volunteers"
+#: How a call ended, in ``volunteers.call_closed``.
+ENDED_DONE, ENDED_CANCELLED, ENDED_EXPIRED = "done", "cancelled", "expired"
 #: The service category of hours that name none.
 DEFAULT_CATEGORY = "skills"
 #: Qualifications a shift may require: key → message id.
@@ -447,7 +449,12 @@ async def raise_call(
     address: str,
     phone: str,
     raised_by: Person | None,
+    for_person: Person | None = None,
 ) -> Call:
+    """Raise a call and offer it to the nearest matching volunteers. ``for_person`` is
+    the resident of the register it is for, if named (whoever names one is checked by
+    the page: themselves, or someone they may act for); ``volunteers.call_raised`` is
+    emitted in the same transaction."""
     title = title.strip()
     if not title:
         raise Refusal(N_("Say what help is needed."), field="title")
@@ -455,6 +462,8 @@ async def raise_call(
         raise Refusal(N_("Ask for 1 to 50 helpers."), field="needed")
     if not 0 < hours <= MOST_HOURS:
         raise Refusal(N_("Enter the hours it should take, up to 24."), field="hours")
+    if for_person is not None and for_person.community_id != community.id:
+        raise Refusal(N_("No resident matches this name or phone."), field="resident")
     async with in_transaction():
         call = await Call.create(
             community=community,
@@ -470,9 +479,33 @@ async def raise_call(
             address=address.strip()[:100],
             phone=phone.strip()[:32],
             raised_by=raised_by,
+            beneficiary_person=for_person,
         )
         await offer(call, community)
+        await emit(
+            "volunteers.call_raised",
+            {
+                "call": call.id,
+                "beneficiary": for_person.id if for_person is not None else 0,
+                "skill": skill.name if skill is not None else "",
+                "category": skill.category if skill is not None else "",
+                "urgent": urgent,
+                "summary": call.title,
+                "link": f"/c/{community.slug}/volunteers/calls/{call.id}",
+            },
+            community=community,
+        )
     return call
+
+
+async def _closed(call: Call, outcome: str) -> None:
+    """Announce that ``call`` ended (``volunteers.call_closed``), in the caller's
+    transaction."""
+    await emit(
+        "volunteers.call_closed",
+        {"call": call.id, "beneficiary": call.beneficiary_person_id or 0, "outcome": outcome},
+        community=call.community_id,
+    )
 
 
 def moment_text(moment: datetime) -> str:
@@ -603,6 +636,7 @@ async def close_call(
         )
         if not changed:
             raise CallNotOpen()
+        await _closed(call, ENDED_DONE if done else ENDED_CANCELLED)
         if done:
             day = local_day(call.starts_at)
             category = DEFAULT_CATEGORY
@@ -1456,6 +1490,7 @@ async def expire_calls(
             if not await Call.filter(id=call.id, status=OPEN).update(status=EXPIRED, closed_at=now):
                 continue  # filled or closed meanwhile
             expired += 1
+            await _closed(call, ENDED_EXPIRED)
             if call.raised_by is not None:
                 await notify(
                     call.raised_by,

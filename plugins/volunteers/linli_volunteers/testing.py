@@ -64,6 +64,7 @@ async def make_call(
     starts_at: datetime | None = None,
     raised_by: Person | None = None,
     urgent: bool = False,
+    for_person: Person | None = None,
 ) -> Call:
     return await services.raise_call(
         community,
@@ -79,6 +80,7 @@ async def make_call(
         address="3栋2单元601室",
         phone="13900009999",
         raised_by=raised_by,
+        for_person=for_person,
     )
 
 

@@ -157,3 +157,43 @@ async def test_coverage_is_exact_on_a_known_register(linli_community):
     assert (months["2026-03"].visits, months["2026-03"].people) == (8, 7)
     assert await Person.filter(community=community).count() == 10
     assert today - timedelta(days=7) < date(2026, 3, 15)
+
+
+async def test_a_care_worker_changes_a_groups_rule_and_its_members_follow(linli_client, kit):
+    url = f"/c/test/care/groups/{kit.group.id}/edit"
+    await log_in(linli_client, "worker")
+    page = await linli_client.get(url)
+    assert page.status_code == 200 and 'value="高龄独居"' in page.text and 'value="80"' in page.text
+    saved = await form_post(
+        linli_client, url,
+        {"name": "高龄独居", "tags": "独居", "min_age": "90", "every_days": "5", "mode": "visit"},
+    )  # fmt: skip
+    assert saved.status_code == 200
+    group = await type(kit.group).get(id=kit.group.id)
+    assert (group.min_age, group.every_days, group.mode) == (90, 5, "visit")
+    assert await Member.filter(group=group).count() == 0  # she is 85: no longer in it
+
+
+async def test_a_refused_change_keeps_the_group(linli_client, kit):
+    await make_group(kit.community, "失能", tags="失能", min_age=None)
+    url = f"/c/test/care/groups/{kit.group.id}/edit"
+    await log_in(linli_client, "worker")
+    bad = await form_post(linli_client, url, {"name": "高龄独居", "every_days": "0"})
+    assert bad.status_code == 400 and 'value="高龄独居"' in bad.text
+    clash = await form_post(linli_client, url, {"name": "失能", "tags": "独居", "every_days": "3"})
+    assert clash.status_code == 409
+    group = await type(kit.group).get(id=kit.group.id)
+    assert (group.name, group.every_days, group.min_age) == ("高龄独居", 3, 80)
+    assert await Member.filter(group=group).count() == 1
+
+
+async def test_only_who_may_create_a_group_may_change_one(linli_client, kit):
+    url = f"/c/test/care/groups/{kit.group.id}/edit"
+    for user in ("grid", "carer"):
+        await log_in(linli_client, user)
+        assert (await linli_client.get(url)).status_code == 403
+        refused = await form_post(linli_client, url, {"name": "改名", "every_days": "3"})
+        assert refused.status_code == 403
+    assert (await type(kit.group).get(id=kit.group.id)).name == "高龄独居"
+    await log_in(linli_client, "worker")
+    assert (await linli_client.get("/c/test/care/groups/999999/edit")).status_code == 404

@@ -39,6 +39,7 @@ async def more(kit, n: int) -> None:
         ("carer", "people/{elder}/notes"),
         ("carer", "visit/{elder}"),
         ("worker", "groups/{group}"),
+        ("worker", "groups/{group}/edit"),
     ],
 )
 async def test_pages_make_a_constant_number_of_queries(linli_client, kit, user, path):
@@ -79,3 +80,15 @@ async def test_a_disabled_plugin_answers_404_and_keeps_its_data(linli_client, li
     await log_in(linli_client, "worker")
     assert (await linli_client.get(BASE + "coverage/")).status_code == 404
     assert await Member.filter(person=kit.elder).count() == 1
+
+
+async def test_the_page_of_someone_in_no_group_with_a_carer_stays_within_eight(linli_client, kit):
+    lonely, _ = await make_resident(kit.community, kit.building, "孙爷爷", born=date(1960, 1, 1))
+    await make_carer(lonely, kit.carer)
+    await log_in(linli_client, "carer")
+    url = f"{BASE}people/{lonely.id}"
+    few = await page_queries(linli_client, url)
+    for outcome in ("well", "help", "concerns"):
+        await make_visit(kit.community, lonely, kit.worker, outcome=outcome)
+    many = await page_queries(linli_client, url)
+    assert len(many) == len(few) <= 8, "\n".join(many)

@@ -70,7 +70,7 @@ async def _resident(community: Community, name: str, flat: Node, username: str):
 
 
 @pytest.fixture
-async def world(linli_community: Community) -> World:
+async def world(linli_bus: None, linli_community: Community) -> World:
     community = linli_community
     root = await community_root(community)
     estate = await make_place(community, "estate", "江汉里二期")

@@ -23,7 +23,7 @@ from linli.testing import make_account
 from linli_mediation import services
 from linli_mediation.models import FINISHED, Case, FollowUp, Party, Session, Signature, Transition
 
-pytestmark = pytest.mark.linli_plugins("mediation")
+pytestmark = [pytest.mark.linli_plugins("mediation"), pytest.mark.usefixtures("linli_bus")]
 
 STEPS = {
     # action → the inputs that satisfy it; the machine also tries it with none

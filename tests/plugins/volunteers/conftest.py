@@ -30,7 +30,7 @@ class Kit:
 
 
 @pytest.fixture
-async def kit(linli_community: Community) -> Kit:
+async def kit(linli_bus: None, linli_community: Community) -> Kit:
     community = linli_community
     root = await community_root(community)
     estate = await make_place(community, "estate", "江汉里小区", parent=root, code="E")

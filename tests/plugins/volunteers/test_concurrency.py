@@ -12,7 +12,7 @@ from linli_volunteers import services
 from linli_volunteers.models import Answer, Call, Hours, Shift, Signup
 from linli_volunteers.testing import make_call, make_shift, make_volunteer
 
-pytestmark = pytest.mark.linli_plugins("volunteers")
+pytestmark = [pytest.mark.linli_plugins("volunteers"), pytest.mark.usefixtures("linli_bus")]
 
 
 async def crowd(community, n):
