@@ -205,8 +205,9 @@ def _unread_count(context: Context) -> int | None:
 
 
 @pass_context
-def _nav_items(context: Context) -> list[dict[str, str]]:
-    """Navigation of the current community: the enabled plugins' items, in order."""
+def _nav_items(context: Context) -> list[dict[str, Any]]:
+    """Navigation of the current community: the enabled plugins' items, in order, the
+    one holding the current page marked ``current``."""
     request = _request(context)
     community = community_of(request)
     if community is None:
@@ -224,13 +225,24 @@ def _nav_items(context: Context) -> list[dict[str, str]]:
     ]  # fmt: skip
     links += sections.nav_links(request, community, enabled)
     links.sort(key=lambda link: (link[0], link[1]))
-    return [{"label": label, "href": href, "plugin": plugin} for _, label, href, plugin in links]
+    path = request.url.path.rstrip("/") + "/"
+    current = max((link[2] for link in links if path.startswith(link[2])), key=len, default="")
+    return [
+        {"label": label, "href": href, "plugin": plugin, "current": href == current}
+        for _, label, href, plugin in links
+    ]
 
 
 @pass_context
 def _section_tabs(context: Context) -> list[dict[str, Any]]:
     """The current plugin's tab bar (``core:tabs.html``)."""
     return sections.tabs(_request(context))
+
+
+@pass_context
+def _section_trail(context: Context) -> list[tuple[str, str]]:
+    """ "You are here" above the current plugin's page (``core:tabs.html``)."""
+    return sections.trail(_request(context))
 
 
 def build_engine(
@@ -269,6 +281,7 @@ def build_engine(
         current_community=_community,
         nav_items=_nav_items,
         section_tabs=_section_tabs,
+        section_trail=_section_trail,
         current_account=_account,
         account_label=_account_label,
         unread_count=_unread_count,

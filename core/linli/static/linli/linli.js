@@ -7,3 +7,18 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// The main menu folds behind one control on a phone (<details data-linli-menu>, which
+// works without script); on a wide screen it is opened, and the theme hides its control.
+const wide = window.matchMedia("(min-width: 60rem)");
+const unfold = () => {
+  for (const menu of document.querySelectorAll("details[data-linli-menu]")) {
+    menu.open = wide.matches;
+  }
+};
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", unfold);
+} else {
+  unfold();
+}
+wide.addEventListener("change", unfold);
