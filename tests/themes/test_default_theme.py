@@ -102,9 +102,7 @@ async def test_the_header_names_the_person_not_the_login(linli_client, linli_com
     assert "wang_login" not in page.text
 
 
-async def test_the_style_page_shows_the_components_in_demo_mode_only(
-    linli_client, linli_settings
-):
+async def test_the_style_page_shows_the_components_in_demo_mode_only(linli_client, linli_settings):
     assert (await linli_client.get("/style")).status_code == 404
 
     from linli.web.app import create_app
