@@ -10,7 +10,7 @@ import msgspec
 import pytest
 
 import linli_theme_default
-from linli.testing import log_in, make_account, make_person
+from linli.testing import log_in, make_account, make_household, make_person, make_place
 
 CSS = (Path(linli_theme_default.__file__).parent / "static" / "default" / "theme.css").read_text()
 #: (foreground token, background token, least ratio): text 4.5:1, controls' edges 3:1.
@@ -136,3 +136,29 @@ async def test_the_style_page_shows_the_components_in_demo_mode_only(linli_clien
     ):
         assert part in page.text, part
     assert "Every component of the pages" in english.text
+
+
+def test_numbered_places_are_spelled_out_in_english():
+    from linli.kernel.models import english_place
+
+    assert english_place("10栋") == "Building 10"
+    assert english_place("2单元902室") == "Unit 2 Room 902"
+    assert english_place("江汉里警务室") is None  # a named place keeps its name
+
+
+async def test_relations_genders_tags_and_flats_read_in_english(linli_client, linli_community):
+    building = await make_place(linli_community, "building", "10栋", code="10")
+    person = await make_person(linli_community, "王秀英", gender="女", tags=["独居"])
+    home = await make_place(linli_community, "household", "902室", parent=building, code="10-902")
+    await make_household(linli_community, home, person)
+    await make_account("worker", linli_community, "community_worker")
+    await log_in(linli_client, "worker")
+    page = await linli_client.get(
+        f"/c/test/register/people/{person.id}", cookies={"linli_lang": "en"}
+    )
+    assert page.status_code == 200
+    main = page.text[page.text.index("<main") :]
+    for english in ("Female", "Head of household", "Lives alone", "Room 902"):
+        assert english in main, english
+    for chinese in (">女<", ">本人<", ">独居", "902室"):
+        assert chinese not in main, chinese

@@ -26,8 +26,9 @@ from jinja2.runtime import Context
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup
 
-from linli.domain.identity.people import GENDER_WORDS, TAG_WORDS
+from linli.domain.identity.people import GENDER_WORDS, RELATION_WORDS, TAG_WORDS
 from linli.kernel.i18n import LANGUAGE_NAMES
+from linli.kernel.models import english_place
 from linli.kernel.sorting import natural_sort
 from linli.web import sections
 from linli.web.feedback import take_flashes
@@ -167,12 +168,13 @@ def _flashes(context: Context) -> list[str]:
 
 @pass_context
 def _register_word(context: Context, value: str) -> str:
-    """A gender or tag of the register (stored in Chinese) in the visitor's language;
-    a tag a community added itself is shown as written."""
-    message = GENDER_WORDS.get(value) or TAG_WORDS.get(value)
-    if message is None:
-        return value
+    """A gender, tag or household relation of the register, or a numbered place's name
+    ("3单元"), all stored in Chinese, in the visitor's language; a word a community
+    added itself is shown as written."""
+    message = GENDER_WORDS.get(value) or TAG_WORDS.get(value) or RELATION_WORDS.get(value)
     request = _request(context)
+    if message is None:  # a numbered place ("3单元") is spelled out in English
+        return (language_of(request) == "en" and english_place(value)) or value
     return site_of(request).catalogues.translate(language_of(request), message)
 
 

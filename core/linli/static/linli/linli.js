@@ -22,3 +22,22 @@ if (document.readyState === "loading") {
   unfold();
 }
 wide.addEventListener("change", unfold);
+
+// A table too wide for the screen reflows to one card per row (the theme styles
+// table.reflow on a phone): each cell is labelled with its column's heading. A table
+// that fits stays a table; without script a wide one scrolls inside its own box.
+const labelTables = (root) => {
+  for (const table of root.querySelectorAll("main table")) {
+    if (table.classList.contains("reflow") || table.closest("[data-linli-no-reflow]")) continue;
+    const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    if (heads.length < 2 || table.scrollWidth <= table.clientWidth + 1) continue;
+    for (const row of table.querySelectorAll("tbody tr")) {
+      [...row.children].forEach((cell, i) => {
+        if (heads[i] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", heads[i]);
+      });
+    }
+    table.classList.add("reflow");
+  }
+};
+document.addEventListener("DOMContentLoaded", () => labelTables(document));
+document.addEventListener("htmx:afterSettle", (event) => labelTables(event.target.ownerDocument || document));
