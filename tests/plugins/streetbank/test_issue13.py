@@ -434,7 +434,7 @@ async def test_reversing_an_entry_asks_first(linli_client, bank):
     asked = await form_post(linli_client, url, {"reason": "记错了人"})
     assert asked.status_code == 200
     assert f"冲正第 {entry.id} 笔分录？" in asked.text
-    assert "张阿姨:-30 积分" in asked.text and "原因：记错了人" in asked.text
+    assert "张阿姨：-30 积分" in asked.text and "原因：记错了人" in asked.text
     assert 'name="reason" value="记错了人"' in asked.text
     assert await Entry.filter(kind="reversal").count() == 0
     done = await form_post(linli_client, url, {"reason": "记错了人", "confirmed": "yes"})
