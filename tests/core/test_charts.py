@@ -35,3 +35,18 @@ def test_the_macro_draws_each_bar_with_a_title_and_a_legend(linli_app):
     assert html.count("<rect") == 2
     assert "<title>1月: 发放 3</title>" in html and 'aria-label="积分"' in html
     assert 'class="chart-legend"' in html
+
+
+def test_values_are_written_on_wide_bars_and_a_target_is_a_line(linli_app):
+    chart = bar_chart([("closed", [78, 40])], ["2025", "2026"], target=(80, "80%"))
+    assert chart["values"] and chart["peak"] == 80
+    assert chart["target"]["y"] == HEIGHT - (HEIGHT - TOP)  # the target is the top here
+    template = linli_app.template_engine.engine.from_string(
+        '{% from "core:charts.html" import bar_chart, rate_bar %}'
+        '{{ bar_chart(chart, "x") }}{{ rate_bar("78", "80", "y") }}'
+    )
+    html = template.render(chart=chart)
+    assert '<text class="chart-value"' in html and ">78</text>" in html
+    assert 'class="chart-target"' in html and ">80%</text>" in html
+    # 31 days side by side leave no room for their values: the table beside has them
+    assert not bar_chart([("meals", list(range(31)))], [str(d) for d in range(31)])["values"]

@@ -53,7 +53,7 @@ def test_the_volunteer_marks_stops_on_a_phone(page: Page):
     expect_on_screen(page, no_answer)
     delivered.click()
     # a mark asks first, on a page that fits the phone, then says it is done
-    confirm = page.get_by_role("button", name="是的,已送达")
+    confirm = page.get_by_role("button", name="是的，已送达")
     expect_on_screen(page, confirm)
     expect_no_sideways_scroll(page)
     confirm.click()
@@ -62,7 +62,7 @@ def test_the_volunteer_marks_stops_on_a_phone(page: Page):
     second = page.locator(".ct-stop.ct-placed").first
     second_id = second.get_attribute("id")
     second.get_by_role("button", name="无人应门").click()
-    page.get_by_role("button", name="是的,无人应门").click()
+    page.get_by_role("button", name="是的，无人应门").click()
     expect(page.locator(f"#{second_id} .ct-status")).to_have_text("无人应门")
     expect_no_sideways_scroll(page)
 
@@ -84,7 +84,7 @@ def test_the_resident_orders_a_meal_on_a_phone(page: Page):
     delivery = page.get_by_label(re.compile("送到家"))
     expect_on_screen(page, page.locator("label.ct-choice", has=delivery))
     delivery.check()
-    submit = page.get_by_role("button", name=re.compile("订餐,自付"))
+    submit = page.get_by_role("button", name=re.compile("订餐，自付"))
     expect_on_screen(page, submit)
     submit.click()
     expect(page).to_have_url(re.compile(r"/canteen/orders\?placed=\d+(#order-\d+)?$"))

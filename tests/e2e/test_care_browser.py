@@ -40,7 +40,7 @@ def test_a_carer_logs_a_visit_on_a_phone_without_javascript(browser: Browser, de
             box = buttons.nth(index).bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
             assert box["height"] >= 48, box  # big enough for an old finger
-        page.get_by_role("button", name="见到了,状况良好").click()
+        page.get_by_role("button", name="见到了，状况良好").click()
         expect(page.locator(".flash")).to_contain_text(name)
     finally:
         context.close()

@@ -125,5 +125,5 @@ def test_a_demo_account_from_the_home_page_logs_in(page: Page):
     page.get_by_role("button", name="登录").click()
     expect(page).to_have_url(ON_COMMUNITY_PAGE)
     expect(page.locator(".account-name")).to_have_text("community_worker")
-    page.get_by_role("link", name="居民底册").click()
+    page.locator(".site-nav").get_by_role("link", name="居民底册").click()
     expect(page.locator("main h1")).to_contain_text("居民底册")

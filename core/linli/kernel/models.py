@@ -3,18 +3,45 @@ them, the event outbox and the stamp that tells workers their caches are stale."
 
 from __future__ import annotations
 
+import re
+
 from tortoise import fields
 from tortoise.models import Model
 
+#: The parts of a Chinese address a place without an English name is spelled out from.
+_PLACE_PARTS = re.compile(r"(\d+)(号楼|栋|幢|单元|层|楼|室|号)")
+_PLACE_WORDS = {
+    "号楼": "Building %s",
+    "栋": "Building %s",
+    "幢": "Building %s",
+    "单元": "Unit %s",
+    "层": "Floor %s",
+    "楼": "Floor %s",
+    "室": "Room %s",
+    "号": "No. %s",
+}
+
+
+def english_place(name: str) -> str | None:
+    """ "10栋" → "Building 10", "2单元902室" → "Unit 2 Room 902": a name made only of
+    numbered parts, in English; ``None`` for any other name."""
+    parts = _PLACE_PARTS.findall(name)
+    if not parts or "".join(n + kind for n, kind in parts) != name:
+        return None
+    return " ".join(_PLACE_WORDS[kind] % number for number, kind in parts)
+
 
 class BilingualName:
-    """For models with a Chinese ``name`` and an optional English ``name_en``."""
+    """For models with a Chinese ``name`` and an optional English ``name_en``; an English
+    visitor reads a numbered place ("1单元", "902室") spelled out when it has none."""
 
     name: str
     name_en: str
 
     def name_in(self, language: str) -> str:
-        return self.name_en if language == "en" and self.name_en else self.name
+        if language != "en":
+            return self.name
+        return self.name_en or english_place(self.name) or self.name
 
 
 class Community(BilingualName, Model):

@@ -37,6 +37,7 @@ from litestar.datastructures import UploadFile
 from litestar.response import Template
 from litestar.types import Receive, Scope, Send
 
+from linli.kernel.i18n import N_
 from linli.kernel.refusals import Refusal
 from linli.web.errors import refused_page
 from linli.web.site import translate
@@ -53,10 +54,13 @@ AnyRequest = Request[Any, Any, Any]
 
 @dataclasses.dataclass(frozen=True)
 class FormError:
-    """A refusal in the visitor's language, and the form field it is about (if any)."""
+    """A refusal in the visitor's language, the form field it is about (if any), and the
+    heading of the error summary above the form ("There is a problem"), also translated
+    here so that ``core:forms.html`` works imported without the page's context."""
 
     message: str
     field: str = ""
+    title: str = ""
 
 
 def form_values(data: Any) -> dict[str, Any]:
@@ -73,7 +77,11 @@ def form_values(data: Any) -> dict[str, Any]:
 
 
 def form_error(request: AnyRequest, exc: Refusal) -> FormError:
-    return FormError(translate(request, exc.message, **exc.values), exc.field)
+    return FormError(
+        translate(request, exc.message, **exc.values),
+        exc.field,
+        translate(request, N_("There is a problem")),
+    )
 
 
 def form_again(

@@ -10,6 +10,7 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_503_SERVICE_UNAVAILABLE
@@ -98,6 +99,15 @@ async def community_home(
     )
 
 
+@get("/style", name="style", opt=PUBLIC)
+async def style(request: Request[Any, Any, Any]) -> Template:
+    """The living style guide: every component of the theme, in the visitor's language
+    and mode. A demo site's page only: elsewhere it does not exist."""
+    if site_of(request).settings.mode != "demo":
+        raise NotFoundException()
+    return Template("style.html")
+
+
 class LanguageForm(msgspec.Struct):
     language: str
     next: str = "/"
@@ -149,4 +159,4 @@ async def healthz() -> Response[str]:
     return Response("database unreachable", status_code=HTTP_503_SERVICE_UNAVAILABLE)
 
 
-CORE_ROUTES = [home, community_home, set_language, set_elder_mode, healthz]
+CORE_ROUTES = [home, community_home, style, set_language, set_elder_mode, healthz]

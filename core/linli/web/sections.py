@@ -125,3 +125,20 @@ def tabs(request: AnyRequest) -> list[dict[str, Any]]:
         }
         for section, link in shown
     ]
+
+
+def trail(request: AnyRequest) -> list[tuple[str, str]]:
+    """ "You are here" above a plugin's page: the community's home, then the plugin's
+    start page, as ``(label, href)``."""
+    community = request.state.get("community")
+    handler = request.scope.get("route_handler")
+    plugin = handler.opt.get(PLUGIN_OPT) if handler is not None else None
+    if community is None or plugin is None:
+        return []
+    site = site_of(request)
+    language = language_of(request)
+    links = [(community.name_in(language), f"/c/{community.slug}/")]
+    loaded = site.registry.plugin(plugin)
+    if loaded is not None and sections_of(site.registry, plugin):  # it has a start page
+        links.append((loaded.manifest.title_in(language), f"/c/{community.slug}/{plugin}/"))
+    return links

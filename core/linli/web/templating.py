@@ -26,8 +26,9 @@ from jinja2.runtime import Context
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup
 
-from linli.domain.identity.people import GENDER_WORDS, TAG_WORDS
+from linli.domain.identity.people import GENDER_WORDS, RELATION_WORDS, TAG_WORDS
 from linli.kernel.i18n import LANGUAGE_NAMES
+from linli.kernel.models import english_place
 from linli.kernel.sorting import natural_sort
 from linli.web import sections
 from linli.web.feedback import take_flashes
@@ -167,12 +168,13 @@ def _flashes(context: Context) -> list[str]:
 
 @pass_context
 def _register_word(context: Context, value: str) -> str:
-    """A gender or tag of the register (stored in Chinese) in the visitor's language;
-    a tag a community added itself is shown as written."""
-    message = GENDER_WORDS.get(value) or TAG_WORDS.get(value)
-    if message is None:
-        return value
+    """A gender, tag or household relation of the register, or a numbered place's name
+    ("3单元"), all stored in Chinese, in the visitor's language; a word a community
+    added itself is shown as written."""
+    message = GENDER_WORDS.get(value) or TAG_WORDS.get(value) or RELATION_WORDS.get(value)
     request = _request(context)
+    if message is None:  # a numbered place ("3单元") is spelled out in English
+        return (language_of(request) == "en" and english_place(value)) or value
     return site_of(request).catalogues.translate(language_of(request), message)
 
 
@@ -205,8 +207,9 @@ def _unread_count(context: Context) -> int | None:
 
 
 @pass_context
-def _nav_items(context: Context) -> list[dict[str, str]]:
-    """Navigation of the current community: the enabled plugins' items, in order."""
+def _nav_items(context: Context) -> list[dict[str, Any]]:
+    """Navigation of the current community: the enabled plugins' items, in order, the
+    one holding the current page marked ``current``."""
     request = _request(context)
     community = community_of(request)
     if community is None:
@@ -224,13 +227,24 @@ def _nav_items(context: Context) -> list[dict[str, str]]:
     ]  # fmt: skip
     links += sections.nav_links(request, community, enabled)
     links.sort(key=lambda link: (link[0], link[1]))
-    return [{"label": label, "href": href, "plugin": plugin} for _, label, href, plugin in links]
+    path = request.url.path.rstrip("/") + "/"
+    current = max((link[2] for link in links if path.startswith(link[2])), key=len, default="")
+    return [
+        {"label": label, "href": href, "plugin": plugin, "current": href == current}
+        for _, label, href, plugin in links
+    ]
 
 
 @pass_context
 def _section_tabs(context: Context) -> list[dict[str, Any]]:
     """The current plugin's tab bar (``core:tabs.html``)."""
     return sections.tabs(_request(context))
+
+
+@pass_context
+def _section_trail(context: Context) -> list[tuple[str, str]]:
+    """ "You are here" above the current plugin's page (``core:tabs.html``)."""
+    return sections.trail(_request(context))
 
 
 def build_engine(
@@ -269,6 +283,7 @@ def build_engine(
         current_community=_community,
         nav_items=_nav_items,
         section_tabs=_section_tabs,
+        section_trail=_section_trail,
         current_account=_account,
         account_label=_account_label,
         unread_count=_unread_count,

@@ -15,6 +15,7 @@ that form shows the error and the input. Every write ends with a one-time messag
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -431,6 +432,8 @@ class ResidentController(Controller):
         monday = parse_date(week, "week", today) or today
         monday -= timedelta(days=monday.weekday())
         days = await services.week_menu(chosen, monday) if chosen else []
+        if monday <= today < monday + timedelta(days=7):  # this week: from today on
+            days = [menu_day for menu_day in days if menu_day.day >= today]
         context = await page_context(
             request,
             community,
@@ -1745,6 +1748,16 @@ class FiguresController(Controller):
         except ValueError:
             raise Refusal(N_("Enter the month as YYYY-MM.")) from None
         data = await services.figures(community, year, number, zone_of(request))
+        # no future zeros: the days and months that have not come yet are left out
+        shown_days = sum(1 for day in data.days if day <= today)
+        shown_months = today.month if year == today.year else 0 if year > today.year else 12
+        data = dataclasses.replace(
+            data,
+            days=data.days[:shown_days],
+            meals_by_day=data.meals_by_day[:shown_days],
+            delivered_by_day=data.delivered_by_day[:shown_days],
+            meals_by_month=data.meals_by_month[:shown_months],
+        )
         context = await page_context(
             request,
             community,
@@ -1757,7 +1770,7 @@ class FiguresController(Controller):
             ),
             monthly=bar_chart(
                 [(translate(request, N_("Meals")), data.meals_by_month)],
-                [str(m) for m in range(1, 13)],
+                [str(m) for m in range(1, shown_months + 1)],
             ),
         )
         return Template("canteen/figures.html", context=context)

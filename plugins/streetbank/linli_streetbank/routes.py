@@ -152,8 +152,10 @@ async def page_context(request: Req, community: Community, **extra: Any) -> dict
 
 
 def qr_svg(text: str) -> Markup:
+    """The code as an SVG that scales with its box (a ``viewBox``, no fixed size), so a
+    phone in elder mode shows it as large as the screen allows."""
     # segno writes the SVG itself; the text is our own URL, so the markup is safe.
-    return Markup(segno.make(text, error="m").svg_inline(scale=4, border=2))
+    return Markup(segno.make(text, error="m").svg_inline(scale=4, border=2, omitsize=True))
 
 
 def parse_id(raw: str) -> int:
@@ -1341,14 +1343,18 @@ class FiguresController(Controller):
     ) -> Template:
         year = year or today.year
         data = await services.figures(community, year, zone=zone_of(request))
+        # no future zeros: months that have not come yet are not drawn
+        months = today.month if year == today.year else 0 if year > today.year else 12
         chart = bar_chart(
             [
-                (translate(request, N_("Issued")), data.issued_by_month),
-                (translate(request, N_("Redeemed")), data.redeemed_by_month),
+                (translate(request, N_("Issued")), data.issued_by_month[:months]),
+                (translate(request, N_("Redeemed")), data.redeemed_by_month[:months]),
             ],
-            [str(m) for m in range(1, 13)],
+            [str(m) for m in range(1, months + 1)],
         )
-        context = await page_context(request, community, data=data, chart=chart, year=year)
+        context = await page_context(
+            request, community, data=data, chart=chart, year=year, months=months
+        )
         return Template("streetbank/figures.html", context=context)
 
 

@@ -42,12 +42,12 @@ async def test_delivered_asks_first_then_says_so_and_a_second_tap_shows_the_stop
     await log_in(linli_client, "helper")
     asked = await form_post(linli_client, stop_url(first, "delivered"), {})
     assert asked.status_code == 200
-    assert "确认 送餐0(10栋 1单元 201室)的餐已送达?" in asked.text
-    assert 'name="confirmed" value="yes"' in asked.text and "是的,已送达" in asked.text
+    assert "确认 送餐0（10栋 1单元 201室）的餐已送达？" in asked.text
+    assert 'name="confirmed" value="yes"' in asked.text and "是的，已送达" in asked.text
     assert (await Order.get(id=first.id)).status == PLACED  # asking changes nothing
 
     done = await form_post(linli_client, stop_url(first, "delivered"), {"confirmed": "yes"})
-    assert done.status_code == 200 and "已送达:送餐0。5 分钟内可以撤销。" in done.text
+    assert done.status_code == 200 and "已送达：送餐0。5 分钟内可以撤销。" in done.text
     assert f'action="{stop_url(first, "undo")}"' in done.text
     assert (await Order.get(id=first.id)).status == DELIVERED
 
@@ -56,10 +56,10 @@ async def test_delivered_asks_first_then_says_so_and_a_second_tap_shows_the_stop
             linli_client, stop_url(first, "delivered"), {"confirmed": confirmed}
         )
         assert again.status_code == 200, confirmed
-        assert "这一站已经标记为:已送达。" in again.text
+        assert "这一站已经标记为：已送达。" in again.text
         assert f'action="{stop_url(first, "undo")}"' in again.text
     crossed = await form_post(linli_client, stop_url(first, "no-answer"), {"confirmed": "yes"})
-    assert crossed.status_code == 200 and "这一站已经标记为:已送达。" in crossed.text
+    assert crossed.status_code == 200 and "这一站已经标记为：已送达。" in crossed.text
     assert len(await emitted_events(events.DELIVERY_DONE)) == 1
     assert not await WelfareAlert.exists()
 
@@ -69,7 +69,7 @@ async def test_the_volunteer_undoes_a_delivered_mark(linli_client, kit, soon, li
     await log_in(linli_client, "helper")
     await form_post(linli_client, stop_url(first, "delivered"), {"confirmed": "yes"})
     undone = await form_post(linli_client, stop_url(first, "undo"), {})
-    assert undone.status_code == 200 and "已撤销:送餐0 这一站需要重新送。" in undone.text
+    assert undone.status_code == 200 and "已撤销：送餐0 这一站需要重新送。" in undone.text
     order = await Order.get(id=first.id)
     assert (order.status, order.delivered_at, order.delivered_by_id) == (PLACED, None, None)
     (event,) = await emitted_events(events.DELIVERY_UNDONE)
@@ -92,11 +92,11 @@ async def test_undoing_no_answer_withdraws_the_alert_nobody_has_acted_on(
     _, second = await delivered_run(kit, soon)
     await log_in(linli_client, "helper")
     asked = await form_post(linli_client, stop_url(second, "no-answer"), {})
-    assert "确认 送餐1(10栋 1单元 301室)无人应门?" in asked.text
+    assert "确认 送餐1（10栋 1单元 301室）无人应门？" in asked.text
     assert "值班社工会收到关怀提醒" in asked.text
     assert not await WelfareAlert.exists()
     done = await form_post(linli_client, stop_url(second, "no-answer"), {"confirmed": "yes"})
-    assert "送餐1 家无人应门:已提醒值班社工。" in done.text
+    assert "送餐1 家无人应门：已提醒值班社工。" in done.text
     assert await WelfareAlert.filter(order_id=second.id).exists()
     undone = await form_post(linli_client, stop_url(second, "undo"), {})
     assert undone.status_code == 200 and "关怀提醒已收回" in undone.text
@@ -256,7 +256,7 @@ async def test_a_repeated_order_on_behalf_shows_the_order(linli_client, kit, soo
     first = await form_post(linli_client, f"{BASE}/for/order", form)
     assert first.status_code == 200 and "已为 陈奶奶 下单。" in first.text
     again = await form_post(linli_client, f"{BASE}/for/order", form)
-    assert again.status_code == 200 and "陈奶奶 已经订过这一餐,订单如下。" in again.text
+    assert again.status_code == 200 and "陈奶奶 已经订过这一餐，订单如下。" in again.text
     order = await Order.get(person_id=person.id)
     assert f'id="order-{order.id}"' in again.text
     nobody = await linli_client.get(f"{BASE}/for/?who=没有这个人")

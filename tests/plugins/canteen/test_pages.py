@@ -445,3 +445,22 @@ async def test_the_menu_and_my_meals_use_constant_queries(linli_client, kit, soo
         )
     many = [await _queries(linli_client, p) for p in pages]
     assert many == few
+
+
+async def test_this_weeks_menu_starts_today_not_with_days_gone(linli_client, kit):
+    today = services.local_day(services.now_utc())
+    for day in (today - timedelta(days=1), today):
+        await services.set_menu_item(
+            kit.canteen, day=day, period="lunch", dish=kit.dish, price=1500
+        )
+    await log_in(linli_client, "zhang")
+    menu = await linli_client.get(f"{BASE}/menu")
+    assert menu.status_code == 200
+    assert today.isoformat() in menu.text
+    assert (today - timedelta(days=1)).isoformat() not in menu.text or today.weekday() == 0
+    # the week before is still there, whole, for whoever looks back
+    monday = today - timedelta(days=today.weekday())
+    last_week = await linli_client.get(
+        f"{BASE}/menu?week={(monday - timedelta(days=7)).isoformat()}"
+    )
+    assert (monday - timedelta(days=7)).isoformat() in last_week.text

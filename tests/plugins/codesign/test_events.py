@@ -18,7 +18,7 @@ def _request(topic, place_id, title="一楼架空层改造"):
         "topic": topic,
         "title": title,
         "place": place_id,
-        "summary": "议事会决定:和居民一起设计10栋架空层。",
+        "summary": "议事会决定：和居民一起设计10栋架空层。",
         "topic_url": f"/c/test/council/topics/{topic}",
     }
 

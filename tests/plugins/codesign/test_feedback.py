@@ -312,7 +312,7 @@ async def test_a_second_vote_says_already_voted_and_shows_the_vote(linli_client,
     await log_in(linli_client, "r0")
     url = f"{BASE}/projects/{scene.project.id}/vote"
     first = await form_post(linli_client, url, {"choice": str(scene.design.id)})
-    assert first.status_code == 200 and flashed(first, "已投票,感谢您的参与!")
+    assert first.status_code == 200 and flashed(first, "已投票，感谢您的参与！")
     again = await form_post(linli_client, url, {"choice": str(scene.design.id)})
     assert again.status_code == 200 and ERROR_PAGE not in again.text
     assert flashed(again, "您已经在本项目中投过票了。")
@@ -325,7 +325,7 @@ async def test_a_second_support_says_already_supported(linli_client, site_for):
     await log_in(linli_client, "r0")
     url = f"{BASE}/proposals/{scene.idea.id}/support"
     first = await form_post(linli_client, url, {})
-    assert flashed(first, "谢谢,您的支持已记录。")
+    assert flashed(first, "谢谢，您的支持已记录。")
     again = await form_post(linli_client, url, {})
     assert again.status_code == 200 and flashed(again, "您已经支持过这个提议了。")
     assert "1 人支持" in again.text and "您已支持" in again.text
@@ -338,7 +338,7 @@ async def test_a_double_posted_idea_is_kept_once_and_shown(linli_client, site_fo
     url = f"{BASE}/projects/{scene.project.id}/proposals"
     form = {"title": "墙上画普法漫画", "body": "孩子们一起画"}
     first = await form_post(linli_client, url, form)
-    assert first.status_code == 200 and flashed(first, "点子已提交,谢谢您!")
+    assert first.status_code == 200 and flashed(first, "点子已提交，谢谢您！")
     again = await form_post(linli_client, url, form)
     assert again.status_code == 200 and ERROR_PAGE not in again.text
     assert "您已经提交过了" in again.text and "墙上画普法漫画" in again.text
@@ -387,7 +387,7 @@ async def test_repeated_moderation_and_ticks_say_already_done(linli_client, site
     await log_in(linli_client, "worker")
     hide = f"{BASE}/manage/comments/{scene.comment.id}/hide"
     assert flashed(
-        await form_post(linli_client, hide, {"reason": "广告"}), "已隐藏,原处显示隐藏原因。"
+        await form_post(linli_client, hide, {"reason": "广告"}), "已隐藏，原处显示隐藏原因。"
     )
     again = await form_post(linli_client, hide, {"reason": "广告"})
     assert again.status_code == 200 and flashed(again, "此内容已经被隐藏了。")
@@ -408,13 +408,13 @@ async def test_moving_on_asks_first_and_a_second_confirmation_moves_once(linli_c
     assert 'name="stage" value="ideas"' in page.text
     asked = await form_post(linli_client, url, {"stage": "ideas"})
     assert asked.status_code == 200
-    assert "确定让“10栋法治架空层”进入下一阶段:参与式设计?" in asked.text
+    assert "确定让“10栋法治架空层”进入下一阶段：参与式设计？" in asked.text
     assert "居民将不能再提点子" in asked.text and "不能退回" in asked.text
     assert 'name="confirmed" value="yes"' in asked.text
     assert 'name="stage" value="ideas"' in asked.text
     assert (await Project.get(id=scene.project.id)).stage == IDEAS
     moved = await form_post(linli_client, url, {"stage": "ideas", "confirmed": "yes"})
-    assert flashed(moved, "项目已进入:参与式设计。")
+    assert flashed(moved, "项目已进入：参与式设计。")
     again = await form_post(linli_client, url, {"stage": "ideas", "confirmed": "yes"})
     assert again.status_code == 200 and "项目已经进入下一阶段" in again.text
     assert (await Project.get(id=scene.project.id)).stage == DESIGN
@@ -426,8 +426,8 @@ async def test_declining_a_contribution_asks_first(linli_client, site_for):
     await log_in(linli_client, "worker")
     url = f"{BASE}/manage/contributions/{scene.contribution.id}/decline"
     asked = await form_post(linli_client, url, {})
-    assert asked.status_code == 200 and "不采纳居民0的这项贡献?" in asked.text
-    assert "贡献内容:刷墙" in asked.text and "处理后不能更改。" in asked.text
+    assert asked.status_code == 200 and "不采纳居民0的这项贡献？" in asked.text
+    assert "贡献内容：刷墙" in asked.text and "处理后不能更改。" in asked.text
     assert (await Contribution.get(id=scene.contribution.id)).status == "offered"
     declined = await form_post(linli_client, url, {"confirmed": "yes"})
     assert flashed(declined, "已不采纳这项贡献。")
@@ -448,26 +448,26 @@ async def test_every_write_says_it_was_done(linli_client, site_for):
     assert flashed(said, "评论已发表。")
     await move_to(scene.project, DESIGN)
     said = await form_post(linli_client, f"{project}/proposals", {"title": "方案二"})
-    assert flashed(said, "设计方案已提交,谢谢您!")
+    assert flashed(said, "设计方案已提交，谢谢您！")
     await move_to(scene.project, BUILD)
     said = await form_post(
         linli_client, f"{project}/contributions", {"kind": "item", "description": "书架"}
     )
-    assert flashed(said, "谢谢!社区工作人员确认后即计入。")
+    assert flashed(said, "谢谢！社区工作人员确认后即计入。")
     await move_to(scene.project, EVALUATE)
     said = await form_post(linli_client, f"{project}/survey", {"score": "5"})
-    assert flashed(said, "谢谢!您的评价已记录。")
+    assert flashed(said, "谢谢！您的评价已记录。")
     await log_in(linli_client, "worker")
     await move_to(scene.project, BUILD)
     for path, form, text in (
         (f"{manage}/tasks", {"title": "买油漆"}, "任务已添加。"),
         (f"{manage}/updates", {"body": "墙面刷白"}, "进展已发布。"),
         (f"{manage}/contributions", {"person": "居民1", "kind": "item", "description": "椅子"},
-         "贡献已登记,等待确认。"),
+         "贡献已登记，等待确认。"),
         (f"{BASE}/manage/proposals/{scene.idea.id}/hide", {"reason": "重复"},
-         "已隐藏,原处显示隐藏原因。"),
+         "已隐藏，原处显示隐藏原因。"),
         (f"{BASE}/manage/new", {"title": "儿童乐园", "place": str(scene.site.b10.id)},
-         "项目已创建,居民现在可以提点子了。"),
+         "项目已创建，居民现在可以提点子了。"),
     ):  # fmt: skip
         said = await form_post(linli_client, path, form)
         assert said.status_code == 200 and flashed(said, text), path

@@ -117,7 +117,7 @@ async def test_only_a_worker_moves_the_stage(linli_client, site_for):
     assert asked.status_code == 200 and "不能退回" in asked.text
     assert (await Project.get(id=site.project.id)).stage == "ideas"  # asked, not moved
     done = await form_post(linli_client, url, {"stage": "ideas", "confirmed": "yes"})
-    assert done.status_code == 200 and "项目已进入:参与式设计" in done.text
+    assert done.status_code == 200 and "项目已进入：参与式设计" in done.text
     assert (await Project.get(id=site.project.id)).stage == DESIGN
 
 
@@ -161,7 +161,7 @@ async def test_a_hidden_comment_says_who_hid_it_and_why(linli_client, site_for):
     assert hidden.status_code == 200
     await log_in(linli_client, "r2")
     page = await linli_client.get(f"{BASE}/proposals/{idea.id}")
-    assert "已被管理员隐藏:广告" in page.text
+    assert "已被管理员隐藏：广告" in page.text
     assert "加微信买装修" not in page.text
     assert await Comment.filter(id=comment.id).exists()
 
@@ -190,7 +190,7 @@ async def test_the_vote_over_http_is_secret_and_counted_after_closing(linli_clie
     assert "票数" not in during.text and "已有 3 位居民投票" in during.text  # turnout only
     await move_to(site.project, BUILD)
     after = await linli_client.get(f"{_project(site)}/vote")
-    assert "选定的方案:方案二" in after.text
+    assert "选定的方案：方案二" in after.text
     for name in ("居民0", "居民1", "居民2"):
         assert name not in after.text
 
@@ -212,7 +212,7 @@ async def test_confirmed_time_over_http(linli_client, site_for):
     await log_in(linli_client, "worker")
     url = f"{BASE}/manage/contributions/{contribution.id}/confirm"
     asked = await form_post(linli_client, url, {})
-    assert asked.status_code == 200 and "确认居民0的这项贡献?" in asked.text
+    assert asked.status_code == 200 and "确认居民0的这项贡献？" in asked.text
     assert "3.00 小时将作为已核实的志愿服务上报" in asked.text
     assert (await Contribution.get()).status == "offered"  # asked, not decided
     done = await form_post(linli_client, url, {"confirmed": "yes"})
@@ -323,7 +323,7 @@ async def test_a_worker_records_an_elder_s_donation_and_the_dashboard_counts(
     entry = await AuditEntry.get(action="codesign.contribution.record")
     assert entry.on_behalf_of_id == site.residents[2].id and entry.actor_id == site.worker.id
     home = await linli_client.get("/c/test/")
-    assert "进行中的项目 1 个,已完成 0 个。" in home.text
+    assert "进行中的项目 1 个，已完成 0 个。" in home.text
 
 
 async def test_a_building_coordinator_runs_their_building_only(linli_client, site_for):

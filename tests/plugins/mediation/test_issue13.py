@@ -354,7 +354,7 @@ async def test_the_late_cut_off_starts_at_local_midnight(linli_client, world):
     with time_machine.travel(datetime(2026, 6, 1, 0, 20, tzinfo=SHANGHAI), tick=False):
         await log_in(linli_client, "lian")
         widget = await linli_client.get(f"{BASE}/widget")
-    assert "超期未结:0" in widget.text
+    assert "超期未结：0" in widget.text
 
 
 async def test_figures_count_a_year_in_the_sites_zone(world):

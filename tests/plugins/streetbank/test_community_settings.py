@@ -55,11 +55,11 @@ async def test_two_communities_with_different_settings_behave_differently(
     # the same correction of 40 points: posted here, waiting for approval there
     await log_in(linli_client, "worker")
     here = await _correct(linli_client, "test", "张阿姨", 40, "a1")
-    assert "已记录调整:张阿姨 +40 积分。" in here.text
+    assert "已记录调整：张阿姨 +40 积分。" in here.text
     await form_post(linli_client, "/logout", {})
     await log_in(linli_client, "clerk")
     there = await _correct(linli_client, "other", "王大爷", 40, "b1")
-    assert "为王大爷调整 +40 积分超出了您的权限:需等待另一人批准后才入账。" in there.text
+    assert "为王大爷调整 +40 积分超出了您的权限：需等待另一人批准后才入账。" in there.text
     states = {row.community_id: row.status for row in await Adjustment.all().order_by("id")}
     assert states == {bank.community.id: POSTED, other.id: PENDING}
     # the street bank's own page shows each community its own rules

@@ -153,7 +153,7 @@ async def test_an_ambiguous_name_lists_the_people_to_choose_from(linli_client, b
         linli_client, f"{BASE}/worker/record", {**form, "person": f"#{namesake.id}"}
     )
     assert chosen.status_code == 200
-    assert "已记录:张阿姨 获得 15 积分。" in chosen.text
+    assert "已记录：张阿姨 获得 15 积分。" in chosen.text
     assert await services.balance_of(namesake) == 15
     assert await services.balance_of(bank.resident) == 0
 
@@ -166,7 +166,7 @@ async def test_too_many_hours_says_what_the_limit_is(linli_client, bank):
     response = await form_post(linli_client, f"{BASE}/worker/record", form)
     assert response.status_code == 400
     html = _main(response.text)
-    assert "每次最多记录 24 小时,您填写的是 500。" in html
+    assert "每次最多记录 24 小时，您填写的是 500。" in html
     assert 'id="quantity" name="quantity" inputmode="decimal" required value="500"' in html
     assert 'aria-invalid="true"' in html and 'value="整理仓库"' in html
     assert "请输入" not in html
@@ -195,14 +195,14 @@ async def test_a_cancellation_sent_again_says_it_is_done(linli_client, bank):
     url = f"{BASE}/vouchers/{voucher.id}/cancel"
     asked = await form_post(linli_client, url, {})
     assert asked.status_code == 200
-    assert "取消“理发一次”的兑换券?" in asked.text and "10 积分将退回您的账户。" in asked.text
+    assert "取消“理发一次”的兑换券？" in asked.text and "10 积分将退回您的账户。" in asked.text
     await voucher.refresh_from_db()
     assert voucher.status == "issued"
     done = await form_post(linli_client, url, {"confirmed": "yes"})
-    assert "兑换券已取消:10 积分已退回您的账户。" in done.text
+    assert "兑换券已取消：10 积分已退回您的账户。" in done.text
     again = await form_post(linli_client, url, {"confirmed": "yes"})
     assert again.status_code == 200
-    assert "已经办理过:这张兑换券已取消,积分已退回。" in again.text
+    assert "已经办理过：这张兑换券已取消，积分已退回。" in again.text
     assert await services.balance_of(bank.resident) == 30
 
 
@@ -216,7 +216,7 @@ async def test_a_voucher_accepted_twice_shows_when_it_was_used(linli_client, ban
     again = await form_post(linli_client, url, {"code": voucher.code})
     assert again.status_code == 409
     html = _main(again.text)
-    assert "已经核销过:这张兑换券已于" in html and voucher.code in html
+    assert "已经核销过：这张兑换券已于" in html and voucher.code in html
     assert f'value="{voucher.code}"' in html  # the form again, code kept
 
 
@@ -399,23 +399,24 @@ async def test_every_write_says_it_is_done(linli_client, bank):
     redeemed = await form_post(
         linli_client, f"{BASE}/catalogue/{bank.item.id}/redeem", {"request_key": _key(page.text)}
     )
-    assert "兑换成功:请到汉兴街老王理发店出示这张兑换券。" in redeemed.text
+    assert "兑换成功：请到汉兴街老王理发店出示这张兑换券。" in redeemed.text
     await form_post(linli_client, "/logout", {})
     await log_in(linli_client, "worker")
     writes = [
         ("/worker/record", {"person": "张阿姨", "category": str(bank.category.id),
-                            "quantity": "1", "request_key": "k1"}, "已记录:张阿姨 获得 10 积分。"),
+                            "quantity": "1", "request_key": "k1"}, "已记录：张阿姨 获得 10 积分。"),
         ("/worker/redeem-for", {"person": "张阿姨", "item": str(bank.item.id),
                                 "request_key": "k2"}, "已为张阿姨兑换"),
         ("/worker/adjust", {"person": "张阿姨", "amount": "5", "reason": "补录",
-                            "request_key": "k3"}, "已记录调整:张阿姨 +5 积分。"),
+                            "request_key": "k3"}, "已记录调整：张阿姨 +5 积分。"),
         ("/worker/catalogue", {"partner": str(bank.partner.id), "title": "洗头", "price": "8",
-                               "category": "household"}, "已保存:洗头。"),
-        ("/worker/partners", {"name": "新华书店", "kind": "merchant"}, "已添加共建单位:新华书店。"),
+                               "category": "household"}, "已保存：洗头。"),
+        ("/worker/partners", {"name": "新华书店", "kind": "merchant"},
+         "已添加共建单位：新华书店。"),
         (f"/worker/partners/{bank.partner.id}/operators", {"username": "clinic"},
          "clinic 现在可以核销汉兴街老王理发店的兑换券。"),
         ("/worker/categories", {"key": "patrol", "name": "巡逻", "unit": "hour", "rate": "8",
-                                "active": "on"}, "已保存服务类别:巡逻。"),
+                                "active": "on"}, "已保存服务类别：巡逻。"),
     ]  # fmt: skip
     for path, form, words in writes:
         response = await form_post(linli_client, BASE + path, form)
@@ -432,8 +433,8 @@ async def test_reversing_an_entry_asks_first(linli_client, bank):
     url = f"{BASE}/worker/ledger/{entry.id}/reverse"
     asked = await form_post(linli_client, url, {"reason": "记错了人"})
     assert asked.status_code == 200
-    assert f"冲正第 {entry.id} 笔分录?" in asked.text
-    assert "张阿姨:-30 积分" in asked.text and "原因:记错了人" in asked.text
+    assert f"冲正第 {entry.id} 笔分录？" in asked.text
+    assert "张阿姨：-30 积分" in asked.text and "原因：记错了人" in asked.text
     assert 'name="reason" value="记错了人"' in asked.text
     assert await Entry.filter(kind="reversal").count() == 0
     done = await form_post(linli_client, url, {"reason": "记错了人", "confirmed": "yes"})

@@ -160,7 +160,7 @@ async def test_a_correction_above_the_limit_waits_for_a_second_person(linli_clie
     assert "张阿姨" in listed.text and "+100000" in listed.text and "worker" in listed.text
     approved = await form_post(linli_client, url, {})
     assert approved.status_code == 200
-    assert "已批准调整:张阿姨 +100000 积分。" in approved.text
+    assert "已批准调整：张阿姨 +100000 积分。" in approved.text
     assert "没有等待批准的调整" in approved.text
     assert await services.balance_of(bank.resident) == 100000
     await adjustment.refresh_from_db()
@@ -181,7 +181,7 @@ async def test_the_maker_cannot_approve_their_own(linli_client, bank):
     adjustment = await Adjustment.get()
     assert adjustment.status == PENDING
     page = await linli_client.get(f"{BASE}/worker/approvals")
-    assert "您提交的,由另一人决定" in page.text
+    assert "您提交的，由另一人决定" in page.text
     url = f"{BASE}/worker/approvals/{adjustment.id}/approve"
     refused = await form_post(linli_client, url, {})
     assert refused.status_code == 403
@@ -352,7 +352,7 @@ async def test_a_correction_without_its_key_is_refused_not_collided(linli_client
         response = await _adjust(linli_client, who, amount, None)
         assert response.status_code == 400
         html = _main(response.text)
-        assert "表单已失效,请重试" in html
+        assert "表单已失效，请重试" in html
         assert re.search(r'name="request_key" value="[^"]+"', html)  # a fresh key
         assert f'value="{who}"' in html  # the input kept
     await _ledger_unchanged_since(entries)
@@ -367,7 +367,7 @@ async def test_a_correction_without_its_key_is_refused_not_collided(linli_client
 async def test_a_key_sent_again_posts_once_and_cannot_carry_another_correction(linli_client, bank):
     await log_in(linli_client, "worker")
     first = await _adjust(linli_client, "张阿姨", 5, "same")
-    assert "已记录调整:张阿姨 +5 积分。" in first.text
+    assert "已记录调整：张阿姨 +5 积分。" in first.text
     again = await _adjust(linli_client, "张阿姨", 5, "same")
     assert "已经办理过" in again.text
     other = await _adjust(linli_client, "张阿姨", 9, "same")

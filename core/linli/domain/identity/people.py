@@ -47,6 +47,20 @@ TAG_WORDS = {
     "党员": N_("Party member"),
     "拆迁安置": N_("Relocated from the old lanes"),
 }
+#: Relations to the head of a household, as the register writes them.
+RELATION_WORDS = {
+    "本人": N_("Head of household"),
+    "配偶": N_("Spouse"),
+    "子女": N_("Child"),
+    "儿子": N_("Son"),
+    "女儿": N_("Daughter"),
+    "父母": N_("Parent"),
+    "孙子女": N_("Grandchild"),
+    "儿媳": N_("Daughter-in-law"),
+    "女婿": N_("Son-in-law"),
+    "兄弟姐妹": N_("Sibling"),
+    "其他": N_("Other"),
+}
 
 PAGE_SIZE = 50
 
