@@ -1,6 +1,7 @@
 """A mediation case that involves a resident is on that resident's care timeline: its
-number only, nothing of its content, for their carers and care staff only; then that it
-ended. Through the mediation's ``mediation.case_opened`` and ``mediation.case_closed``;
+number only, nothing of its content, for care staff only (that a resident is party to a
+dispute is what mediation keeps confidential: not even their carer learns it); then that
+it ended. Through the mediation's ``mediation.case_opened`` and ``mediation.case_closed``;
 neither plugin imports the other, only this test loads both."""
 
 import pytest
@@ -33,8 +34,11 @@ async def test_a_case_shows_its_number_and_nothing_else(linli_app, linli_client,
     assert await TimelineEntry.filter(source="mediation").count() == 2  # each resident party
     await log_in(linli_client, "carer")
     page = await linli_client.get(f"/c/test/care/people/{kit.elder.id}")
+    assert page.status_code == 200 and case.number not in page.text  # the carer: no case
+    await log_in(linli_client, "worker")
+    page = await linli_client.get(f"/c/test/care/people/{kit.elder.id}")
     assert page.status_code == 200
-    assert f"涉及一件调解案件({case.number})" in page.text and "调解工作室" in page.text
+    assert f"涉及一件调解案件（{case.number}）" in page.text and "调解工作室" in page.text
     for content in ("楼上漏水", SECRET, "楼上住户", "莲姐议事", "漏水"):
         assert content not in page.text
     for outsider in ("volunteer", "resident", "grid10"):
@@ -44,9 +48,9 @@ async def test_a_case_shows_its_number_and_nothing_else(linli_app, linli_client,
     gate = await services.access_to(await load_actor(mediator), kit.community, case.id)
     await services.apply(gate, "refer", services.StepInput(target="police", reason=SECRET))
     await bus.dispatch_due()
-    await log_in(linli_client, "carer")
+    await log_in(linli_client, "worker")
     page = await linli_client.get(f"/c/test/care/people/{kit.elder.id}")
-    assert f"涉及一件调解案件({case.number}) · 已结束" in page.text
+    assert f"涉及一件调解案件（{case.number}） · 已结束" in page.text
     assert "派出所" not in page.text and SECRET not in page.text
 
 

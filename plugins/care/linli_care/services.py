@@ -1005,6 +1005,16 @@ async def remind_overdue(community: Community, today: date, now: datetime) -> in
 # ----------------------------------------------------------------------------- pages
 
 
+async def timeline_of(seen: Access) -> list[TimelineEntry]:
+    """The last ten entries of a person's care timeline. That a resident is party to a
+    mediation case is what mediation keeps confidential: its entries are for care staff
+    only, never for a carer (a neighbour, a volunteer)."""
+    entries = TimelineEntry.filter(person_id=seen.person.id)
+    if not seen.staff:
+        entries = entries.exclude(kind=CASE)
+    return list(await entries.limit(10))
+
+
 async def person_page(seen: Access) -> dict[str, Any]:
     """A person's care record: groups, carers, last visits, what other parts of the
     community reported and open follow-ups (the health notes are a page of their own,
@@ -1029,7 +1039,7 @@ async def person_page(seen: Access) -> dict[str, Any]:
         "members": seen.members,
         "carers": seen.carers,
         "visits": rows[:10],
-        "timeline": await TimelineEntry.filter(person_id=person.id).limit(10),
+        "timeline": await timeline_of(seen),
         "followups": [
             v.followup for v in rows if v.followup is not None and v.followup.resolved_at is None
         ],
