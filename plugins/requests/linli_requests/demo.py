@@ -56,7 +56,7 @@ WEIGHTS = {"leak": 4, "garbage": 4, "lift": 3, "streetlight": 2, "thrown": 1, "n
            "other": 2}  # fmt: skip
 NOTES = {
     "in_progress": "已安排维修人员上门查看。",
-    "fixed": "已处理完毕,请您确认是否解决。",
+    "fixed": "已处理完毕，请您确认是否解决。",
     "closed": "经确认已解决,本诉求办结。",
     "reopened": "居民反映问题依旧,重新处理。",
 }

@@ -141,7 +141,7 @@ DEFAULT_STATUSES = [
     ("waiting", "待周周碰协调", "Waiting for the round-table", OPEN, False,
      "此事需社区与物业周周碰协调,会后告知结果。"),
     ("reopened", "已重新打开", "Reopened", OPEN, False, ""),
-    ("fixed", "已解决", "Fixed", FIXED, False, "已处理完毕,请您确认是否解决。"),
+    ("fixed", "已解决", "Fixed", FIXED, False, "已处理完毕，请您确认是否解决。"),
     ("closed", "已办结", "Closed", CLOSED, False, "经确认已解决,本诉求办结。"),
     ("not_ours", "非职责范围", "Not for us", CLOSED, False,
      "此事不属物业和社区职责,已告知相关部门。"),

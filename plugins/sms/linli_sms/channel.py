@@ -62,9 +62,12 @@ def provider_of(settings: SmsSettings) -> Provider:
 
 
 def text_of(message: Message, settings: SmsSettings) -> str:
-    """【signature】subject: the lines (cut to the settings' length)."""
-    body = ";".join(message.lines)
-    text = f"【{settings.signature}】{message.subject}:{body}"
+    """【signature】subject: the lines (cut to the settings' length), with Chinese
+    punctuation (：；) for a reader in Chinese."""
+    chinese = message.language.startswith("zh")
+    colon, semicolon = ("：", "；") if chinese else (": ", "; ")
+    body = semicolon.join(message.lines)
+    text = f"【{settings.signature}】{message.subject}{colon}{body}"
     return text if len(text) <= settings.max_length else text[: settings.max_length - 1] + "…"
 
 

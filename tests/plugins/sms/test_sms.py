@@ -44,7 +44,7 @@ async def test_a_mobile_number_is_texted_and_a_landline_is_not(
     await run_jobs(linli_registry)
     [sent] = [json.loads(line) for line in outbox.read_text(encoding="utf-8").splitlines()]
     assert sent["phone"] == "13800000001"
-    assert sent["text"] == "【邻里】通知:周三上午社区卫生站免费体检"
+    assert sent["text"] == "【邻里】通知：周三上午社区卫生站免费体检"
 
 
 async def test_a_refusing_gateway_is_retried_with_back_off(
@@ -76,3 +76,18 @@ async def test_a_refusing_gateway_is_retried_with_back_off(
     await run_jobs(linli_registry, now + timedelta(seconds=31))
     await run_jobs(linli_registry, now + timedelta(seconds=92))
     assert sent == ["13900000002"] and len(calls) == 2
+
+
+def test_a_text_is_punctuated_in_its_readers_language():
+    from linli.kit import Message, Recipient
+    from linli_sms import SmsSettings
+    from linli_sms.channel import text_of
+
+    to = Recipient(person_id=1, account_id=None, name="贺树林", phone="13800000000", community_id=1)
+    lines = ["周三上午免费体检", "请带身份证"]
+    chinese = Message(1, to, "zh_CN", "通知", lines, [])
+    english = Message(2, to, "en", "News", ["Free check-up on Wednesday", "Bring your ID"], [])
+    assert text_of(chinese, SmsSettings()) == "【邻里】通知：周三上午免费体检；请带身份证"
+    assert text_of(english, SmsSettings()) == (
+        "【邻里】News: Free check-up on Wednesday; Bring your ID"
+    )
