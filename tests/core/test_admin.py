@@ -235,7 +235,8 @@ async def test_node_page_shows_path_children_coverage_and_holders(linli_client, 
     await _admin(linli_client, linli_community)
     page = await linli_client.get(f"{ADMIN}/nodes/{trees.entrance.id}")
     assert page.status_code == 200
-    crumbs = page.text[page.text.index('class="breadcrumbs"') :]
+    # the node's own path (after the page's "you are here" trail: community › admin)
+    crumbs = page.text[page.text.index('<ol class="breadcrumbs"') :]
     crumbs = crumbs[: crumbs.index("</ol>")]
     assert crumbs.index("测试社区") < crumbs.index("江汉里一期") < crumbs.index("10栋")
     assert "单元" in page.text  # its kind

@@ -68,7 +68,9 @@ async def test_plugin_page_nav_item_and_widget_work(linli_client, linli_communit
     assert await Note.filter(community=linli_community).count() == 1
     home = await linli_client.get("/c/test/")
     assert '<p class="sample-count">1</p>' in home.text
-    assert "留言板" in home.text  # the plugin's title among the community's services
+    # the plugin among the community's services, a card leading to its page
+    services = home.text[home.text.index('class="card-grid services"') :]
+    assert 'href="/c/test/sample/"' in services[: services.index("</ul>")]
     assert '<p class="sample-viewer">writer</p>' in home.text  # a widget for the viewer
     await form_post(linli_client, "/logout", {})
     anonymous = await linli_client.get("/c/test/")

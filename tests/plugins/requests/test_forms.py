@@ -28,7 +28,8 @@ async def test_a_resident_reports_a_leak_with_a_photo_and_the_questions(client, 
     await log_in(client, "resident")
     form = await client.get(f"{BASE}/new?category={leak.id}")
     assert 'name="attribute[floor]"' in form.text and 'value="roof"' in form.text
-    assert "10栋" in form.text and "11栋" not in form.text  # their building, not others'
+    # their building, not others' (read in English: numbered places are spelled out)
+    assert "Building 10" in form.text and "Building 11" not in form.text
     page = await form_post(
         client,
         f"{BASE}/",
