@@ -46,6 +46,10 @@ MIGRATIONS_TABLE = "tortoise_migrations"
 #: Tables a reset leaves as they are: they belong to the schema, not to the data (the
 #: stamps are rows the migrations made, which the triggers raise).
 SCHEMA_TABLES = frozenset({MIGRATIONS_TABLE, "core_stamp"})
+#: A test database's commits do not wait for the disk (a crash would lose the last few
+#: commits of a database that is thrown away anyway): a commit then costs 0.1 ms instead
+#: of 0.3–1.5 ms on this project's machines, and tests commit often.
+NO_WAIT_FOR_DISK = "ALTER DATABASE %s SET synchronous_commit = off"
 #: Names every PostgreSQL database of one test run (all its workers) starts with.
 RUN_VARIABLE = "LINLI_TEST_RUN"
 
@@ -175,6 +179,7 @@ class TestDatabases:
         name = f"{self.prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
         with _locked(self._lock_of(template)):  # never while another worker makes it
             await self._admin(f"CREATE DATABASE {_quoted(name)} TEMPLATE {_quoted(template.name)}")
+        await self._admin(NO_WAIT_FOR_DISK % _quoted(name))
         if template.reusable:
             self._owner[name] = key
         return _with_database(self.server_url, name)
@@ -229,6 +234,7 @@ class TestDatabases:
         else:
             await self._admin(f"DROP DATABASE IF EXISTS {_quoted(template.name)} WITH (FORCE)")
             await self._admin(f"CREATE DATABASE {_quoted(template.name)}")
+            await self._admin(NO_WAIT_FOR_DISK % _quoted(template.name))
             url = _with_database(self.server_url, template.name)
         settings = settings_for_test(self.folder, url, list(key))
         registry = PluginRegistry.discover(settings)
