@@ -16,6 +16,7 @@ import csv
 import io
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import msgspec
 import segno
@@ -80,6 +81,8 @@ Req = Request[Any, Any, Any]
 #: A submitted form, as a refused form's page receives it (``None`` on a GET).
 Form = dict[str, Any] | None
 PER_PAGE = 30
+#: Catalogue items on one page: a phone's few screens, and a page under 30 KB.
+CATALOGUE_PAGE = 20
 OWN_PERMISSIONS = (
     "streetbank.use",
     "streetbank.record",
@@ -399,14 +402,20 @@ class ResidentController(Controller):
         category: FromQuery[str] = "",
         partner: FromQuery[str] = "",
         q: FromQuery[str] = "",
+        page: FromQuery[int] = 1,
     ) -> Template:
+        page = max(page, 1)
+        # one more than a page: whether there is a next one, without counting them all
         items = await services.catalogue(
             community,
             category=category if category in services.ITEM_CATEGORIES else "",
             partner_id=int(partner) if partner.isdecimal() else None,
             query=q,
             today=today,
+            limit=CATALOGUE_PAGE + 1,
+            offset=(page - 1) * CATALOGUE_PAGE,
         )
+        has_next, items = len(items) > CATALOGUE_PAGE, items[:CATALOGUE_PAGE]
         usage: dict[int, int] = {}
         balance = 0
         if person is not None:
@@ -420,6 +429,9 @@ class ResidentController(Controller):
         context = await page_context(
             request, community, items=items, usage=usage, balance=balance,
             partners=partners, chosen={"category": category, "partner": partner, "q": q},
+            page=page, has_next=has_next,
+            page_link="?" + urlencode({"category": category, "partner": partner, "q": q})
+            + "&page=",
         )  # fmt: skip
         partial = request.headers.get("hx-request") == "true" and not request.headers.get(
             "hx-boosted"

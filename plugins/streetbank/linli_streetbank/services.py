@@ -1646,8 +1646,9 @@ async def catalogue(
     query: str = "",
     today: date,
     limit: int = 200,
+    offset: int = 0,
 ) -> list[CatalogueItem]:
-    """Items a resident may redeem today, filtered: one query."""
+    """Items a resident may redeem today, filtered, cheapest first: one query."""
     items = CatalogueItem.filter(
         Q(available_from__isnull=True) | Q(available_from__lte=today),
         Q(available_until__isnull=True) | Q(available_until__gte=today),
@@ -1661,7 +1662,7 @@ async def catalogue(
         items = items.filter(partner_id=partner_id)
     if query.strip():
         items = items.filter(title__icontains=query.strip())
-    return await items.select_related("partner").order_by("price", "id").limit(limit)
+    return await items.select_related("partner").order_by("price", "id").offset(offset).limit(limit)
 
 
 async def usage_this_month(person: Person, item_ids: list[int], month: str) -> dict[int, int]:
