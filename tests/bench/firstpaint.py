@@ -104,7 +104,9 @@ def measure(context: BrowserContext, url: str, label: str = "") -> FirstPaint:
         lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]),
     )
     response = page.goto(url, wait_until="load")
-    page.wait_for_timeout(200)  # late answers (a widget's fragment) are counted too
+    # what comes after the load (a widget's fragment, lazy pictures near the first
+    # screen) is counted too: the visit ends when the network has been quiet for 0.5 s
+    page.wait_for_load_state("networkidle")
     timing: dict[str, Any] = page.evaluate(
         """() => {
             const paint = performance.getEntriesByName('first-contentful-paint')[0];

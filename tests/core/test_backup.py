@@ -4,7 +4,6 @@ the ``linli`` command run as a real process, on SQLite or on the PostgreSQL serv
 
 import json
 import os
-import re
 import sqlite3
 import subprocess
 import tarfile
@@ -18,7 +17,7 @@ import pytest
 
 from linli.cli import demo_folder
 from linli.kernel.settings import load_settings, write_instance
-from linli.testing import cli_command, python_command
+from linli.testing import cli_command, python_command, without_tokens
 
 SERVER_URL = os.environ.get("LINLI_TEST_DATABASE_URL", "")
 ON_POSTGRES = SERVER_URL.startswith("postgres")
@@ -121,8 +120,7 @@ def pages_of(folder: Path) -> dict[str, tuple[int, str]]:
         timeout=120,
     )
     pages = json.loads(ok(done))
-    token = re.compile(r'(csrftoken"\s*:\s*"|name="(?:_csrf_token|request_key)" value=")[^"]*')
-    return {path: (status, token.sub(r"\1", text)) for path, (status, text) in pages.items()}
+    return {path: (status, without_tokens(text)) for path, (status, text) in pages.items()}
 
 
 def stored_values(folder: Path) -> int:

@@ -15,6 +15,7 @@ to run the suite there; the kit creates and drops its own databases beside it.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,6 +73,7 @@ __all__ = [
     "python_command",
     "run_jobs",
     "settings_for_test",
+    "without_tokens",
 ]
 
 _SQL_VERBS = {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"}
@@ -126,6 +128,15 @@ async def page_queries(
         again = await client.get(path, **kwargs)
     assert again.status_code == status, f"{path}: {again.status_code}"
     return queries
+
+
+_TOKENS = re.compile(r'(csrftoken"\s*:\s*"|name="(?:_csrf_token|request_key)" value=")[^"]*')
+
+
+def without_tokens(text: str) -> str:
+    """A page's HTML with what is random in every answer blanked: the CSRF token (masked
+    afresh each time) and a form's request key. Compare two pages with it."""
+    return _TOKENS.sub(r"\1", text)
 
 
 async def form_post(client: AsyncClient, url: str, data: dict[str, Any], **kwargs: Any) -> Response:
