@@ -219,6 +219,12 @@ class CatalogueItem(Model):
     title_en = fields.CharField(max_length=120, default="")
     description = fields.TextField(default="")
     image = fields.CharField(max_length=300, default="")
+    # A picture stored like any upload (served by the catalogue's own route); shown
+    # instead of the ``image`` link when both are set.
+    photo = fields.ForeignKeyField(
+        "core.Upload", null=True, on_delete=fields.SET_NULL, related_name=False
+    )
+    photo_id: int | None
     category = fields.CharField(max_length=24, default="goods", db_index=True)
     price = fields.IntField()
     # Units left; ``None`` means unlimited.

@@ -37,12 +37,14 @@ from linli.kit import (
     Node,
     Person,
     Refusal,
+    Upload,
     Year,
     addresses,
     bar_chart,
     community_node,
     confirmation,
     current_actor,
+    file_response,
     flash,
     form_page,
     form_values,
@@ -446,6 +448,25 @@ class ResidentController(Controller):
         return Template(
             "streetbank/item.html", context=await item_page(request, community, item_id)
         )
+
+    @get("/catalogue/{item_id:int}/photo", name="streetbank:photo")
+    async def photo(
+        self, community: NamedDependency[Community], item_id: FromPath[int]
+    ) -> Response[bytes]:
+        """An item's picture, for whoever may see the catalogue."""
+        photo_id = (
+            await CatalogueItem.filter(id=item_id, community_id=community.id)
+            .values_list("photo_id", flat=True)
+            .first()
+        )
+        upload = (
+            await Upload.get_or_none(id=photo_id, community_id=community.id)
+            if photo_id is not None
+            else None
+        )
+        if upload is None:
+            raise NotFoundException()
+        return file_response(upload)
 
     @post(
         "/catalogue/{item_id:int}/redeem",
