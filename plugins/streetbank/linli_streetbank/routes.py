@@ -454,16 +454,10 @@ class ResidentController(Controller):
         self, community: NamedDependency[Community], item_id: FromPath[int]
     ) -> Response[bytes]:
         """An item's picture, for whoever may see the catalogue."""
-        photo_id = (
-            await CatalogueItem.filter(id=item_id, community_id=community.id)
-            .values_list("photo_id", flat=True)
-            .first()
-        )
-        upload = (
-            await Upload.get_or_none(id=photo_id, community_id=community.id)
-            if photo_id is not None
-            else None
-        )
+        item = await CatalogueItem.get_or_none(id=item_id, community_id=community.id)
+        if item is None or item.photo_id is None:
+            raise NotFoundException()
+        upload = await Upload.get_or_none(id=item.photo_id, community_id=community.id)
         if upload is None:
             raise NotFoundException()
         return file_response(upload)
