@@ -11,7 +11,7 @@ drawn in order over a tile of one colour with rounded corners::
     ]
     png = illustration(bowl, background="#fde8c8")
 
-It comes back as a palette PNG of at most :data:`COLOURS` colours (about 1 KB at 128 px),
+It comes back as a palette PNG of at most :data:`COLOURS` colours (about 1 KB at 96 px),
 the same bytes for the same shapes every time, ready for :func:`save_image` like a
 photo a worker uploads. The tile's corners are transparent, so the stored picture stays
 a PNG. No text is drawn in: names are next to pictures, in the reader's language.
@@ -30,8 +30,8 @@ from PIL import Image, ImageDraw
 #: o'clock); ``polygon`` (x, y, x, y, …); ``line`` (x0, y0, x1, y1, width).
 Shape = tuple[str, tuple[float, ...], str]
 
-#: Pixels of a side: sharp at 64 CSS pixels on a phone's double-density screen.
-SIZE = 128
+#: Pixels of a side: sharp enough at 48–64 CSS pixels on a phone, and under 1.5 KB.
+SIZE = 96
 #: Colours of the palette; flat shapes need few, and each costs bytes.
 COLOURS = 32
 #: Drawn this many times larger, then shrunk: smooth edges.
@@ -51,7 +51,9 @@ def illustration(shapes: Sequence[Shape], *, background: str, size: int = SIZE) 
             raise ValueError(f"unknown shape {kind!r}")
         _draw(draw, kind, numbers, colour, scale)
     small = image.resize((size, size), Image.Resampling.LANCZOS)
-    palette = small.quantize(colors=COLOURS, method=Image.Quantize.FASTOCTREE)
+    palette = small.quantize(
+        colors=COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+    )
     out = io.BytesIO()
     palette.save(out, format="PNG", optimize=True)
     return out.getvalue()

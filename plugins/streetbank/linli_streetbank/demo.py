@@ -236,6 +236,19 @@ async def _partners(community: Community) -> list[Partner]:
     return partners
 
 
+async def _pictures(community: Community, items: list[CatalogueItem]) -> None:
+    """Each item's illustration, stored and linked as an uploaded picture is. Items drawn
+    alike (three breakfast vouchers, a bowl of noodles each) share one upload, so a
+    page of the catalogue downloads each picture once."""
+    stored: dict[bytes, int] = {}
+    for item in items:
+        picture = item_picture(item.title, item.category)
+        if picture not in stored:
+            upload = await save_image(community, picture, filename=f"item-{item.id}.png")
+            stored[picture] = upload.id
+        await CatalogueItem.filter(id=item.id).update(photo_id=stored[picture])
+
+
 #: The register demo's accounts whose residents get a street bank history.
 DEMO_EARNERS = ("resident", "volunteer")
 
@@ -312,12 +325,7 @@ async def seed(community: Community) -> list[str]:
         )
     await CatalogueItem.bulk_create(rows)
     items = list(await CatalogueItem.filter(community_id=community.id).order_by("id"))
-    for item in items:
-        # an illustration, stored and linked as an uploaded picture is
-        upload = await save_image(
-            community, item_picture(item.title, item.category), filename=f"item-{item.id}.png"
-        )
-        await CatalogueItem.filter(id=item.id).update(photo_id=upload.id)
+    await _pictures(community, items)
     people = await _people(community, rng)
     earners = people[: max(60, len(people) // 2)]
     # The demo accounts of residents earn too, so whoever logs in as one sees a history.

@@ -449,15 +449,14 @@ class ResidentController(Controller):
             "streetbank/item.html", context=await item_page(request, community, item_id)
         )
 
-    @get("/catalogue/{item_id:int}/photo", name="streetbank:photo")
+    @get("/catalogue/photos/{photo_id:int}", name="streetbank:photo")
     async def photo(
-        self, community: NamedDependency[Community], item_id: FromPath[int]
+        self, community: NamedDependency[Community], photo_id: FromPath[int]
     ) -> Response[bytes]:
-        """An item's picture, for whoever may see the catalogue."""
-        item = await CatalogueItem.get_or_none(id=item_id, community_id=community.id)
-        if item is None or item.photo_id is None:
-            raise NotFoundException()
-        upload = await Upload.get_or_none(id=item.photo_id, community_id=community.id)
+        """An item's picture, for whoever may see the catalogue. Addressed by the upload,
+        not the item: items that share a picture share one download."""
+        shown = await CatalogueItem.filter(community_id=community.id, photo_id=photo_id).exists()
+        upload = await Upload.get_or_none(id=photo_id, community_id=community.id) if shown else None
         if upload is None:
             raise NotFoundException()
         return file_response(upload)

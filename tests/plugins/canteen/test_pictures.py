@@ -36,7 +36,7 @@ async def test_the_demo_stores_a_picture_for_every_dish(kit):
     for dish in dishes:
         upload = uploads[dish.photo_id]
         assert (upload.content_type, upload.kind) == ("image/png", "image")
-        assert (upload.width, upload.height) == (128, 128)
+        assert (upload.width, upload.height) == (96, 96)
         assert upload.data == dish_picture(dish.name)  # stored as drawn: deterministic
         assert upload.community_id == kit.community.id
 
