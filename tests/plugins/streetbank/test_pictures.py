@@ -125,3 +125,30 @@ async def test_pictures_cost_the_catalogue_no_query(linli_client, bank):
     page = await linli_client.get(f"{BASE}/catalogue")
     assert page.text.count('class="sb-thumb"') == 6
     assert len(await page_queries(linli_client, f"{BASE}/catalogue")) == without
+
+
+async def test_a_worker_gives_an_item_a_picture_from_the_catalogue_form(linli_client, bank):
+    await log_in(linli_client, "worker")
+    token = linli_client.cookies.get("linli_csrf")
+    form = {
+        "partner": str(bank.partner.id), "title": bank.item.title, "price": "10",
+        "category": "household", "active": "on", "_csrf_token": token,
+    }  # fmt: skip
+    edit = f"{BASE}/worker/catalogue?edit={bank.item.id}"
+    picture = item_picture("理发一次", "household")
+    saved = await linli_client.post(edit, data=form, files={"photo": ("cut.png", picture)})
+    assert saved.status_code == 200
+    item = await CatalogueItem.get(id=bank.item.id)
+    upload = await Upload.get(id=item.photo_id)
+    assert upload.data == picture and upload.created_by_id is not None
+    page = await linli_client.get(edit)
+    assert f'src="{BASE}/catalogue/photos/{upload.id}"' in page.text
+    # saved again without a file, the item keeps its picture
+    await linli_client.post(edit, data=form, files={"photo": ("", b"")})
+    assert (await CatalogueItem.get(id=bank.item.id)).photo_id == upload.id
+    # a file that is not a picture is refused on the form, and nothing changes
+    forged = await linli_client.post(
+        edit, data={**form, "price": "99"}, files={"photo": ("cut.png", b"%PDF-1.4 no")}
+    )
+    assert forged.status_code == 400 and 'aria-invalid="true"' in forged.text
+    assert (await CatalogueItem.get(id=bank.item.id)).price == 10
