@@ -24,7 +24,7 @@ BOWL = [
 def test_an_illustration_is_a_small_square_palette_png_with_see_through_corners():
     data = illustration(BOWL, background="#fff3dc")
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
-    assert len(data) < 3_000
+    assert len(data) < 1_500
     image = Image.open(io.BytesIO(data))
     assert image.mode == "P" and image.size == (SIZE, SIZE)
     rgba = image.convert("RGBA")

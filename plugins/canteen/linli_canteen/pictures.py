@@ -11,6 +11,9 @@ from linli.kit import illustration
 
 Shape = tuple[str, tuple[float, ...], str]
 
+#: Pixels of a side: twice the 64 CSS pixels of the menu's pictures.
+SIZE = 128
+
 PLATE = "#fbfaf6"
 RIM = "#e4ded2"
 GREEN = "#4f9a3c"
@@ -213,4 +216,4 @@ def dish_picture(name: str) -> bytes | None:
     if found is None:
         return None
     background, shapes = found
-    return illustration(shapes, background=background)
+    return illustration(shapes, background=background, size=SIZE)

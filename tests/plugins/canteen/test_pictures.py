@@ -21,7 +21,7 @@ def test_every_demo_dish_has_its_own_small_picture_the_same_at_every_build():
     names = [row[0] for row in demo.DISHES]
     assert set(names) == set(DISHES)
     pictures = [dish_picture(name) for name in names]
-    assert all(p is not None and len(p) < 3_000 for p in pictures)
+    assert all(p is not None and len(p) < 1_500 for p in pictures)
     assert len(set(pictures)) == len(names)  # no two dishes look the same
     assert pictures == [dish_picture(name) for name in names]
     assert dish_picture("不在菜单上的菜") is None
@@ -36,7 +36,7 @@ async def test_the_demo_stores_a_picture_for_every_dish(kit):
     for dish in dishes:
         upload = uploads[dish.photo_id]
         assert (upload.content_type, upload.kind) == ("image/png", "image")
-        assert (upload.width, upload.height) == (96, 96)
+        assert (upload.width, upload.height) == (128, 128)
         assert upload.data == dish_picture(dish.name)  # stored as drawn: deterministic
         assert upload.community_id == kit.community.id
 

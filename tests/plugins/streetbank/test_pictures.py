@@ -22,7 +22,7 @@ BASE = "/c/test/streetbank"
 def test_every_demo_item_is_drawn_small_and_the_same_at_every_build():
     assert {row[0] for row in DEMO_ITEMS} == set(ITEMS)
     pictures = [item_picture(title, category) for title, category, *_ in DEMO_ITEMS]
-    assert all(len(p) < 3_000 for p in pictures)
+    assert all(len(p) < 1_000 for p in pictures)
     assert pictures == [item_picture(title, category) for title, category, *_ in DEMO_ITEMS]
     # an item the demo does not know is drawn by its category
     assert item_picture("新的服务", "repair") == item_picture("家电检修一次", "repair")
@@ -36,7 +36,7 @@ async def test_the_demo_stores_a_picture_for_every_item(linli_community):
     uploads = {u.id: u for u in await Upload.filter(id__in=[i.photo_id for i in items])}
     for item in items:
         upload = uploads[item.photo_id]
-        assert upload.content_type == "image/png" and (upload.width, upload.height) == (96, 96)
+        assert upload.content_type == "image/png" and (upload.width, upload.height) == (112, 112)
         assert upload.data == item_picture(item.title, item.category)
     drawn = {item_picture(item.title, item.category) for item in items}
     assert len(uploads) == len(drawn) < len(items)  # one upload per distinct picture
@@ -67,7 +67,7 @@ async def test_the_catalogue_and_the_item_page_show_the_picture(linli_client, ba
         assert attribute in card, card
     page = await linli_client.get(f"{BASE}/catalogue/{bank.item.id}")
     big = _img(page.text, upload.id)
-    assert 'width="128"' in big and 'height="128"' in big and 'alt=""' in big
+    assert 'width="112"' in big and 'height="112"' in big and 'alt=""' in big
     photo = await linli_client.get(re.search(r'src="([^"]+)"', card).group(1))
     assert photo.status_code == 200
     assert photo.headers["content-type"] == "image/png"
