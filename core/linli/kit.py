@@ -106,6 +106,7 @@ _HOMES: dict[str, str] = {
     "natural_key": "linli.kernel.sorting",
     "natural_sorted": "linli.kernel.sorting",
     "save_image": "linli.domain.uploads",
+    "illustration": "linli.domain.illustrations",
     "save_file": "linli.domain.uploads",
     "UploadRefused": "linli.domain.uploads",
     "settings_of": "linli.domain.community_settings",
@@ -198,6 +199,7 @@ if TYPE_CHECKING:
     from linli.domain.identity.behalf import OnBehalfError, check_on_behalf, home_node
     from linli.domain.identity.models import Account, Household, Membership, Person, PersonTag
     from linli.domain.identity.services import create_account
+    from linli.domain.illustrations import illustration
     from linli.domain.notifications.services import RoleAt, notify
     from linli.domain.permissions.models import Grant
     from linli.domain.permissions.models import Role as CommunityRole

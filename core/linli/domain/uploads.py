@@ -209,11 +209,18 @@ def _reencode(data: bytes, filename: str, max_side: int) -> _Picture:
             raise
         raise _not_a_picture() from exc
     image = ImageOps.exif_transpose(image)
+    out = io.BytesIO()
+    if image.mode == "P" and max(image.width, image.height) <= max_side:
+        # a drawing of few colours that needs no shrinking keeps its palette: a third
+        # of the bytes of the same picture in full colour (and nothing of its metadata
+        # but which colour is see-through)
+        image.info = {k: v for k, v in image.info.items() if k == "transparency"}
+        image.save(out, format="PNG", optimize=True)
+        return _Picture(out.getvalue(), "image/png", image.width, image.height)
     image.thumbnail((max_side, max_side))
     transparent = image.mode in ("RGBA", "LA") or (
         image.mode == "P" and "transparency" in image.info
     )
-    out = io.BytesIO()
     if transparent:
         image.convert("RGBA").save(out, format="PNG", optimize=True)
         content_type = "image/png"

@@ -1,7 +1,8 @@
 """Demo data: the Jianghanli happiness canteen (幸福食堂) with two weeks of Hubei
 home-style menus, the community's subsidy tiers, standing orders for the elderly who
 live alone, two weeks of meals served, today's delivery runs handed to volunteers, and
-two demo accounts (a delivery volunteer and an elderly diner).
+two demo accounts (a delivery volunteer and an elderly diner). Every dish has a picture
+(an illustration drawn by :mod:`linli_canteen.pictures`), stored like an uploaded photo.
 
 History is written with ``bulk_create``; today's runs and tomorrow's standing orders go
 through the real services (with the clock injected), so they obey every rule.
@@ -23,6 +24,7 @@ from linli.kit import (
     community_root,
     create_account,
     grant_role,
+    save_image,
 )
 from linli_canteen import services
 from linli_canteen.models import (
@@ -41,6 +43,7 @@ from linli_canteen.models import (
     StandingOrder,
     WelfareAlert,
 )
+from linli_canteen.pictures import dish_picture
 
 #: The password of the canteen's demo accounts (the same as the register demo's).
 DEMO_PASSWORD = "linli-demo"
@@ -103,6 +106,15 @@ async def _menus(canteen, dishes: list[Dish], monday: date, rng: random.Random) 
             )
     await MenuItem.bulk_create(rows)
     return len(rows)
+
+
+async def _picture(community: Community, dish: Dish) -> None:
+    """The dish's illustration, stored and linked as a kitchen worker's photo is."""
+    picture = dish_picture(dish.name)
+    if picture is None:
+        return
+    upload = await save_image(community, picture, filename=f"{dish.name_en or dish.name}.png")
+    await Dish.filter(id=dish.id).update(photo_id=upload.id)
 
 
 async def _accounts(community: Community, diner: Person | None) -> list[str]:
@@ -173,6 +185,8 @@ async def seed(community: Community) -> list[str]:
     dishes = list(
         await Dish.filter(community_id=community.id, name__in=[d[0] for d in DISHES]).order_by("id")
     )
+    for dish in dishes:
+        await _picture(community, dish)
     for name, name_en, low, high, tag, kind, amount, cap in TIERS:
         await services.save_tier(
             community,

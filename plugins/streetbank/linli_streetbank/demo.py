@@ -1,5 +1,7 @@
 """Demo data: the case's 32 partner units and merchants, 56 goods and services, and a
-year of earning and redeeming that adds up to about 14,000 points redeemed.
+year of earning and redeeming that adds up to about 14,000 points redeemed. Every item
+has a picture (an illustration drawn by :mod:`linli_streetbank.pictures`), stored like an
+uploaded one.
 
 The history is written with ``bulk_create`` (a few dozen queries instead of thousands)
 and still obeys the ledger's rules: every entry's postings sum to zero and every cached
@@ -14,7 +16,16 @@ from typing import Any
 
 from tortoise.functions import Sum
 
-from linli.kit import Account, Community, Grant, Node, Person, community_root, grant_role
+from linli.kit import (
+    Account,
+    Community,
+    Grant,
+    Node,
+    Person,
+    community_root,
+    grant_role,
+    save_image,
+)
 from linli_streetbank import services
 from linli_streetbank.models import (
     CANCELLED,
@@ -32,6 +43,7 @@ from linli_streetbank.models import (
     ServiceRecord,
     Voucher,
 )
+from linli_streetbank.pictures import item_picture
 
 PARTNERS = 32
 REDEEMED_TARGET = 14_000
@@ -224,6 +236,19 @@ async def _partners(community: Community) -> list[Partner]:
     return partners
 
 
+async def _pictures(community: Community, items: list[CatalogueItem]) -> None:
+    """Each item's illustration, stored and linked as an uploaded picture is. Items drawn
+    alike (three breakfast vouchers, a bowl of noodles each) share one upload, so a
+    page of the catalogue downloads each picture once."""
+    stored: dict[bytes, int] = {}
+    for item in items:
+        picture = item_picture(item.title, item.category)
+        if picture not in stored:
+            upload = await save_image(community, picture, filename=f"item-{item.id}.png")
+            stored[picture] = upload.id
+        await CatalogueItem.filter(id=item.id).update(photo_id=stored[picture])
+
+
 #: The register demo's accounts whose residents get a street bank history.
 DEMO_EARNERS = ("resident", "volunteer")
 
@@ -300,6 +325,7 @@ async def seed(community: Community) -> list[str]:
         )
     await CatalogueItem.bulk_create(rows)
     items = list(await CatalogueItem.filter(community_id=community.id).order_by("id"))
+    await _pictures(community, items)
     people = await _people(community, rng)
     earners = people[: max(60, len(people) // 2)]
     # The demo accounts of residents earn too, so whoever logs in as one sees a history.

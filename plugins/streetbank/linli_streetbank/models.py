@@ -9,6 +9,8 @@ account's postings, moved by guarded atomic UPDATEs in the same transaction as t
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -219,6 +221,12 @@ class CatalogueItem(Model):
     title_en = fields.CharField(max_length=120, default="")
     description = fields.TextField(default="")
     image = fields.CharField(max_length=300, default="")
+    # A picture stored like any upload (served by the catalogue's own route); shown
+    # instead of the ``image`` link when both are set.
+    photo: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "core.Upload", null=True, on_delete=fields.SET_NULL, related_name=False
+    )
+    photo_id: int | None
     category = fields.CharField(max_length=24, default="goods", db_index=True)
     price = fields.IntField()
     # Units left; ``None`` means unlimited.

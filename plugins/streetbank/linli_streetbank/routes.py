@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -22,12 +23,14 @@ import msgspec
 import segno
 from litestar import Controller, Request, get, post
 from litestar.connection import ASGIConnection
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Response, Template
 from markupsafe import Markup
 from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
 from linli.kit import (
     N_,
@@ -37,12 +40,15 @@ from linli.kit import (
     Node,
     Person,
     Refusal,
+    Upload,
+    UploadRefused,
     Year,
     addresses,
     bar_chart,
     community_node,
     confirmation,
     current_actor,
+    file_response,
     flash,
     form_page,
     form_values,
@@ -54,6 +60,7 @@ from linli.kit import (
     parse_date,
     parse_int,
     requires,
+    save_image,
     settings_path,
     today_of,
     translate,
@@ -268,7 +275,8 @@ class ReasonForm(msgspec.Struct):
     confirmed: str = ""
 
 
-class ItemForm(msgspec.Struct):
+@dataclass
+class ItemForm:
     partner: str = ""
     title: str = ""
     title_en: str = ""
@@ -281,6 +289,7 @@ class ItemForm(msgspec.Struct):
     available_from: str = ""
     available_until: str = ""
     active: str = ""
+    photo: UploadFile | None = None
 
 
 class PartnerForm(msgspec.Struct):
@@ -446,6 +455,18 @@ class ResidentController(Controller):
         return Template(
             "streetbank/item.html", context=await item_page(request, community, item_id)
         )
+
+    @get("/catalogue/photos/{photo_id:int}", name="streetbank:photo")
+    async def photo(
+        self, community: NamedDependency[Community], photo_id: FromPath[int]
+    ) -> Response[bytes]:
+        """An item's picture, for whoever may see the catalogue. Addressed by the upload,
+        not the item: items that share a picture share one download."""
+        shown = await CatalogueItem.filter(community_id=community.id, photo_id=photo_id).exists()
+        upload = await Upload.get_or_none(id=photo_id, community_id=community.id) if shown else None
+        if upload is None:
+            raise NotFoundException()
+        return file_response(upload)
 
     @post(
         "/catalogue/{item_id:int}/redeem",
@@ -1185,7 +1206,7 @@ class WorkerController(Controller):
         request: Req,
         community: NamedDependency[Community],
         actor: NamedDependency[Actor],
-        data: URLEncodedBody[ItemForm],
+        data: MultipartBody[ItemForm],
         edit: FromQuery[int] = 0,
     ) -> Redirect:
         editing = None
@@ -1193,15 +1214,27 @@ class WorkerController(Controller):
             editing = await CatalogueItem.get_or_none(id=edit, community_id=community.id)
             if editing is None:
                 raise NotFoundException()
-        item = await services.save_item(
-            community, item=editing, partner_id=parse_id(data.partner), title=data.title,
-            title_en=data.title_en, description=data.description, image=data.image,
-            category=data.category, price=data.price, stock=data.stock,
-            monthly_limit=data.monthly_limit,
-            available_from=parse_date(data.available_from, "available_from"),
-            available_until=parse_date(data.available_until, "available_until"),
-            active=bool(data.active), actor=actor,
-        )  # fmt: skip
+        async with in_transaction():
+            photo_id = None
+            if data.photo is not None and data.photo.filename:
+                try:
+                    upload = await save_image(
+                        community, await data.photo.read(), filename=data.photo.filename,
+                        by=actor.account,
+                    )  # fmt: skip
+                except UploadRefused as exc:
+                    exc.field = "photo"
+                    raise
+                photo_id = upload.id
+            item = await services.save_item(
+                community, item=editing, partner_id=parse_id(data.partner), title=data.title,
+                title_en=data.title_en, description=data.description, image=data.image,
+                category=data.category, price=data.price, stock=data.stock,
+                monthly_limit=data.monthly_limit,
+                available_from=parse_date(data.available_from, "available_from"),
+                available_until=parse_date(data.available_until, "available_until"),
+                active=bool(data.active), photo_id=photo_id, actor=actor,
+            )  # fmt: skip
         flash(request, N_("Saved: %(item)s."), item=item.title)
         return redirect(f"{base(community)}/worker/catalogue")
 

@@ -462,9 +462,12 @@ async def save_item(
     available_from: date | None = None,
     available_until: date | None = None,
     active: bool = True,
+    photo_id: int | None = None,
     actor: Actor | None = None,
 ) -> CatalogueItem:
-    """Create or edit a catalogue item (a price change applies to later redemptions)."""
+    """Create or edit a catalogue item (a price change applies to later redemptions).
+
+    ``photo_id`` is an upload stored in the same transaction; ``None`` keeps the photo."""
     partner = await Partner.get_or_none(id=partner_id, community_id=community.id)
     if partner is None:
         raise StreetbankError(N_("Choose a partner."), field="partner")
@@ -499,6 +502,8 @@ async def save_item(
         "available_until": available_until,
         "active": active,
     }
+    if photo_id is not None:
+        values["photo_id"] = photo_id
     async with in_transaction():
         if item is None:
             item = await CatalogueItem.create(community_id=community.id, **values)
