@@ -6,7 +6,10 @@ screen, and axe-core finds no violation of WCAG 2.2 AA.
 Which pages: every ``GET`` route of the app that renders a template (read from the
 app's routes, so a new page is walked without touching this file). A route without
 parameters is tried as it is; a route with parameters (a detail page) is walked at the
-first address of that shape found in a link on a page already walked. Each page is
+first address of that shape found in a link on a page already walked (read again by
+each account, which may see more links on it), or failing any, with the values of the
+same parameters in another route's address. Whether an address is an account's page
+is found with a plain request (no rendering) before the browser opens it. Each page is
 walked once per mode, by the first account of :data:`ACCOUNTS` that may see it, so a
 resident's page is checked as a resident sees it and a worker's page as the worker
 does; the community's home is walked by every account, since it shows each its own
@@ -22,9 +25,10 @@ everyone (``display: none``, ``visibility: hidden``, zero size, in a closed
 :data:`ALLOWED` lists the problems still known, each with the reason; it only shrinks:
 the test fails on a problem it does not list, and on a listed one that is gone.
 
-The modes are the parameters, so pytest-xdist spreads them over its workers (each
-worker serves its own copy of the demo; see ``tests/conftest.py``). Plain ``def``
-tests (see conftest.py).
+The modes are the parameters; pytest-xdist gives the Chinese and the English ones to
+different workers (``tests/conftest.py``), each of which serves its own copy of the
+demo, logs each account in once and remembers which addresses are whose across its two
+modes. Plain ``def`` tests (see conftest.py).
 """
 
 from __future__ import annotations
@@ -108,8 +112,7 @@ async ({least, tags}) => {
   };
   // A link within running text: shown inline, in a block whose text is more than it.
   const inline = (el, style) => {
-    if (el.tagName !== 'A' || !style.display.startsWith('inline')
-        || style.display === 'inline-block' || style.display === 'inline-flex') return false;
+    if (el.tagName !== 'A' || style.display !== 'inline') return false;
     let block = el.parentElement;
     while (block && getComputedStyle(block).display.startsWith('inline')) {
       block = block.parentElement;
