@@ -247,7 +247,7 @@ async def ping() -> bool:
 def one_value_query(query: Any) -> Any:
     """``query`` checked and made ready to be a column of :func:`values_together`: a
     ``.count()``, or a ``.values_list(column, flat=True)`` (limited to its first row).
-    Anything else raises ``TypeError``."""
+    Anything else raises ``TypeError``. It may be prepared again (or awaited after)."""
     if isinstance(query, CountQuery):
         pass
     elif isinstance(query, ValuesListQuery) and query._flat:
@@ -258,6 +258,9 @@ def one_value_query(query: Any) -> Any:
             f"a one-value query is a .count() or a .values_list(column, flat=True), "
             f"not {type(query).__name__}"
         )
+    # Tortoise remembers the tables a query joined; building it again from scratch
+    # would skip the joins of its filters (``body__path__startswith``)
+    query._joined_tables = []
     query._choose_db_if_not_chosen()
     query._make_query()
     return query

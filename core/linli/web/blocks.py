@@ -141,8 +141,7 @@ async def home_items(
 
 async def _value_alone(plugin: str, item: HomeItem) -> Any:
     try:
-        value = await item.query
+        return (await values_together([item.query]))[0]
     except Exception:
         log.exception("plugin %s: home item %s failed and is left out", plugin, item.title)
         return None
-    return value[0] if isinstance(value, list) and value else value or None
