@@ -78,6 +78,7 @@ __all__ = [
     "settings_for_test",
 ]
 
+
 @dataclass(frozen=True)
 class ShownItem:
     """An item of "For you" as the home shows it (see :func:`for_you`)."""

@@ -39,12 +39,12 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from linli.kit import (
-    HomeItem,
     N_,
     Account,
     Actor,
     Community,
     Grant,
+    HomeItem,
     Node,
     OnBehalfError,
     Person,
