@@ -14,6 +14,7 @@ from linli.kit import (
     N_,
     Community,
     Consequence,
+    HomeItem,
     Instance,
     Manifest,
     Permission,
@@ -34,7 +35,7 @@ manifest = Manifest(
         "1.5 km, delivery runs and welfare alerts",
     },
     version="0.1.0",
-    linli_api=">=2,<3",
+    linli_api=">=2.2,<3",
     nav_order=30,
 )
 
@@ -68,6 +69,14 @@ def linli_dashboard_widgets(community: Community, actor: Any) -> list[Widget]:
         return await services.summary(community, today, actor)
 
     return [Widget(N_("Happiness canteen"), "canteen/widget.html", load, order=30)]
+
+
+@hookimpl
+def linli_home_items(community: Community, actor: Any) -> list[HomeItem]:
+    from linli_canteen import services
+
+    today = services.local_day(services.now_utc(), services.instance_zone())
+    return services.home_items(community, actor, today)
 
 
 @hookimpl
