@@ -40,6 +40,7 @@ from linli.kit import (
     N_,
     Actor,
     Community,
+    HomeItem,
     Membership,
     Node,
     Person,
@@ -1251,3 +1252,37 @@ async def mark_attendance(session: Session, present: list[int], *, actor: Actor)
             [Attendance(session=session, person_id=pid, present=pid in came) for pid in enrolled]
         )
     return len(came)
+
+
+# ----------------------------------------------------------------------------- the home
+
+
+def home_items(community: Community, actor: Actor, today: date) -> list[HomeItem]:
+    """A carer's people whose visit is due (today or before); care staff's overdue
+    visits where they work. One-value queries the core runs together."""
+    own = actor.account.person_id if actor.account is not None else None
+    items = [
+        HomeItem(
+            N_("Visits overdue"),
+            "overdue/",
+            overdue_query(actor, community, today).count(),
+            note=N_("people in care groups not visited in time"),
+            urgent=True,
+            order=35,
+            permission=STAFF,
+        )
+    ]
+    if own is None:
+        return items
+    mine = Subquery(Carer.filter(community_id=community.id, carer_id=own).values("person_id"))
+    return [
+        *items,
+        HomeItem(
+            N_("People to visit"),
+            "",
+            Member.filter(community_id=community.id, person_id__in=mine, due_on__lte=today).count(),
+            note=N_("you look after them: a visit is due"),
+            urgent=True,
+            order=30,
+        ),
+    ]
