@@ -61,12 +61,12 @@ def linli_sections() -> list[Section]:
 
 
 @hookimpl
-def linli_dashboard_widgets(community: Community, actor: Any) -> list[Widget]:
+def linli_dashboard_widgets(community: Community) -> list[Widget]:
     async def load(community: Community) -> dict[str, Any]:
         from linli_canteen import services
 
         today = services.local_day(services.now_utc(), services.instance_zone())
-        return await services.summary(community, today, actor)
+        return await services.summary(community, today)
 
     return [Widget(N_("Happiness canteen"), "canteen/widget.html", load, order=30)]
 

@@ -1646,20 +1646,15 @@ async def figures(
     )
 
 
-async def summary(community: Community, today: date, actor: Actor) -> dict[str, Any]:
-    """The dashboard widget: today's meals and deliveries, and the open alerts the
-    visitor is on duty for (a count only: the names are on the alerts page)."""
+async def summary(community: Community, today: date) -> dict[str, Any]:
+    """The dashboard widget: today's meals and deliveries (one query). The open welfare
+    alerts are in the duty worker's "For you" (:func:`home_items`)."""
     counts = await (
         Order.filter(community_id=community.id, day=today, status__not=CANCELLED)
         .annotate(meals=Count("id"), deliveries=Count("id", _filter=Q(mode=DELIVERY)))
         .values("meals", "deliveries")
     )
-    on_duty = bool(actor.paths_allowing("canteen.alert.handle"))
-    return {
-        "meals": counts[0]["meals"] or 0,
-        "deliveries": counts[0]["deliveries"] or 0,
-        "open_alerts": await visible_alerts(actor, community).count() if on_duty else 0,
-    }
+    return {"meals": counts[0]["meals"] or 0, "deliveries": counts[0]["deliveries"] or 0}
 
 
 async def person_summary(person: Person, today: date) -> dict[str, Any]:
