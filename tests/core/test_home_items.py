@@ -47,7 +47,7 @@ async def test_every_item_comes_in_one_statement(linli_client, linli_community):
     assert '"v2"' in together and "sample_note" in together
     items = await for_you(linli_client)
     # urgent first, whatever its order
-    assert list(items)[0] == "Notes to acknowledge" and items["Notes to acknowledge"].urgent
+    assert next(iter(items)) == "Notes to acknowledge" and items["Notes to acknowledge"].urgent
     assert "Waiting for you" in page.text
 
 
@@ -60,9 +60,7 @@ async def test_a_broken_item_is_left_out_and_the_others_stay(linli_client, linli
     assert items["留言"].value == "1" and "Broken item" not in items
 
 
-async def test_in_elder_mode_for_you_comes_before_the_service_tiles(
-    linli_client, linli_community
-):
+async def test_in_elder_mode_for_you_comes_before_the_service_tiles(linli_client, linli_community):
     await make_account("neighbour", linli_community, "resident")
     await log_in(linli_client, "neighbour")
     linli_client.cookies.set("linli_elder", "1")
