@@ -184,6 +184,8 @@ async def test_demo_accounts_log_in_and_are_listed_in_demo_mode(
             assert account.person in page.text
     assert "<strong>meal_volunteer</strong>" in page.text
     assert "社区工作者" in page.text and "10栋党小组" in page.text
+    # what each can try: the services whose tools their roles open
+    assert "可以试试" in page.text and "每位居民都能用的服务" in page.text  # no plugin here
     # a login name leads to the login form, filled in
     assert 'href="/login?next=/c/test/&amp;login=resident"' in page.text
 

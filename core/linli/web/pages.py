@@ -111,13 +111,23 @@ async def demo_accounts_page(request: Request[Any, Any, Any]) -> Template:
     table to pick a role to log in as. Elsewhere the page does not exist."""
     if site_of(request).settings.mode != "demo":
         raise NotFoundException()
+    site = site_of(request)
+    language = language_of(request)
     communities = await Community.all().order_by("id").limit(MAX_DEMO_COMMUNITIES)
+    plugins = sorted(site.registry.loaded.values(), key=lambda p: p.manifest.nav_order)
+    titles = [(p.manifest.name, p.manifest.title_in(language)) for p in plugins]
+    separator = "、" if language == "zh_CN" else ", "
+    listed = []
+    for community in communities:
+        rows = []
+        for account in await _demo_accounts(request, community):
+            opens = account.services()
+            tries = separator.join(title for name, title in titles if name in opens)
+            rows.append((account, tries))
+        listed.append((community, rows))
     return Template(
         "demo_accounts.html",
-        context={
-            "communities": [(c, await _demo_accounts(request, c)) for c in communities],
-            "demo_password": DEMO_PASSWORD,
-        },
+        context={"communities": listed, "demo_password": DEMO_PASSWORD},
     )
 
 
