@@ -114,8 +114,13 @@ async def demo_accounts_page(request: Request[Any, Any, Any]) -> Template:
     site = site_of(request)
     language = language_of(request)
     communities = await Community.all().order_by("id").limit(MAX_DEMO_COMMUNITIES)
+    with_pages = {name for name, _ in site.registry.collect("linli_sections")}
     plugins = sorted(site.registry.loaded.values(), key=lambda p: p.manifest.nav_order)
-    titles = [(p.manifest.name, p.manifest.title_in(language)) for p in plugins]
+    titles = [
+        (p.manifest.name, p.manifest.title_in(language))
+        for p in plugins
+        if p.manifest.name in with_pages  # a channel (email, SMS) has nothing to try
+    ]
     separator = "、" if language == "zh_CN" else ", "
     listed = []
     for community in communities:
