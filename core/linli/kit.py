@@ -11,7 +11,7 @@ when an application is built.
 The contract
     :func:`hookimpl`, :class:`Manifest`, :class:`Section`, :class:`Widget`,
     :class:`NavItem`, :class:`PersonSection`, :class:`Permission`, :class:`Role`,
-    :class:`Consequence`, :class:`Refusal`, :func:`N_`
+    :class:`Consequence`, :class:`Refusal`, :func:`N_`; :class:`HomeItem` (2.2)
 Events
     :func:`event` (declare a payload), :func:`subscribe`, :func:`emit`, :class:`Event`,
     :class:`EventHandler`, the shared :class:`ServiceVerified`,
@@ -51,6 +51,7 @@ _HOMES: dict[str, str] = {
     "Section": "linli.kernel.plugins",
     "NavItem": "linli.kernel.plugins",
     "Widget": "linli.kernel.plugins",
+    "HomeItem": "linli.kernel.plugins",
     "PersonSection": "linli.kernel.plugins",
     "Permission": "linli.kernel.plugins",
     "Role": "linli.kernel.plugins",
@@ -226,6 +227,7 @@ if TYPE_CHECKING:
         Consequence,
         DemoSeeder,
         EventHandler,
+        HomeItem,
         Manifest,
         NavItem,
         Permission,

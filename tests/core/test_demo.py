@@ -160,8 +160,10 @@ async def test_demo_accounts_log_in_and_are_listed_in_demo_mode(
     assert resident.person
     assert f'<span class="account-name">{resident.person}</span>' in page.text
     assert 'href="/account/password"' in page.text
-    # outside demo mode the home page does not list the demo accounts
-    assert DEMO_PASSWORD not in page.text
+    # outside demo mode nothing lists the demo accounts, nor links to them
+    assert DEMO_PASSWORD not in page.text and "/demo-accounts" not in page.text
+    assert (await linli_client.get("/demo-accounts")).status_code == 404
+    assert "/demo-accounts" not in (await linli_client.get("/login")).text
 
     from linli.web.app import create_app
 
@@ -169,12 +171,23 @@ async def test_demo_accounts_log_in_and_are_listed_in_demo_mode(
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=demo_app), base_url="http://t", follow_redirects=True
     ) as client:
-        page = await client.get("/c/test/")
-    assert DEMO_PASSWORD in page.text
+        home = await client.get("/c/test/")
+        login = await client.get("/login")
+        page = await client.get("/demo-accounts")
+    # the home and the login page link to the accounts' own page, and do not list them
+    assert 'href="/demo-accounts"' in home.text and 'href="/demo-accounts"' in login.text
+    assert DEMO_PASSWORD not in home.text and "<strong>resident</strong>" not in home.text
+    assert page.status_code == 200 and DEMO_PASSWORD in page.text
     for account in accounts:
-        assert account.username in page.text
+        assert f"<strong>{account.username}</strong>" in page.text
+        if account.person:
+            assert account.person in page.text
     assert "<strong>meal_volunteer</strong>" in page.text
     assert "社区工作者" in page.text and "10栋党小组" in page.text
+    # what each can try: the services whose tools their roles open
+    assert "可以试试" in page.text and "每位居民都能用的服务" in page.text  # no plugin here
+    # a login name leads to the login form, filled in
+    assert 'href="/login?next=/c/test/&amp;login=resident"' in page.text
 
 
 async def test_taken_demo_usernames_are_refused_before_anything_is_written(

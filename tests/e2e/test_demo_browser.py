@@ -118,12 +118,17 @@ def test_preference_forms_return_to_the_address_they_were_sent_from(page: Page):
 
 def test_a_demo_account_from_the_home_page_logs_in(page: Page):
     page.goto(COMMUNITY_PATH)
-    expect(page.locator("#demo-accounts")).to_have_text("演示账号")
-    page.get_by_role("link", name="登录").click()
-    page.get_by_label("用户名或手机号").fill("community_worker")
+    expect(page.locator("#for-you")).to_have_count(0)  # nobody logged in: nothing is theirs
+    page.get_by_role("link", name="演示账号：用任一角色登录看看").click()
+    expect(page.locator("main h1")).to_have_text("演示账号")
+    page.get_by_role("link", name="community_worker", exact=True).click()
+    expect(page.get_by_label("用户名或手机号")).to_have_value("community_worker")
     page.get_by_label("密码").fill("linli-demo")
     page.get_by_role("button", name="登录").click()
     expect(page).to_have_url(ON_COMMUNITY_PAGE)
     expect(page.locator(".account-name")).to_have_text("community_worker")
+    # the worker's home starts with their worklists
+    expect(page.locator("#for-you")).to_have_text("为您")
+    expect(page.locator(".for-you-item").first).to_be_visible()
     page.locator(".site-nav").get_by_role("link", name="居民底册").click()
     expect(page.locator("main h1")).to_contain_text("居民底册")

@@ -22,6 +22,7 @@ from tortoise.context import require_context
 from tortoise.migrations.autodetector import MigrationAutodetector
 from tortoise.migrations.executor import MigrationExecutor, PlanStep
 from tortoise.migrations.writer import MigrationWriter
+from tortoise.queryset import CountQuery, ValuesListQuery
 
 from linli.domain.identity import passwords
 from linli.domain.migration_state import shared_field_filters
@@ -241,3 +242,48 @@ async def ping() -> bool:
     except Exception:
         return False
     return True
+
+
+def one_value_query(query: Any) -> Any:
+    """``query`` checked and made ready to be a column of :func:`values_together`: a
+    ``.count()``, or a ``.values_list(column, flat=True)`` (limited to its first row).
+    Anything else raises ``TypeError``. It may be prepared again (or awaited after)."""
+    if isinstance(query, CountQuery):
+        pass
+    elif isinstance(query, ValuesListQuery) and query._flat:
+        # a scalar subquery must yield at most one row (PostgreSQL refuses more)
+        query._limit = 1
+    else:
+        raise TypeError(
+            f"a one-value query is a .count() or a .values_list(column, flat=True), "
+            f"not {type(query).__name__}"
+        )
+    # Tortoise remembers the tables a query joined; building it again from scratch
+    # would skip the joins of its filters (``body__path__startswith``)
+    query._joined_tables = []
+    query._choose_db_if_not_chosen()
+    query._make_query()
+    return query
+
+
+async def values_together(queries: Sequence[Any]) -> list[Any]:
+    """The value of each one-value query (see :func:`one_value_query`), fetched as the
+    columns of one ``SELECT (…), (…), …`` per database connection instead of one round
+    trip each: the home's "For you" asks every plugin for its figures at once. A count's
+    value is an integer (0 for none), a column's is the database's value or ``None``."""
+    prepared = [one_value_query(query) for query in queries]
+    values: list[Any] = [None] * len(prepared)
+    by_connection: dict[int, list[int]] = {}
+    for index, query in enumerate(prepared):
+        by_connection.setdefault(id(query._db), []).append(index)
+    for indexes in by_connection.values():
+        db = prepared[indexes[0]]._db
+        select = db.query_class.select(*(prepared[i].query.as_(f"v{i}") for i in indexes))
+        _, rows = await db.execute_query(*select.get_parameterized_sql())
+        row = dict(rows[0])
+        for i in indexes:
+            values[i] = row[f"v{i}"]
+    for index, query in enumerate(prepared):
+        if isinstance(query, CountQuery):
+            values[index] = int(values[index] or 0)
+    return values

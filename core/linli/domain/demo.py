@@ -242,6 +242,8 @@ class DemoGrant:
     node: str
     node_en: str
     ends_at: datetime | None = None
+    #: what the role allows, for "what to try" (the services it opens tools of)
+    permissions: tuple[str, ...] = ()
 
     def role_in(self, language: str) -> str:
         return self.role_en if language == "en" and self.role_en else self.role
@@ -258,6 +260,11 @@ class DemoAccount:
     grants: tuple[DemoGrant, ...]
     person: str = ""  # the resident it belongs to; staff who live elsewhere have none
     password: str = DEMO_PASSWORD
+
+    def services(self) -> set[str]:
+        """The plugins whose tools the account's roles open (a permission of the plugin
+        beyond what every member has): where to look when logged in as it."""
+        return {p.split(".", 1)[0] for g in self.grants for p in g.permissions if "." in p}
 
     def line(self) -> str:
         held = "; ".join(
@@ -886,7 +893,13 @@ async def demo_accounts(community: Community) -> list[DemoAccount]:
         account: Account = held[0].account
         grants = tuple(
             DemoGrant(
-                g.role.key, g.role.name, g.role.name_en, g.node.name, g.node.name_en, g.ends_at
+                g.role.key,
+                g.role.name,
+                g.role.name_en,
+                g.node.name,
+                g.node.name_en,
+                g.ends_at,
+                tuple(g.role.permissions),
             )
             for g in held
         )

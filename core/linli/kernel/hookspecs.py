@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         Consequence,
         DemoSeeder,
         EventHandler,
+        HomeItem,
         NavItem,
         Permission,
         PersonSection,
@@ -139,6 +140,19 @@ def linli_dashboard_widgets(community: Community, actor: Actor) -> list[Widget]:
     ``actor`` is the visitor (anonymous too): a widget that depends on who is looking (a
     mediator's own cases, the alerts of a worker's area) closes over it; an
     implementation that does not need it leaves the argument out."""
+
+
+@hookspec
+def linli_home_items(community: Community, actor: Actor) -> list[HomeItem]:
+    """What the plugin has for the logged-in visitor at the top of the community's home,
+    under "For you" (为您): their own figures (a balance, today's meal, open requests)
+    and, for staff, their worklists as counts with a link. Called only for a visitor
+    who is logged in; return nothing for one the plugin has nothing for (no person, no
+    permission). Each item's query yields one value, and the core runs the queries of
+    all items together in one SQL statement (see :class:`linli.kit.HomeItem`).
+
+    .. versionadded:: 2.2
+    """
 
 
 @hookspec

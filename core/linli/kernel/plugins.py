@@ -190,6 +190,46 @@ class Widget:
 
 
 @dataclass(frozen=True)
+class HomeItem:
+    """One entry of "For you" (为您) at the top of a community's home, for the visitor who
+    is logged in: their balance, today's meal, their open requests, a worker's worklist.
+
+    ``title`` (a message id) names it, ``path`` (relative to the plugin, as a
+    :class:`Section`'s) is where a tap on it goes, and ``query`` is a Tortoise query that
+    yields **one value**: a ``.count()``, or a ``.limit(1).values_list(column,
+    flat=True)`` for a single row's column. The core does not await the queries one by
+    one: it runs every item's query of every plugin as the columns of **one** SQL
+    statement, so "For you" costs the home one query however many plugins add to it.
+
+    The value is shown large (a number, or a row's text such as a dish's name) with
+    ``note`` (a message id, may use ``%(value)s``) under it. A value of 0 or ``None``
+    hides the item, unless ``empty`` (a message id) says what to show instead ("Nothing
+    ordered yet"). ``urgent`` marks an item that waits for the visitor (a question to
+    answer, hours to approve); urgent items come first. ``permission`` (one or several,
+    any held anywhere in the community, like a section's) offers the item only to those
+    who hold it; the query still decides what they see, so narrow it to the visitor's
+    own rows (``actor.visible(...)``) and to ``community``.
+
+    .. versionadded:: 2.2
+    """
+
+    title: str
+    path: str
+    query: Any
+    note: str = ""
+    empty: str = ""
+    urgent: bool = False
+    order: int = 100
+    permission: str | tuple[str, ...] | None = None
+
+    @property
+    def permissions(self) -> tuple[str, ...]:
+        if self.permission is None:
+            return ()
+        return (self.permission,) if isinstance(self.permission, str) else self.permission
+
+
+@dataclass(frozen=True)
 class Consequence:
     """What switching a plugin off would stop in a community, told to the worker before
     they confirm: ``message`` (a message id with a ``%(count)s`` placeholder, "%(count)s

@@ -14,11 +14,13 @@ to run the suite there; the kit creates and drops its own databases beside it.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,6 +57,7 @@ __all__ = [
     "disable_plugin",
     "emitted_events",
     "enable_plugin",
+    "for_you",
     "form_post",
     "grant_role",
     "log_in",
@@ -75,6 +78,51 @@ __all__ = [
     "settings_for_test",
     "without_tokens",
 ]
+
+
+@dataclass(frozen=True)
+class ShownItem:
+    """An item of "For you" as the home shows it (see :func:`for_you`)."""
+
+    title: str
+    value: str
+    note: str
+    href: str
+    urgent: bool
+
+
+_FOR_YOU_ITEM = re.compile(
+    r'<a class="card-link for-you-item( urgent)?" href="([^"]*)">\s*'
+    r'<span class="card-title">(.*?)</span>'
+    r'(?:<span class="for-you-value">(.*?)</span>)?'
+    r'(?:<span class="card-meta">(.*?)</span>)?',
+    re.S,
+)
+
+
+async def for_you(client: AsyncClient, community: str = "test") -> dict[str, ShownItem]:
+    """What "For you" (为您) shows the client's visitor at the top of the community's
+    home, by title; to test a plugin's ``linli_home_items``::
+
+        items = await for_you(client)
+        assert items["My points"].value == "120"
+
+    .. versionadded:: 2.2
+    """
+    page = await client.get(f"/c/{community}/")
+    assert page.status_code == 200, f"/c/{community}/: {page.status_code}"
+    found = {}
+    for urgent, href, title, value, note in _FOR_YOU_ITEM.findall(page.text):
+        item = ShownItem(
+            html.unescape(title),
+            html.unescape(value),
+            html.unescape(note),
+            html.unescape(href),
+            bool(urgent),
+        )
+        found[item.title] = item
+    return found
+
 
 _SQL_VERBS = {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"}
 

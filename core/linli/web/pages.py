@@ -21,7 +21,7 @@ from linli.kernel.i18n import N_
 from linli.kernel.models import Community
 from linli.kernel.settings import LANGUAGES
 from linli.web.auth import BEFORE_PASSWORD_CHANGE, PUBLIC, current_actor
-from linli.web.blocks import render_blocks
+from linli.web.blocks import home_items, render_blocks
 from linli.web.errors import VisibleError
 from linli.web.guards import community_guard, current_community
 from linli.web.site import (
@@ -33,6 +33,9 @@ from linli.web.site import (
     safe_next,
     site_of,
 )
+
+#: A demo site has one community, or a few to show how they are kept apart.
+MAX_DEMO_COMMUNITIES = 5
 
 
 @get("/", name="home", opt=PUBLIC)
@@ -73,29 +76,63 @@ async def _demo_accounts(request: Request[Any, Any, Any], community: Community) 
 async def community_home(
     request: Request[Any, Any, Any], community: NamedDependency[Community]
 ) -> Template:
-    """The community's home: its enabled plugins' dashboard widgets."""
+    """The community's home: for a logged-in visitor first what is theirs ("For you":
+    their balance, today's meal, their open requests, a worker's worklists), then the
+    enabled plugins' dashboard widgets."""
     site = site_of(request)
     language = language_of(request)
     enabled = request.state.enabled_plugins
+    actor = await current_actor(request)
     widgets = site.registry.collect(
         "linli_dashboard_widgets",
         only=enabled,
         isolate=True,
         community=community,
-        actor=await current_actor(request),
+        actor=actor,
     )
     rendered = await render_blocks(request, widgets, "community", community)
     plugins = [site.registry.loaded[name].manifest.title_in(language) for name in enabled]
-    accounts = await _demo_accounts(request, community) if site.settings.mode == "demo" else []
     return Template(
         "community.html",
         context={
             "community": community,
+            "for_you": await home_items(request, community, actor, enabled),
+            "logged_in": not actor.is_anonymous,
             "widgets": rendered,
             "plugins": plugins,
-            "demo_accounts": accounts,
-            "demo_password": DEMO_PASSWORD,
+            "demo": site.settings.mode == "demo",
         },
+    )
+
+
+@get("/demo-accounts", name="demo_accounts", opt=PUBLIC)
+async def demo_accounts_page(request: Request[Any, Any, Any]) -> Template:
+    """A demo site's accounts, password included, community by community: a compact
+    table to pick a role to log in as. Elsewhere the page does not exist."""
+    if site_of(request).settings.mode != "demo":
+        raise NotFoundException()
+    site = site_of(request)
+    language = language_of(request)
+    communities = await Community.all().order_by("id").limit(MAX_DEMO_COMMUNITIES)
+    with_pages = {name for name, _ in site.registry.collect("linli_sections")}
+    plugins = sorted(site.registry.loaded.values(), key=lambda p: p.manifest.nav_order)
+    titles = [
+        (p.manifest.name, p.manifest.title_in(language))
+        for p in plugins
+        if p.manifest.name in with_pages  # a channel (email, SMS) has nothing to try
+    ]
+    separator = "、" if language == "zh_CN" else ", "
+    listed = []
+    for community in communities:
+        rows = []
+        for account in await _demo_accounts(request, community):
+            opens = account.services()
+            tries = separator.join(title for name, title in titles if name in opens)
+            rows.append((account, tries))
+        listed.append((community, rows))
+    return Template(
+        "demo_accounts.html",
+        context={"communities": listed, "demo_password": DEMO_PASSWORD},
     )
 
 
@@ -159,4 +196,12 @@ async def healthz() -> Response[str]:
     return Response("database unreachable", status_code=HTTP_503_SERVICE_UNAVAILABLE)
 
 
-CORE_ROUTES = [home, community_home, style, set_language, set_elder_mode, healthz]
+CORE_ROUTES = [
+    home,
+    community_home,
+    demo_accounts_page,
+    style,
+    set_language,
+    set_elder_mode,
+    healthz,
+]

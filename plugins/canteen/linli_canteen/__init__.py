@@ -14,6 +14,7 @@ from linli.kit import (
     N_,
     Community,
     Consequence,
+    HomeItem,
     Instance,
     Manifest,
     Permission,
@@ -34,7 +35,7 @@ manifest = Manifest(
         "1.5 km, delivery runs and welfare alerts",
     },
     version="0.1.0",
-    linli_api=">=2,<3",
+    linli_api=">=2.2,<3",
     nav_order=30,
 )
 
@@ -60,14 +61,22 @@ def linli_sections() -> list[Section]:
 
 
 @hookimpl
-def linli_dashboard_widgets(community: Community, actor: Any) -> list[Widget]:
+def linli_dashboard_widgets(community: Community) -> list[Widget]:
     async def load(community: Community) -> dict[str, Any]:
         from linli_canteen import services
 
         today = services.local_day(services.now_utc(), services.instance_zone())
-        return await services.summary(community, today, actor)
+        return await services.summary(community, today)
 
     return [Widget(N_("Happiness canteen"), "canteen/widget.html", load, order=30)]
+
+
+@hookimpl
+def linli_home_items(community: Community, actor: Any) -> list[HomeItem]:
+    from linli_canteen import services
+
+    today = services.local_day(services.now_utc(), services.instance_zone())
+    return services.home_items(community, actor, today)
 
 
 @hookimpl

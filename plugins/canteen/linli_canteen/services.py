@@ -50,6 +50,7 @@ from linli.kit import (
     Community,
     CommunityRole,
     Grant,
+    HomeItem,
     Membership,
     Node,
     OnBehalfError,
@@ -1645,20 +1646,15 @@ async def figures(
     )
 
 
-async def summary(community: Community, today: date, actor: Actor) -> dict[str, Any]:
-    """The dashboard widget: today's meals and deliveries, and the open alerts the
-    visitor is on duty for (a count only: the names are on the alerts page)."""
+async def summary(community: Community, today: date) -> dict[str, Any]:
+    """The dashboard widget: today's meals and deliveries (one query). The open welfare
+    alerts are in the duty worker's "For you" (:func:`home_items`)."""
     counts = await (
         Order.filter(community_id=community.id, day=today, status__not=CANCELLED)
         .annotate(meals=Count("id"), deliveries=Count("id", _filter=Q(mode=DELIVERY)))
         .values("meals", "deliveries")
     )
-    on_duty = bool(actor.paths_allowing("canteen.alert.handle"))
-    return {
-        "meals": counts[0]["meals"] or 0,
-        "deliveries": counts[0]["deliveries"] or 0,
-        "open_alerts": await visible_alerts(actor, community).count() if on_duty else 0,
-    }
+    return {"meals": counts[0]["meals"] or 0, "deliveries": counts[0]["deliveries"] or 0}
 
 
 async def person_summary(person: Person, today: date) -> dict[str, Any]:
@@ -1705,3 +1701,50 @@ async def unserved_today(community: Community, zone: ZoneInfo | None = None) -> 
 async def open_alerts(community: Community) -> int:
     """Welfare alerts nobody has resolved yet."""
     return await WelfareAlert.filter(community_id=community.id, resolved_at__isnull=True).count()
+
+
+# ------------------------------------------------------------------ the home's "For you"
+
+
+def home_items(community: Community, actor: Actor, today: date) -> list[HomeItem]:
+    """A diner's meal of today (or the way to the menu), a volunteer's delivery runs of
+    today, a duty worker's open welfare alerts: one-value queries the core runs together."""
+    person_id = actor.account.person_id if actor.account else None
+    items = [
+        HomeItem(
+            N_("Welfare alerts"),
+            "alerts/",
+            visible_alerts(actor, community).count(),
+            note=N_("nobody opened the door: call or visit"),
+            urgent=True,
+            order=5,
+            permission="canteen.alert.handle",
+        )
+    ]
+    if person_id is None:
+        return items
+    return [
+        *items,
+        HomeItem(
+            N_("Today's meal"),
+            "orders",
+            Order.filter(community_id=community.id, person_id=person_id, day=today)
+            .exclude(status=CANCELLED)
+            .order_by("period", "id")
+            .values_list("dish__name", flat=True),
+            note=N_("ordered for today"),
+            empty=N_("Nothing ordered for today: see the menu"),
+            order=20,
+            permission="canteen.order",
+        ),
+        HomeItem(
+            N_("My delivery runs today"),
+            "runs/",
+            DeliveryRun.filter(
+                canteen__community_id=community.id, day=today, volunteer_id=person_id
+            ).count(),
+            note=N_("meals to carry today"),
+            order=25,
+            permission="canteen.deliver",
+        ),
+    ]

@@ -12,6 +12,7 @@ from linli.kit import (
     N_,
     Community,
     Consequence,
+    HomeItem,
     Manifest,
     Permission,
     PersonSection,
@@ -30,7 +31,7 @@ manifest = Manifest(
         "holiday classes and elders' courses",
     },
     version="0.1.0",
-    linli_api=">=2.1,<3",
+    linli_api=">=2.2,<3",
     nav_order=30,
 )
 
@@ -87,6 +88,13 @@ def linli_dashboard_widgets(community: Community, actor: Any) -> list[Widget]:
         return await services.widget(community, actor)
 
     return [Widget(N_("Care coverage"), "care/widget.html", load, order=30)]
+
+
+@hookimpl
+def linli_home_items(community: Community, actor: Any) -> list[HomeItem]:
+    from linli_care import services
+
+    return services.home_items(community, actor, services.local_day(services.now_utc()))
 
 
 @hookimpl

@@ -33,13 +33,14 @@ from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q, Subquery
-from tortoise.functions import Max
+from tortoise.functions import Count, Max
 from tortoise.transactions import in_transaction
 
 from linli.kit import (
     N_,
     Actor,
     Community,
+    HomeItem,
     Membership,
     Node,
     Person,
@@ -1063,23 +1064,30 @@ async def person_summary(person: Person, actor: Actor) -> dict[str, Any] | None:
 
 
 async def widget(community: Community, actor: Actor) -> dict[str, Any] | None:
-    root = await community_root(community)
+    """The care managers' block: each group's share visited on time (two queries). A
+    carer's people to visit and the overdue visits are in "For you" (:func:`home_items`).
+    Whether the visitor manages care here is read from their grants; the community's
+    root is asked for only for a grant above communities (a district's)."""
+    held = [
+        grant
+        for grant in actor.grants
+        if "care.manage" in grant.permissions and grant.community_id in (community.id, None)
+    ]
+    if not held:
+        return None
+    whole = any(g.whole_community and g.community_id == community.id for g in held)
+    if not whole and not actor.can("care.manage", await community_root(community)):
+        return None
     today = local_day(now_utc())
-    if actor.can("care.manage", root):
-        return {
-            "coverage": await coverage(community, today),
-            "overdue": await overdue_query(actor, community, today).count(),
-        }
-    own = actor.account.person_id if actor.account is not None else None
-    if own is None:
-        return None
-    mine = await Carer.filter(carer_id=own).values_list("person_id", flat=True)
-    if not mine:
-        return None
-    return {
-        "mine": len(mine),
-        "mine_due": await Member.filter(person_id__in=mine, due_on__lte=today).count(),
-    }
+    groups = await CareGroup.filter(community=community)
+    rows = (
+        await Member.filter(community_id=community.id)
+        .annotate(members=Count("id"), on_time=Count("id", _filter=Q(due_on__gte=today)))
+        .group_by("group_id")
+        .values("group_id", "members", "on_time")
+    )
+    shares = {row["group_id"]: Share(row["members"], row["on_time"] or 0) for row in rows}
+    return {"coverage": [GroupCoverage(g, shares.get(g.id, Share())) for g in groups]}
 
 
 async def open_followups_count(community: Community) -> int:
@@ -1251,3 +1259,37 @@ async def mark_attendance(session: Session, present: list[int], *, actor: Actor)
             [Attendance(session=session, person_id=pid, present=pid in came) for pid in enrolled]
         )
     return len(came)
+
+
+# ----------------------------------------------------------------------------- the home
+
+
+def home_items(community: Community, actor: Actor, today: date) -> list[HomeItem]:
+    """A carer's people whose visit is due (today or before); care staff's overdue
+    visits where they work. One-value queries the core runs together."""
+    own = actor.account.person_id if actor.account is not None else None
+    items = [
+        HomeItem(
+            N_("Visits overdue"),
+            "overdue/",
+            overdue_query(actor, community, today).count(),
+            note=N_("people in care groups not visited in time"),
+            urgent=True,
+            order=35,
+            permission=STAFF,
+        )
+    ]
+    if own is None:
+        return items
+    mine = Subquery(Carer.filter(community_id=community.id, carer_id=own).values("person_id"))
+    return [
+        *items,
+        HomeItem(
+            N_("People to visit"),
+            "",
+            Member.filter(community_id=community.id, person_id__in=mine, due_on__lte=today).count(),
+            note=N_("you look after them: a visit is due"),
+            urgent=True,
+            order=30,
+        ),
+    ]

@@ -13,6 +13,7 @@ from linli.kit import (
     SETTINGS_PERMISSION,
     Community,
     Consequence,
+    HomeItem,
     Manifest,
     Permission,
     PersonSection,
@@ -34,7 +35,7 @@ manifest = Manifest(
     },
     version="0.1.0",
     community_settings=CouncilSettings,
-    linli_api=">=2,<3",
+    linli_api=">=2.2,<3",
     nav_order=30,
 )
 
@@ -66,6 +67,13 @@ def linli_dashboard_widgets(community: Community) -> list[Widget]:
         return await services.summary(community, zone=current_zone())
 
     return [Widget(N_("Neighbours' council"), "council/widget.html", load, order=30, cached=True)]
+
+
+@hookimpl
+def linli_home_items(community: Community, actor: Any) -> list[HomeItem]:
+    from linli_council import services
+
+    return services.home_items(community, actor)
 
 
 @hookimpl

@@ -33,6 +33,7 @@ from linli.kit import (
     Community,
     Escalation,
     EscalationNotAllowed,
+    HomeItem,
     Node,
     OnBehalfError,
     Person,
@@ -1247,3 +1248,44 @@ async def my_needs(person: Person, limit: int = 100) -> list[Need]:
     return list(
         await Need.filter(author_id=person.id).select_related("topic", "merged_into").limit(limit)
     )
+
+
+# ------------------------------------------------------------------ the home's "For you"
+
+
+def home_items(community: Community, actor: Actor) -> list[HomeItem]:
+    """A resident's needs still open (waiting to become a topic); for those who run
+    the council at a party level, the open topics waiting at their levels (what
+    "Waiting for me" lists). One-value queries the core runs together."""
+    items = []
+    person_id = actor.account.person_id if actor.account else None
+    if person_id is not None:
+        items.append(
+            HomeItem(
+                N_("My needs"),
+                "needs/mine",
+                Need.filter(community_id=community.id, author_id=person_id, status=OPEN).count(),
+                note=N_("raised, waiting for the council"),
+                order=30,
+            )
+        )
+    ids, whole = work_node_ids(actor, community)
+    if ids or whole:
+        where = Q(node_id__in=list(ids))
+        if whole:
+            where = where | Q(node__kind__key="party_committee")
+        waiting = (
+            Topic.filter(where, community_id=community.id, node__kind__key__in=list(LEVELS))
+            .exclude(state__in=CLOSED_STATES)
+            .count()
+        )
+        items.append(
+            HomeItem(
+                N_("Waiting for me"),
+                "worklist",
+                waiting,
+                note=N_("open topics at your level"),
+                order=50,
+            )
+        )
+    return items

@@ -13,6 +13,7 @@ from linli.kit import (
     N_,
     Community,
     Consequence,
+    HomeItem,
     Manifest,
     Permission,
     Role,
@@ -40,6 +41,7 @@ manifest = Manifest(
         "follow-up visits, referral and escalation",
     },
     version="0.1.0",
+    linli_api=">=2.2,<3",
     settings=MediationSettings,
     nav_order=50,
 )
@@ -67,6 +69,13 @@ def linli_dashboard_widgets(community: Community) -> list[Widget]:
         return {"widget_url": f"{base}/widget", "index_url": f"{base}/"}
 
     return [Widget(N_("Mediation"), "mediation/widget.html", load, order=50)]
+
+
+@hookimpl
+def linli_home_items(community: Community, actor: Any) -> list[HomeItem]:
+    from linli_mediation import services
+
+    return services.home_items(community, actor)
 
 
 @hookimpl

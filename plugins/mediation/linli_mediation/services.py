@@ -38,6 +38,7 @@ from linli.kit import (
     EscalationError,
     EscalationNotAllowed,
     Grant,
+    HomeItem,
     Membership,
     Node,
     Person,
@@ -1430,3 +1431,36 @@ async def create_studio(
         community_id=community.id, name=name, name_en=name_en, node=node, host=host,
         opening_hours=opening_hours, specialties=specialties,
     )  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- the home
+
+
+def home_items(community: Community, actor: Actor) -> list[HomeItem]:
+    """A mediator's (or supervisor's) open cases; a party's own open case. A count only:
+    what a case is about stays on its page, behind the page's own check."""
+    person_id = _person_id(actor)
+    items = [
+        HomeItem(
+            N_("My cases"),
+            "",
+            handled_cases(actor, community).exclude(status__in=FINISHED).count(),
+            note=N_("open mediation cases you work on"),
+            order=45,
+        )
+    ]
+    if person_id is None:
+        return items
+    mine = Subquery(Party.filter(person_id=person_id).values("case_id"))
+    return [
+        *items,
+        HomeItem(
+            N_("My mediation"),
+            "",
+            Case.filter(community_id=community.id, id__in=mine)
+            .exclude(status__in=FINISHED)
+            .count(),
+            note=N_("a case you are a party to is open"),
+            order=46,
+        ),
+    ]

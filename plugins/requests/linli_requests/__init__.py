@@ -15,6 +15,7 @@ from linli.kit import (
     SETTINGS_PERMISSION,
     Community,
     Consequence,
+    HomeItem,
     Manifest,
     Permission,
     PersonSection,
@@ -36,7 +37,7 @@ manifest = Manifest(
     },
     version="0.1.0",
     community_settings=RequestsSettings,
-    linli_api=">=2.1,<3",
+    linli_api=">=2.2,<3",
     nav_order=20,
 )
 
@@ -64,6 +65,13 @@ def linli_dashboard_widgets(community: Community) -> list[Widget]:
         return {"counts": await services.summary(community), "slug": community.slug}
 
     return [Widget(N_("Requests"), "requests/widget.html", load, order=20)]
+
+
+@hookimpl
+def linli_home_items(community: Community, actor: Any) -> list[HomeItem]:
+    from linli_requests import services
+
+    return services.home_items(community, actor)
 
 
 @hookimpl

@@ -44,6 +44,7 @@ from linli.kit import (
     Actor,
     Community,
     Grant,
+    HomeItem,
     Node,
     OnBehalfError,
     Person,
@@ -1613,3 +1614,58 @@ async def open_count(community: Community) -> int:
 async def my_requests(person: Person, limit: int = 20) -> list[Request]:
     own = Subquery(Reporter.filter(person_id=person.id).values("request_id"))
     return list(await Request.filter(id__in=own).select_related("category", "status").limit(limit))
+
+
+# ------------------------------------------------------------------ the home's "For you"
+
+
+def home_items(community: Community, actor: Actor, at: datetime | None = None) -> list[HomeItem]:
+    """A reporter's open requests and the fixed ones waiting for their "is it really
+    fixed?"; a worker's requests to triage and open ones, of the bodies they work for.
+    Each is one count (the core runs them together in one statement)."""
+    at = at or now_utc()
+    items = []
+    person_id = actor.account.person_id if actor.account else None
+    if person_id is not None:
+        own = Subquery(Reporter.filter(person_id=person_id).values("request_id"))
+        mine = Request.filter(community_id=community.id, id__in=own, duplicate_of_id__isnull=True)
+        items += [
+            HomeItem(
+                N_("Is it fixed?"),
+                "mine",
+                mine.filter(
+                    status_type=FIXED, confirm_at__lte=at, confirmed_at__isnull=True
+                ).count(),
+                note=N_("fixed: tell us if it really is"),
+                urgent=True,
+                order=10,
+            ),
+            HomeItem(
+                N_("My requests"),
+                "mine",
+                mine.filter(status_type=OPEN).count(),
+                note=N_("open, being worked on"),
+                order=20,
+            ),
+        ]
+    staff = staff_requests(actor, community)
+    return [
+        *items,
+        HomeItem(
+            N_("Requests to triage"),
+            "work/triage",
+            staff.filter(triaged_at__isnull=True, status_type=OPEN).count(),
+            note=N_("new, not yet routed"),
+            urgent=True,
+            order=30,
+            permission="requests.handle",
+        ),
+        HomeItem(
+            N_("Work list"),
+            "work/open",
+            staff.filter(status_type=OPEN).count(),
+            note=N_("open requests of your bodies"),
+            order=40,
+            permission="requests.handle",
+        ),
+    ]

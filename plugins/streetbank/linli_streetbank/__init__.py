@@ -17,6 +17,7 @@ from linli.kit import (
     N_,
     Community,
     Consequence,
+    HomeItem,
     Instance,
     Manifest,
     Permission,
@@ -40,6 +41,7 @@ manifest = Manifest(
     nav_order=20,
     version="0.1.0",
     community_settings=BankSettings,
+    linli_api=">=2.2,<3",
 )
 
 
@@ -81,6 +83,13 @@ def linli_dashboard_widgets(community: Community) -> list[Widget]:
         return await services.summary(community, zone=current_zone())
 
     return [Widget(N_("Street bank"), "streetbank/widget.html", load, order=20, cached=True)]
+
+
+@hookimpl
+def linli_home_items(community: Community, actor: Any) -> list[HomeItem]:
+    from linli_streetbank import services
+
+    return services.home_items(community, actor)
 
 
 @hookimpl

@@ -38,6 +38,7 @@ from linli.kit import (
     Actor,
     Community,
     Grant,
+    HomeItem,
     Membership,
     Node,
     OnBehalfError,
@@ -1902,3 +1903,50 @@ def adjustment_rows(rows: list[Adjustment], zone: ZoneInfo = DEFAULT_ZONE) -> li
         ]
         for row in rows
     ]
+
+
+# ------------------------------------------------------------------ the home's "For you"
+
+
+def home_items(community: Community, actor: Actor) -> list[HomeItem]:
+    """A member's balance and unused vouchers; an approver's corrections waiting for
+    approval. One-value queries, run together by the core."""
+    person_id = actor.account.person_id if actor.account else None
+    items = []
+    if person_id is not None:
+        key = f"c{community.id}:{PERSON}:{person_id}"
+        items += [
+            HomeItem(
+                N_("My points"),
+                "me",
+                LedgerAccount.filter(key=key).values_list("balance", flat=True),
+                note=N_("points to spend in the catalogue"),
+                empty=N_("No points yet: volunteer to earn some"),
+                order=10,
+                permission="streetbank.use",
+            ),
+            HomeItem(
+                N_("My vouchers"),
+                "vouchers",
+                Voucher.filter(
+                    community_id=community.id, person_id=person_id, status=ISSUED
+                ).count(),
+                note=N_("ready to show at the partner"),
+                order=15,
+                permission="streetbank.use",
+            ),
+        ]
+    items.append(
+        HomeItem(
+            N_("Corrections to approve"),
+            "worker/approvals",
+            Adjustment.filter(community_id=community.id, status=PENDING)
+            .exclude(made_by_id=actor.account.id if actor.account else 0)
+            .count(),
+            note=N_("above a worker's limit"),
+            urgent=True,
+            order=60,
+            permission="streetbank.approve",
+        )
+    )
+    return items

@@ -11,6 +11,7 @@ from linli.kit import (
     N_,
     Community,
     Consequence,
+    HomeItem,
     Manifest,
     Permission,
     PersonSection,
@@ -29,7 +30,7 @@ manifest = Manifest(
         "hours the street bank rewards",
     },
     version="0.1.0",
-    linli_api=">=2.1,<3",
+    linli_api=">=2.2,<3",
     nav_order=35,
 )
 
@@ -80,6 +81,15 @@ def linli_dashboard_widgets(community: Community, actor: Any) -> list[Widget]:
         return await services.widget(community)
 
     return [Widget(N_("Volunteers"), "volunteers/widget.html", load, order=35, cached=True)]
+
+
+@hookimpl
+def linli_home_items(community: Community, actor: Any) -> list[HomeItem]:
+    from linli.kit import current_zone
+    from linli_volunteers import services
+
+    today = services.now_utc().astimezone(current_zone()).date()
+    return services.home_items(community, actor, today)
 
 
 @hookimpl

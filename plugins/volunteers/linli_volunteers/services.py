@@ -40,6 +40,7 @@ from linli.kit import (
     N_,
     Actor,
     Community,
+    HomeItem,
     Node,
     Person,
     Refusal,
@@ -1572,3 +1573,64 @@ async def warn_qualifications(community: Community, today: date) -> int:
             )
             warned += 1
     return warned
+
+
+# ----------------------------------------------------------------------------- the home
+
+
+def home_items(community: Community, actor: Actor, today: date) -> list[HomeItem]:
+    """A volunteer's shifts of today and the calls they answered that are still on; the
+    hours a leader may approve (a community-wide leader: all but their own; a team
+    leader: their teams'). One-value queries the core runs together."""
+    person_id = actor.account.person_id if actor.account else 0
+    start, end = day_bounds(today)
+    pending = Hours.filter(community_id=community.id, status=PENDING).exclude(
+        volunteer__person_id=person_id or 0
+    )
+    leads_everything = any(
+        held.community_id == community.id
+        and held.whole_community
+        and "volunteers.lead" in held.permissions
+        for held in actor.grants
+    )
+    if not leads_everything:
+        led = Membership.filter(volunteer__person_id=person_id or 0, leader=True)
+        pending = pending.filter(team_id__in=Subquery(led.values("team_id")))
+    items = [
+        HomeItem(
+            N_("Hours to approve"),
+            "hours/",
+            pending.count(),
+            note=N_("volunteers' hours waiting for a leader"),
+            urgent=True,
+            order=40,
+        )
+    ]
+    if not person_id:
+        return items
+    return [
+        *items,
+        HomeItem(
+            N_("My shifts today"),
+            "",
+            Signup.filter(
+                volunteer__person_id=person_id,
+                shift__community_id=community.id,
+                shift__starts_at__gte=start,
+                shift__starts_at__lt=end,
+            ).count(),
+            note=N_("signed up for today"),
+            order=25,
+        ),
+        HomeItem(
+            N_("Calls I answered"),
+            "",
+            Answer.filter(
+                volunteer__person_id=person_id,
+                call__community_id=community.id,
+                call__status__in=(OPEN, FILLED),
+            ).count(),
+            note=N_("people waiting for your help"),
+            order=26,
+        ),
+    ]

@@ -6,6 +6,7 @@ from typing import Any
 from litestar import get
 
 from linli import Manifest, NavItem, Permission, Widget, hookimpl
+from linli.kernel.plugins import HomeItem
 from linli.web.auth import PUBLIC
 
 manifest = Manifest(name="flaky", title={"zh_CN": "不稳定", "en": "Flaky"}, version="0.1")
@@ -22,6 +23,11 @@ def linli_dashboard_widgets(community: object) -> list[Widget]:
         raise RuntimeError("widget data exploded")
 
     return [Widget("Broken widget", "flaky/none.html", load)]
+
+
+@hookimpl
+def linli_home_items(community: object) -> list[HomeItem]:
+    return [HomeItem("Broken item", "", query="not a query")]
 
 
 @hookimpl

@@ -137,10 +137,11 @@ async def test_no_answer_raises_an_alert_for_the_duty_worker_only(kit, linli_bus
     own_grid = await make_account("grid10", kit.community, ("grid_worker", kit.building))
     seen = await services.visible_alerts(await load_actor(own_grid), kit.community)
     assert [a.id for a in seen] == [alert.id]
-    # the dashboard counts the alert for those on duty for it, and for nobody else
+    # "For you" counts the alert for those on duty for it, and for nobody else
     for account, count in ((own_grid, 1), (grid, 0), (kit.resident_account, 0)):
-        summary = await services.summary(kit.community, DAY, await load_actor(account))
-        assert summary["open_alerts"] == count
+        items = services.home_items(kit.community, await load_actor(account), DAY)
+        [alerts] = [item for item in items if item.path == "alerts/"]
+        assert await alerts.query == count
 
 
 async def test_resolving_needs_a_note_and_is_audited(kit, linli_bus):
@@ -158,8 +159,9 @@ async def test_resolving_needs_a_note_and_is_audited(kit, linli_bus):
     assert entry.actor_id == kit.worker.id and entry.on_behalf_of_id == placed.person_id
     assert entry.after == {"note": "电话联系上了,在女儿家"}
     assert await services.visible_alerts(worker, kit.community) == []
-    summary = await services.summary(kit.community, DAY, worker)
-    assert summary["open_alerts"] == 0 and summary["deliveries"] == 1
+    [alerts] = [i for i in services.home_items(kit.community, worker, DAY) if i.path == "alerts/"]
+    assert await alerts.query == 0
+    assert (await services.summary(kit.community, DAY))["deliveries"] == 1
 
 
 async def test_a_delivered_stop_cannot_become_no_answer(kit, linli_bus):

@@ -11,6 +11,7 @@ from PIL import Image
 from linli.kit import AuditEntry
 from linli.testing import (
     emitted_events,
+    for_you,
     form_post,
     log_in,
     make_account,
@@ -176,7 +177,7 @@ async def test_the_volunteer_delivers_and_the_duty_worker_resolves(
     await linli_client.post("/logout", data={"_csrf_token": linli_client.cookies.get("linli_csrf")})
     await log_in(linli_client, "worker")
     home = await linli_client.get("/c/test/")
-    assert "有 1 条关怀提醒未处理" in home.text and "送餐1" not in home.text
+    assert (await for_you(linli_client))["关怀提醒"].value == "1" and "送餐1" not in home.text
     alerts = await linli_client.get(f"{BASE}/alerts/")
     assert alerts.status_code == 200 and "送餐1" in alerts.text
     empty = await form_post(linli_client, f"{BASE}/alerts/{alert.id}/resolve", {"note": " "})

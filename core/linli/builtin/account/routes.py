@@ -20,7 +20,7 @@ from linli.kernel.i18n import N_
 from linli.kernel.sessions import renew_session
 from linli.web.auth import BEFORE_PASSWORD_CHANGE, PUBLIC, LoginThrottle, current_actor, logged_in
 from linli.web.errors import VisibleError
-from linli.web.site import safe_next, translate
+from linli.web.site import safe_next, site_of, translate
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -48,7 +48,13 @@ def _address(request: AnyRequest) -> str:
 @get("/login", name="login", opt=PUBLIC)
 async def login_page(request: AnyRequest) -> Template:
     target = safe_next(request.query_params.get("next", "/"))
-    return Template("account/login.html", context={"next": target, "error": ""})
+    context = {
+        "next": target,
+        "error": "",
+        "login": request.query_params.get("login", "")[:100],
+        "demo": site_of(request).settings.mode == "demo",
+    }
+    return Template("account/login.html", context=context)
 
 
 @post("/login", name="login_submit", opt=PUBLIC)

@@ -19,7 +19,7 @@ from linli.domain.permissions.services import Actor
 from linli.kernel.events import Event
 from linli.kernel.i18n import N_
 from linli.kernel.models import Community
-from linli.kernel.plugins import Consequence
+from linli.kernel.plugins import Consequence, HomeItem
 
 HERE = Path(__file__).parent
 
@@ -129,6 +129,31 @@ def linli_dashboard_widgets(community: Community, actor: Actor) -> list[Widget]:
     return [
         Widget(N_("Notes"), "sample/widget.html", load),
         Widget(N_("Your notes"), "sample/viewer_widget.html", load_for),
+    ]
+
+
+@hookimpl
+def linli_home_items(community: Community, actor: Actor) -> list[HomeItem]:
+    from linli_sample.models import Note
+
+    notes = Note.filter(community_id=community.id)
+    return [
+        HomeItem(N_("Notes"), "", notes.count(), note=N_("on the board"), order=10),
+        HomeItem(
+            N_("Newest note"),
+            "",
+            notes.order_by("-id").values_list("text", flat=True),
+            empty=N_("Nobody has left a note yet"),
+            order=20,
+        ),
+        HomeItem(
+            N_("Notes to acknowledge"),
+            "",
+            notes.filter(acknowledged=0).count(),
+            urgent=True,
+            order=30,
+            permission="sample.post",
+        ),
     ]
 
 
