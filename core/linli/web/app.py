@@ -46,7 +46,7 @@ from linli.web.errors import http_error, login_required, password_change_require
 from linli.web.feedback import refusal_response
 from linli.web.guards import PLUGIN_OPT, community_guard, current_community
 from linli.web.headers import add_security_headers, is_https
-from linli.web.pages import CORE_ROUTES
+from linli.web.pages import CORE_ROUTES, SITE_ICONS
 from linli.web.people import own_person
 from linli.web.site import Site, today_of
 from linli.web.templating import CORE_STATIC, STATIC_PREFIX, StaticFiles, build_engine
@@ -171,7 +171,8 @@ def create_app(
         add_security_headers(message, https=https)
 
     async def before_request(request: Request[Any, Any, Any]) -> None:
-        if not request.url.path.startswith(STATIC_PREFIX):
+        path = request.url.path
+        if not path.startswith(STATIC_PREFIX) and path not in SITE_ICONS:
             await current_actor(request)  # so every page knows who is visiting
             await load_bell(request)
 

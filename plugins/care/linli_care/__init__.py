@@ -32,6 +32,7 @@ manifest = Manifest(
     version="0.1.0",
     linli_api=">=2.1,<3",
     nav_order=30,
+    icon="heart-handshake",
 )
 
 

@@ -36,6 +36,7 @@ manifest = Manifest(
     community_settings=CouncilSettings,
     linli_api=">=2,<3",
     nav_order=30,
+    icon="messages-square",
 )
 
 

@@ -42,6 +42,7 @@ manifest = Manifest(
     version="0.1.0",
     settings=MediationSettings,
     nav_order=50,
+    icon="scale",
 )
 
 

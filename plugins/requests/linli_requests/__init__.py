@@ -38,6 +38,7 @@ manifest = Manifest(
     community_settings=RequestsSettings,
     linli_api=">=2.1,<3",
     nav_order=20,
+    icon="clipboard-list",
 )
 
 
