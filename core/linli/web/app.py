@@ -46,7 +46,7 @@ from linli.web.errors import http_error, login_required, password_change_require
 from linli.web.feedback import refusal_response
 from linli.web.guards import PLUGIN_OPT, community_guard, current_community
 from linli.web.headers import add_security_headers, is_https
-from linli.web.pages import CORE_ROUTES, SITE_ICONS
+from linli.web.pages import CORE_ROUTES, NO_CSRF_COOKIE, SITE_ICONS
 from linli.web.people import own_person
 from linli.web.site import Site, today_of
 from linli.web.templating import CORE_STATIC, STATIC_PREFIX, StaticFiles, build_engine
@@ -184,7 +184,7 @@ def create_app(
         # every URL names its file's content (``?v=<hash>``): a browser never asks again
         cache_control=CacheControlHeader(max_age=365 * 24 * 3600, public=True, immutable=True),
         include_in_schema=False,
-        opt={**PUBLIC, **BEFORE_PASSWORD_CHANGE, UNCOMPRESSED: False},
+        opt={**PUBLIC, **BEFORE_PASSWORD_CHANGE, **NO_CSRF_COOKIE, UNCOMPRESSED: False},
     )
     store = make_store(settings)
     return Litestar(

@@ -152,12 +152,15 @@ async def set_elder_mode(
 SITE_ICONS = {"/favicon.ico": "image/vnd.microsoft.icon", "/apple-touch-icon.png": "image/png"}
 #: Their addresses never change, so a browser keeps them a month, not for ever.
 SITE_ICON_CACHE = CacheControlHeader(max_age=30 * 24 * 3600, public=True)
+#: Route ``opt`` of answers any cache may keep (static files, the favicon): the CSRF
+#: middleware leaves them alone, so they carry no visitor's cookie.
+NO_CSRF_COOKIE = {"exclude_from_csrf": True}
 
 
 @get(
     list(SITE_ICONS),
     name="site_icon",
-    opt={**PUBLIC, **BEFORE_PASSWORD_CHANGE},
+    opt={**PUBLIC, **BEFORE_PASSWORD_CHANGE, **NO_CSRF_COOKIE},
     cache_control=SITE_ICON_CACHE,
     include_in_schema=False,
 )
