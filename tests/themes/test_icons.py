@@ -142,7 +142,7 @@ async def test_every_link_of_the_menu_and_every_service_shows_its_icon(
     assert len(links) > 8, menu
     assert [link for link in links if '<svg class="icon"' not in link] == []
     assert '#house"></use></svg>首页' in menu
-    assert "#utensils\"></use></svg>幸福食堂" in menu
+    assert '#utensils"></use></svg>幸福食堂' in menu
     services = page[page.index('id="services"') :]
     assert services.count('class="card-link has-icon"') == len(links) - 1  # all but home
 
@@ -166,7 +166,9 @@ async def test_browsers_find_the_favicon_at_the_root_kept_for_a_month(
     assert "set-cookie" not in answer.headers
 
 
-async def test_every_page_links_its_icons_at_addresses_kept_for_a_year(linli_client, linli_community):
+async def test_every_page_links_its_icons_at_addresses_kept_for_a_year(
+    linli_client, linli_community
+):
     page = (await linli_client.get("/c/test/")).text
     head = page[: page.index("</head>")]
     links = {
@@ -201,5 +203,5 @@ async def test_the_style_page_shows_every_icon_and_the_logo(linli_settings):
     ) as client:
         page = (await client.get("/style")).text
     for name in icons.ICONS:
-        assert f"#{name}\"></use></svg><code>{name}</code>" in page, name
+        assert f'#{name}"></use></svg><code>{name}</code>' in page, name
     assert re.search(r'<img src="/static/default/logo\.svg\?v=\w+" alt="邻里"', page)

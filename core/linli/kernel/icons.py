@@ -128,9 +128,7 @@ def build_sprite(folder: Path, names: tuple[str, ...] = ICONS) -> str:
         symbols.append(f'<symbol id="{name}" viewBox="0 0 24 24" {_STROKE}>{shapes}</symbol>')
     return (
         "<!-- Lucide icons (https://lucide.dev), ISC licence: icons-LICENSE.txt -->\n"
-        '<svg xmlns="http://www.w3.org/2000/svg">\n'
-        + "\n".join(symbols)
-        + "\n</svg>\n"
+        '<svg xmlns="http://www.w3.org/2000/svg">\n' + "\n".join(symbols) + "\n</svg>\n"
     )
 
 

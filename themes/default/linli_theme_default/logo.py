@@ -81,9 +81,7 @@ def main() -> None:
     (STATIC / "default" / "logo.svg").write_text(svg(), encoding="utf-8")
     icon = picture(48)
     icon.save(STATIC / "favicon.ico", sizes=[(16, 16), (32, 32), (48, 48)])
-    picture(180, tile=False).convert("RGB").save(
-        STATIC / "apple-touch-icon.png", optimize=True
-    )
+    picture(180, tile=False).convert("RGB").save(STATIC / "apple-touch-icon.png", optimize=True)
     for name in ("default/logo.svg", "favicon.ico", "apple-touch-icon.png"):
         print(f"{STATIC / name}: {(STATIC / name).stat().st_size} bytes")
 
