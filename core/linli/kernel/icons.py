@@ -1,7 +1,7 @@
 """linli's icons: a few dozen of the Lucide icon set (ISC licence, vendored from the npm
 package ``lucide-static``), served as one SVG sprite, ``static/linli/icons.svg``, that a
 browser downloads once and keeps (its URL changes with its content). A page draws one
-with ``{{ icon("utensils") }}`` (``components.html``): about 130 bytes of markup, a
+with ``{{ icon("utensils") }}`` (``components.html``): about 155 bytes of markup, a
 ``<use>`` of the sprite's symbol.
 
 The names are part of the plugin API: a plugin names its icon in its manifest
