@@ -205,3 +205,23 @@ async def test_the_style_page_shows_every_icon_and_the_logo(linli_settings):
     for name in icons.ICONS:
         assert f'#{name}"></use></svg><code>{name}</code>' in page, name
     assert re.search(r'<img src="/static/default/logo\.svg\?v=\w+" alt="邻里"', page)
+
+
+def test_plugins_check_names_an_icon_linli_lacks():
+    from types import ModuleType
+
+    from linli.cli.checks import check_manifest
+
+    module = ModuleType("linli_tools")
+    words = {"zh_CN": "工具", "en": "Tools"}
+    module.manifest = Manifest(
+        name="tools", title=words, description=words, version="1", icon="no-such-icon"
+    )
+    assert [p for p in check_manifest("tools", module) if "icon" in p] == [
+        "icon 'no-such-icon' is not one of linli's icons (linli/icons.svg; "
+        "the demo's /style page shows them)"
+    ]
+    module.manifest = Manifest(
+        name="tools", title=words, description=words, version="1", icon="wrench"
+    )
+    assert check_manifest("tools", module) == []

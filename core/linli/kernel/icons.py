@@ -71,6 +71,7 @@ ICONS: tuple[str, ...] = (
     "info",
     "triangle-alert",
     "qr-code",
+    "wrench",
 )
 
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
