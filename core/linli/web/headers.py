@@ -15,8 +15,11 @@ hook), so error pages, redirects and static files carry them as pages do.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from litestar.types import Message, Scope
+
+from linli.web.styles import COOKIE_MAX_AGE, FIRST_VISIT_COOKIE
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -49,13 +52,26 @@ def is_https(scope: Scope, *, https_setting: bool) -> bool:
     return https_setting or scope.get("scheme") == "https"
 
 
-def add_security_headers(message: Message, *, https: bool) -> None:
-    """Set the security headers on a response's start message (others pass through)."""
+def add_security_headers(
+    message: Message, *, https: bool, inline_styles: Sequence[str] = ()
+) -> None:
+    """Set the security headers on a response's start message (others pass through).
+    ``inline_styles`` are the CSP hash sources of the ``<style>`` elements this answer
+    carries (a visitor's first page, linli.web.styles): the policy allows exactly those,
+    and the answer sets the cookie that says the visitor has them."""
     if message["type"] != "http.response.start":
         return
     extra = dict(SECURITY_HEADERS)
     if https:
         extra[b"strict-transport-security"] = STRICT_TRANSPORT_SECURITY.encode()
+    if inline_styles:
+        policy = CONTENT_SECURITY_POLICY.replace(
+            "style-src 'self'", " ".join(["style-src 'self'", *inline_styles])
+        )
+        extra[b"content-security-policy"] = policy.encode()
+        message.setdefault("headers", [])
+        cookie = f"{FIRST_VISIT_COOKIE}=1; Max-Age={COOKIE_MAX_AGE}; Path=/; SameSite=Lax"
+        message["headers"] = [*message["headers"], (b"set-cookie", cookie.encode())]
     headers: list[tuple[bytes, bytes]] = []
     for name, value in message.get("headers", []):
         lowered = name.lower()

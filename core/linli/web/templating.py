@@ -17,6 +17,7 @@ from jinja2 import (
     Environment,
     FileSystemLoader,
     PrefixLoader,
+    Template,
     pass_context,
     select_autoescape,
 )
@@ -31,13 +32,32 @@ from linli.kernel import icons
 from linli.kernel.i18n import LANGUAGE_NAMES
 from linli.kernel.models import english_place
 from linli.kernel.sorting import natural_sort
-from linli.web import sections
+from linli.web import sections, styles
 from linli.web.feedback import take_flashes
 from linli.web.site import community_of, elder_mode_of, language_of, site_of
 
 CORE_TEMPLATES = Path(__file__).parent.parent / "templates"
 CORE_STATIC = Path(__file__).parent.parent / "static"
 STATIC_PREFIX = "/static"
+HTMX = "linli/htmx-2.0.11.min.js"
+#: An htmx attribute that sends a request. A page with none does not load htmx (17 KB of
+#: the 30 a cheap phone may spend on a first visit); the few that have one do.
+HTMX_REQUEST = re.compile(r"\shx-(?:get|post|put|patch|delete)=['\"]")
+
+
+class PageTemplate(Template):
+    """A template whose full pages load htmx only when they use it: after rendering,
+    htmx's script goes at the end of the ``<head>`` of a page that has an attribute
+    sending a request. Templates need not say anything; fragments (no ``</head>``) are
+    left as they are. ``htmx_script`` is set by :func:`build_engine`."""
+
+    htmx_script: str = ""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        html = super().render(*args, **kwargs)
+        if "</head>" in html and HTMX_REQUEST.search(html):
+            html = html.replace("</head>", f"{self.htmx_script}</head>", 1)
+        return html
 
 
 class StaticFiles:
@@ -48,6 +68,7 @@ class StaticFiles:
         self.folders = folders
         self._versions: dict[str, str] = {}
         self._icons: frozenset[str] | None = None
+        self._inline: dict[str, tuple[str, str]] = {}
 
     def path(self, file_path: str) -> Path | None:
         """The file the static router serves for ``file_path``, if any."""
@@ -76,12 +97,43 @@ class StaticFiles:
             self._versions[file_path] = version
         return f"{STATIC_PREFIX}/{file_path}?v={version}"
 
+    def inline(self, file_path: str) -> tuple[str, str]:
+        """A stylesheet's text to write into a page, and its CSP hash source."""
+        found = self._inline.get(file_path)
+        if found is None:
+            text = styles.inline_text(
+                self._path(file_path).read_text(encoding="utf-8"),
+                file_path.rpartition("/")[0],
+                self.url,
+            )
+            found = self._inline[file_path] = (text, styles.style_hash(text))
+        return found
+
     def _version(self, file_path: str) -> str:
+        return hashlib.sha256(self._path(file_path).read_bytes()).hexdigest()[:12]
+
+    def _path(self, file_path: str) -> Path:
         for folder in self.folders:
             candidate = folder / file_path
             if candidate.is_file():
-                return hashlib.sha256(candidate.read_bytes()).hexdigest()[:12]
+                return candidate
         raise FileNotFoundError(f"static file {file_path!r} is in no static folder")
+
+
+def _stylesheet(static: StaticFiles) -> Any:
+    """``stylesheet(path)`` for templates: the file's text in a ``<style>`` on a
+    visitor's first page, a ``<link>`` to it afterwards (linli.web.styles)."""
+
+    @pass_context
+    def stylesheet(context: Context, file_path: str) -> Markup:
+        request = _request(context)
+        if not styles.first_visit(request):
+            return Markup('<link rel="stylesheet" href="{}">').format(static.url(file_path))
+        text, source = static.inline(file_path)
+        styles.record_inline(request.scope, source)
+        return styles.style_element(text)
+
+    return stylesheet
 
 
 def _request(context: Context) -> Any:
@@ -298,6 +350,11 @@ def build_engine(
         extensions=[DomainTranslations],
         auto_reload=False,
     )
+    env.template_class = type(
+        "PageTemplate",
+        (PageTemplate,),
+        {"htmx_script": f'<script src="{static.url(HTMX)}" defer></script>'},
+    )
     env.extend(linli_domains=frozenset(plugin_templates))
     env.globals.update(gettext=_gettext_in(None), _=_gettext_in(None), ngettext=_ngettext_in(None))
     for domain in plugin_templates:
@@ -306,6 +363,7 @@ def build_engine(
     env.globals.update(
         static_url=static.url,
         icon_url=static.icon_url,
+        stylesheet=_stylesheet(static),
         current_language=_language,
         elder_mode=_elder_mode,
         current_community=_community,

@@ -60,9 +60,10 @@ def linli_sections() -> list[Section]:
 @hookimpl
 def linli_dashboard_widgets(community: Community) -> list[Widget]:
     async def load(community: Community) -> dict[str, Any]:
-        # The widget's content depends on who looks, which a widget's loader does not
-        # know: the template fetches it from the plugin's own route (htmx), which
-        # filters by the visitor's cases.
+        # The widget's content depends on who looks, and a mediator's board costs queries
+        # the home page cannot spend: the template fetches it from the plugin's own route
+        # once the page is shown (data-linli-fragment, linli.js), which filters by the
+        # visitor's cases.
         base = f"/c/{community.slug}/mediation"
         return {"widget_url": f"{base}/widget", "index_url": f"{base}/"}
 

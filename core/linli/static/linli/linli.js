@@ -41,3 +41,56 @@ const labelTables = (root) => {
 };
 document.addEventListener("DOMContentLoaded", () => labelTables(document));
 document.addEventListener("htmx:afterSettle", (event) => labelTables(event.target.ownerDocument || document));
+
+// Two small enhancements that need no htmx (17 KB a cheap phone would fetch for them):
+//
+// <form method="get" data-linli-live="#items"> — a filter form that refreshes a part of
+// the page as the visitor chooses or types (400 ms after the last key); the server
+// answers a request with the header HX-Request: true with that part alone. Without
+// script it is an ordinary form with its button.
+//
+// <div data-linli-fragment="/c/x/mediation/widget"> — a block whose content depends on
+// who looks, fetched once the page is shown; what it holds before is the fallback.
+const fetchPart = async (url, signal) => {
+  const response = await fetch(url, { headers: { "HX-Request": "true" }, signal });
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.text();
+};
+const liveForm = (form) => {
+  const target = document.querySelector(form.dataset.linliLive);
+  if (!target) return;
+  let timer;
+  let running;
+  const refresh = async () => {
+    const url = `${form.action}?${new URLSearchParams(new FormData(form))}`;
+    running?.abort();
+    running = new AbortController();
+    try {
+      target.innerHTML = await fetchPart(url, running.signal);
+      history.replaceState(null, "", url);
+      labelTables(target);
+    } catch (error) {
+      if (error.name !== "AbortError") form.submit(); // the plain form still works
+    }
+  };
+  form.addEventListener("change", refresh);
+  form.addEventListener("input", (event) => {
+    if (event.target.matches("input[type=search], input[type=text]")) {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 400);
+    }
+  });
+};
+const enhance = () => {
+  document.querySelectorAll("form[data-linli-live]").forEach(liveForm);
+  for (const block of document.querySelectorAll("[data-linli-fragment]")) {
+    fetchPart(block.dataset.linliFragment)
+      .then((html) => { block.innerHTML = html; })
+      .catch(() => {}); // the fallback stays
+  }
+};
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", enhance);
+} else {
+  enhance();
+}
