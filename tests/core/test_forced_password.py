@@ -13,7 +13,8 @@ from tests.core.test_routes import BUNDLED, SAFE, _call, _concrete
 pytestmark = pytest.mark.linli_plugins("sample", *BUNDLED)
 
 #: The only routes open before the new password: choosing it, leaving, the language and
-#: elder-mode switches of the password page itself, the health probe, static files.
+#: elder-mode switches of the password page itself, the health probe, static files and
+#: the favicon the browser asks for on that page.
 ALLOWED = {
     ("GET", "/account/password"),
     ("POST", "/account/password"),
@@ -21,6 +22,8 @@ ALLOWED = {
     ("POST", "/prefs/language"),
     ("POST", "/prefs/elder"),
     ("GET", "/healthz"),
+    ("GET", "/favicon.ico"),
+    ("GET", "/apple-touch-icon.png"),
     ("GET", f"{STATIC_PREFIX}/{{file_path:path}}"),
 }
 

@@ -83,8 +83,11 @@ async def test_every_page_has_the_elder_switch_and_the_menu_in_its_header(
     page = await linli_client.get("/c/test/")
     header = page.text[page.text.index("<header") : page.text.index("</header>")]
     assert 'action="/prefs/elder"' in header and ">长辈版</button>" in header
-    assert '<summary class="menu-button">菜单</summary>' in header
-    assert '<a href="/c/test/" aria-current="page">首页</a>' in header
+    assert re.search(
+        r'<summary class="menu-button"><svg [^>]+><use [^>]+#menu"></use></svg>菜单</summary>',
+        header,
+    )
+    assert re.search(r'<a href="/c/test/" aria-current="page"><svg [^>]+>.*?</svg>首页</a>', header)
     footer = page.text[page.text.index("<footer") :]
     assert "/prefs/elder" not in footer  # one switch, at the top
 

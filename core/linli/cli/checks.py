@@ -21,7 +21,7 @@ import pluggy
 from litestar.routes import HTTPRoute, WebSocketRoute
 
 from linli.domain import db
-from linli.kernel import hookspecs
+from linli.kernel import hookspecs, icons
 from linli.kernel.contracts import SHARED_EVENTS
 from linli.kernel.i18n import Catalogues, message_ids, missing_translations, placeholder_mismatches
 from linli.kernel.plugins import ENTRY_POINT_GROUP, PROJECT, Manifest, contract_problem
@@ -98,6 +98,11 @@ def check_manifest(name: str, module: ModuleType) -> list[str]:
     incompatible = api_incompatibility(manifest)
     if incompatible:
         problems.append(incompatible)
+    if manifest.icon is not None and manifest.icon not in icons.sprite_names():
+        problems.append(
+            f"icon {manifest.icon!r} is not one of linli's icons ({icons.SPRITE_FILE}; "
+            "the demo's /style page shows them)"
+        )
     try:
         manifest.load_settings(None)
     except (msgspec.ValidationError, TypeError) as exc:

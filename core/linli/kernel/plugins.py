@@ -62,6 +62,13 @@ class Manifest:
     #: Where the plugin's link stands in the navigation (lower first), when it has
     #: sections.
     nav_order: int = 100
+    #: The name of the plugin's icon in linli's icon set (``"utensils"``; the set is
+    #: listed in :data:`linli.kernel.icons.ICONS` and shown on a demo's ``/style`` page),
+    #: drawn beside its link in the menu, on its card among the community's services
+    #: and on its tile of the elder-mode home. ``None``: the words alone.
+    #:
+    #: .. versionadded:: 2.1
+    icon: str | None = None
 
     def __post_init__(self) -> None:
         if not _NAME.match(self.name):
@@ -76,6 +83,7 @@ class Manifest:
         ):
             raise ManifestError("settings must be a msgspec.Struct class")
         self._check_community_settings()
+        _check_icon(self.icon, f"plugin {self.name!r}")
         try:
             SpecifierSet(self.linli_api)
         except (InvalidSpecifier, TypeError) as exc:
@@ -128,14 +136,31 @@ class Manifest:
         return msgspec.convert(raw or {}, self.settings, strict=False)
 
 
+def _check_icon(icon: str | None, owner: str) -> None:
+    from linli.kernel.icons import is_icon_name
+
+    if icon is not None and not is_icon_name(icon):
+        raise ManifestError(
+            f"{owner}: icon {icon!r} must be an icon's name, like 'utensils' or 'hand-heart'"
+        )
+
+
 @dataclass(frozen=True)
 class NavItem:
     """A link in a community's navigation. ``label`` is a message id (English) that the
-    merged catalogues translate; ``path`` is relative to the community (``"notes/"``)."""
+    merged catalogues translate; ``path`` is relative to the community (``"notes/"``);
+    ``icon`` names an icon of linli's set (else the plugin's own, from its manifest).
+
+    .. versionchanged:: 2.1 ``icon``.
+    """
 
     label: str
     path: str
     order: int = 100
+    icon: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_icon(self.icon, f"nav item {self.path!r}")
 
 
 @dataclass(frozen=True)

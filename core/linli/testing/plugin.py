@@ -76,6 +76,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "linli_plugins(*names): the plugins the test's app loads and its community enables",
     )
+    # A page naming an icon linli lacks shows the words alone to a resident; in the
+    # plugin's tests it is an error.
+    config.addinivalue_line("filterwarnings", "error::linli.kernel.icons.UnknownIconWarning")
     if not _is_worker(config):
         # A new run: its workers inherit the id and name their databases after it.
         os.environ[RUN_VARIABLE] = uuid.uuid4().hex[:8]

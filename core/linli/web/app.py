@@ -47,7 +47,7 @@ from linli.web.errors import http_error, login_required, password_change_require
 from linli.web.feedback import refusal_response
 from linli.web.guards import PLUGIN_OPT, community_guard, current_community
 from linli.web.headers import add_security_headers, is_https
-from linli.web.pages import CORE_ROUTES
+from linli.web.pages import CORE_ROUTES, NO_CSRF_COOKIE, SITE_ICONS
 from linli.web.people import own_person
 from linli.web.site import Site, today_of
 from linli.web.styles import inline_sources
@@ -173,7 +173,8 @@ def create_app(
         add_security_headers(message, https=https, inline_styles=inline_sources(scope))
 
     async def before_request(request: Request[Any, Any, Any]) -> None:
-        if not request.url.path.startswith(STATIC_PREFIX):
+        path = request.url.path
+        if not path.startswith(STATIC_PREFIX) and path not in SITE_ICONS:
             await current_actor(request)  # so every page knows who is visiting
             await load_bell(request)
 
@@ -185,7 +186,7 @@ def create_app(
         # every URL names its file's content (``?v=<hash>``): a browser never asks again
         cache_control=CacheControlHeader(max_age=365 * 24 * 3600, public=True, immutable=True),
         include_in_schema=False,
-        opt={**PUBLIC, **BEFORE_PASSWORD_CHANGE},
+        opt={**PUBLIC, **BEFORE_PASSWORD_CHANGE, **NO_CSRF_COOKIE},
     )
     store = make_store(settings)
     return Litestar(

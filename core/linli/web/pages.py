@@ -8,16 +8,17 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response, get, post
-from litestar.datastructures import Cookie
+from litestar.datastructures import CacheControlHeader, Cookie
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import URLEncodedBody
-from litestar.response import Redirect, Template
+from litestar.response import File, Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_503_SERVICE_UNAVAILABLE
 
 from linli.domain import db
 from linli.domain.demo import DEMO_PASSWORD, demo_accounts
 from linli.kernel.i18n import N_
+from linli.kernel.icons import ICONS
 from linli.kernel.models import Community
 from linli.kernel.settings import LANGUAGES
 from linli.web.auth import BEFORE_PASSWORD_CHANGE, PUBLIC, current_actor
@@ -142,7 +143,7 @@ async def style(request: Request[Any, Any, Any]) -> Template:
     and mode. A demo site's page only: elsewhere it does not exist."""
     if site_of(request).settings.mode != "demo":
         raise NotFoundException()
-    return Template("style.html")
+    return Template("style.html", context={"icon_names": ICONS})
 
 
 class LanguageForm(msgspec.Struct):
@@ -183,6 +184,32 @@ async def set_elder_mode(
     return _remember(data.next, ELDER_COOKIE, "1" if data.elder == "on" else "0")
 
 
+#: Pictures browsers ask for at the site's root whatever the page says: served from the
+#: top of the theme's static folder.
+SITE_ICONS = {"/favicon.ico": "image/vnd.microsoft.icon", "/apple-touch-icon.png": "image/png"}
+#: Their addresses never change, so a browser keeps them a month, not for ever.
+SITE_ICON_CACHE = CacheControlHeader(max_age=30 * 24 * 3600, public=True)
+#: Route ``opt`` of answers any cache may keep (static files, the favicon): the CSRF
+#: middleware leaves them alone, so they carry no visitor's cookie.
+NO_CSRF_COOKIE = {"exclude_from_csrf": True}
+
+
+@get(
+    list(SITE_ICONS),
+    name="site_icon",
+    opt={**PUBLIC, **BEFORE_PASSWORD_CHANGE, **NO_CSRF_COOKIE},
+    cache_control=SITE_ICON_CACHE,
+    include_in_schema=False,
+)
+async def site_icon(request: Request[Any, Any, Any]) -> File:
+    """``/favicon.ico`` and ``/apple-touch-icon.png``, from the theme (404 without)."""
+    path = request.url.path
+    picture = site_of(request).theme.static / path.lstrip("/")
+    if not picture.is_file():
+        raise NotFoundException()
+    return File(picture, media_type=SITE_ICONS[path], content_disposition_type="inline")
+
+
 @get(
     "/healthz",
     name="healthz",
@@ -203,5 +230,6 @@ CORE_ROUTES = [
     style,
     set_language,
     set_elder_mode,
+    site_icon,
     healthz,
 ]

@@ -65,8 +65,8 @@ def start_handler() -> Any:
 
 
 def nav_links(request: AnyRequest, community: Community, enabled: list[str]) -> list[Any]:
-    """``(order, label, href, plugin)`` of each built-in and enabled plugin with sections
-    the visitor may open one of, for the navigation; a plugin with its own
+    """``(order, label, href, plugin, icon)`` of each built-in and enabled plugin with
+    sections the visitor may open one of, for the navigation; a plugin with its own
     ``linli_nav_items`` is left to them."""
     registry = site_of(request).registry
     actor = request.state.get("actor")
@@ -86,7 +86,7 @@ def nav_links(request: AnyRequest, community: Community, enabled: list[str]) -> 
         manifest = loaded.manifest
         links.append(
             (manifest.nav_order, manifest.title_in(language), f"/c/{community.slug}/{plugin}/",
-             plugin)
+             plugin, manifest.icon)
         )  # fmt: skip
     return links
 

@@ -28,6 +28,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup
 
 from linli.domain.identity.people import GENDER_WORDS, RELATION_WORDS, TAG_WORDS
+from linli.kernel import icons
 from linli.kernel.i18n import LANGUAGE_NAMES
 from linli.kernel.models import english_place
 from linli.kernel.sorting import natural_sort
@@ -66,7 +67,28 @@ class StaticFiles:
     def __init__(self, folders: list[Path]) -> None:
         self.folders = folders
         self._versions: dict[str, str] = {}
+        self._icons: frozenset[str] | None = None
         self._inline: dict[str, tuple[str, str]] = {}
+
+    def path(self, file_path: str) -> Path | None:
+        """The file the static router serves for ``file_path``, if any."""
+        return next(
+            (folder / file_path for folder in self.folders if (folder / file_path).is_file()),
+            None,
+        )
+
+    def icon_url(self, name: str | None) -> str | None:
+        """The address of icon ``name`` in the served sprite (a theme may ship its own),
+        or ``None`` without a name or for a name the sprite lacks (with a warning: see
+        :class:`linli.kernel.icons.UnknownIconWarning`)."""
+        if not name:
+            return None
+        if self._icons is None:
+            sprite = self.path(icons.SPRITE_FILE)
+            self._icons = icons.sprite_names(sprite) if sprite is not None else frozenset()
+        if icons.known(name, self._icons) is None:
+            return None
+        return f"{self.url(icons.SPRITE_FILE)}#{name}"
 
     def url(self, file_path: str) -> str:
         version = self._versions.get(file_path)
@@ -274,7 +296,7 @@ def _nav_items(context: Context) -> list[dict[str, Any]]:
     )
     links = [
         (item.order, site.catalogues.translate(language, item.label, plugin),
-         f"/c/{community.slug}/{item.path}", plugin)
+         f"/c/{community.slug}/{item.path}", plugin, item.icon or _plugin_icon(site, plugin))
         for plugin, item in items
     ]  # fmt: skip
     links += sections.nav_links(request, community, enabled)
@@ -282,9 +304,14 @@ def _nav_items(context: Context) -> list[dict[str, Any]]:
     path = request.url.path.rstrip("/") + "/"
     current = max((link[2] for link in links if path.startswith(link[2])), key=len, default="")
     return [
-        {"label": label, "href": href, "plugin": plugin, "current": href == current}
-        for _, label, href, plugin in links
+        {"label": label, "href": href, "plugin": plugin, "current": href == current, "icon": icon}
+        for _, label, href, plugin, icon in links
     ]
+
+
+def _plugin_icon(site: Any, plugin: str) -> str | None:
+    loaded = site.registry.plugin(plugin)
+    return loaded.manifest.icon if loaded is not None else None
 
 
 @pass_context
@@ -335,6 +362,7 @@ def build_engine(
         env.globals[_domain_name(domain, "ngettext")] = _ngettext_in(domain)
     env.globals.update(
         static_url=static.url,
+        icon_url=static.icon_url,
         stylesheet=_stylesheet(static),
         current_language=_language,
         elder_mode=_elder_mode,

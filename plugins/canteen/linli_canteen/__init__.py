@@ -37,6 +37,7 @@ manifest = Manifest(
     version="0.1.0",
     linli_api=">=2.2,<3",
     nav_order=30,
+    icon="utensils",
 )
 
 

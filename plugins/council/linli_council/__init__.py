@@ -37,6 +37,7 @@ manifest = Manifest(
     community_settings=CouncilSettings,
     linli_api=">=2.2,<3",
     nav_order=30,
+    icon="messages-square",
 )
 
 

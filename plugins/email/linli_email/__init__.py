@@ -44,6 +44,7 @@ manifest = Manifest(
     settings=EmailSettings,
     linli_api=">=2.1,<3",
     nav_order=190,
+    icon="mail",
 )
 
 PERMISSIONS = [Permission("email.use", N_("Receive notifications by email"))]

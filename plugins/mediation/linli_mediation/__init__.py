@@ -44,6 +44,7 @@ manifest = Manifest(
     linli_api=">=2.2,<3",
     settings=MediationSettings,
     nav_order=50,
+    icon="scale",
 )
 
 

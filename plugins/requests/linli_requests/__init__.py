@@ -39,6 +39,7 @@ manifest = Manifest(
     community_settings=RequestsSettings,
     linli_api=">=2.2,<3",
     nav_order=20,
+    icon="clipboard-list",
 )
 
 

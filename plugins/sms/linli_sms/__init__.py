@@ -32,6 +32,7 @@ class SmsSettings(msgspec.Struct, kw_only=True):
 manifest = Manifest(
     name="sms",
     title={"zh_CN": "短信通知", "en": "SMS notifications"},
+    icon="smartphone",
     description={
         "zh_CN": "把通知以短信发给登记了手机号的居民",
         "en": "Sends notifications as text messages to residents with a mobile number",

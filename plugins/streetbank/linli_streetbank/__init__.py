@@ -39,6 +39,7 @@ manifest = Manifest(
         "en": "Points for verified volunteer service, redeemed with partner units and merchants",
     },
     nav_order=20,
+    icon="piggy-bank",
     version="0.1.0",
     community_settings=BankSettings,
     linli_api=">=2.2,<3",

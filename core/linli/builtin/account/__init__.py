@@ -11,6 +11,7 @@ from linli.kernel.plugins import Manifest
 manifest = Manifest(
     name="account",
     title={"zh_CN": "账号", "en": "Account"},
+    icon="user",
     description={
         "zh_CN": "登录、退出和修改密码",
         "en": "Logging in and out, and changing one's password.",

@@ -17,6 +17,7 @@ manifest = Manifest(
     },
     version=__version__,
     nav_order=910,
+    icon="settings",
 )
 
 

@@ -10,6 +10,7 @@ from linli.kernel.plugins import Manifest
 manifest = Manifest(
     name="inbox",
     title={"zh_CN": "消息", "en": "Inbox"},
+    icon="inbox",
     description={
         "zh_CN": "我的通知、提醒方式和纸质通知单",
         "en": "One's notifications, how to be told, and the paper list.",

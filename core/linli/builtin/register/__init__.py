@@ -16,6 +16,7 @@ manifest = Manifest(
     },
     version=__version__,
     nav_order=900,
+    icon="book-user",
 )
 
 
