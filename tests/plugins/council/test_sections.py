@@ -13,9 +13,8 @@ COUNCIL = "/c/test/council"
 
 
 def _tabs(page: str) -> list[str]:
-    bar = page[
-        page.index('class="section-tabs"') : page.index("</nav>", page.index("section-tabs"))
-    ]
+    start = page.index('class="section-tabs"')
+    bar = page[start : page.index("</nav>", start)]
     return re.findall(r">([^<]+)</a>", bar)
 
 
