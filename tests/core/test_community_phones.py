@@ -80,7 +80,9 @@ async def test_the_administrator_sets_the_numbers_and_the_trail_records_it(
     assert entry.after == {"service_phone": "027-85612345", "duty_phone": "13812345678"}
     assert (await linli_client.get(PHONES)).text.count('value="027-85612345"') == 1
     # saving the same numbers again changes nothing and records nothing
-    await form_post(linli_client, PHONES, {"service_phone": "027-85612345", "duty_phone": "13812345678"})
+    await form_post(
+        linli_client, PHONES, {"service_phone": "027-85612345", "duty_phone": "13812345678"}
+    )
     assert await AuditEntry.filter(action="community.phones").count() == 1
     trail = await linli_client.get("/c/test/admin/audit")
     assert "Community phone numbers changed" in trail.text

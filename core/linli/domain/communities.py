@@ -74,7 +74,13 @@ async def create_community(
         if await Community.exists(slug=slug):
             raise CommunityError(f"community {slug} already exists")
         await ensure_node_kinds()
-        community = await Community.create(slug=slug, name=name, name_en=name_en, **phones)
+        community = await Community.create(
+            slug=slug,
+            name=name,
+            name_en=name_en,
+            service_phone=phones["service_phone"],
+            duty_phone=phones["duty_phone"],
+        )
         await add_node(kind=COMMUNITY_KIND, name=name, name_en=name_en, community_id=community.id)
         await ensure_roles(community, builtin_roles(), registry.catalogues)
     return community
