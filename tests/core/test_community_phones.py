@@ -4,6 +4,7 @@ button (一键呼叫社区) in the footer of every page and first on the home pa
 
 import pytest
 
+from linli.cli import seed_demo_community
 from linli.domain.audit.models import AuditEntry
 from linli.domain.communities import PhoneError, clean_phone, set_phones
 from linli.kernel.models import Community
@@ -172,3 +173,14 @@ async def test_the_call_button_costs_no_query(linli_client, linli_community):
     await set_phones(linli_community, service_phone="027-85612345", duty_phone="", actor=None)
     await linli_client.get(HOME)  # the worker's cache of the community is refreshed
     assert len(await page_queries(linli_client, HOME)) == without
+
+
+async def test_the_demo_community_has_numbers_and_keeps_those_an_administrator_set(
+    linli_db, linli_registry
+):
+    await seed_demo_community(linli_registry)
+    demo = await Community.get(slug="jianghanli")
+    assert (demo.service_phone, demo.duty_phone) == ("027-85763120", "027-85763110")
+    await set_phones(demo, service_phone="12345", duty_phone="", actor=None)
+    await seed_demo_community(linli_registry)  # seeding again
+    assert (await Community.get(slug="jianghanli")).service_phone == "12345"
