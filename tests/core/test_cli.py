@@ -113,6 +113,36 @@ async def test_communities_plugins_and_plugin_commands(linli_db, linli_database_
     assert unknown.returncode == 1 and "does not exist" in unknown.stderr
 
 
+async def test_a_communitys_phone_numbers_are_set_and_checked(
+    linli_db, linli_database_url, tmp_path
+):
+    write_instance(tmp_path)
+    env = {"LINLI_DATABASE_URL": linli_database_url}
+    refused = await linli(
+        "community", "add", "jhl", "江汉里社区", "--service-phone", "8561 2345",
+        instance=tmp_path, env_extra=env,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert "--service-phone" in refused.stderr and "区号" in refused.stderr  # zh_CN by default
+    added = await linli(
+        "community", "add", "jhl", "江汉里社区", "--service-phone", "(027) 8561 2345",
+        instance=tmp_path, env_extra=env,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    changed = await linli(
+        "community", "phones", "jhl", "--duty-phone", "12345", instance=tmp_path, env_extra=env
+    )
+    assert changed.stdout.splitlines() == ["service phone\t027-85612345", "duty phone\t12345"]
+    listed = await linli("community", "list", instance=tmp_path, env_extra=env)
+    assert "jhl\t江汉里社区\t\t027-85612345\t12345" in listed.stdout
+    bad = await linli(
+        "community", "phones", "jhl", "--duty-phone", "abc", instance=tmp_path, env_extra=env
+    )
+    assert bad.returncode == 2 and "--duty-phone" in bad.stderr
+    shown = await linli("community", "phones", "jhl", instance=tmp_path, env_extra=env)
+    assert "duty phone\t12345" in shown.stdout  # the refused number changed nothing
+
+
 async def test_events_failed_and_retry(linli_bus, linli_community, linli_database_url, tmp_path):
     from tests.core.test_events import _note_with_event
 

@@ -33,15 +33,29 @@ def watch_refusals(page: Page) -> list[str]:
     return refused
 
 
-def test_htmx_search_swaps_under_the_policy(page: Page):
+def test_the_live_search_swaps_under_the_policy(page: Page):
+    """The catalogue's filter refreshes the list as the resident types (linli.js, the
+    same HX-Request the server answers with the list alone), with no htmx fetched."""
     refused = watch_refusals(page)
     log_in(page, "resident")
     page.goto(f"{COMMUNITY}/streetbank/catalogue")
     with page.expect_request(lambda r: r.headers.get("hx-request") == "true") as sent:
         page.locator("input[name=q]").press_sequentially("zzz-nothing-matches")
     assert "q=zzz-nothing-matches" in sent.value.url
-    expect(page).to_have_url(re.compile(r"q=zzz-nothing-matches"))  # hx-push-url
+    expect(page).to_have_url(re.compile(r"q=zzz-nothing-matches"))
+    assert page.evaluate("typeof window.htmx") == "undefined"
+    assert refused == []
+
+
+def test_htmx_opens_the_tree_under_the_policy(page: Page):
+    """A page that sends htmx requests (the admin tree) gets htmx, which works under
+    the policy: opening a node swaps its children in."""
+    refused = watch_refusals(page)
+    log_in(page, "administrator")
+    page.goto(f"{COMMUNITY}/admin/trees")
     assert page.evaluate("typeof window.htmx") == "object"
+    with page.expect_request(lambda r: r.headers.get("hx-request") == "true"):
+        page.locator("details summary").first.click()
     assert refused == []
 
 

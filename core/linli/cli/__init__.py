@@ -19,7 +19,7 @@ import click
 
 from linli import PLUGIN_API_VERSION, __version__
 from linli.domain import db
-from linli.domain.communities import CommunityError, create_community
+from linli.domain.communities import CommunityError, PhoneError, create_community, set_phones
 from linli.domain.demo import build_demo_register
 from linli.domain.enablement import EnablementError, disable, enable, seed_demo_data
 from linli.kernel.events import EventBus, failed_events
@@ -32,6 +32,8 @@ from linli.kernel.settings import write_instance as write_instance_files
 T = TypeVar("T")
 
 DEMO_COMMUNITY = ("jianghanli", "江汉里社区", "Jianghanli Community")
+#: The demo community's service and duty phone numbers (made up).
+DEMO_PHONES = {"service_phone": "027-85763120", "duty_phone": "027-85763110"}
 BUILTIN = (
     "init", "migrate", "serve", "demo", "community", "plugins", "events", "createadmin",
     "accounts", "register", "makemigrations", "kinds", "new-plugin", "backup", "restore",
@@ -248,7 +250,9 @@ async def seed_demo_community(registry: PluginRegistry) -> list[str]:
     slug, name, name_en = DEMO_COMMUNITY
     community = await Community.get_or_none(slug=slug)
     if community is None:
-        community = await create_community(slug, name, registry, name_en=name_en)
+        community = await create_community(slug, name, registry, name_en=name_en, **DEMO_PHONES)
+    elif not (community.service_phone or community.duty_phone):  # seeded by an older linli
+        community = await set_phones(community, actor=None, **DEMO_PHONES)
     accounts = await build_demo_register(community, registry)
     for plugin in registry.loaded:
         await enable(community, plugin, registry)
@@ -342,31 +346,89 @@ def community() -> None:
     """Add and list communities."""
 
 
+PHONE_HELP = "e.g. 027-85612345, 13812345678 or 12345; empty for none"
+
+
+def _run_phones(instance: Instance, task: Callable[[], Awaitable[T]]) -> T:
+    """Run ``task``; a bad phone number is reported in the instance's language, on the
+    option that gave it."""
+
+    async def checked() -> T | PhoneError:
+        try:
+            return await task()
+        except PhoneError as exc:
+            return exc
+
+    done = instance.run(checked)
+    if isinstance(done, PhoneError):
+        option = "--" + done.field.replace("_", "-")
+        raise click.BadParameter(_say(instance)(done.message), param_hint=option)
+    return done
+
+
 @community.command("add")
 @click.argument("slug")
 @click.argument("name")
 @click.option("--name-en", default="", help="The community's name in English.")
+@click.option("--service-phone", default="", help=f"社区服务电话, {PHONE_HELP}.")
+@click.option("--duty-phone", default="", help=f"值班电话, {PHONE_HELP}.")
 @pass_instance
-def community_add(instance: Instance, slug: str, name: str, name_en: str) -> None:
+def community_add(
+    instance: Instance, slug: str, name: str, name_en: str, service_phone: str, duty_phone: str
+) -> None:
     """Add a community; SLUG appears in its addresses (/c/SLUG/)."""
 
     async def task() -> Community:
-        return await create_community(slug, name, instance.registry, name_en=name_en)
+        return await create_community(
+            slug,
+            name,
+            instance.registry,
+            name_en=name_en,
+            service_phone=service_phone,
+            duty_phone=duty_phone,
+        )
 
-    instance.run(task)
+    _run_phones(instance, task)
     click.echo(f"community {slug} added")
 
 
 @community.command("list")
 @pass_instance
 def community_list(instance: Instance) -> None:
-    """List the communities of this instance."""
+    """List the communities of this instance, with their phone numbers."""
 
     async def task() -> list[Community]:
         return await Community.all()
 
     for row in instance.run(task):
-        click.echo(f"{row.slug}\t{row.name}\t{row.name_en}")
+        click.echo(f"{row.slug}\t{row.name}\t{row.name_en}\t{row.service_phone}\t{row.duty_phone}")
+
+
+@community.command("phones")
+@click.argument("slug")
+@click.option("--service-phone", default=None, help=f"社区服务电话, {PHONE_HELP}.")
+@click.option("--duty-phone", default=None, help=f"值班电话, {PHONE_HELP}.")
+@pass_instance
+def community_phones(
+    instance: Instance, slug: str, service_phone: str | None, duty_phone: str | None
+) -> None:
+    """Show a community's phone numbers, or change those given (audited); every page
+    shows a button that calls them."""
+
+    async def task() -> Community:
+        found = await _community(slug)
+        if service_phone is None and duty_phone is None:
+            return found
+        return await set_phones(
+            found,
+            service_phone=found.service_phone if service_phone is None else service_phone,
+            duty_phone=found.duty_phone if duty_phone is None else duty_phone,
+            actor=None,
+        )
+
+    row = _run_phones(instance, task)
+    click.echo(f"service phone\t{row.service_phone or '-'}")
+    click.echo(f"duty phone\t{row.duty_phone or '-'}")
 
 
 @main.group()

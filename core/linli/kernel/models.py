@@ -51,6 +51,11 @@ class Community(BilingualName, Model):
     slug = fields.CharField(max_length=64, unique=True)
     name = fields.CharField(max_length=200)
     name_en = fields.CharField(max_length=200, default="")
+    # 社区服务电话, the number residents call (empty: none), and 值班电话, the number that
+    # answers out of hours and in an emergency (optional), each written as
+    # linli.domain.communities.clean_phone leaves it: "027-85612345".
+    service_phone = fields.CharField(max_length=20, default="", db_default="")
+    duty_phone = fields.CharField(max_length=20, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,6 @@
 """Built-in ``admin``: the administration of a community — its trees, roles and grants,
-the audit trail, its plugins and their settings, and accounts. Its sections are the
-admin area's menu (``core:tabs.html``) and its link in the navigation."""
+the audit trail, its phone numbers, its plugins and their settings, and accounts. Its
+sections are the admin area's menu (``core:tabs.html``) and its link in the navigation."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ def linli_sections() -> list[Section]:
         Section(N_("Roles"), "roles", permission="hierarchy.node.view"),
         Section(N_("Who holds which role"), "grants", permission="permissions.grant"),
         Section(N_("Audit trail"), "audit", permission="audit.view"),
+        Section(N_("Phone numbers"), "phones", permission="admin.plugins.manage"),
         Section(N_("Plugins"), "plugins", permission="admin.plugins.manage"),
         Section(N_("Accounts"), "accounts", permission="identity.account.manage"),
     ]

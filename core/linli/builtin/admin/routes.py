@@ -1,5 +1,6 @@
 """The community's admin pages, under ``/c/{community_slug}/admin/``: the trees, roles
-and grants, the audit trail, the plugin switches and the plugins' settings.
+and grants, the audit trail, the community's phone numbers, the plugin switches and the
+plugins' settings.
 
 Handlers are thin: they read the form, call the services of
 :mod:`linli.domain.hierarchy.services` and :mod:`linli.domain.permissions.admin`, and
@@ -28,6 +29,7 @@ from markupsafe import escape
 
 from linli.builtin.admin.settings_form import field_views, submitted
 from linli.domain.audit.models import AuditEntry
+from linli.domain.communities import PhoneError, set_phones
 from linli.domain.community_settings import change_settings, settings_of
 from linli.domain.hierarchy.models import Node
 from linli.domain.hierarchy.services import (
@@ -105,6 +107,7 @@ ACTION_TITLES = {
     "role.edit": N_("Role edited"),
     "grant.add": N_("Role given"),
     "grant.withdraw": N_("Role withdrawn"),
+    "community.phones": N_("Community phone numbers changed"),
     "plugin.enable": N_("Plugin switched on"),
     "plugin.disable": N_("Plugin switched off"),
     "matter.escalate": N_("Matter escalated"),
@@ -1118,6 +1121,59 @@ async def plugin_disable(
     return await _switch(request, community, name, on=False, confirmed=is_confirmed(data.confirmed))
 
 
+# The community's phone numbers
+
+
+class PhonesForm(msgspec.Struct):
+    service_phone: str = ""
+    duty_phone: str = ""
+
+
+async def _phones_page(
+    request: AnyRequest,
+    community: Community,
+    *,
+    form: PhonesForm | None = None,
+    status: int = 200,
+    error: FormError | None = None,
+) -> Template:
+    shown = form or PhonesForm(community.service_phone, community.duty_phone)
+    return await _page(
+        request,
+        community,
+        "admin/phones.html",
+        status=status,
+        form=form_values(shown),
+        form_error=error,
+    )
+
+
+@get("/phones", name="admin:phones", guards=[requires(SETTINGS_PERMISSION)])
+async def phones_page(request: AnyRequest, community: NamedDependency[Community]) -> Template:
+    """The numbers residents call the community on: the call link of every page."""
+    return await _phones_page(request, community)
+
+
+@post("/phones", name="admin:phones_save", guards=[requires(SETTINGS_PERMISSION)])
+async def phones_save(
+    request: AnyRequest, community: NamedDependency[Community], data: URLEncodedBody[PhonesForm]
+) -> Template | Redirect:
+    """Change the numbers: both, or, refused, neither."""
+    try:
+        await set_phones(
+            community,
+            service_phone=data.service_phone[:QUERY_LENGTH],
+            duty_phone=data.duty_phone[:QUERY_LENGTH],
+            actor=await current_actor(request),
+        )
+    except PhoneError as exc:
+        return await _phones_page(
+            request, community, form=data, status=exc.status, error=form_error(request, exc)
+        )
+    flash(request, N_("Phone numbers saved."))
+    return _see_other(f"{_base(community)}/phones")
+
+
 # Settings of the plugins
 
 
@@ -1344,6 +1400,8 @@ ROUTES: list[Any] = [
     grant_submit,
     grant_withdraw,
     audit_page,
+    phones_page,
+    phones_save,
     plugins_page,
     plugin_enable,
     plugin_disable,

@@ -20,7 +20,10 @@ CORE_PERMISSIONS = [
     Permission("permissions.grant", N_("Give and withdraw roles")),
     Permission("permissions.role.edit", N_("Edit roles")),
     Permission("audit.view", N_("Read the audit trail")),
-    Permission("admin.plugins.manage", N_("Switch plugins on and off and change their settings")),
+    Permission(
+        "admin.plugins.manage",
+        N_("Switch plugins on and off, change their settings and the community's phone numbers"),
+    ),
     Permission("matters.escalate", N_("Escalate a matter to the level above")),
 ]
 

@@ -94,3 +94,96 @@ if (document.readyState === "loading") {
 } else {
   enhance();
 }
+
+// Read aloud (朗读): <button data-linli-read-aloud data-stop-label="…" hidden> reads the
+// page's main content with the browser's speech synthesis, block by block (a heading, a
+// paragraph, a list item), in the page's language, marking the block being read; a
+// second tap stops. The button comes hidden and is shown only where the browser can
+// speak. Skipped: menus (nav), what is hidden from the eye or from screen readers
+// (aria-hidden, hidden, a closed <details>), scripts, form fields and the button itself.
+const READ_SKIP =
+  "nav, [aria-hidden='true'], [hidden], script, style, template, noscript, select, textarea, [data-linli-read-aloud]";
+const READ_BLOCK =
+  "h1, h2, h3, h4, h5, h6, p, li, dt, dd, th, td, caption, figcaption, blockquote, label, legend, " +
+  "summary, pre, address, button, tr, table, ul, ol, dl, div, section, article, aside, header, " +
+  "footer, form, fieldset, details, figure, main";
+const shown = (element) =>
+  element.checkVisibility ? element.checkVisibility() : element.getClientRects().length > 0;
+const readingBlocks = (main) => {
+  const blocks = [];
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const words = node.data.replace(/\s+/g, " ").trim();
+    const parent = node.parentElement;
+    if (!words || !parent || parent.closest(READ_SKIP) || !shown(parent)) continue;
+    const block = parent.closest(READ_BLOCK) || main;
+    const last = blocks[blocks.length - 1];
+    if (last && last.element === block) last.text += ` ${words}`;
+    else blocks.push({ element: block, text: words });
+  }
+  return blocks;
+};
+const readAloud = () => {
+  const speech = window.speechSynthesis;
+  const buttons = [...document.querySelectorAll("[data-linli-read-aloud]")];
+  if (!speech || !window.SpeechSynthesisUtterance || !buttons.length) return;
+  let run = 0; // a newer run (or a stop) makes the callbacks of an older one do nothing
+  let reading = false;
+  let marked = null;
+  const mark = (element) => {
+    marked?.classList.remove("linli-reading");
+    marked = element;
+    element?.classList.add("linli-reading");
+  };
+  const labels = buttons.map((button) => {
+    const label = button.querySelector("span") || button;
+    return { button, label, text: label.textContent };
+  });
+  const show = (now) => {
+    reading = now;
+    for (const { button, label, text } of labels) {
+      label.textContent = now ? button.dataset.stopLabel || text : text;
+      button.toggleAttribute("data-reading", now);
+    }
+    if (!now) mark(null);
+  };
+  const stop = () => {
+    run += 1;
+    speech.cancel();
+    show(false);
+  };
+  const start = () => {
+    const blocks = readingBlocks(document.querySelector("main") || document.body);
+    if (!blocks.length) return;
+    if (speech.speaking || speech.pending) speech.cancel();
+    const current = ++run;
+    const lang = document.documentElement.lang || "zh-CN";
+    const base = lang.split("-")[0].toLowerCase();
+    const voices = speech.getVoices ? speech.getVoices() : [];
+    const voice = voices.find((v) => v.lang.replace("_", "-").toLowerCase().startsWith(base));
+    const slower = document.documentElement.classList.contains("elder");
+    show(true);
+    blocks.forEach(({ element, text }, i) => {
+      const utterance = new SpeechSynthesisUtterance(text);
+      utterance.lang = lang;
+      if (voice) utterance.voice = voice;
+      if (slower) utterance.rate = 0.85;
+      utterance.onstart = () => { if (run === current) mark(element); };
+      utterance.onend = utterance.onerror = () => {
+        if (run === current && i === blocks.length - 1) show(false);
+      };
+      speech.speak(utterance);
+    });
+  };
+  for (const { button } of labels) {
+    button.hidden = false;
+    button.addEventListener("click", () => (reading ? stop() : start()));
+  }
+  // Some browsers go on speaking after the visitor has left the page.
+  window.addEventListener("pagehide", () => { if (reading) stop(); });
+};
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", readAloud);
+} else {
+  readAloud();
+}
