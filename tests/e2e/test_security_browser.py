@@ -55,7 +55,7 @@ def test_htmx_opens_the_tree_under_the_policy(page: Page):
     page.goto(f"{COMMUNITY}/admin/trees")
     assert page.evaluate("typeof window.htmx") == "object"
     with page.expect_request(lambda r: r.headers.get("hx-request") == "true"):
-        page.locator("details summary").first.click()
+        page.locator("main details summary").first.click()
     assert refused == []
 
 

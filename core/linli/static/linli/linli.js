@@ -69,6 +69,7 @@ const liveForm = (form) => {
       target.innerHTML = await fetchPart(url, running.signal);
       history.replaceState(null, "", url);
       labelTables(target);
+      watchPictures(target);
     } catch (error) {
       if (error.name !== "AbortError") form.submit(); // the plain form still works
     }
@@ -85,7 +86,7 @@ const enhance = () => {
   document.querySelectorAll("form[data-linli-live]").forEach(liveForm);
   for (const block of document.querySelectorAll("[data-linli-fragment]")) {
     fetchPart(block.dataset.linliFragment)
-      .then((html) => { block.innerHTML = html; })
+      .then((html) => { block.innerHTML = html; watchPictures(block); })
       .catch(() => {}); // the fallback stays
   }
 };
@@ -187,3 +188,21 @@ if (document.readyState === "loading") {
 } else {
   readAloud();
 }
+
+// Pictures below the first screen (<img data-linli-src>, the lazy_picture component)
+// are fetched when they come within a screen's height of being seen.
+document.documentElement.classList.add("js");
+const showPicture = (img) => { img.src = img.dataset.linliSrc; img.removeAttribute("data-linli-src"); };
+const pictures = "IntersectionObserver" in window
+  ? new IntersectionObserver((entries, observer) => {
+    for (const entry of entries) {
+      if (entry.isIntersecting) { showPicture(entry.target); observer.unobserve(entry.target); }
+    }
+  }, { rootMargin: "100% 0px" })
+  : null;
+const watchPictures = (root) => {
+  for (const img of root.querySelectorAll("img[data-linli-src]")) {
+    if (pictures) pictures.observe(img); else showPicture(img);
+  }
+};
+watchPictures(document);
