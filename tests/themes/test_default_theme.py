@@ -165,3 +165,33 @@ async def test_relations_genders_tags_and_flats_read_in_english(linli_client, li
         assert english in main, english
     for chinese in (">女<", ">本人<", ">独居", "902室"):
         assert chinese not in main, chinese
+
+
+@pytest.mark.parametrize(
+    ("page", "has_next", "numbers"),
+    [
+        (1, False, []),  # one page: no pagination at all
+        (1, True, ["1", "2"]),
+        (4, True, ["1", "…", "3", "4", "5"]),
+        (2, False, ["1", "2"]),
+        (100_000_000, False, ["1", "…", "99999999", "100000000"]),
+    ],
+)
+def test_pagination_shows_the_ends_and_the_neighbours_whatever_the_page(page, has_next, numbers):
+    """The first and last pages and the page's neighbours, with a gap between; a made-up
+    page number far away costs no more than any other (no loop over every page)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from linli.web.templating import CORE_TEMPLATES
+
+    env = Environment(
+        loader=FileSystemLoader(CORE_TEMPLATES), autoescape=select_autoescape(default=True)
+    )
+    env.globals["_"] = lambda text, **values: text % values
+    html = env.from_string(
+        '{% from "components.html" import pagination with context %}'
+        "{{ pagination(page, has_next=has_next) }}"
+    ).render(page=page, has_next=has_next)
+    shown = re.findall(r'<li(?: class="pagination-gap")?>(?:<a [^>]*>)?([^<]+)<', html)
+    assert shown == numbers, html
+    assert ('rel="next"' in html) == has_next
