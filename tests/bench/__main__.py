@@ -29,7 +29,7 @@ from linli.kernel.settings import load_settings
 
 from .load import REPOSITORY, Load, run_wrk, serve_linli, serve_reference, wrk_path
 from .pages import PAGES, Page
-from .probe import Probe, probe_pages
+from .probe import Probe, cookie_header, probe_pages
 
 DEMO_SLUG = "jianghanli"
 REFERENCE_PATH = "/people"
@@ -172,7 +172,7 @@ def measure(options: argparse.Namespace) -> dict[str, Any]:
             probe: Probe = probed.probes[page.key]
             cookie = probed.cookies.get(page.account, "") if page.account else ""
             ref = _measure(reference.base + REFERENCE_PATH, "", options)
-            own = _measure(linli.base + probe.url, cookie, options)
+            own = _measure(linli.base + probe.url, cookie_header(cookie), options)
             result = {
                 "key": page.key,
                 "title": page.title,
