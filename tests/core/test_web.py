@@ -3,10 +3,13 @@
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tortoise import Tortoise
 
 from linli.kernel.models import Community
 from linli.testing import form_post
+from linli.web.csrf import mask, unmask
 from linli.web.templating import CORE_STATIC, CORE_TEMPLATES, StaticFiles, build_engine
 
 
@@ -202,3 +205,18 @@ async def test_staff_see_links_to_their_sections_and_residents_do_not(
     await log_in(linli_client, "worker")
     page = (await linli_client.get("/c/test/")).text
     assert 'href="/c/test/register/"' in page and 'href="/c/test/admin/"' in page
+
+
+@given(token=st.text(alphabet="0123456789abcdef", min_size=1, max_size=160))
+def test_a_masked_token_unmasks_to_itself_and_never_shows_it(token):
+    masked = mask(token)
+    assert len(masked) == 2 * len(token)
+    assert unmask(masked, len(token)) == token
+    # digit by digit, the cipher is the token shifted by the pad (the form a page of an
+    # older worker wrote is still read)
+    pad, cipher = masked[: len(token)], masked[len(token) :]
+    digits = "0123456789abcdef"
+    assert all(
+        digits.index(c) == (digits.index(t) + digits.index(p)) % 16
+        for t, p, c in zip(token, pad, cipher, strict=True)
+    )

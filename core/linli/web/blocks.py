@@ -116,7 +116,7 @@ async def home_items(
         return []
     offered.sort(key=lambda pair: (pair[1].order, pair[1].title))
     try:
-        values = await values_together([item.query for _, item in offered])
+        values = await values_together([item.query for _, item in offered], prepared=True)
     except Exception:
         log.exception("the home's items failed together; asking each on its own")
         values = [await _value_alone(plugin, item) for plugin, item in offered]

@@ -25,30 +25,42 @@ from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_token
 from litestar.types import Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
-ALPHABET = "0123456789abcdef"
-_INDEX = {letter: i for i, letter in enumerate(ALPHABET)}
+ALPHABET = frozenset("0123456789abcdef")
+
+
+def _masks(length: int) -> tuple[int, int, int]:
+    """For a number of ``length`` hex digits: the bits of every other digit (from the
+    last), of the digits between them, and a 1 in every digit."""
+    even = int(("0f" * (length // 2 + 1))[-length:], 16)
+    return even, even ^ int("f" * length, 16), int("1" * length, 16)
+
+
+def _add_digits(a: int, b: int, length: int) -> int:
+    """Each hex digit of ``a`` plus the same digit of ``b``, modulo 16, digit by digit:
+    the even and the odd digits are added apart, so that no carry reaches a digit that
+    is kept."""
+    even, odd, _ = _masks(length)
+    return (((a & even) + (b & even)) & even) | (((a & odd) + (b & odd)) & odd)
 
 
 def mask(token: str) -> str:
     """The token under a new random mask: twice its length, different every time."""
-    pad = "".join(secrets.choice(ALPHABET) for _ in token)
-    shifted = (
-        ALPHABET[(_INDEX[letter] + _INDEX[key]) % len(ALPHABET)]
-        for letter, key in zip(token, pad, strict=True)
-    )
-    return pad + "".join(shifted)
+    length = len(token)
+    pad = secrets.randbits(4 * length)
+    cipher = _add_digits(int(token, 16), pad, length)
+    return f"{pad:0{length}x}{cipher:0{length}x}"
 
 
 def unmask(token: str, plain_length: int) -> str:
     """The plain token of a masked one (twice ``plain_length``); a token of the plain
     length comes back as it was given, to be checked as it is."""
-    if len(token) != 2 * plain_length or any(letter not in _INDEX for letter in token):
+    if len(token) != 2 * plain_length or not ALPHABET.issuperset(token):
         return token
-    pad, cipher = token[:plain_length], token[plain_length:]
-    return "".join(
-        ALPHABET[(_INDEX[letter] - _INDEX[key]) % len(ALPHABET)]
-        for letter, key in zip(cipher, pad, strict=True)
-    )
+    _, _, ones = _masks(plain_length)
+    pad, cipher = int(token[:plain_length], 16), int(token[plain_length:], 16)
+    # cipher - pad = cipher + (15 - pad) + 1, digit by digit
+    negated = _add_digits(pad ^ (ones * 15), ones, plain_length)
+    return f"{_add_digits(cipher, negated, plain_length):0{plain_length}x}"
 
 
 class MaskedCSRFMiddleware(CSRFMiddleware):
