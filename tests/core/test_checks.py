@@ -329,3 +329,15 @@ def linli_event_handlers() -> list[EventHandler]:
     assert code == 1
     [problem] = [line for line in lines if line.startswith("events: ")]
     assert problem.startswith("events: subscription note_hours its payload HoursSeen does not fit")
+
+
+def test_foreign_key_without_an_index(copy_plugin, check):
+    copy = copy_plugin("check_index")
+    copy.edit("models.py", ", db_index=True", "")
+    copy.edit("migrations/0001_initial.py", "                        db_index=True,\n", "")
+    code, lines = check("check_index")
+    assert code == 1
+    problems = _problems(lines, "migrations")
+    assert len(problems) == 1, lines
+    assert problems[0].startswith("migrations: Note.community is a foreign key without an index")
+    assert "db_index=True" in problems[0]

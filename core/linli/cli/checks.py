@@ -19,8 +19,10 @@ from types import ModuleType
 import msgspec
 import pluggy
 from litestar.routes import HTTPRoute, WebSocketRoute
+from tortoise import Tortoise
 
 from linli.domain import db
+from linli.domain.indexes import unindexed_foreign_keys
 from linli.kernel import hookspecs, icons
 from linli.kernel.contracts import SHARED_EVENTS
 from linli.kernel.i18n import Catalogues, message_ids, missing_translations, placeholder_mismatches
@@ -217,17 +219,26 @@ async def _model_changes(name: str, settings: Settings, registry: PluginRegistry
         )
         async with db.database(scratch, registry):
             writers = await db.model_changes(scratch, registry)
+            unindexed = unindexed_foreign_keys(
+                model for label in sorted(labels) for model in Tortoise.apps[label].values()
+            )
     return [
         f"app {writer.app_label} needs a migration ({writer.name}): "
         "run `linli makemigrations` and commit the file"
         for writer in writers
         if writer.app_label in labels
+    ] + [
+        f"{name} is a foreign key without an index (a page that follows it reads the "
+        "whole table): give the field db_index=True, or list its column in the model's "
+        "Meta.indexes, and run `linli makemigrations`"
+        for name in unindexed
     ]
 
 
 def check_migrations(name: str, settings: Settings, registry: PluginRegistry) -> list[str]:
     """Model changes of the plugin's Tortoise apps that no migration covers, detected
-    against a temporary SQLite database (no real database is needed)."""
+    against a temporary SQLite database (no real database is needed), and foreign keys
+    without an index (:mod:`linli.domain.indexes`)."""
     try:
         return asyncio.run(_model_changes(name, settings, registry))
     except Exception as exc:

@@ -98,6 +98,10 @@ class Upload(Model):
 
     class Meta:
         table = "core_upload"
+        indexes = (
+            ("community_id",),
+            ("created_by_id",),
+        )
 
     @property
     def is_image(self) -> bool:

@@ -87,6 +87,7 @@ class JobRun(Model):
     class Meta:
         table = "core_job_run"
         unique_together = (("job", "community", "slot", "key"),)
+        indexes = (("community_id",),)
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,7 @@ class PluginSettings(Model):
     class Meta:
         table = "core_plugin_settings"
         unique_together = (("community", "plugin"),)
+        indexes = (("changed_by_id",),)
 
 
 class OutboxEvent(Model):
@@ -131,6 +132,7 @@ class OutboxEvent(Model):
     class Meta:
         table = "core_outbox_event"
         ordering = ("created_at",)
+        indexes = (("community_id",),)
 
 
 class EventDelivery(Model):

@@ -55,6 +55,7 @@ class Canteen(Model):
     class Meta:
         table = "canteen_canteen"
         ordering = ("name", "id")
+        indexes = (("community_id",),)
 
     def name_in(self, language: str) -> str:
         return self.name_en if language == "en" and self.name_en else self.name
@@ -107,6 +108,10 @@ class Dish(Model):
     class Meta:
         table = "canteen_dish"
         ordering = ("name", "id")
+        indexes = (
+            ("community_id",),
+            ("photo_id",),
+        )
 
     def name_in(self, language: str) -> str:
         return self.name_en if language == "en" and self.name_en else self.name
@@ -134,6 +139,7 @@ class MenuItem(Model):
         table = "canteen_menu_item"
         unique_together = (("canteen", "day", "period", "dish"),)
         ordering = ("day", "period", "price", "id")
+        indexes = (("dish_id",),)
 
 
 class DayCapacity(Model):
@@ -176,6 +182,7 @@ class SubsidyTier(Model):
     class Meta:
         table = "canteen_tier"
         ordering = ("min_age", "tag", "id")
+        indexes = (("community_id",),)
 
     def name_in(self, language: str) -> str:
         return self.name_en if language == "en" and self.name_en else self.name
@@ -228,6 +235,12 @@ class StandingOrder(Model):
     class Meta:
         table = "canteen_standing"
         ordering = ("-created_at", "-id")
+        indexes = (
+            ("canteen_id",),
+            ("community_id",),
+            ("created_by_id",),
+            ("person_id",),
+        )
 
 
 class StandingPause(Model):
@@ -245,6 +258,7 @@ class StandingPause(Model):
     class Meta:
         table = "canteen_pause"
         ordering = ("starts_on", "id")
+        indexes = (("standing_id",),)
 
 
 class DeliveryRun(Model):
@@ -269,6 +283,10 @@ class DeliveryRun(Model):
         table = "canteen_run"
         unique_together = (("canteen", "day", "period", "building"),)
         ordering = ("day", "period", "building_id")
+        indexes = (
+            ("building_id",),
+            ("volunteer_id",),
+        )
 
 
 class Order(Model):
@@ -342,6 +360,20 @@ class Order(Model):
     class Meta:
         table = "canteen_order"
         ordering = ("-day", "period", "id")
+        indexes = (
+            ("building_id",),
+            ("canteen_id",),
+            ("community_id",),
+            ("delivered_by_id",),
+            ("dish_id",),
+            ("home_id",),
+            ("menu_item_id",),
+            ("person_id",),
+            ("placed_by_id",),
+            ("run_id",),
+            ("standing_id",),
+            ("tier_id",),
+        )
 
 
 class WelfareAlert(Model):
@@ -390,3 +422,10 @@ class WelfareAlert(Model):
     class Meta:
         table = "canteen_alert"
         ordering = ("-raised_at", "-id")
+        indexes = (
+            ("community_id",),
+            ("node_id",),
+            ("person_id",),
+            ("raised_by_id",),
+            ("resolved_by_id",),
+        )

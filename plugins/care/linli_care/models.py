@@ -97,6 +97,12 @@ class Member(Model):
         table = "care_member"
         unique_together = (("group", "person"),)
         ordering = ("due_on", "id")
+        indexes = (
+            ("building_id",),
+            ("community_id",),
+            ("node_id",),
+            ("person_id",),
+        )
 
 
 class Carer(Model):
@@ -123,6 +129,10 @@ class Carer(Model):
         table = "care_carer"
         unique_together = (("person", "carer"),)
         ordering = ("id",)
+        indexes = (
+            ("carer_id",),
+            ("community_id",),
+        )
 
 
 class Visit(Model):
@@ -158,6 +168,12 @@ class Visit(Model):
     class Meta:
         table = "care_visit"
         ordering = ("-at", "-id")
+        indexes = (
+            ("carer_id",),
+            ("community_id",),
+            ("person_id",),
+            ("recorded_by_id",),
+        )
 
 
 class FollowUp(Model):
@@ -193,6 +209,12 @@ class FollowUp(Model):
     class Meta:
         table = "care_followup"
         ordering = ("-raised_at", "-id")
+        indexes = (
+            ("community_id",),
+            ("node_id",),
+            ("person_id",),
+            ("resolved_by_id",),
+        )
 
 
 class HealthNote(Model):
@@ -217,6 +239,11 @@ class HealthNote(Model):
     class Meta:
         table = "care_note"
         ordering = ("-at", "-id")
+        indexes = (
+            ("community_id",),
+            ("person_id",),
+            ("written_by_id",),
+        )
 
 
 #: Kinds of timeline entries: a welfare concern (a door nobody opened), a call for help
@@ -252,6 +279,7 @@ class TimelineEntry(Model):
         table = "care_timeline"
         unique_together = (("community", "source", "reference"),)
         ordering = ("-at", "-id")
+        indexes = (("person_id",),)
 
 
 class Programme(Model):
@@ -274,6 +302,7 @@ class Programme(Model):
     class Meta:
         table = "care_programme"
         ordering = ("-starts_on", "id")
+        indexes = (("community_id",),)
 
     def title_in(self, language: str) -> str:
         return self.title_en if language == "en" and self.title_en else self.title
@@ -293,6 +322,7 @@ class Session(Model):
     class Meta:
         table = "care_session"
         ordering = ("starts_at", "id")
+        indexes = (("programme_id",),)
 
 
 class Enrolment(Model):
@@ -322,6 +352,11 @@ class Enrolment(Model):
         table = "care_enrolment"
         unique_together = (("programme", "person"),)
         ordering = ("id",)
+        indexes = (
+            ("enrolled_by_id",),
+            ("guardian_id",),
+            ("person_id",),
+        )
 
 
 class Attendance(Model):
@@ -342,3 +377,4 @@ class Attendance(Model):
         table = "care_attendance"
         unique_together = (("session", "person"),)
         ordering = ("id",)
+        indexes = (("person_id",),)

@@ -77,6 +77,10 @@ class Project(Model):
         table = "codesign_project"
         unique_together = (("community", "topic_id"),)
         ordering = ("-created_at", "-id")
+        indexes = (
+            ("created_by_id",),
+            ("place_id",),
+        )
 
 
 class Proposal(Model):
@@ -106,6 +110,12 @@ class Proposal(Model):
     class Meta:
         table = "codesign_proposal"
         ordering = ("-created_at", "-id")
+        indexes = (
+            ("author_id",),
+            ("hidden_by_id",),
+            ("image_id",),
+            ("project_id",),
+        )
 
     @property
     def hidden(self) -> bool:
@@ -126,6 +136,7 @@ class Support(Model):
     class Meta:
         table = "codesign_support"
         unique_together = (("proposal", "person"),)
+        indexes = (("person_id",),)
 
 
 class Comment(Model):
@@ -148,6 +159,11 @@ class Comment(Model):
     class Meta:
         table = "codesign_comment"
         ordering = ("created_at", "id")
+        indexes = (
+            ("author_id",),
+            ("hidden_by_id",),
+            ("proposal_id",),
+        )
 
     @property
     def hidden(self) -> bool:
@@ -168,6 +184,7 @@ class Voter(Model):
     class Meta:
         table = "codesign_voter"
         unique_together = (("project", "person"),)
+        indexes = (("person_id",),)
 
 
 class Ballot(Model):
@@ -181,6 +198,7 @@ class Ballot(Model):
 
     class Meta:
         table = "codesign_ballot"
+        indexes = (("project_id",),)
 
 
 class Update(Model):
@@ -202,6 +220,11 @@ class Update(Model):
     class Meta:
         table = "codesign_update"
         ordering = ("-created_at", "-id")
+        indexes = (
+            ("author_id",),
+            ("image_id",),
+            ("project_id",),
+        )
 
 
 class Task(Model):
@@ -218,6 +241,7 @@ class Task(Model):
     class Meta:
         table = "codesign_task"
         ordering = ("done", "id")
+        indexes = (("project_id",),)
 
 
 class Contribution(Model):
@@ -246,6 +270,11 @@ class Contribution(Model):
     class Meta:
         table = "codesign_contribution"
         ordering = ("-created_at", "-id")
+        indexes = (
+            ("decided_by_id",),
+            ("person_id",),
+            ("project_id",),
+        )
 
 
 class SurveyAnswer(Model):
@@ -266,3 +295,4 @@ class SurveyAnswer(Model):
         table = "codesign_answer"
         unique_together = (("project", "person"),)
         ordering = ("-created_at", "-id")
+        indexes = (("person_id",),)

@@ -70,6 +70,15 @@ class Need(Model):
     class Meta:
         table = "council_need"
         ordering = ("-created_at", "-id")
+        indexes = (
+            ("author_id",),
+            ("community_id",),
+            ("merged_into_id",),
+            ("photo_id",),
+            ("place_id",),
+            ("raised_by_id",),
+            ("topic_id",),
+        )
 
 
 class NeedSupport(Model):
@@ -85,6 +94,7 @@ class NeedSupport(Model):
     class Meta:
         table = "council_need_support"
         unique_together = (("need", "person"),)
+        indexes = (("person_id",),)
 
 
 class Topic(Model):
@@ -118,6 +128,12 @@ class Topic(Model):
     class Meta:
         table = "council_topic"
         ordering = ("-created_at", "-id")
+        indexes = (
+            ("community_id",),
+            ("node_id",),
+            ("owner_id",),
+            ("place_id",),
+        )
 
     @property
     def is_closed(self) -> bool:
@@ -144,6 +160,10 @@ class TimelineEntry(Model):
     class Meta:
         table = "council_timeline"
         ordering = ("at", "id")
+        indexes = (
+            ("by_id",),
+            ("topic_id",),
+        )
 
 
 class Meeting(Model):
@@ -172,6 +192,11 @@ class Meeting(Model):
     class Meta:
         table = "council_meeting"
         ordering = ("-held_on", "-id")
+        indexes = (
+            ("approved_by_id",),
+            ("community_id",),
+            ("place_id",),
+        )
 
 
 class AgendaItem(Model):
@@ -191,6 +216,7 @@ class AgendaItem(Model):
         table = "council_agenda_item"
         unique_together = (("meeting", "topic"),)
         ordering = ("position", "id")
+        indexes = (("topic_id",),)
 
 
 class Attendee(Model):
@@ -208,6 +234,7 @@ class Attendee(Model):
     class Meta:
         table = "council_attendee"
         ordering = ("id",)
+        indexes = (("meeting_id",),)
 
 
 class ActionItem(Model):
@@ -235,3 +262,7 @@ class ActionItem(Model):
     class Meta:
         table = "council_action"
         ordering = ("due_on", "id")
+        indexes = (
+            ("meeting_id",),
+            ("topic_id",),
+        )

@@ -47,6 +47,10 @@ class Studio(Model):
         table = "mediation_studio"
         ordering = ("id",)
         unique_together = (("community", "name"),)
+        indexes = (
+            ("host_id",),
+            ("node_id",),
+        )
 
 
 class Case(Model):
@@ -90,6 +94,12 @@ class Case(Model):
         table = "mediation_case"
         ordering = ("-opened_at", "-id")
         unique_together = (("community", "request_key"),)
+        indexes = (
+            ("created_by_id",),
+            ("node_id",),
+            ("place_id",),
+            ("studio_id",),
+        )
 
 
 class Party(Model):
@@ -111,6 +121,10 @@ class Party(Model):
     class Meta:
         table = "mediation_party"
         ordering = ("id",)
+        indexes = (
+            ("case_id",),
+            ("person_id",),
+        )
 
     @property
     def label(self) -> str:
@@ -142,6 +156,10 @@ class Assignment(Model):
         table = "mediation_assignment"
         ordering = ("id",)
         unique_together = (("case", "account"),)
+        indexes = (
+            ("account_id",),
+            ("cleared_by_id",),
+        )
 
 
 class Transition(Model):
@@ -164,6 +182,10 @@ class Transition(Model):
     class Meta:
         table = "mediation_transition"
         ordering = ("at", "id")
+        indexes = (
+            ("actor_id",),
+            ("case_id",),
+        )
 
 
 class Session(Model):
@@ -186,6 +208,10 @@ class Session(Model):
     class Meta:
         table = "mediation_session"
         ordering = ("held_on", "id")
+        indexes = (
+            ("case_id",),
+            ("recorded_by_id",),
+        )
 
 
 class Agreement(Model):
@@ -206,6 +232,7 @@ class Agreement(Model):
 
     class Meta:
         table = "mediation_agreement"
+        indexes = (("created_by_id",),)
 
 
 class Signature(Model):
@@ -231,6 +258,10 @@ class Signature(Model):
         table = "mediation_signature"
         ordering = ("id",)
         unique_together = (("agreement", "party"),)
+        indexes = (
+            ("party_id",),
+            ("recorded_by_id",),
+        )
 
 
 class FollowUp(Model):
@@ -251,6 +282,10 @@ class FollowUp(Model):
     class Meta:
         table = "mediation_follow_up"
         ordering = ("visited_on", "id")
+        indexes = (
+            ("case_id",),
+            ("recorded_by_id",),
+        )
 
 
 class Attachment(Model):
@@ -275,3 +310,8 @@ class Attachment(Model):
     class Meta:
         table = "mediation_attachment"
         ordering = ("id",)
+        indexes = (
+            ("added_by_id",),
+            ("case_id",),
+            ("upload_id",),
+        )

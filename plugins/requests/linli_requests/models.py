@@ -81,6 +81,7 @@ class Category(Model):
         table = "requests_category"
         unique_together = (("community", "code"),)
         ordering = ("position", "id")
+        indexes = (("body_id",),)
 
     def name_in(self, language: str) -> str:
         return (self.name_en if language == "en" else "") or self.name
@@ -142,6 +143,10 @@ class ApiClient(Model):
     class Meta:
         table = "requests_api_client"
         ordering = ("id",)
+        indexes = (
+            ("community_id",),
+            ("created_by_id",),
+        )
 
 
 class Request(Model):
@@ -237,6 +242,19 @@ class Request(Model):
     class Meta:
         table = "requests_request"
         ordering = ("-created_at", "-id")
+        indexes = (
+            ("api_client_id",),
+            ("assignee_id",),
+            ("body_id",),
+            ("category_id",),
+            ("community_id",),
+            ("duplicate_of_id",),
+            ("photo_id",),
+            ("place_id",),
+            ("recorded_by_id",),
+            ("reporter_id",),
+            ("status_id",),
+        )
 
 
 class Reporter(Model):
@@ -256,6 +274,7 @@ class Reporter(Model):
     class Meta:
         table = "requests_reporter"
         unique_together = (("request", "person"),)
+        indexes = (("person_id",),)
 
 
 class Update(Model):
@@ -285,6 +304,11 @@ class Update(Model):
     class Meta:
         table = "requests_update"
         ordering = ("at", "id")
+        indexes = (
+            ("by_id",),
+            ("request_id",),
+            ("status_id",),
+        )
 
 
 class Meeting(Model):
@@ -338,6 +362,11 @@ class AgendaItem(Model):
         table = "requests_agenda_item"
         unique_together = (("meeting", "request"),)
         ordering = ("id",)
+        indexes = (
+            ("body_id",),
+            ("owner_id",),
+            ("request_id",),
+        )
 
 
 class Attendee(Model):
@@ -361,6 +390,10 @@ class Attendee(Model):
     class Meta:
         table = "requests_attendee"
         ordering = ("side", "id")
+        indexes = (
+            ("account_id",),
+            ("meeting_id",),
+        )
 
 
 class ApiHit(Model):

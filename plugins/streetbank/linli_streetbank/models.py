@@ -73,6 +73,11 @@ class LedgerAccount(Model):
     class Meta:
         table = "streetbank_account"
         ordering = ("id",)
+        indexes = (
+            ("community_id",),
+            ("partner_id",),
+            ("person_id",),
+        )
 
 
 class Entry(Model):
@@ -104,6 +109,11 @@ class Entry(Model):
     class Meta:
         table = "streetbank_entry"
         ordering = ("-created_at", "-id")
+        indexes = (
+            ("actor_id",),
+            ("community_id",),
+            ("on_behalf_of_id",),
+        )
 
 
 class Posting(Model):
@@ -122,7 +132,10 @@ class Posting(Model):
         table = "streetbank_posting"
         ordering = ("-entry_id", "id")
         # an account's history, newest first, without reading the whole ledger
-        indexes = (("account_id", "entry_id"),)
+        indexes = (
+            ("account_id", "entry_id"),
+            ("entry_id",),
+        )
 
 
 class ServiceCategory(Model):
@@ -178,6 +191,12 @@ class ServiceRecord(Model):
     class Meta:
         table = "streetbank_service"
         ordering = ("-served_on", "-id")
+        indexes = (
+            ("category_id",),
+            ("community_id",),
+            ("person_id",),
+            ("recorded_by_id",),
+        )
 
 
 class Partner(Model):
@@ -202,6 +221,7 @@ class Partner(Model):
     class Meta:
         table = "streetbank_partner"
         ordering = ("name", "id")
+        indexes = (("community_id",),)
 
     def name_in(self, language: str) -> str:
         return self.name_en if language == "en" and self.name_en else self.name
@@ -241,6 +261,11 @@ class CatalogueItem(Model):
     class Meta:
         table = "streetbank_item"
         ordering = ("price", "id")
+        indexes = (
+            ("community_id",),
+            ("partner_id",),
+            ("photo_id",),
+        )
 
     def title_in(self, language: str) -> str:
         return self.title_en if language == "en" and self.title_en else self.title
@@ -262,6 +287,7 @@ class MonthlyUsage(Model):
     class Meta:
         table = "streetbank_usage"
         unique_together = (("person", "item", "month"),)
+        indexes = (("item_id",),)
 
 
 class Voucher(Model):
@@ -313,6 +339,14 @@ class Voucher(Model):
     class Meta:
         table = "streetbank_voucher"
         ordering = ("-issued_at", "-id")
+        indexes = (
+            ("community_id",),
+            ("issued_by_id",),
+            ("item_id",),
+            ("partner_id",),
+            ("person_id",),
+            ("used_by_id",),
+        )
 
 
 class Adjustment(Model):
@@ -353,6 +387,12 @@ class Adjustment(Model):
     class Meta:
         table = "streetbank_adjustment"
         ordering = ("-made_at", "-id")
+        indexes = (
+            ("community_id",),
+            ("decided_by_id",),
+            ("made_by_id",),
+            ("person_id",),
+        )
 
 
 class AdjustmentAllowance(Model):
@@ -372,3 +412,4 @@ class AdjustmentAllowance(Model):
     class Meta:
         table = "streetbank_allowance"
         unique_together = (("community", "account", "day"),)
+        indexes = (("account_id",),)

@@ -95,6 +95,11 @@ class Volunteer(Model):
     class Meta:
         table = "volunteers_volunteer"
         ordering = ("id",)
+        indexes = (
+            ("community_id",),
+            ("enrolled_by_id",),
+            ("home_id",),
+        )
 
 
 class Membership(Model):
@@ -115,6 +120,7 @@ class Membership(Model):
     class Meta:
         table = "volunteers_membership"
         unique_together = (("team", "volunteer"),)
+        indexes = (("volunteer_id",),)
 
 
 class Qualification(Model):
@@ -137,6 +143,7 @@ class Qualification(Model):
     class Meta:
         table = "volunteers_qualification"
         unique_together = (("volunteer", "kind"),)
+        indexes = (("noted_by_id",),)
 
 
 class Call(Model):
@@ -183,6 +190,13 @@ class Call(Model):
     class Meta:
         table = "volunteers_call"
         ordering = ("-id",)
+        indexes = (
+            ("beneficiary_person_id",),
+            ("community_id",),
+            ("place_id",),
+            ("raised_by_id",),
+            ("skill_id",),
+        )
 
 
 class Answer(Model):
@@ -202,6 +216,7 @@ class Answer(Model):
     class Meta:
         table = "volunteers_answer"
         unique_together = (("call", "volunteer"),)
+        indexes = (("volunteer_id",),)
 
 
 class Shift(Model):
@@ -233,6 +248,10 @@ class Shift(Model):
     class Meta:
         table = "volunteers_shift"
         ordering = ("starts_at", "id")
+        indexes = (
+            ("community_id",),
+            ("team_id",),
+        )
 
 
 class Signup(Model):
@@ -254,6 +273,7 @@ class Signup(Model):
     class Meta:
         table = "volunteers_signup"
         unique_together = (("shift", "volunteer"),)
+        indexes = (("volunteer_id",),)
 
 
 class Hours(Model):
@@ -300,6 +320,11 @@ class Hours(Model):
         table = "volunteers_hours"
         unique_together = (("volunteer", "reference"),)
         ordering = ("-day", "-id")
+        indexes = (
+            ("community_id",),
+            ("decided_by_id",),
+            ("team_id",),
+        )
 
 
 class Correction(Model):
@@ -328,6 +353,11 @@ class Correction(Model):
 
     class Meta:
         table = "volunteers_correction"
+        indexes = (
+            ("asked_by_id",),
+            ("decided_by_id",),
+            ("entry_id",),
+        )
 
 
 class Thanks(Model):
@@ -349,3 +379,7 @@ class Thanks(Model):
     class Meta:
         table = "volunteers_thanks"
         ordering = ("-id",)
+        indexes = (
+            ("call_id",),
+            ("volunteer_id",),
+        )

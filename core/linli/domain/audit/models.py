@@ -32,3 +32,8 @@ class AuditEntry(Model):
     class Meta:
         table = "core_audit_entry"
         ordering = ("-at", "-id")
+        indexes = (
+            ("actor_id",),
+            ("community_id",),
+            ("on_behalf_of_id",),
+        )

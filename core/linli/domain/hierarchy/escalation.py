@@ -62,6 +62,11 @@ class Escalation(Model):
     class Meta:
         table = "core_escalation"
         ordering = ("at", "id")
+        indexes = (
+            ("actor_id",),
+            ("from_node_id",),
+            ("to_node_id",),
+        )
 
 
 def _matter_type(matter: Model) -> str:

@@ -67,6 +67,12 @@ class Node(BilingualName, Model):
     class Meta:
         table = "core_node"
         ordering = ("path",)
+        indexes = (
+            ("community_id",),
+            ("covers_id",),
+            ("kind_id",),
+            ("parent_id",),
+        )
 
     def contains(self, other: Node) -> bool:
         """Whether ``other`` is this node or lies inside it."""

@@ -28,6 +28,7 @@ class Person(Model):
     class Meta:
         table = "core_person"
         ordering = ("name", "id")
+        indexes = (("community_id",),)
 
     @property
     def masked_id_number(self) -> str:
@@ -90,6 +91,7 @@ class Household(Model):
     class Meta:
         table = "core_household"
         unique_together = (("community", "code"),)
+        indexes = (("node_id",),)
 
 
 class Membership(Model):
@@ -112,6 +114,10 @@ class Membership(Model):
 
     class Meta:
         table = "core_membership"
+        indexes = (
+            ("household_id",),
+            ("person_id",),
+        )
 
 
 class Account(Model):

@@ -40,7 +40,12 @@ class Notification(Model):
 
     class Meta:
         table = "core_notification"
-        indexes = (("account_id", "read_at"), ("push", "pushed_at", "day"))
+        indexes = (
+            ("account_id", "read_at"),
+            ("push", "pushed_at", "day"),
+            ("community_id",),
+            ("person_id",),
+        )
 
 
 class NotificationPreference(Model):
@@ -100,3 +105,9 @@ class Dispatch(Model):
     class Meta:
         table = "core_notification_dispatch"
         unique_together = (("channel", "key"),)
+        indexes = (
+            ("account_id",),
+            ("community_id",),
+            ("node_id",),
+            ("person_id",),
+        )

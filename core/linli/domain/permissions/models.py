@@ -56,3 +56,8 @@ class Grant(Model):
 
     class Meta:
         table = "core_grant"
+        indexes = (
+            ("granted_by_id",),
+            ("node_id",),
+            ("role_id",),
+        )

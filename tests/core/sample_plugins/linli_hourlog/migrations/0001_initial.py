@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
                     fields.ForeignKeyField(
                         "core.Community",
                         source_field="community_id",
+                        db_index=True,
                         db_constraint=True,
                         to_field="id",
                         related_name="hourlog_hours",
@@ -33,6 +34,7 @@ class Migration(migrations.Migration):
                     fields.ForeignKeyField(
                         "core.Person",
                         source_field="person_id",
+                        db_index=True,
                         db_constraint=True,
                         to_field="id",
                         related_name="hourlog_hours",

@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
                     fields.ForeignKeyField(
                         "core.Community",
                         source_field="community_id",
+                        db_index=True,
                         db_constraint=True,
                         to_field="id",
                         related_name="sample_notes",

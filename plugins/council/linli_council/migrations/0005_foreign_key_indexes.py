@@ -1,0 +1,37 @@
+"""Every foreign key gets an index: PostgreSQL and SQLite index none by themselves, so
+a page that follows a relation from its other end (an entry's postings, a person's
+memberships, a node's children) read the whole table once the community had years of
+data (linli's convention, checked by ``linli plugins check``)."""
+
+from tortoise import migrations
+
+from linli.domain.indexes import AddIndexes
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0008_community_phones"), ("council", "0004_widget_stamp")]
+
+    initial = False
+
+    operations = [
+        AddIndexes(
+            {
+                "ActionItem": [["meeting_id"], ["topic_id"]],
+                "AgendaItem": [["topic_id"]],
+                "Attendee": [["meeting_id"]],
+                "Meeting": [["approved_by_id"], ["community_id"], ["place_id"]],
+                "Need": [
+                    ["author_id"],
+                    ["community_id"],
+                    ["merged_into_id"],
+                    ["photo_id"],
+                    ["place_id"],
+                    ["raised_by_id"],
+                    ["topic_id"],
+                ],
+                "NeedSupport": [["person_id"]],
+                "TimelineEntry": [["by_id"], ["topic_id"]],
+                "Topic": [["community_id"], ["node_id"], ["owner_id"], ["place_id"]],
+            }
+        ),
+    ]
