@@ -42,12 +42,12 @@ def _first_columns(model: type[Model]) -> set[str]:
         for name, field in meta.fields_map.items()
         if field.pk or field.unique or field.index
     }
-    for fields in meta.unique_together or ():
-        leading.add(_column(model, fields[0]))
+    for together in meta.unique_together or ():
+        leading.add(_column(model, together[0]))
     for index in meta.indexes or ():
-        fields = index.fields if isinstance(index, Index) else index
-        if fields:
-            leading.add(_column(model, fields[0]))
+        columns = index.fields if isinstance(index, Index) else index
+        if columns:
+            leading.add(_column(model, columns[0]))
     return leading
 
 
