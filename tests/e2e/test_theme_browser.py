@@ -1,7 +1,10 @@
 """The default theme's menu on a 375-px phone: it opens without script and marks the
-current service. (That every page fits the phone in both languages and modes, with
+current service; the elder home's first tiles are the services this phone visited most.
+(That every page fits the phone in both languages and modes, with
 44-px targets and the elder switch on the first screen, is checked by
 test_accessibility_browser.py.) Plain ``def`` tests (see conftest.py)."""
+
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -38,3 +41,62 @@ def test_the_menu_opens_without_script_and_marks_the_current_service(browser, de
         assert header is not None and header["height"] < 130, header
     finally:
         context.close()
+
+
+def test_the_elder_home_shows_first_the_services_this_phone_visited_most(page: Page):
+    log_in(page, "resident")
+    page.context.add_cookies([{"name": "linli_elder", "value": "1", "url": page.url}])
+    page.goto(HOME)
+    tiles = page.locator(".services").first.locator(".card-link")
+    everything = page.locator("section[aria-labelledby=services] .card-link")
+    usual = [link.get_attribute("href") for link in everything.all()]
+    assert len(usual) > 6, usual
+
+    def shown() -> list[str | None]:
+        return [link.get_attribute("href") for link in tiles.all()]
+
+    assert shown() == [*usual[:6], "#services"]  # a first visit: the usual order
+    most, next_most = usual[-1], usual[-2]  # two services beyond the first six
+    for href, times in ((most, 3), (next_most, 2)):
+        for _ in range(times):
+            page.goto(href)  # the service's first page (its start page sends on)
+            expect(page.locator("main[data-linli-service]")).to_be_attached()
+    page.goto(HOME)
+    assert shown()[:2] == [most, next_most]
+    assert shown()[2:] == [*[h for h in usual if h not in (most, next_most)][:4], "#services"]
+    kept = {c["name"]: c for c in page.context.cookies()}["linli_use"]
+    counts = dict(entry.split(".") for entry in kept["value"].split("|"))
+    assert counts == {most.split("/")[-2]: "3", next_most.split("/")[-2]: "2"}, kept
+    assert kept["sameSite"] == "Lax" and kept["path"] == "/" and kept["expires"] > 0
+    # on a 320-px phone the tiles stay large and nothing scrolls sideways
+    page.set_viewport_size({"width": 320, "height": 800})
+    for tile in tiles.all():
+        box = tile.bounding_box()
+        assert box is not None and box["width"] >= 60 and box["height"] >= 60, box
+    assert page.evaluate(
+        "() => document.scrollingElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+    # "All services" leads to every service, further down the same page
+    page.get_by_role("link", name="全部服务").click()
+    expect(page).to_have_url(re.compile("#services$"))
+    expect(page.locator("#services")).to_be_in_viewport()
+
+
+def test_the_count_stays_small_and_what_is_used_now_comes_first_again(page: Page):
+    """The script keeps twelve services at most in under 300 bytes, and past 99 visits
+    halves every count (the server ignores a cookie it could not have written)."""
+    page.goto(HOME)
+    others = [f"service_{i:02d}_with_a_long_name.{i}" for i in range(1, 15)]
+    page.context.add_cookies(
+        [{"name": "linli_use", "value": "|".join(["council.99", *others]), "url": page.url}]
+    )
+    page.goto(HOME + "council/")  # a service anyone may open
+    expect(page.locator("main[data-linli-service=council]")).to_be_attached()
+    value = {c["name"]: c["value"] for c in page.context.cookies()}["linli_use"]
+    counts = dict(entry.split(".") for entry in value.split("|"))
+    assert len(value) < 300 and len(counts) <= 12, value
+    assert counts["council"] == "50"  # 100 visits, halved with the others
+    assert all(int(count) >= 1 for count in counts.values())  # a count halved to 0 goes
+    kept = sorted(int(count) for name, count in counts.items() if name != "council")
+    halved = sorted(i // 2 for i in range(1, 15) if i // 2)
+    assert len(kept) >= 6 and kept == halved[-len(kept) :], value  # the most used stay

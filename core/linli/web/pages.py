@@ -25,11 +25,15 @@ from linli.web.auth import BEFORE_PASSWORD_CHANGE, PUBLIC, current_actor
 from linli.web.blocks import home_items, render_blocks
 from linli.web.errors import VisibleError
 from linli.web.guards import community_guard, current_community
+from linli.web.often_used import choose_tiles, read_usage
+from linli.web.sections import nav_items
 from linli.web.site import (
     ELDER_COOKIE,
     LANGUAGE_COOKIE,
     ONE_YEAR,
+    USE_COOKIE,
     cache_versions,
+    elder_mode_of,
     language_of,
     safe_next,
     site_of,
@@ -79,7 +83,8 @@ async def community_home(
 ) -> Template:
     """The community's home: for a logged-in visitor first what is theirs ("For you":
     their balance, today's meal, their open requests, a worker's worklists), then the
-    enabled plugins' dashboard widgets."""
+    enabled plugins' dashboard widgets. In elder mode the services come first as large
+    tiles, the visitor's most used of them (:mod:`linli.web.often_used`)."""
     site = site_of(request)
     language = language_of(request)
     enabled = request.state.enabled_plugins
@@ -93,6 +98,11 @@ async def community_home(
     )
     rendered = await render_blocks(request, widgets, "community", community)
     plugins = [site.registry.loaded[name].manifest.title_in(language) for name in enabled]
+    services = nav_items(request)
+    tiles = None
+    if elder_mode_of(request):
+        usage = read_usage(request.cookies.get(USE_COOKIE))
+        tiles = choose_tiles(services, usage, name=lambda item: item["plugin"])
     return Template(
         "community.html",
         context={
@@ -101,6 +111,8 @@ async def community_home(
             "logged_in": not actor.is_anonymous,
             "widgets": rendered,
             "plugins": plugins,
+            "services": services,
+            "tiles": tiles,
             "demo": site.settings.mode == "demo",
         },
     )

@@ -16,7 +16,7 @@ from linli.kernel.plugins import Section
 from linli.kernel.registry import PluginRegistry
 from linli.web.auth import PUBLIC, LoginRequired, current_actor
 from linli.web.guards import PLUGIN_OPT, belongs_to
-from linli.web.site import language_of, site_of
+from linli.web.site import community_of, language_of, site_of
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -89,6 +89,47 @@ def nav_links(request: AnyRequest, community: Community, enabled: list[str]) -> 
              plugin, manifest.icon)
         )  # fmt: skip
     return links
+
+
+def nav_items(request: AnyRequest) -> list[dict[str, Any]]:
+    """Navigation of the current community: the enabled plugins' items (``label``,
+    ``href``, ``plugin``, ``icon``), in order, the one holding the current page marked
+    ``current``. The same list is the community's services on its home."""
+    community = community_of(request)
+    if community is None:
+        return []
+    site = site_of(request)
+    language = language_of(request)
+    enabled = request.state.get("enabled_plugins", [])
+    items = site.registry.collect(
+        "linli_nav_items", only=enabled, isolate=True, community=community
+    )
+    links = [
+        (item.order, site.catalogues.translate(language, item.label, plugin),
+         f"/c/{community.slug}/{item.path}", plugin, item.icon or _plugin_icon(site, plugin))
+        for plugin, item in items
+    ]  # fmt: skip
+    links += nav_links(request, community, enabled)
+    links.sort(key=lambda link: (link[0], link[1]))
+    path = request.url.path.rstrip("/") + "/"
+    current = max((link[2] for link in links if path.startswith(link[2])), key=len, default="")
+    return [
+        {"label": label, "href": href, "plugin": plugin, "current": href == current, "icon": icon}
+        for _, label, href, plugin, icon in links
+    ]
+
+
+def _plugin_icon(site: Any, plugin: str) -> str | None:
+    loaded = site.registry.plugin(plugin)
+    return loaded.manifest.icon if loaded is not None else None
+
+
+def current_service(request: AnyRequest) -> str | None:
+    """The plugin (or built-in) whose page this is, the core's own pages ``None``: what
+    ``linli.js`` counts a visit to (:mod:`linli.web.often_used`)."""
+    handler = request.scope.get("route_handler")
+    plugin = handler.opt.get(PLUGIN_OPT) if handler is not None else None
+    return plugin if isinstance(plugin, str) else None
 
 
 def tabs(request: AnyRequest) -> list[dict[str, Any]]:

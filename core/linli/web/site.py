@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 LANGUAGE_COOKIE = "linli_lang"
 ELDER_COOKIE = "linli_elder"
+#: How often the visitor opened each service, counted on their device by ``linli.js``
+#: and read by the elder home (:mod:`linli.web.often_used`).
+USE_COOKIE = "linli_use"
 ONE_YEAR = 365 * 24 * 3600
 
 

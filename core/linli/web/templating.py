@@ -282,36 +282,14 @@ def _unread_count(context: Context) -> int | None:
 
 @pass_context
 def _nav_items(context: Context) -> list[dict[str, Any]]:
-    """Navigation of the current community: the enabled plugins' items, in order, the
-    one holding the current page marked ``current``."""
-    request = _request(context)
-    community = community_of(request)
-    if community is None:
-        return []
-    site = site_of(request)
-    language = language_of(request)
-    enabled = request.state.get("enabled_plugins", [])
-    items = site.registry.collect(
-        "linli_nav_items", only=enabled, isolate=True, community=community
-    )
-    links = [
-        (item.order, site.catalogues.translate(language, item.label, plugin),
-         f"/c/{community.slug}/{item.path}", plugin, item.icon or _plugin_icon(site, plugin))
-        for plugin, item in items
-    ]  # fmt: skip
-    links += sections.nav_links(request, community, enabled)
-    links.sort(key=lambda link: (link[0], link[1]))
-    path = request.url.path.rstrip("/") + "/"
-    current = max((link[2] for link in links if path.startswith(link[2])), key=len, default="")
-    return [
-        {"label": label, "href": href, "plugin": plugin, "current": href == current, "icon": icon}
-        for _, label, href, plugin, icon in links
-    ]
+    """Navigation of the current community (:func:`linli.web.sections.nav_items`)."""
+    return sections.nav_items(_request(context))
 
 
-def _plugin_icon(site: Any, plugin: str) -> str | None:
-    loaded = site.registry.plugin(plugin)
-    return loaded.manifest.icon if loaded is not None else None
+@pass_context
+def _current_service(context: Context) -> str | None:
+    """The plugin whose page this is (:func:`linli.web.sections.current_service`)."""
+    return sections.current_service(_request(context))
 
 
 @pass_context
@@ -368,6 +346,7 @@ def build_engine(
         elder_mode=_elder_mode,
         current_community=_community,
         nav_items=_nav_items,
+        current_service=_current_service,
         section_tabs=_section_tabs,
         section_trail=_section_trail,
         current_account=_account,
