@@ -50,25 +50,28 @@ def test_good_entries_beside_bad_ones_still_count():
     assert read_usage("canteen.x|care.4|.|食堂.9") == {"care": 4}
 
 
-def test_the_most_used_come_first_then_the_usual_order():
+def test_the_most_used_are_chosen_and_keep_their_usual_places():
     usage = {"mediation": 9, "canteen": 3, "volunteers": 3, "gone": 50}
     tiles = choose_tiles(NAMES, usage, name=str)
-    assert tiles.chosen == ["mediation", "canteen", "volunteers", "requests", "streetbank", "care"]
+    # the three used, then the first unused to fill six: shown in the usual order
+    assert tiles.chosen == ["requests", "streetbank", "canteen", "care", "volunteers", "mediation"]
     assert tiles.more  # council is left out: "All services" leads to it
+    # more visits to a service already shown moves nothing
+    assert choose_tiles(NAMES, {**usage, "care": 90}, name=str).chosen == tiles.chosen
 
 
 def test_without_usage_the_first_six_in_the_usual_order():
     tiles = choose_tiles(NAMES, {}, name=str)
     assert tiles.chosen == NAMES[:MAX_TILES] and tiles.more
     small = choose_tiles(NAMES[:4], {"care": 2}, name=str)
-    assert small.chosen == ["care", "requests", "streetbank", "canteen"]
+    assert small.chosen == NAMES[:4]
     assert not small.more  # all four are tiles: nothing is left to lead to
 
 
 def test_services_are_matched_by_the_name_given():
     items = [{"plugin": name, "label": name.title()} for name in NAMES]
     tiles = choose_tiles(items, {"council": 1}, name=lambda item: item["plugin"])
-    assert tiles.chosen[0] == {"plugin": "council", "label": "Council"}
+    assert {"plugin": "council", "label": "Council"} in tiles.chosen
 
 
 counts = st.integers(min_value=0, max_value=9999)
@@ -77,7 +80,7 @@ services = st.lists(st.sampled_from(NAMES), unique=True, max_size=len(NAMES))
 
 
 @given(services=services, usage=usages)
-def test_the_tiles_are_the_communitys_services_most_used_first(services, usage):
+def test_the_tiles_are_the_most_used_services_in_their_usual_order(services, usage):
     tiles = choose_tiles(services, usage, name=str)
     chosen = tiles.chosen
     # never more than six, and all of them (at least four) when there are that many
@@ -86,12 +89,11 @@ def test_the_tiles_are_the_communitys_services_most_used_first(services, usage):
     assert tiles.more == (len(services) > MAX_TILES)
     # every tile an offered service, each once
     assert set(chosen) <= set(services) and len(set(chosen)) == len(chosen)
-    # ordered by visits, ties in the usual order
-    keys = [(-usage.get(s, 0), services.index(s)) for s in chosen]
-    assert keys == sorted(keys)
+    # in the usual order
+    assert chosen == [s for s in services if s in chosen]
     # none left out was used more than one shown
     left = set(services) - set(chosen)
-    assert all(usage.get(s, 0) <= usage.get(chosen[-1], 0) for s in left)
+    assert all(usage.get(s, 0) <= min(usage.get(c, 0) for c in chosen) for s in left)
 
 
 @given(st.text(max_size=MAX_COOKIE_CHARS + 20))

@@ -1,4 +1,4 @@
-"""The elder home's tiles (长辈版): the visitor's most used services first.
+"""The elder home's tiles (长辈版): the visitor's most used services.
 
 Which services a visitor uses is counted on their own device: ``linli.js`` adds one
 visit to a service on each page of it (``<main data-linli-service="canteen">``) in the
@@ -62,9 +62,11 @@ def choose_tiles(
     name: Callable[[T], str],
     limit: int = MAX_TILES,
 ) -> Tiles[T]:
-    """The first ``limit`` of ``services`` (the visitor's own, in the community's usual
-    order) by their visits in ``usage``, most first; ties and services never used keep
-    the usual order, and names of no service in ``services`` count for nothing. Without
-    any usage, the first ``limit`` in the usual order."""
-    ordered = sorted(services, key=lambda service: -usage.get(name(service), 0))
-    return Tiles(chosen=ordered[:limit], more=len(services) > limit)
+    """The ``limit`` of ``services`` (the visitor's own, in the community's usual order)
+    with the most visits in ``usage`` (ties go to the earlier), shown in the usual order:
+    a tile keeps its place from one day to the next, however the counts move, and moves
+    only when another service takes its seat. Names of no service in ``services`` count
+    for nothing. Without any usage, the first ``limit`` in the usual order."""
+    ranked = sorted(range(len(services)), key=lambda i: -usage.get(name(services[i]), 0))
+    seats = sorted(ranked[:limit])
+    return Tiles(chosen=[services[i] for i in seats], more=len(services) > limit)
