@@ -114,6 +114,8 @@ _HOMES: dict[str, str] = {
     "change_settings": "linli.domain.community_settings",
     "settings_path": "linli.kernel.settings_schema",
     "stamp_tables": "linli.domain.stamps",
+    "AddIndexes": "linli.domain.indexes",
+    "sqlite_repair": "linli.domain.indexes",
     "SETTINGS_PERMISSION": "linli.kernel.settings_schema",
     # pages
     "requires": "linli.web.auth",
@@ -201,6 +203,7 @@ if TYPE_CHECKING:
     from linli.domain.identity.models import Account, Household, Membership, Person, PersonTag
     from linli.domain.identity.services import create_account
     from linli.domain.illustrations import illustration
+    from linli.domain.indexes import AddIndexes, sqlite_repair
     from linli.domain.notifications.services import RoleAt, notify
     from linli.domain.permissions.models import Grant
     from linli.domain.permissions.models import Role as CommunityRole

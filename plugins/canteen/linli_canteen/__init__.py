@@ -35,7 +35,7 @@ manifest = Manifest(
         "1.5 km, delivery runs and welfare alerts",
     },
     version="0.1.0",
-    linli_api=">=2.2,<3",
+    linli_api=">=2.3,<3",
     nav_order=30,
     icon="utensils",
 )

@@ -31,7 +31,7 @@ manifest = Manifest(
         "holiday classes and elders' courses",
     },
     version="0.1.0",
-    linli_api=">=2.2,<3",
+    linli_api=">=2.3,<3",
     nav_order=30,
     icon="heart-handshake",
 )

@@ -35,7 +35,7 @@ manifest = Manifest(
         "building together and a satisfaction survey",
     },
     version="0.1.0",
-    linli_api=">=2,<3",
+    linli_api=">=2.3,<3",
     nav_order=40,
     icon="lightbulb",
 )

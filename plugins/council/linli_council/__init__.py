@@ -35,7 +35,7 @@ manifest = Manifest(
     },
     version="0.1.0",
     community_settings=CouncilSettings,
-    linli_api=">=2.2,<3",
+    linli_api=">=2.3,<3",
     nav_order=30,
     icon="messages-square",
 )

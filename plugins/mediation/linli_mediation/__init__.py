@@ -41,7 +41,7 @@ manifest = Manifest(
         "follow-up visits, referral and escalation",
     },
     version="0.1.0",
-    linli_api=">=2.2,<3",
+    linli_api=">=2.3,<3",
     settings=MediationSettings,
     nav_order=50,
     icon="scale",

@@ -37,7 +37,7 @@ manifest = Manifest(
     },
     version="0.1.0",
     community_settings=RequestsSettings,
-    linli_api=">=2.2,<3",
+    linli_api=">=2.3,<3",
     nav_order=20,
     icon="clipboard-list",
 )

@@ -42,7 +42,7 @@ manifest = Manifest(
     icon="piggy-bank",
     version="0.1.0",
     community_settings=BankSettings,
-    linli_api=">=2.2,<3",
+    linli_api=">=2.3,<3",
 )
 
 

@@ -30,7 +30,7 @@ manifest = Manifest(
         "hours the street bank rewards",
     },
     version="0.1.0",
-    linli_api=">=2.2,<3",
+    linli_api=">=2.3,<3",
     nav_order=35,
     icon="hand-heart",
 )

@@ -5,7 +5,7 @@ data (linli's convention, checked by ``linli plugins check``)."""
 
 from tortoise import migrations
 
-from linli.domain.indexes import AddIndexes, sqlite_repair
+from linli.kit import AddIndexes, sqlite_repair
 
 
 class Migration(migrations.Migration):

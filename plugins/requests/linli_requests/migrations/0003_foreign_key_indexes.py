@@ -5,7 +5,7 @@ data (linli's convention, checked by ``linli plugins check``)."""
 
 from tortoise import migrations
 
-from linli.domain.indexes import AddIndexes
+from linli.kit import AddIndexes
 
 
 class Migration(migrations.Migration):

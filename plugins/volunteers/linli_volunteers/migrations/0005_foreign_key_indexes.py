@@ -6,7 +6,7 @@ data (linli's convention, checked by ``linli plugins check``)."""
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
-from linli.domain.indexes import AddIndexes
+from linli.kit import AddIndexes
 
 
 class Migration(migrations.Migration):
