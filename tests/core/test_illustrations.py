@@ -38,6 +38,21 @@ def test_the_same_shapes_give_the_same_bytes():
     assert illustration(BOWL, background="#fff3dc") != illustration(BOWL, background="#dcecf7")
 
 
+def test_rings_and_arcs_are_outlines_and_shapes_stop_at_the_tile_s_corners():
+    scene = [
+        ("rect", (0, 60, 100, 100), "#a9d18e"),  # a lawn to the picture's edges
+        ("ring", (20, 20, 60, 60, 4), "#36454f"),
+        ("arc", (60, 10, 90, 40, 180, 360, 3), "#d9412b"),
+    ]
+    rgba = Image.open(io.BytesIO(illustration(scene, background="#dcecf7"))).convert("RGBA")
+    assert rgba.getpixel((0, SIZE - 1))[3] == 0  # the lawn is cut at the rounded corner
+    assert rgba.getpixel((SIZE // 2, SIZE - 2))[1] > 180  # and runs along the edge
+    ring = rgba.getpixel((round(SIZE * 0.21), round(SIZE * 0.4)))[:3]  # on the outline
+    inside = rgba.getpixel((round(SIZE * 0.4), round(SIZE * 0.4)))[:3]  # the sky shows
+    assert max(ring) < 100 and min(inside) > 200
+    assert rgba.getpixel((round(SIZE * 0.75), round(SIZE * 0.3)))[:3] != (0xD9, 0x41, 0x2B)
+
+
 def test_an_unknown_shape_is_refused():
     with pytest.raises(ValueError, match="star"):
         illustration([("star", (1, 2, 3, 4), "#000000")], background="#ffffff")

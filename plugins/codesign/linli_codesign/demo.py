@@ -5,20 +5,32 @@
   survey in which 49 of 50 answers (98%) are satisfied (4 or 5 out of 5).
 - 文明养犬公约 (civilised dog keeping), open for the vote now, for the whole community:
   the demo ``resident`` account may cast a ballot.
+- 社区小花园微改造 (the community's little garden), collecting ideas now: a bench under
+  the big tree, a shared vegetable bed, a covered bike shed, a play corner…; the demo
+  ``resident`` may add one.
 
-Rows are written with ``bulk_create``; the ballots go through the same anonymous
-tables as real ones.
+Most proposals and the build's progress updates have a picture (an illustration drawn
+by :mod:`linli_codesign.pictures`), stored like a resident's upload. Rows are written
+with ``bulk_create``; the ballots go through the same anonymous tables as real ones.
 """
 
 from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from linli.kit import Account, Community, Membership, Node, OutboxEvent, community_root
+from linli.kit import (
+    Account,
+    Community,
+    Membership,
+    Node,
+    OutboxEvent,
+    community_root,
+    save_image,
+)
 from linli_codesign import services
 from linli_codesign.models import (
     CLOSED,
@@ -40,6 +52,7 @@ from linli_codesign.models import (
     Update,
     Voter,
 )
+from linli_codesign.pictures import picture
 
 CORNER_IDEAS = [
     ("架空层做法律角", "一楼架空层一直堆杂物,能不能改成大家坐下来学法、调解的地方?"),
@@ -53,6 +66,20 @@ CORNER_DESIGNS = [
     ("方案一:法治长廊+调解桌", "沿墙壁画普法故事,中间放一张调解桌,靠窗设阅读角。"),
     ("方案二:开放客厅", "做成楼栋客厅,法律咨询时段之外大家喝茶聊天。"),
     ("方案三:法律角+晾晒区", "一半法律角,一半晾晒区,用绿植隔开。"),
+]
+#: The build's progress, posted so many days after it started: before, during, after.
+CORNER_UPDATES = [
+    ("杂物清理完毕,墙面已刷白。", 7),
+    ("居民手绘的普法壁画完成,共六幅。", 21),
+    ("捐赠的桌椅书架已摆好,法治角开放,每月律师坐班。", 38),
+]
+GARDEN_IDEAS = [
+    ("大树下放几张长椅", "大樟树下夏天最凉快,放几张长椅,老人带孙子可以坐坐。"),
+    ("开一块共享菜园", "划两块种植箱,各楼栋轮流种菜,孩子们也能认识蔬菜。"),
+    ("加盖一个车棚", "自行车和电动车停在露天,风吹雨淋,加个棚子整齐又安全。"),
+    ("孩子们的游乐角", "放一个滑梯和秋千,地上铺沙,家长在旁边的长椅上看着。"),
+    ("树荫下的换书亭", "做一个带门的小书亭,大家把看完的书放进去,随拿随还。"),
+    ("周末一起来打理", "每月第一个周六上午,报名的街坊一起浇水、除草、扫落叶。"),
 ]
 DOG_DESIGNS = [
     ("公约甲:出门必拴绳、早晚遛狗时段", "出门一律拴绳,小区中心广场早7点前、晚8点后可遛狗。"),
@@ -87,6 +114,63 @@ async def _ballots(project: Project, voters: list[int], picks: list[int]) -> Non
     await Ballot.bulk_create(
         [Ballot(id=uuid.uuid4(), project_id=project.id, choices=str(pick)) for pick in picks]
     )
+
+
+async def _pictures(community: Community, rows: list[Proposal] | list[Update]) -> None:
+    """The picture drawn for each proposal (by its title) or update (by its text),
+    stored and linked as a resident's upload is; rows the demo drew nothing for keep
+    none, as real ones often do."""
+    for row in rows:
+        key = row.title if isinstance(row, Proposal) else row.body
+        drawn = picture(key)
+        if drawn is None:
+            continue
+        kind = "proposal" if isinstance(row, Proposal) else "update"
+        upload = await save_image(community, drawn, filename=f"{kind}-{row.id}.png")
+        await type(row).filter(id=row.id).update(image_id=upload.id)
+
+
+async def _garden(community: Community, root: Node, everyone: list[int], today: date) -> None:
+    """The little garden's project, collecting ideas: six of them, some supported and
+    discussed."""
+    opened = today - timedelta(days=9)
+    garden = await services.create_project(
+        community,
+        title="社区小花园微改造",
+        place=root,
+        summary="小区中心的小花园荒了几年,大家一起出主意:种什么、放什么、怎么管。",
+        time_category="clean-up",
+        dates={"ideas": opened, "design": today + timedelta(days=21),
+               "vote": today + timedelta(days=42), "build": today + timedelta(days=63),
+               "evaluate": today + timedelta(days=120)},
+    )  # fmt: skip
+    await Proposal.bulk_create(
+        [
+            Proposal(project_id=garden.id, kind=IDEA,
+                     author_id=everyone[(40 + 11 * i) % len(everyone)], title=t, body=b,
+                     created_at=datetime.combine(opened + timedelta(days=i), time(9 + i), UTC))
+            for i, (t, b) in enumerate(GARDEN_IDEAS)
+        ]
+    )  # fmt: skip
+    ideas = list(await Proposal.filter(project_id=garden.id).order_by("id"))
+    await Support.bulk_create(
+        [
+            Support(proposal_id=idea.id, person_id=person)
+            for i, idea in enumerate(ideas)
+            for person in everyone[200 + 7 * i : 200 + 7 * i + (23 - 3 * i)]
+        ]
+    )
+    await Comment.bulk_create(
+        [
+            Comment(proposal_id=ideas[0].id, author_id=everyone[61 % len(everyone)],
+                    body="长椅要有靠背,老人坐着舒服。"),
+            Comment(proposal_id=ideas[1].id, author_id=everyone[73 % len(everyone)],
+                    body="我会种辣椒和小白菜,可以教大家。"),
+            Comment(proposal_id=ideas[3].id, author_id=everyone[88 % len(everyone)],
+                    body="沙坑要常换沙,注意卫生。"),
+        ]
+    )  # fmt: skip
+    await _pictures(community, ideas)
 
 
 async def seed(community: Community) -> list[str]:
@@ -130,6 +214,7 @@ async def seed(community: Community) -> list[str]:
     )  # fmt: skip
     proposals = list(await Proposal.filter(project_id=corner.id).order_by("id"))
     designs = [p for p in proposals if p.kind == DESIGN_KIND]
+    await _pictures(community, proposals)
     await Support.bulk_create(
         [
             Support(proposal_id=p.id, person_id=person)
@@ -183,13 +268,10 @@ async def seed(community: Community) -> list[str]:
                 body=body,
                 created_at=datetime.combine(built + timedelta(days=days), time(10), UTC),
             )
-            for body, days in (
-                ("杂物清理完毕,墙面已刷白。", 7),
-                ("居民手绘的普法壁画完成,共六幅。", 21),
-                ("捐赠的桌椅书架已摆好,法治角开放,每月律师坐班。", 38),
-            )
+            for body, days in CORNER_UPDATES
         ]
     )
+    await _pictures(community, list(await Update.filter(project_id=corner.id).order_by("id")))
     scores = [5] * 38 + [4] * 11 + [3]
     await SurveyAnswer.bulk_create(
         [
@@ -228,11 +310,16 @@ async def seed(community: Community) -> list[str]:
         + [Proposal(project_id=dogs.id, kind=IDEA, author_id=everyone[30],
                     title="遛狗必须拴绳", body="电梯里尤其要抱起来或拴短绳。")]
     )  # fmt: skip
+    await _pictures(community, list(await Proposal.filter(project_id=dogs.id).order_by("id")))
     dog_designs = list(await Proposal.filter(project_id=dogs.id, kind=DESIGN_KIND).order_by("id"))
     demo_resident = await Account.filter(username="resident").values_list("person_id", flat=True)
     dog_voters = [p for p in everyone[100:160] if p not in demo_resident]
     await _ballots(dogs, dog_voters, [rng.choice(dog_designs).id for _ in dog_voters])
+
+    # -- the little garden, collecting ideas now
+    await _garden(community, root, everyone, today)
     return [
-        "codesign: 10栋法治架空层 (finished, 98% satisfied) and 文明养犬公约 (vote open); "
-        "log in as resident to vote, as community_worker to run projects"
+        "codesign: 10栋法治架空层 (finished, 98% satisfied), 文明养犬公约 (vote open) and "
+        "社区小花园微改造 (collecting ideas); log in as resident to vote or share an idea, "
+        "as community_worker to run projects"
     ]

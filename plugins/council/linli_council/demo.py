@@ -4,7 +4,9 @@ About 120 needs (e-bike parking, lift repair, things thrown from height …) bac
 neighbours, 25 topics of which 20 were closed as resolved (80%), twelve monthly meetings
 with attendees and approved minutes (a lawyer invited once), action items, and the
 civilised-dog-keeping topic decided as a co-built project, which emits
-``council.project_requested``. Rows are written with ``bulk_create`` where there are many.
+``council.project_requested``. Some needs have a photo, as residents attach one to some
+(an illustration drawn by :mod:`linli_council.pictures`, stored like an upload). Rows are
+written with ``bulk_create`` where there are many.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from linli.kit import (
     create_account,
     grant_role,
     load_actor,
+    save_image,
 )
 from linli_council import services
 from linli_council.models import (
@@ -43,6 +46,7 @@ from linli_council.models import (
     TimelineEntry,
     Topic,
 )
+from linli_council.pictures import need_picture
 
 DEMO_USERNAME = "council_member"
 DEMO_PASSWORD = "linli-demo"
@@ -195,6 +199,27 @@ async def _member(community: Community, person: Person) -> tuple[Account, bool]:
     return account, True
 
 
+#: One need in this many has a photo (of those showing something one can photograph).
+PHOTO_EVERY = 3
+
+
+async def _photos(community: Community, needs: list[Need]) -> int:
+    """Photos on some needs, as residents attach them to some: every third need, when it
+    shows something one could photograph. Needs that say the same share one upload.
+    Returns how many needs have one."""
+    chosen: dict[str, list[int]] = {}
+    for need in needs[::PHOTO_EVERY]:
+        chosen.setdefault(need.text, []).append(need.id)
+    shown = 0
+    for text, ids in chosen.items():
+        drawn = need_picture(text)
+        if drawn is None:
+            continue
+        upload = await save_image(community, drawn, filename=f"need-{ids[0]}.png")
+        shown += await Need.filter(id__in=ids).update(photo_id=upload.id)
+    return shown
+
+
 async def seed(community: Community) -> list[str]:
     if await Topic.filter(community_id=community.id).exists():
         return ["council: demo data already there"]
@@ -231,6 +256,7 @@ async def seed(community: Community) -> list[str]:
         supports.extend(NeedSupport(need_id=need.id, person_id=pid) for pid in backers)
     await NeedSupport.bulk_create(supports, batch_size=500)
     await Need.bulk_update(needs, fields=["support_count"], batch_size=200)
+    photos = await _photos(community, needs)
 
     # -- topics, two a month, each from the needs of its category
     by_category: dict[str, list[Need]] = {}
@@ -404,7 +430,8 @@ async def seed(community: Community) -> list[str]:
     await services.decide(dog, DOG_DECISION, actor=actor, start_project=True)
 
     lines = [
-        f"council: {len(needs)} needs, {len(topics)} topics, {len(meetings)} meetings",
+        f"council: {len(needs)} needs ({photos} with a photo), {len(topics)} topics, "
+        f"{len(meetings)} meetings",
         f"council: '{dog.title}' requested a co-built project",
     ]
     if made:

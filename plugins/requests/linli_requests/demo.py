@@ -8,7 +8,10 @@ some waiting for the round-table. Every week's round-table has its agenda, its
 attendance (the cross-appointed secretary on both sides) and decisions written back
 onto the requests as updates. This week's round-table is drawn up from the requests
 as they stand, with the rules of :func:`linli_requests.services.draw_up_agenda`.
-Rows are written with ``bulk_create`` where there are many.
+Some requests have a photo (an illustration drawn by :mod:`linli_requests.pictures`,
+stored like an upload): those found on a grid walk and every third reported online, when
+they show something one can photograph. Rows are written with ``bulk_create`` where
+there are many.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from linli.kit import (
     Person,
     community_root,
     load_actor,
+    save_image,
 )
 from linli_requests import services
 from linli_requests.models import (
@@ -37,6 +41,7 @@ from linli_requests.models import (
     Status,
     Update,
 )
+from linli_requests.pictures import request_picture
 
 WEEKS = 52
 PER_WEEK = 10
@@ -116,6 +121,31 @@ async def _fallback_homes(community: Community) -> list[tuple[int, int, Node]]:
         person = await Person.create(community_id=community.id, name=name)
         homes.append((person.id, building.id, building))
     return homes
+
+
+async def _photos(community: Community, made: list[Request]) -> int:
+    """Photos on some requests: those a grid worker found on a walk and every third one
+    reported online (none taken on the phone or at the desk), when they show something
+    one could photograph. Requests that say the same share one upload. Returns how many
+    requests have one."""
+    chosen: dict[str, list[int]] = {}
+    for matter in made:
+        if matter.channel == "walk" or (matter.channel == "online" and matter.id % 3 == 0):
+            chosen.setdefault(matter.description, []).append(matter.id)
+    shown = 0
+    for text, ids in chosen.items():
+        drawn = request_picture(text)
+        if drawn is None:
+            continue
+        upload = await save_image(community, drawn, filename=f"request-{ids[0]}.png")
+        shown += await Request.filter(id__in=ids).update(photo_id=upload.id)
+    return shown
+
+
+def _photo(text: str) -> tuple[bytes, str] | None:
+    """The demo resident's photo of their own problem, as the form would send it."""
+    drawn = request_picture(text)
+    return None if drawn is None else (drawn, "photo.png")
 
 
 async def seed(community: Community) -> list[str]:
@@ -248,9 +278,10 @@ async def seed(community: Community) -> list[str]:
         reporters.extend(Reporter(request_id=matter.id, person_id=p) for p in people)
     await Update.bulk_create(rows, batch_size=500)
     await Reporter.bulk_create(reporters, batch_size=500)
+    photos = await _photos(community, made)
 
     # "me too" from neighbours, and two duplicates merged, through the rules
-    lines = [f"requests: {len(made)} requests over a year"]
+    lines = [f"requests: {len(made)} requests over a year ({photos} with a photo)"]
     if worker is not None:
         actor = await load_actor(worker)
         recent = [m for m in made if m.status_type == OPEN and m.reporter_id][-20:]
@@ -277,13 +308,15 @@ async def seed(community: Community) -> list[str]:
             await services.report(
                 community,
                 services.Report(category=leak, description="卫生间天花板渗水,楼上漏下来的",
-                                reporter=person, attributes=_answers(leak, rng)),
+                                reporter=person, attributes=_answers(leak, rng),
+                                photo=_photo("卫生间天花板渗水,楼上漏下来的")),
                 actor=actor, at=now - timedelta(days=2),
             )  # fmt: skip
         if light is not None:
             mine = await services.report(
                 community,
-                services.Report(category=light, description="单元门口的灯不亮", reporter=person),
+                services.Report(category=light, description="单元门口的灯不亮", reporter=person,
+                                photo=_photo("单元门口的灯不亮")),
                 actor=actor, at=now - timedelta(days=6),
             )  # fmt: skip
             await services.work(

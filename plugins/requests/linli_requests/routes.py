@@ -18,6 +18,7 @@ Who sees what:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar, cast
 
@@ -345,19 +346,26 @@ async def _form_field(request: Req, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-async def request_context(request: Req, community: Community, request_id: int) -> dict[str, Any]:
-    """A request's page: what the visitor may see of it and the forms they may use.
-    At most five queries of its own whatever the request's history: the request with
-    whether the visitor reported it and lives here (one), its history, and for those
-    who work on it the statuses, the bodies and their people; the list of all its
-    reporters is a page of its own."""
+@dataclass
+class Seen:
+    """A request the visitor may see, and what they are to it."""
+
+    matter: Matter
+    actor: Actor
+    resident: bool
+    reporter: bool
+    handler: bool
+    recorder: bool
+
+
+async def seen_matter(request: Req, community: Community, request_id: int, *related: str) -> Seen:
+    """The request, with the ``related`` rows, if the visitor may see it (404 for one
+    they may not, as for one that does not exist): one query."""
     actor = await current_actor(request)
     if actor.is_anonymous:
         raise PermissionDeniedException()
     person_id = actor.account.person_id if actor.account else None
-    query = Matter.filter(id=request_id, community_id=community.id).select_related(
-        "category", "status", "body", "place", "assignee", "duplicate_of", "reporter"
-    )
+    query = Matter.filter(id=request_id, community_id=community.id).select_related("body", *related)
     if person_id is not None:
         mine = Reporter.filter(request_id=request_id, person_id=person_id)
         here = Person.filter(id=person_id, community_id=community.id)
@@ -380,6 +388,21 @@ async def request_context(request: Req, community: Community, request_id: int) -
     recorder = actor.account is not None and matter.recorded_by_id == actor.account.id
     if not handler and not reporter and not recorder and (matter.private or not resident):
         raise NotFoundException()
+    return Seen(matter, actor, resident, reporter, handler, recorder)
+
+
+async def request_context(request: Req, community: Community, request_id: int) -> dict[str, Any]:
+    """A request's page: what the visitor may see of it and the forms they may use.
+    At most five queries of its own whatever the request's history: the request with
+    whether the visitor reported it and lives here (one), its history, and for those
+    who work on it the statuses, the bodies and their people; the list of all its
+    reporters is a page of its own."""
+    seen = await seen_matter(
+        request, community, request_id,
+        "category", "status", "place", "assignee", "duplicate_of", "reporter",
+    )  # fmt: skip
+    matter, resident, reporter = seen.matter, seen.resident, seen.reporter
+    handler, recorder = seen.handler, seen.recorder
     language = language_of(request)
     updates = list(await Update.filter(request_id=matter.id).select_related("status", "by"))
     context = await page_context(
@@ -556,8 +579,7 @@ class ResidentController(Controller):
     async def photo(
         self, request: Req, community: NamedDependency[Community], request_id: FromPath[int]
     ) -> Response[bytes]:
-        context = await request_context(request, community, request_id)
-        matter = context["matter"]
+        matter = (await seen_matter(request, community, request_id)).matter
         upload = None
         if matter.photo_id is not None:
             upload = await Upload.get_or_none(id=matter.photo_id, community_id=community.id)
