@@ -232,6 +232,7 @@ class DecisionForm(msgspec.Struct):
 
 class AttendeeForm(msgspec.Struct):
     who: str = ""
+    name: str = ""
     side: str = ""
 
 
@@ -356,7 +357,7 @@ async def request_context(request: Req, community: Community, request_id: int) -
         raise PermissionDeniedException()
     person_id = actor.account.person_id if actor.account else None
     query = Matter.filter(id=request_id, community_id=community.id).select_related(
-        "category", "status", "body", "place", "assignee", "duplicate_of", "reporter"
+        "category", "status", "body", "place", "assignee__person", "duplicate_of", "reporter"
     )
     if person_id is not None:
         mine = Reporter.filter(request_id=request_id, person_id=person_id)
@@ -381,7 +382,7 @@ async def request_context(request: Req, community: Community, request_id: int) -
     if not handler and not reporter and not recorder and (matter.private or not resident):
         raise NotFoundException()
     language = language_of(request)
-    updates = list(await Update.filter(request_id=matter.id).select_related("status", "by"))
+    updates = list(await Update.filter(request_id=matter.id).select_related("status", "by__person"))
     context = await page_context(
         request, community, matter=matter, handler=handler, reporter=reporter,
         resident=resident, place=services.where(
@@ -752,7 +753,7 @@ async def meeting_context(request: Req, community: Community, meeting_id: int) -
     meeting = await found(Meeting, id=meeting_id, community_id=community.id)
     items = list(
         await AgendaItem.filter(meeting_id=meeting.id).select_related(
-            "request__category", "request__status", "body", "owner"
+            "request__category", "request__status", "body", "owner__person"
         )
     )
     language = language_of(request)
@@ -878,8 +879,9 @@ class MeetingController(Controller):
             root = await community_root(community)
             if not await account.grants.filter(node__community_id=root.community_id).exists():  # type: ignore[attr-defined]
                 account = None
+        name = data.name.strip() or ("" if account else who)
         await services.add_attendee(
-            meeting, actor=actor, account=account, name="" if account else who, side=data.side
+            meeting, actor=actor, account=account, name=name, side=data.side
         )
         flash(request, N_("Attendance recorded."))
         return to_meeting(community, meeting.id)
