@@ -4,7 +4,7 @@ import pytest
 
 from linli.domain.identity.models import Account
 from linli.domain.identity.services import reset_password
-from linli.testing import TEST_PASSWORD, form_post, log_in, make_account
+from linli.testing import TEST_PASSWORD, form_post, log_in, make_account, make_person
 from linli.web.auth import LoginThrottle
 
 
@@ -289,3 +289,17 @@ async def test_the_counters_count_every_attempt_at_once(linli_db, kind):
         assert await store.increment("pair:x", 60) == 1
     finally:
         await store.forget("pair:x")
+
+
+async def test_an_account_is_named_by_its_person_in_the_register(linli_community):
+    """``Account.display_name``: the person's name when the person was fetched with the
+    account, else the username (an account without a resident record, or not fetched:
+    the property never queries)."""
+    person = await make_person(linli_community, "王书记")
+    await make_account("secretary", linli_community, person=person)
+    await make_account("staff", linli_community)
+    secretary = await Account.get(username="secretary").select_related("person")
+    assert secretary.display_name == "王书记"
+    assert (await Account.get(username="secretary")).display_name == "secretary"
+    staff = await Account.get(username="staff").select_related("person")
+    assert staff.display_name == "staff"

@@ -746,7 +746,8 @@ async def test_import_through_the_pages_with_dry_run_and_confirm(
     checked = await upload(linli_client, "register.csv", csv_bytes(rows))
     assert checked.status_code == 200
     assert zh(registry, "A mobile number has 11 digits and starts with 1.") in checked.text
-    assert "<td>6</td>" in checked.text and 'name="token"' not in checked.text
+    row = zh(registry, "Row")
+    assert f'<td data-label="{row}">6</td>' in checked.text and 'name="token"' not in checked.text
     assert await Person.all().count() == 0
     rows[4]["手机号"] = "13912345678"
     checked = await upload(linli_client, "register.xlsx", xlsx(rows))
@@ -1069,8 +1070,14 @@ async def test_an_address_written_without_suffixes_matches_the_registers_flats(
     assert zh(registry, "New households: %(count)d", count=1) in checked.text
     assert zh(registry, "Households already in the register: %(count)d", count=2) in checked.text
     # the one new flat is listed with its row and full address, named like its siblings
-    assert "<td>4</td><td>10-2-1203</td><td>10栋 2单元 1203室</td>" in checked.text
-    assert "<td>4</td><td>10栋 2单元 1203室</td>" in checked.text
+    row, code, address = (zh(registry, word) for word in ("Row", "Household", "Address"))
+    assert (
+        f'<td data-label="{row}">4</td><td data-label="{code}">10-2-1203</td>'
+        f'<td data-label="{address}">10栋 2单元 1203室</td>'
+    ) in checked.text
+    assert (
+        f'<td data-label="{row}">4</td><td data-label="{address}">10栋 2单元 1203室</td>'
+    ) in checked.text
     assert await counts() == before  # a dry run changes nothing
 
     report = await do_import(linli_community, rows)

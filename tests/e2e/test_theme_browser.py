@@ -1,8 +1,10 @@
-"""The default theme's menu on a 375-px phone: it opens without script and marks the
-current service; the elder home's first tiles are the services this phone visited most.
-(That every page fits the phone in both languages and modes, with
-44-px targets and the elder switch on the first screen, is checked by
-test_accessibility_browser.py.) Plain ``def`` tests (see conftest.py)."""
+"""The default theme on a 375-px phone: the menu opens without script and marks the
+current service; the elder home's tiles are the services this phone visited most; and a
+data table (the register, the street bank's ledger, a resident's points) becomes one
+card per row, each value with its column's label, rather than scrolling sideways in its
+box. (That every page fits the phone in both languages and modes, with 44-px targets
+and the elder switch on the first screen, is checked by test_accessibility_browser.py.)
+Plain ``def`` tests (see conftest.py)."""
 
 import re
 
@@ -100,3 +102,79 @@ def test_the_count_stays_small_and_what_is_used_now_comes_first_again(page: Page
     kept = sorted(int(count) for name, count in counts.items() if name != "council")
     halved = sorted(i // 2 for i in range(1, 15) if i // 2)
     assert len(kept) >= 6 and kept == halved[-len(kept) :], value  # the most used stay
+
+
+#: Data tables read on a phone, with who reads them.
+TABLES = (
+    ("community_worker", HOME + "register/"),
+    ("community_worker", HOME + "streetbank/worker/ledger"),
+    ("resident", HOME + "streetbank/me"),
+)
+
+#: How the tables of the page fit: what reaches past the screen's right edge, which box
+#: around (or inside) a table scrolls sideways, how many body rows are cards, and how
+#: many cells of a headed column carry no label.
+TABLE_FIT = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const name = (el) => [el.tagName.toLowerCase(), ...el.classList].join('.');
+  const wider = [...document.body.querySelectorAll('*')]
+    .filter((el) => el.getBoundingClientRect().right > width + 1)
+    .map(name);
+  const scrolling = [];
+  for (const table of document.querySelectorAll('main table')) {
+    const inside = [...table.querySelectorAll('*')];
+    for (let el = table; el && el.tagName !== 'MAIN'; el = el.parentElement) inside.push(el);
+    for (const el of inside) {
+      const scrolls = ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+      if (scrolls && el.scrollWidth > el.clientWidth + 1) scrolling.push(name(el));
+    }
+  }
+  const rows = [...document.querySelectorAll('main table tbody tr')];
+  // a cell of a column with a heading (a column of buttons has none) and no label
+  const unlabelled = [...document.querySelectorAll('main table tbody td')].filter((td) => {
+    const heading = td.closest('table').querySelectorAll('thead th')[td.cellIndex];
+    return heading && heading.textContent.trim() && !td.dataset.label;
+  });
+  return {
+    wider: wider.slice(0, 5),
+    scrolling: scrolling.slice(0, 5),
+    rows: rows.length,
+    cards: rows.filter((row) => getComputedStyle(row).display === 'block').length,
+    unlabelled: unlabelled.length,
+  };
+}
+"""
+
+
+@pytest.mark.parametrize(("language", "elder"), [("zh_CN", False), ("en", True)])
+def test_data_tables_become_cards_on_a_phone_without_script(browser, demo_server, language, elder):
+    for username, address in TABLES:
+        context = browser.new_context(
+            base_url=demo_server.base_url, java_script_enabled=False, viewport=PHONE
+        )
+        try:
+            page = context.new_page()
+            log_in(page, username)
+            context.add_cookies(
+                [
+                    {"name": "linli_lang", "value": language, "url": demo_server.base_url},
+                    {
+                        "name": "linli_elder",
+                        "value": "1" if elder else "0",
+                        "url": demo_server.base_url,
+                    },
+                ]
+            )
+            page.goto(address)
+            fit = page.evaluate(TABLE_FIT)
+            where = f"{address} ({username}, {language}{', elder' if elder else ''})"
+            assert fit["rows"] > 0, f"{where}: no table rows to look at"
+            assert fit["wider"] == [], f"{where}: wider than the screen: {fit['wider']}"
+            assert fit["scrolling"] == [], f"{where}: scrolls sideways: {fit['scrolling']}"
+            assert fit["cards"] == fit["rows"], (
+                f"{where}: {fit['rows'] - fit['cards']} rows stay rows"
+            )
+            assert fit["unlabelled"] == 0, f"{where}: {fit['unlabelled']} values without a label"
+        finally:
+            context.close()

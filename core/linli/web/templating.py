@@ -258,12 +258,7 @@ def _account_label(context: Context) -> str:
     username (an administrator's account may have no person)."""
     actor = _request(context).state.get("actor")
     account = actor.account if actor is not None else None
-    if account is None:
-        return ""
-    if account.person_id is None or "_person" not in account.__dict__:
-        return account.username
-    person = account.person
-    return person.name if person is not None and person.name else account.username
+    return account.display_name if account is not None else ""
 
 
 @pass_context

@@ -52,6 +52,9 @@ class Studio(Model):
             ("node_id",),
         )
 
+    def name_in(self, language: str) -> str:
+        return self.name_en if language == "en" and self.name_en else self.name
+
 
 class Case(Model):
     """A dispute between neighbours, from intake to close. Confidential."""

@@ -73,6 +73,20 @@ DECISIONS = [
     "社区联合警务室在楼栋张贴高空抛物警示,并查看监控。",
 ]
 
+#: The names the round-tables write down for the staff, who have no record in the resident
+#: register to take a name from (they live elsewhere): as the council's minutes name
+#: the secretary and the property manager.
+STAFF_NAMES = {
+    "committee_secretary": "刘书记",
+    "property_staff": "物业周经理",
+    "community_worker": "王社工",
+}
+
+
+def _attendee_name(account: Account) -> str:
+    """What a worker types as the name of a staff member without a resident record."""
+    return STAFF_NAMES.get(account.username, "") if account.person_id is None else ""
+
 
 async def _accounts(community: Community) -> dict[str, Account]:
     """The demo's staff accounts (made by the core's demo), where they exist."""
@@ -364,10 +378,16 @@ async def seed(community: Community) -> list[str]:
             ]
         )  # fmt: skip
         for account in attendees_of:
-            await services.add_attendee(meeting, actor=await load_actor(account), account=account)
+            await services.add_attendee(
+                meeting, actor=await load_actor(account), account=account,
+                name=_attendee_name(account),
+            )  # fmt: skip
     current = await services.meeting_for(community, this_week)
     for account in attendees_of:
-        await services.add_attendee(current, actor=await load_actor(account), account=account)
+        await services.add_attendee(
+            current, actor=await load_actor(account), account=account,
+            name=_attendee_name(account),
+        )  # fmt: skip
     if secretary is not None:
         # the first decisions of this week, through the rules: written back on the requests
         actor = await load_actor(secretary)

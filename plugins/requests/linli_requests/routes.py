@@ -233,6 +233,7 @@ class DecisionForm(msgspec.Struct):
 
 class AttendeeForm(msgspec.Struct):
     who: str = ""
+    name: str = ""
     side: str = ""
 
 
@@ -399,12 +400,12 @@ async def request_context(request: Req, community: Community, request_id: int) -
     reporters is a page of its own."""
     seen = await seen_matter(
         request, community, request_id,
-        "category", "status", "place", "assignee", "duplicate_of", "reporter",
+        "category", "status", "place", "assignee__person", "duplicate_of", "reporter",
     )  # fmt: skip
     matter, resident, reporter = seen.matter, seen.resident, seen.reporter
     handler, recorder = seen.handler, seen.recorder
     language = language_of(request)
-    updates = list(await Update.filter(request_id=matter.id).select_related("status", "by"))
+    updates = list(await Update.filter(request_id=matter.id).select_related("status", "by__person"))
     context = await page_context(
         request, community, matter=matter, handler=handler, reporter=reporter,
         resident=resident, place=services.where(
@@ -774,7 +775,7 @@ async def meeting_context(request: Req, community: Community, meeting_id: int) -
     meeting = await found(Meeting, id=meeting_id, community_id=community.id)
     items = list(
         await AgendaItem.filter(meeting_id=meeting.id).select_related(
-            "request__category", "request__status", "body", "owner"
+            "request__category", "request__status", "body", "owner__person"
         )
     )
     language = language_of(request)
@@ -900,8 +901,9 @@ class MeetingController(Controller):
             root = await community_root(community)
             if not await account.grants.filter(node__community_id=root.community_id).exists():  # type: ignore[attr-defined]
                 account = None
+        name = data.name.strip() or ("" if account else who)
         await services.add_attendee(
-            meeting, actor=actor, account=account, name="" if account else who, side=data.side
+            meeting, actor=actor, account=account, name=name, side=data.side
         )
         flash(request, N_("Attendance recorded."))
         return to_meeting(community, meeting.id)

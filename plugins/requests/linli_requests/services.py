@@ -305,17 +305,18 @@ async def body_in(community: Community, node_id: int | None, field: str = "body"
 
 async def handlers_of(body: Node) -> list[Account]:
     """The accounts that may work on the body's requests (a grant allowing
-    ``requests.handle`` at the body or above it): two queries."""
+    ``requests.handle`` at the body or above it), with their people, by name: two
+    queries."""
     grants = (
         await Grant.filter(node_id__in=[*body.ancestor_ids(), body.id])
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now_utc()))
-        .select_related("role", "account")
+        .select_related("role", "account__person")
     )
     seen: dict[int, Account] = {}
     for grant in grants:
         if "requests.handle" in (grant.role.permissions or []):
             seen.setdefault(grant.account_id, grant.account)
-    return sorted(seen.values(), key=lambda a: a.username)
+    return sorted(seen.values(), key=lambda a: a.display_name)
 
 
 async def handlers_by_body(nodes: list[Node]) -> dict[int, list[Account]]:
@@ -327,7 +328,7 @@ async def handlers_by_body(nodes: list[Node]) -> dict[int, list[Account]]:
     grants = (
         await Grant.filter(node_id__in=ancestors)
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now_utc()))
-        .select_related("role", "account")
+        .select_related("role", "account__person")
     )
     result: dict[int, list[Account]] = {}
     for node in wanted.values():
@@ -336,7 +337,7 @@ async def handlers_by_body(nodes: list[Node]) -> dict[int, list[Account]]:
         for grant in grants:
             if grant.node_id in chain and "requests.handle" in (grant.role.permissions or []):
                 seen.setdefault(grant.account_id, grant.account)
-        result[node.id] = sorted(seen.values(), key=lambda a: a.username)
+        result[node.id] = sorted(seen.values(), key=lambda a: a.display_name)
     return result
 
 
@@ -1414,7 +1415,9 @@ async def add_attendee(
 ) -> Attendee:
     """Record someone at the round-table. For an account, their roles in the
     community's trees are written down, and a cross-appointment (roles on both the
-    community's and the property company's side, 交叉任职) is marked."""
+    community's and the property company's side, 交叉任职) is marked; the name written
+    down is ``name``, else the account's person's name in the register (the username
+    only for an account with neither, which a printed attendance should not show)."""
     roles: list[str] = []
     sides: set[str] = set()
     if account is not None:
@@ -1426,8 +1429,8 @@ async def add_attendee(
         for grant in grants:
             roles.append(f"{grant.role.name}·{grant.node.name}")
             sides.add(ROLE_SIDES.get(grant.node.tree, "other"))
-        person = await Person.get_or_none(id=account.person_id) if account.person_id else None
-        name = name or (person.name if person else account.username)
+        await account.fetch_related("person")
+        name = name or account.display_name
         side = side or ("property" if sides == {"property"} else "community")
     name = _clean(name, 64, N_("Name the attendee."), "name")
     side = side or "other"

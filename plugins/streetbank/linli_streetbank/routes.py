@@ -30,6 +30,7 @@ from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Response, Template
 from markupsafe import Markup
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from linli.kit import (
@@ -399,6 +400,9 @@ class ResidentController(Controller):
         context = await page_context(
             request, community, person=person, account=account, postings=postings or [],
             page=max(page, 1), per_page=PER_PAGE,
+            served=await services.services_named(
+                [p.entry for p in postings or []], language_of(request)
+            ),
         )  # fmt: skip
         return Template("streetbank/home.html", context=context)
 
@@ -432,9 +436,8 @@ class ResidentController(Controller):
             month = services.month_of(services.now_utc(), zone_of(request))
             usage = await services.usage_this_month(person, [i.id for i in items], month)
             balance = await services.balance_of(person)
-        partners = natural_sorted(
-            await Partner.filter(community_id=community.id, active=True).values_list("id", "name"),
-            key=lambda pair: pair[1],
+        partners = await partner_choices(
+            Partner.filter(community_id=community.id, active=True), language_of(request)
         )
         context = await page_context(
             request, community, items=items, usage=usage, balance=balance,
@@ -775,6 +778,15 @@ async def accounts_page(
     )  # fmt: skip
 
 
+async def partner_choices(partners: QuerySet[Partner], language: str) -> list[tuple[int, str]]:
+    """(id, name in ``language``) of ``partners`` for a select, by name: one query."""
+    rows = await partners.values_list("id", "name", "name_en")
+    return natural_sorted(
+        [(pid, (name_en if language == "en" and name_en else name)) for pid, name, name_en in rows],
+        key=lambda pair: pair[1],
+    )
+
+
 def account_sort_name(account: LedgerAccount) -> str:
     if account.partner_id is not None and account.partner is not None:
         return account.partner.name
@@ -808,6 +820,7 @@ async def ledger_page(
     return await page_context(
         request, community, entries=entries, kind=kind, q=q, page=page, per_page=PER_PAGE,
         reversible=services.REVERSIBLE, error_entry=entry_id,
+        served=await services.services_named(list(entries), language_of(request)),
     )  # fmt: skip
 
 
@@ -859,9 +872,8 @@ async def catalogue_page(request: Req, community: Community) -> dict[str, Any]:
     items = natural_sorted(items, key=lambda item: item.partner.name)
     edit = parse_id(request.query_params.get("edit", ""))
     editing = next((item for item in items if item.id == edit), None) if edit else None
-    partners = natural_sorted(
-        await Partner.filter(community_id=community.id).values_list("id", "name"),
-        key=lambda pair: pair[1],
+    partners = await partner_choices(
+        Partner.filter(community_id=community.id), language_of(request)
     )
     return await page_context(request, community, items=items, partners=partners, editing=editing)
 
@@ -1034,6 +1046,9 @@ class WorkerController(Controller):
         context = await page_context(
             request, community, account=account, postings=postings, page=max(page, 1),
             per_page=PER_PAGE,
+            served=await services.services_named(
+                [p.entry for p in postings], language_of(request)
+            ),
         )  # fmt: skip
         return Template("streetbank/account.html", context=context)
 

@@ -730,7 +730,7 @@ async def record_service(
             key=key,
             legs=[(issuing, -points), (mine, points)],
             actor=actor,
-            memo=f"{category.name} × {amount.normalize()}",
+            memo=f"{category.name} × {amount.normalize():f}",
             now=moment,
         )
         record = await ServiceRecord.create(
@@ -1642,6 +1642,23 @@ async def history(account: LedgerAccount, *, page: int = 1, per_page: int = 30) 
         .offset((page - 1) * per_page)
         .limit(per_page)
     )
+
+
+async def services_named(entries: list[Entry], language: str) -> dict[int, str]:
+    """What the credited services among ``entries`` were, by entry id, in ``language``
+    ("Safety patrol × 3"): an entry's memo keeps the category's name as it was written,
+    in the community's language. One query, none without a credit."""
+    earned = [entry.id for entry in entries if entry.kind == EARN]
+    if not earned:
+        return {}
+    rows = await ServiceRecord.filter(entry_id__in=earned).values_list(
+        "entry_id", "category__name", "category__name_en", "quantity"
+    )
+    return {
+        entry_id: f"{(name_en if language == 'en' and name_en else name)} × "
+        f"{Decimal(quantity).normalize():f}"
+        for entry_id, name, name_en, quantity in rows
+    }
 
 
 async def catalogue(

@@ -189,7 +189,7 @@ async def join(
         availability=data.availability,
         skills=ids(data.skills),
     )
-    return done(request, base(community), N_("Welcome to 一呼百应!"))
+    return done(request, base(community), N_("Welcome to the volunteers!"))
 
 
 # ----------------------------------------------------------------------------- calls

@@ -1,6 +1,7 @@
 """Acceptance 4 (Chinese and English complete) and the demo seeder."""
 
 import asyncio
+import html
 import os
 import subprocess
 import time
@@ -9,10 +10,18 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from linli.kit import Account, community_root, load_actor
-from linli.testing import cli_command, make_account, make_person, make_place, make_resident
+from linli.testing import (
+    cli_command,
+    log_in,
+    make_account,
+    make_person,
+    make_place,
+    make_resident,
+)
 from linli_mediation import services
 from linli_mediation.demo import seed
 from linli_mediation.models import Case, FollowUp, Session, Studio, Transition
+from linli_mediation.testing import make_studio
 
 
 def _check(folder):
@@ -88,3 +97,17 @@ async def test_the_demo_seeds_a_plausible_year(linli_community):
     # the demo resident is a party of one case, and sees only that one
     resident = await load_actor(await Account.get(username="resident"))
     assert await services.visible_cases(resident, linli_community).count() == 1
+
+
+@pytest.mark.linli_plugins("mediation")
+async def test_a_studio_is_named_in_the_reader_s_language(linli_client, linli_community):
+    """A studio has its name in both languages (莲姐议事, Sister Lian's council): the
+    English list of studios uses the English one (as do the case list and the forms)."""
+    studio = await make_studio(linli_community, "莲姐议事", name_en="Sister Lian's council")
+    await make_account("boss", linli_community, "mediation_supervisor")
+    await log_in(linli_client, "boss")
+    linli_client.cookies.set("linli_lang", "en")
+    page = html.unescape((await linli_client.get("/c/test/mediation/")).text)
+    assert f"<h3>{studio.name_en}</h3>" in page and "<h3>莲姐议事</h3>" not in page
+    linli_client.cookies.set("linli_lang", "zh_CN")
+    assert "<h3>莲姐议事</h3>" in (await linli_client.get("/c/test/mediation/")).text

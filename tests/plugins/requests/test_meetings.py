@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
-from linli.testing import form_post, log_in
+from linli.testing import form_post, log_in, make_account, make_place
 from linli_requests import services
 from linli_requests.demo import seed
 from linli_requests.models import AgendaItem, Attendee, Meeting, Request, Update
@@ -135,6 +135,8 @@ async def test_attendance_shows_both_sides_and_the_cross_appointment(client, wor
     assert printable.status_code == 200
     assert "cross-appointed" in printable.text and "王书记" in printable.text
     assert "Record the decision" not in printable.text
+    # named as the register names them, never by their logins
+    assert "<li>secretary ·" not in printable.text and "<li>王书记 ·" in printable.text
     await form_post(client, f"{BASE}/meetings/{meeting.id}/minutes", {"minutes": "逐项过了诉求"})
     assert "逐项过了诉求" in (await client.get(f"{BASE}/meetings/{meeting.id}/print")).text
 
@@ -187,3 +189,44 @@ async def test_a_decision_cannot_name_someone_outside_the_body(client, world):
         assert refused.status_code == 400
         assert "does not work for the responsible body" in refused.text
     assert (await AgendaItem.get(id=item.id)).decided_at is None
+
+
+async def test_attendance_and_decisions_name_people_not_logins(client, world):
+    """A round-table's paper names people: an account by its person's name in the
+    register, staff without a record by the name the worker writes beside the login
+    (their roles still come from the login), the person in charge of a decision by
+    name. The logins ("staff", "secretary") are printed nowhere."""
+    _new, _bin, late, _fixed, _waiting, _after = await agenda_world(world)
+    meeting = await services.meeting_for(world.community, TUESDAY)
+    await log_in(client, "worker")
+    await form_post(client, f"{BASE}/meetings/{meeting.id}/attendees", {"who": "secretary"})
+    await form_post(
+        client, f"{BASE}/meetings/{meeting.id}/attendees", {"who": "staff", "name": "周经理"}
+    )
+    secretary, staff = await Attendee.filter(meeting=meeting).order_by("id")
+    assert (secretary.name, staff.name) == ("王书记", "周经理")
+    assert staff.account_id == world.staff.id and staff.side == "property" and staff.roles
+    item = await AgendaItem.get(meeting=meeting, request_id=late.id)
+    await log_in(client, "secretary")
+    page = await client.get(f"{BASE}/meetings/{meeting.id}")
+    assert f'<option value="{world.secretary.id}">王书记</option>' in page.text
+    await form_post(
+        client,
+        f"{BASE}/meetings/{meeting.id}/items/{item.id}",
+        {"decision": "物业本周更换灯具", "owner": str(world.secretary.id)},
+    )
+    printable = (await client.get(f"{BASE}/meetings/{meeting.id}/print")).text
+    assert "<li>王书记 ·" in printable and "<li>周经理 ·" in printable
+    assert "in charge: 王书记" in printable
+    for login in ("secretary", "staff"):
+        assert f">{login} " not in printable and f": {login}" not in printable
+
+
+async def test_the_demo_round_tables_write_down_the_staff_by_name(client, linli_community):
+    company = await make_place(linli_community, "property_company", "江汉里物业", code="property")
+    await make_account("community_worker", linli_community, "community_worker")
+    await make_account("committee_secretary", linli_community, "committee_secretary")
+    await make_account("property_staff", linli_community, ("property_staff", company))
+    await seed(linli_community)
+    names = await Attendee.filter(meeting__community=linli_community).values_list("name", flat=True)
+    assert names and set(names) == {"刘书记", "物业周经理", "王社工"}

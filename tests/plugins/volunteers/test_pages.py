@@ -1,6 +1,7 @@
 """The pages as residents, volunteers, leaders and workers see them: joining, the phone
 page with today's tasks and the calls nearby, who may open what, and bad input."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -120,6 +121,30 @@ async def test_the_home_widget_and_the_person_section(linli_client, kit):
     person = await linli_client.get(f"/c/test/register/people/{kit.helper.person_id}")
     assert person.status_code == 200 and "自 2026-01-05 起在志愿者名册上" in person.text
     assert "为老服务队" in person.text
+
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+async def test_the_english_pages_call_the_service_volunteers(linli_client, kit):
+    """一呼百应 is the service's Chinese name: the English home's widget, the join page
+    and its welcome say "volunteers" in words of their own, with no Chinese."""
+    await make_call(kit.community, "修水管", place=kit.building)
+    await log_in(linli_client, "resident")
+    linli_client.cookies.set("linli_lang", "en")
+    home = await linli_client.get("/c/test/")
+    widget = re.search(
+        r'<section class="widget[^"]*"[^>]*>(?:(?!</section>).)*?/volunteers/.*?</section>',
+        home.text,
+        re.S,
+    )
+    assert widget is not None and "Open the volunteers" in widget.group(0)
+    words = re.sub(r"<[^>]+>", " ", widget.group(0))
+    assert not CJK.search(words), words
+    page = await linli_client.get(BASE)
+    assert "<h1>Join the volunteers</h1>" in page.text and "一呼百应" not in page.text
+    joined = await form_post(linli_client, BASE + "join", {"skills": [str(kit.plumbing.id)]})
+    assert "Welcome to the volunteers!" in joined.text and "一呼百应" not in joined.text
 
 
 async def test_the_home_widget_is_kept_until_a_call_changes(linli_client, kit):

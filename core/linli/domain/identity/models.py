@@ -138,3 +138,12 @@ class Account(Model):
 
     class Meta:
         table = "core_account"
+
+    @property
+    def display_name(self) -> str:
+        """How pages name the account's holder: their name in the register, else the
+        username (staff who live elsewhere may have no resident record). The person is
+        read only when it was fetched with the account (``select_related("person")``,
+        ``"account__person"``): never a query here."""
+        person = self.__dict__.get("_person") if self.person_id is not None else None
+        return person.name if isinstance(person, Person) and person.name else self.username
