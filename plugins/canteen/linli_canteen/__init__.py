@@ -30,7 +30,7 @@ manifest = Manifest(
     name="canteen",
     title={"zh_CN": "幸福食堂", "en": "Happiness canteen"},
     description={
-        "zh_CN": "老年助餐:菜单、分档补贴、堂食与1.5公里内送餐、送餐路线与关怀提醒",
+        "zh_CN": "老年助餐：菜单、分档补贴、堂食与1.5公里内送餐、送餐路线与关怀提醒",
         "en": "Meals for the elderly: menus, subsidy tiers, dine-in and delivery within "
         "1.5 km, delivery runs and welfare alerts",
     },

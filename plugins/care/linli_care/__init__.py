@@ -26,7 +26,7 @@ manifest = Manifest(
     name="care",
     title={"zh_CN": "关爱", "en": "Care"},
     description={
-        "zh_CN": "银龄关爱、青苗成长:关爱对象、结对帮扶、走访记录、覆盖率与托管班、老年大学",
+        "zh_CN": "银龄关爱、青苗成长：关爱对象、结对帮扶、走访记录、覆盖率与托管班、老年大学",
         "en": "Silver care and young sprouts: care groups, carers, visits, coverage, "
         "holiday classes and elders' courses",
     },

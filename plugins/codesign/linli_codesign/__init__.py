@@ -30,7 +30,7 @@ manifest = Manifest(
     name="codesign",
     title={"zh_CN": "参与式设计", "en": "Co-design"},
     description={
-        "zh_CN": "全过程参与式设计:居民出点子、做设计、投票、共建和评价共建项目",
+        "zh_CN": "全过程参与式设计：居民出点子、做设计、投票、共建和评价共建项目",
         "en": "Co-built projects designed with residents: ideas, designs, a secret vote, "
         "building together and a satisfaction survey",
     },

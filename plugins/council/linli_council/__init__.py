@@ -29,7 +29,7 @@ manifest = Manifest(
     name="council",
     title={"zh_CN": "街坊议事会", "en": "Neighbours' council"},
     description={
-        "zh_CN": "居民需求—社区议题—共建项目:提需求、议事会月度会议、纪要和议题办结率",
+        "zh_CN": "居民需求—社区议题—共建项目：提需求、议事会月度会议、纪要和议题办结率",
         "en": "Residents' needs become topics of the monthly council, with minutes, "
         "decisions, follow-up and the share of topics resolved",
     },

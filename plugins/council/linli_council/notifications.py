@@ -17,7 +17,7 @@ TOPIC_DECIDED = NotificationKind(
     "council.topic_decided",
     title={"zh_CN": "议题已作出决定", "en": "A topic was decided"},
     text={
-        "zh_CN": "议事会对「%(subject)s」作出了决定:%(decision)s",
+        "zh_CN": "议事会对「%(subject)s」作出了决定：%(decision)s",
         "en": "The council decided on “%(subject)s”: %(decision)s",
     },
 )
@@ -26,7 +26,7 @@ MINUTES_PUBLISHED = NotificationKind(
     "council.minutes_published",
     title={"zh_CN": "会议纪要已公布", "en": "Minutes published"},
     text={
-        "zh_CN": "议事会会议「%(subject)s」的纪要已公布,其中讨论了您提出的需求。",
+        "zh_CN": "议事会会议「%(subject)s」的纪要已公布，其中讨论了您提出的需求。",
         "en": "The minutes of the council meeting “%(subject)s”, which discussed your "
         "need, are published.",
     },

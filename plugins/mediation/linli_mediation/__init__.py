@@ -36,7 +36,7 @@ manifest = Manifest(
     name="mediation",
     title={"zh_CN": "调解工作室", "en": "Mediation"},
     description={
-        "zh_CN": "邻里纠纷调解:受理、调解、协议、回访,保密,可转介与上报",
+        "zh_CN": "邻里纠纷调解：受理、调解、协议、回访，保密，可转介与上报",
         "en": "Confidential neighbour-dispute cases: intake, sessions, agreements, "
         "follow-up visits, referral and escalation",
     },

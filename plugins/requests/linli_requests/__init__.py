@@ -30,8 +30,8 @@ manifest = Manifest(
     name="requests",
     title={"zh_CN": "诉求", "en": "Requests"},
     description={
-        "zh_CN": "居民诉求:漏水、垃圾清运、电梯、路灯……派给物业或社区办理,"
-        "社企融合周周碰每周协调,提供 Open311 接口",
+        "zh_CN": "居民诉求：漏水、垃圾清运、电梯、路灯……派给物业或社区办理，"
+        "社企融合周周碰每周协调，提供 Open311 接口",
         "en": "Residents' problems routed to the property company or the community, "
         "reviewed at the weekly round-table, with an Open311 API",
     },

@@ -21,7 +21,7 @@ DECIDED = NotificationKind(
     "requests.decided",
     title={"zh_CN": "周周碰对我的诉求作出决定", "en": "The round-table decided on my request"},
     text={
-        "zh_CN": "社区与物业周周碰对您反映的「%(subject)s」作出决定:%(decision)s",
+        "zh_CN": "社区与物业周周碰对您反映的「%(subject)s」作出决定：%(decision)s",
         "en": "The weekly round-table decided on your request “%(subject)s”: %(decision)s",
     },
 )
@@ -30,7 +30,7 @@ CONFIRM_FIXED = NotificationKind(
     "requests.confirm_fixed",
     title={"zh_CN": "请确认问题是否真的解决", "en": "Is it really fixed?"},
     text={
-        "zh_CN": "您反映的「%(subject)s」%(days)s天前已处理,真的解决了吗?请打开诉求确认,"
+        "zh_CN": "您反映的「%(subject)s」%(days)s天前已处理，真的解决了吗？请打开诉求确认，"
         "或说明原因重新打开。",
         "en": "Your request “%(subject)s” was fixed %(days)s days ago. Is it really fixed? "
         "Open the request to confirm it, or to reopen it with the reason.",
@@ -50,7 +50,7 @@ OVERDUE = NotificationKind(
     "requests.overdue",
     title={"zh_CN": "本单位有诉求超期", "en": "A request of my body is overdue"},
     text={
-        "zh_CN": "诉求「%(subject)s」已超过办理时限,请尽快处理。",
+        "zh_CN": "诉求「%(subject)s」已超过办理时限，请尽快处理。",
         "en": "The request “%(subject)s” is past its deadline; please see to it soon.",
     },
 )

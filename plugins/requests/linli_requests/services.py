@@ -136,16 +136,16 @@ FIELD_LABELS = {
 }
 #: The statuses a community starts with: (key, zh, en, type, initial, canned notes).
 DEFAULT_STATUSES = [
-    ("received", "已受理", "Received", OPEN, True, "已收到您的诉求,我们会尽快处理。"),
+    ("received", "已受理", "Received", OPEN, True, "已收到您的诉求，我们会尽快处理。"),
     ("in_progress", "处理中", "In progress", OPEN, False,
-     "已安排人员上门查看。\n维修材料已订购,到货后安排施工。"),
+     "已安排人员上门查看。\n维修材料已订购，到货后安排施工。"),
     ("waiting", "待周周碰协调", "Waiting for the round-table", OPEN, False,
-     "此事需社区与物业周周碰协调,会后告知结果。"),
+     "此事需社区与物业周周碰协调，会后告知结果。"),
     ("reopened", "已重新打开", "Reopened", OPEN, False, ""),
     ("fixed", "已解决", "Fixed", FIXED, False, "已处理完毕，请您确认是否解决。"),
-    ("closed", "已办结", "Closed", CLOSED, False, "经确认已解决,本诉求办结。"),
+    ("closed", "已办结", "Closed", CLOSED, False, "经确认已解决，本诉求办结。"),
     ("not_ours", "非职责范围", "Not for us", CLOSED, False,
-     "此事不属物业和社区职责,已告知相关部门。"),
+     "此事不属物业和社区职责，已告知相关部门。"),
     ("duplicate", "重复诉求", "Duplicate", CLOSED, False, "与另一条诉求合并办理。"),
 ]  # fmt: skip
 #: The catalogue a community starts with: (code, zh, en, body kind and code, respond

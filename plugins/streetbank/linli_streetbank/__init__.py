@@ -35,7 +35,7 @@ manifest = Manifest(
     name="streetbank",
     title={"zh_CN": "街坊银行", "en": "Street bank"},
     description={
-        "zh_CN": "志愿服务积分:居民服务得积分,在共建单位和商户兑换商品与服务",
+        "zh_CN": "志愿服务积分：居民服务得积分，在共建单位和商户兑换商品与服务",
         "en": "Points for verified volunteer service, redeemed with partner units and merchants",
     },
     nav_order=20,

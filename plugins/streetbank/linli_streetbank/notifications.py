@@ -20,7 +20,7 @@ VOUCHER_EXPIRING = NotificationKind(
     "streetbank.voucher_expiring",
     title={"zh_CN": "兑换券即将过期", "en": "Voucher about to expire"},
     text={
-        "zh_CN": "您兑换的「%(subject)s」(券码%(code)s)将于%(day)s过期,请尽快使用。",
+        "zh_CN": "您兑换的「%(subject)s」(券码%(code)s)将于%(day)s过期，请尽快使用。",
         "en": "Your voucher for “%(subject)s” (code %(code)s) expires on %(day)s; use it soon.",
     },
 )
@@ -29,7 +29,7 @@ VOUCHER_EXPIRED = NotificationKind(
     "streetbank.voucher_expired",
     title={"zh_CN": "兑换券已过期", "en": "Voucher expired"},
     text={
-        "zh_CN": "您兑换的「%(subject)s」已过期未使用,%(points)s积分已退回您的账户。",
+        "zh_CN": "您兑换的「%(subject)s」已过期未使用，%(points)s积分已退回您的账户。",
         "en": "Your voucher for “%(subject)s” expired unused; its %(points)s points are "
         "back in your account.",
     },

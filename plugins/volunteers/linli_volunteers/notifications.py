@@ -21,7 +21,8 @@ CALL_OFFERED = NotificationKind(
     "volunteers.call_offered",
     title={"zh_CN": "街坊求助", "en": "A call for help"},
     text={
-        "zh_CN": "街坊求助:「%(subject)s」,%(when)s,需要%(needed)s人。能去的话请打开求助点“我去”。",
+        "zh_CN": "街坊求助：「%(subject)s」，%(when)s，需要%(needed)s人。"
+        "能去的话请打开求助点“我去”。",
         "en": "A neighbour asks for help: “%(subject)s”, %(when)s, %(needed)s helpers "
         "needed. If you can go, open it and tap “I'll go”.",
     },
@@ -31,7 +32,7 @@ CALL_URGENT = NotificationKind(
     "volunteers.call_urgent",
     title={"zh_CN": "紧急求助", "en": "An urgent call for help"},
     text={
-        "zh_CN": "紧急求助:「%(subject)s」,%(when)s,需要%(needed)s人。"
+        "zh_CN": "紧急求助：「%(subject)s」，%(when)s，需要%(needed)s人。"
         "能去的话请尽快打开求助点“我去”。",
         "en": "Urgent: a neighbour needs help: “%(subject)s”, %(when)s, %(needed)s helpers "
         "needed. If you can go, open it soon and tap “I'll go”.",
@@ -54,7 +55,7 @@ CALL_FILLED = NotificationKind(
     "volunteers.call_filled",
     title={"zh_CN": "求助人手已满", "en": "Your call has its helpers"},
     text={
-        "zh_CN": "您的求助「%(subject)s」人手已满:%(name)s也接下了,%(needed)s位志愿者都会来。",
+        "zh_CN": "您的求助「%(subject)s」人手已满：%(name)s也接下了，%(needed)s位志愿者都会来。",
         "en": "Your call for help “%(subject)s” has all its helpers: %(name)s accepted too, "
         "and all %(needed)s are coming.",
     },
@@ -64,8 +65,8 @@ CALL_EXPIRED = NotificationKind(
     "volunteers.call_expired",
     title={"zh_CN": "求助已过期", "en": "Call for help expired"},
     text={
-        "zh_CN": "您的求助「%(subject)s」时间已过,未能凑齐人手(%(taken)s/%(needed)s人),"
-        "已自动关闭。如仍需帮助,请重新发起或联系社区。",
+        "zh_CN": "您的求助「%(subject)s」时间已过，未能凑齐人手（%(taken)s/%(needed)s人），"
+        "已自动关闭。如仍需帮助，请重新发起或联系社区。",
         "en": "The time of your call for help “%(subject)s” has passed without all its "
         "helpers (%(taken)s of %(needed)s); it is closed. If you still need help, ask again "
         "or call the community.",
@@ -76,7 +77,7 @@ HOURS_APPROVED = NotificationKind(
     "volunteers.hours_approved",
     title={"zh_CN": "服务时长已通过", "en": "Hours approved"},
     text={
-        "zh_CN": "您%(day)s的服务「%(subject)s」%(hours)s小时已通过审核,谢谢您!",
+        "zh_CN": "您%(day)s的服务「%(subject)s」%(hours)s小时已通过审核，谢谢您！",
         "en": "Your %(hours)s hours of “%(subject)s” on %(day)s were approved. Thank you!",
     },
 )
@@ -94,7 +95,7 @@ QUALIFICATION_EXPIRING = NotificationKind(
     "volunteers.qualification_expiring",
     title={"zh_CN": "资质即将到期", "en": "Qualification about to expire"},
     text={
-        "zh_CN": "%(name)s的%(subject)s将于%(day)s到期。到期后不能报名需要它的排班,"
+        "zh_CN": "%(name)s的%(subject)s将于%(day)s到期。到期后不能报名需要它的排班，"
         "请及时办理并交社区登记。",
         "en": "%(name)s's %(subject)s expires on %(day)s. After that they cannot sign up for "
         "shifts that need it: renew it and have the community record it.",
@@ -105,8 +106,8 @@ SHIFT_TOMORROW = NotificationKind(
     "volunteers.shift_tomorrow",
     title={"zh_CN": "明天的排班", "en": "Your shift tomorrow"},
     text={
-        "zh_CN": "提醒:您报名了明天%(when)s的「%(subject)s」%(place)s。"
-        "来不了请提前退出,把名额让给别人。",
+        "zh_CN": "提醒：您报名了明天%(when)s的「%(subject)s」%(place)s。"
+        "来不了请提前退出，把名额让给别人。",
         "en": "Reminder: you signed up for “%(subject)s” tomorrow at %(when)s %(place)s. If "
         "you cannot come, give your place back so that someone else can.",
     },
