@@ -190,7 +190,8 @@ if (document.readyState === "loading") {
 }
 
 // Pictures below the first screen (<img data-linli-src>, the lazy_picture component)
-// are fetched when they come within a screen's height of being seen.
+// are fetched when they come within half a screen's height of being seen: a whole
+// screen fetched a first visit's worth of dish pictures the visitor had not reached.
 document.documentElement.classList.add("js");
 const showPicture = (img) => { img.src = img.dataset.linliSrc; img.removeAttribute("data-linli-src"); };
 const pictures = "IntersectionObserver" in window
@@ -198,7 +199,7 @@ const pictures = "IntersectionObserver" in window
     for (const entry of entries) {
       if (entry.isIntersecting) { showPicture(entry.target); observer.unobserve(entry.target); }
     }
-  }, { rootMargin: "100% 0px" })
+  }, { rootMargin: "50% 0px" })
   : null;
 const watchPictures = (root) => {
   for (const img of root.querySelectorAll("img[data-linli-src]")) {
