@@ -41,8 +41,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-#: Where each name of the kit lives (``module`` or ``module:attribute``); nothing else
-#: of linli is part of the plugin API.
+#: Where each name of the kit lives (``module`` or ``module:attribute``; a module named
+#: like the kit's name is that module itself); nothing else of linli is part of the
+#: plugin API.
 _HOMES: dict[str, str] = {
     # the contract
     "PLUGIN_API_VERSION": "linli",
@@ -108,6 +109,7 @@ _HOMES: dict[str, str] = {
     "natural_sorted": "linli.kernel.sorting",
     "save_image": "linli.domain.uploads",
     "illustration": "linli.domain.illustrations",
+    "scenes": "linli.domain.scenes",
     "save_file": "linli.domain.uploads",
     "UploadRefused": "linli.domain.uploads",
     "settings_of": "linli.domain.community_settings",
@@ -173,7 +175,9 @@ def __getattr__(name: str) -> Any:
     if home is None:
         raise AttributeError(f"linli.kit has no {name!r} (the plugin API is linli.kit.__all__)")
     module, _, attribute = home.partition(":")
-    value = getattr(importlib.import_module(module), attribute or name)
+    imported = importlib.import_module(module)
+    whole = not attribute and module.rpartition(".")[2] == name
+    value = imported if whole else getattr(imported, attribute or name)
     globals()[name] = value  # the next lookup is a plain attribute
     return value
 
@@ -185,6 +189,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     from linli import PLUGIN_API_VERSION
     from linli.cli import Instance, pass_instance
+    from linli.domain import scenes
     from linli.domain.audit.models import AuditEntry
     from linli.domain.audit.services import record as audit
     from linli.domain.communities import community_root, create_community, ensure_node_kinds

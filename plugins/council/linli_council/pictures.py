@@ -10,7 +10,7 @@ them the way an uploaded photo is stored.
 
 from __future__ import annotations
 
-from linli.kit import illustration
+from linli.kit import illustration, scenes
 
 Shape = tuple[str, tuple[float, ...], str]
 
@@ -18,48 +18,11 @@ Shape = tuple[str, tuple[float, ...], str]
 #: at its own size).
 SIZE = 128
 
-INK = "#3b3f45"
-WHITE = "#fbfaf6"
-SKY = "#dcecf7"
-NIGHT = "#2c3650"
-FACADE = "#e9dcc6"
-WINDOW = "#9cc3e4"
 WALL = "#ece4d6"
 DARK_WALL = "#414859"
-CONCRETE = "#c9c6bf"
-ASPHALT = "#9a9ea3"
-GRASS = "#a9d18e"
-LEAF = "#4f9a3c"
-LIGHT_LEAF = "#7cb84f"
-WOOD = "#b57a3e"
-DARK_WOOD = "#7a5230"
-RED = "#d9412b"
-YELLOW = "#f2c94c"
-BLUE = "#5b8fd1"
-ORANGE = "#e07b39"
-STEEL = "#aab4bf"
-WATER = "#5aa7d6"
 
 
 # -- places
-
-
-def _facade(x0: float = 8, x1: float = 92, colour: str = FACADE) -> list[Shape]:
-    """The face of a residential block: rows of windows with balconies."""
-    shapes: list[Shape] = [("rect", (x0, 0, x1, 100), colour)]
-    for row in range(3):
-        top = 6 + row * 26
-        for left in (x0 + 8, (x0 + x1) / 2 + 4):
-            right = left + (x1 - x0) / 2 - 12
-            shapes += [
-                ("rect", (left, top, right, top + 14), WINDOW),
-                ("rect", (left - 2, top + 14, right + 2, top + 18), "#b9ab94"),
-            ]
-    return shapes
-
-
-def _ground(top: float, colour: str = ASPHALT) -> list[Shape]:
-    return [("rect", (0, top, 100, 100), colour)]
 
 
 def _stairs(colour: str, step: str) -> list[Shape]:
@@ -79,67 +42,31 @@ def _stairs(colour: str, step: str) -> list[Shape]:
 # -- things
 
 
-def _ebike(x: float, ground: float, colour: str) -> list[Shape]:
-    """An electric bicycle seen from the side, its rear wheel's centre at ``x``."""
-    r = 7
-    hub = ground - r
-    return [
-        ("ellipse", (x - r, hub - r, x + r, hub + r), INK),
-        ("ellipse", (x + 30 - r, hub - r, x + 30 + r, hub + r), INK),
-        ("ellipse", (x - 3, hub - 3, x + 3, hub + 3), STEEL),
-        ("ellipse", (x + 27, hub - 3, x + 33, hub + 3), STEEL),
-        (
-            "polygon",
-            (
-                x - 4,
-                hub - 10,
-                x + 14,
-                hub - 10,
-                x + 20,
-                hub - 2,
-                x + 26,
-                hub - 2,
-                x + 26,
-                hub + 1,
-                x + 8,
-                hub + 1,
-                x,
-                hub - 4,
-            ),
-            colour,
-        ),
-        ("round", (x - 2, hub - 15, x + 12, hub - 10, 2), INK),
-        ("line", (x + 30, hub, x + 24, hub - 22, 2.5), colour),
-        ("line", (x + 20, hub - 22, x + 28, hub - 22, 2.5), INK),
-        ("rect", (x + 26, hub - 20, x + 34, hub - 14), STEEL),
-    ]
-
-
 def _motion(x: float, y: float) -> list[Shape]:
     """Short lines above something falling."""
     return [
-        ("line", (x - 4, y - 14, x - 4, y - 4, 1.5), INK),
-        ("line", (x + 4, y - 18, x + 4, y - 6, 1.5), INK),
+        ("line", (x - 4, y - 14, x - 4, y - 4, 1.5), scenes.INK),
+        ("line", (x + 4, y - 18, x + 4, y - 6, 1.5), scenes.INK),
     ]
 
 
 def _lift_doors() -> list[Shape]:
     return [
         ("rect", (14, 8, 86, 90), "#c5ccd3"),
-        ("rect", (18, 12, 49.5, 90), STEEL),
-        ("rect", (50.5, 12, 82, 90), STEEL),
-        ("rect", (0, 90, 100, 100), ASPHALT),
+        ("rect", (18, 12, 49.5, 90), scenes.STEEL),
+        ("rect", (50.5, 12, 82, 90), scenes.STEEL),
+        ("rect", (0, 90, 100, 100), scenes.ASPHALT),
     ]
 
 
 def _cone(x: float, ground: float) -> list[Shape]:
     """A traffic cone standing on the ground."""
     return [
-        ("rect", (x - 12, ground - 4, x + 12, ground), ORANGE),
+        ("rect", (x - 12, ground - 4, x + 12, ground), scenes.ORANGE),
         (
             "polygon",
             (x - 9, ground - 4, x - 2, ground - 34, x + 2, ground - 34, x + 9, ground - 4),
-            ORANGE,
+            scenes.ORANGE,
         ),
         (
             "polygon",
@@ -153,7 +80,7 @@ def _cone(x: float, ground: float) -> list[Shape]:
                 x + 6.5,
                 ground - 14,
             ),
-            WHITE,
+            scenes.WHITE,
         ),
     ]
 
@@ -161,7 +88,7 @@ def _cone(x: float, ground: float) -> list[Shape]:
 def _bins(ground: float) -> list[Shape]:
     """Four sorting bins in their colours, lids on."""
     shapes: list[Shape] = []
-    for i, colour in enumerate(("#2f6fb0", "#4f9a3c", "#8e9196", RED)):
+    for i, colour in enumerate(("#2f6fb0", "#4f9a3c", "#8e9196", scenes.RED)):
         x = 8 + i * 22
         shapes += [
             (
@@ -170,21 +97,13 @@ def _bins(ground: float) -> list[Shape]:
                 colour,
             ),
             ("rect", (x - 1, ground - 34, x + 21, ground - 29), colour),
-            ("rect", (x + 7, ground - 36, x + 13, ground - 34), INK),
+            ("rect", (x + 7, ground - 36, x + 13, ground - 34), scenes.INK),
         ]
     return shapes
 
 
-def _stink(x: float, y: float) -> list[Shape]:
-    """Wavy lines of a bad smell rising from ``(x, y)``."""
-    return [
-        ("arc", (x - 4, y - 10, x + 4, y, 90, 270, 1.5), "#7d8b4a"),
-        ("arc", (x - 4, y - 20, x + 4, y - 10, 270, 450, 1.5), "#7d8b4a"),
-    ]
-
-
 def _fly(x: float, y: float) -> list[Shape]:
-    return [("ellipse", (x - 1.5, y - 1.5, x + 1.5, y + 1.5), INK)]
+    return [("ellipse", (x - 1.5, y - 1.5, x + 1.5, y + 1.5), scenes.INK)]
 
 
 def _box(x0: float, y0: float, x1: float, y1: float) -> list[Shape]:
@@ -193,46 +112,19 @@ def _box(x0: float, y0: float, x1: float, y1: float) -> list[Shape]:
     return [("rect", (x0, y0, x1, y1), "#c99a5b"), ("rect", (mid - 2, y0, mid + 2, y1), "#e3c48f")]
 
 
-def _drop(x: float, y: float) -> list[Shape]:
-    """A drop of water, its top at ``(x, y)``."""
-    return [
-        ("polygon", (x, y, x - 3, y + 6, x + 3, y + 6), WATER),
-        ("ellipse", (x - 3, y + 3, x + 3, y + 9), WATER),
-    ]
-
-
-def _dog(x: float, y: float, coat: str = "#c8894e", leash: float | None = None) -> list[Shape]:
-    """A dog facing right, ``(x, y)`` the top left of its body; on a leash rising to
-    ``(leash, 0)`` unless ``leash`` is None."""
-    shapes: list[Shape] = [
-        ("line", (x + 3, y + 5, x - 5, y - 5, 3), coat),
-        ("rect", (x + 4, y + 10, x + 8, y + 26), coat),
-        ("rect", (x + 22, y + 10, x + 26, y + 26), coat),
-        ("ellipse", (x, y, x + 32, y + 16), coat),
-        ("ellipse", (x + 24, y - 10, x + 40, y + 6), coat),
-        ("ellipse", (x + 34, y - 3, x + 45, y + 5), coat),
-        ("polygon", (x + 25, y - 8, x + 29, y - 14, x + 31, y - 2), "#8a5a2b"),
-        ("ellipse", (x + 42, y - 3, x + 46, y + 1), INK),
-        ("ellipse", (x + 32, y - 5, x + 35, y - 2), INK),
-    ]
-    if leash is not None:
-        shapes.append(("line", (x + 28, y + 4, leash, 0, 1.2), RED))
-    return shapes
-
-
 def _flame(x: float, y: float) -> list[Shape]:
     """A small fire, its base at ``(x, y)``."""
     return [
         (
             "polygon",
             (x - 7, y, x - 8, y - 8, x - 3, y - 6, x, y - 16, x + 3, y - 6, x + 8, y - 9, x + 7, y),
-            ORANGE,
+            scenes.ORANGE,
         ),
-        ("polygon", (x - 3, y, x - 3, y - 5, x, y - 9, x + 3, y - 5, x + 3, y), YELLOW),
+        ("polygon", (x - 3, y, x - 3, y - 5, x, y - 9, x + 3, y - 5, x + 3, y), scenes.YELLOW),
     ]
 
 
-def _moon(x: float, y: float, r: float, sky: str = NIGHT) -> list[Shape]:
+def _moon(x: float, y: float, r: float, sky: str = scenes.NIGHT) -> list[Shape]:
     """A crescent moon."""
     return [
         ("ellipse", (x - r, y - r, x + r, y + r), "#f6e7a8"),
@@ -246,7 +138,7 @@ def _door(x0: float, x1: float, ground: float, colour: str) -> list[Shape]:
         ("rect", (x0 - 4, 14, x1 + 4, ground), "#8e9196"),
         ("rect", (x0, 18, x1, ground), colour),
         ("rect", (x0 + 4, 24, x1 - 4, 48), "#9cc3e4"),
-        ("rect", (x1 - 8, 58, x1 - 5, 70), STEEL),
+        ("rect", (x1 - 8, 58, x1 - 5, 70), scenes.STEEL),
     ]
 
 
@@ -254,71 +146,83 @@ def _door(x0: float, x1: float, ground: float, colour: str) -> list[Shape]:
 
 NEEDS: dict[str, tuple[str, list[Shape]]] = {
     "楼下电动车乱停,挡住了消防通道": (
-        SKY,
-        _facade()
-        + _ground(58)
+        scenes.SKY,
+        scenes.facade()
+        + scenes.ground(58)
         + [("rect", (0, 62, 100, 100), "#d9796a")]
-        + [("line", (x, 62, x + 16, 100, 3), YELLOW) for x in range(-10, 100, 14)]
-        + _ebike(12, 86, BLUE)
-        + _ebike(52, 96, WHITE),
+        + [("line", (x, 62, x + 16, 100, 3), scenes.YELLOW) for x in range(-10, 100, 14)]
+        + scenes.ebike(12, 86, scenes.BLUE, basket=True)
+        + scenes.ebike(52, 96, scenes.WHITE, basket=True),
     ),
     "希望增加电动车集中充电桩,不要再飞线充电": (
-        SKY,
-        _facade(20, 100)
-        + _ground(86)
+        scenes.SKY,
+        scenes.facade(20, 100)
+        + scenes.ground(86)
         + [
-            ("line", (36, 22, 28, 46, 1.5), INK),
-            ("line", (28, 46, 34, 70, 1.5), INK),
-            ("line", (34, 70, 42, 80, 1.5), INK),
-            ("rect", (40, 78, 46, 82), INK),
+            ("line", (36, 22, 28, 46, 1.5), scenes.INK),
+            ("line", (28, 46, 34, 70, 1.5), scenes.INK),
+            ("line", (34, 70, 42, 80, 1.5), scenes.INK),
+            ("rect", (40, 78, 46, 82), scenes.INK),
         ]
-        + _ebike(52, 96, RED),
+        + scenes.ebike(52, 96, scenes.RED, basket=True),
     ),
     "电动车棚太小,晚上停不下": (
-        NIGHT,
+        scenes.NIGHT,
         _moon(84, 14, 8)
-        + _ground(80, "#5d6473")
+        + scenes.ground(80, "#5d6473")
         + [
             ("polygon", (0, 28, 70, 20, 70, 27, 0, 35), "#6f8aa3"),
-            ("rect", (4, 33, 7, 84), STEEL),
-            ("rect", (63, 26, 66, 84), STEEL),
+            ("rect", (4, 33, 7, 84), scenes.STEEL),
+            ("rect", (63, 26, 66, 84), scenes.STEEL),
         ]
-        + _ebike(12, 84, BLUE)
-        + _ebike(24, 88, RED)
-        + _ebike(36, 92, "#3fa07a")
-        + _ebike(62, 98, YELLOW),
+        + scenes.ebike(12, 84, scenes.BLUE, basket=True)
+        + scenes.ebike(24, 88, scenes.RED, basket=True)
+        + scenes.ebike(36, 92, "#3fa07a", basket=True)
+        + scenes.ebike(62, 98, scenes.YELLOW, basket=True),
     ),
     "电动车进楼道充电,担心起火": (
         WALL,
         [
-            *_ground(84, CONCRETE),
-            ("rect", (80, 50, 90, 60), WHITE),
-            ("rect", (83, 53, 84.5, 57), INK),
-            ("rect", (85.5, 53, 87, 57), INK),
-            ("line", (84, 60, 82, 76, 1.5), INK),
-            ("line", (82, 76, 56, 80, 1.5), INK),
+            *scenes.ground(84, scenes.CONCRETE),
+            ("rect", (80, 50, 90, 60), scenes.WHITE),
+            ("rect", (83, 53, 84.5, 57), scenes.INK),
+            ("rect", (85.5, 53, 87, 57), scenes.INK),
+            ("line", (84, 60, 82, 76, 1.5), scenes.INK),
+            ("line", (82, 76, 56, 80, 1.5), scenes.INK),
             *_flame(30, 70),
-            *_ebike(14, 92, BLUE),
+            *scenes.ebike(14, 92, scenes.BLUE, basket=True),
         ],
     ),
     "10栋电梯经常停运,老人上下楼困难": (WALL, _lift_doors() + _cone(34, 90) + _cone(66, 90)),
     "电梯按钮失灵,请物业尽快维修": (
         "#c5ccd3",
-        [("round", (26, 8, 74, 92, 4), STEEL), ("round", (30, 12, 70, 88, 3), "#d9dee3")]
+        [("round", (26, 8, 74, 92, 4), scenes.STEEL), ("round", (30, 12, 70, 88, 3), "#d9dee3")]
         + [
             ("ellipse", (x - 6, y - 6, x + 6, y + 6), colour)
             for (x, y), colour in zip(
                 [(40, 24), (60, 24), (40, 42), (60, 42), (40, 60), (60, 60), (40, 78), (60, 78)],
-                [WHITE, WHITE, WHITE, INK, WHITE, WHITE, RED, WHITE],
+                [
+                    scenes.WHITE,
+                    scenes.WHITE,
+                    scenes.WHITE,
+                    scenes.INK,
+                    scenes.WHITE,
+                    scenes.WHITE,
+                    scenes.RED,
+                    scenes.WHITE,
+                ],
                 strict=True,
             )
         ]
-        + [("line", (54, 36, 66, 48, 1.5), INK), ("line", (66, 36, 54, 48, 1.5), INK)],
+        + [
+            ("line", (54, 36, 66, 48, 1.5), scenes.INK),
+            ("line", (66, 36, 54, 48, 1.5), scenes.INK),
+        ],
     ),
     "楼上经常往下扔垃圾,差点砸到人": (
-        SKY,
-        _facade()
-        + _ground(88)
+        scenes.SKY,
+        scenes.facade()
+        + scenes.ground(88)
         + [
             ("ellipse", (40, 50, 58, 68), "#3d4a3f"),
             ("polygon", (46, 52, 49, 44, 52, 52), "#3d4a3f"),
@@ -327,59 +231,63 @@ NEEDS: dict[str, tuple[str, list[Shape]]] = {
         + [("ellipse", (30, 90, 38, 94), "#8a8f55"), ("ellipse", (60, 91, 66, 95), "#c99a5b")],
     ),
     "高空抛物太危险,希望装监控": (
-        SKY,
-        _facade()
-        + _ground(88)
+        scenes.SKY,
+        scenes.facade()
+        + scenes.ground(88)
         + [
             ("polygon", (44, 44, 50, 44, 52, 64, 42, 64), "#3fa07a"),
             ("rect", (45, 38, 49, 45), "#3fa07a"),
         ]
         + _motion(47, 38)
         + [
-            ("line", (80, 62, 88, 62, 2), INK),
-            ("polygon", (66, 62, 82, 60, 83, 68, 67, 71), WHITE),
-            ("ellipse", (64, 64, 70, 70), INK),
+            ("line", (80, 62, 88, 62, 2), scenes.INK),
+            ("polygon", (66, 62, 82, 60, 83, 68, 67, 71), scenes.WHITE),
+            ("ellipse", (64, 64, 70, 70), scenes.INK),
         ],
     ),
     "阳台花盆没有固定,刮风怕掉下来": (
-        SKY,
+        scenes.SKY,
         [
-            ("rect", (0, 0, 100, 60), FACADE),
-            ("rect", (12, 8, 88, 56), WINDOW),
-            ("line", (50, 8, 50, 56, 2), WHITE),
+            ("rect", (0, 0, 100, 60), scenes.FACADE),
+            ("rect", (12, 8, 88, 56), scenes.WINDOW),
+            ("line", (50, 8, 50, 56, 2), scenes.WHITE),
             ("rect", (0, 60, 100, 64), "#b9ab94"),
             *[("rect", (x, 64, x + 2.5, 96), "#8e9196") for x in range(4, 100, 10)],
             ("rect", (0, 94, 100, 100), "#8e9196"),
-            ("polygon", (22, 48, 36, 48, 34, 60, 24, 60), ORANGE),
-            ("ellipse", (18, 32, 40, 50), LEAF),
-            ("polygon", (56, 46, 70, 48, 66, 60, 56, 58), ORANGE),
-            ("ellipse", (52, 30, 72, 48), LIGHT_LEAF),
-            ("arc", (72, 20, 100, 44, 200, 340, 2), WHITE),
-            ("arc", (74, 34, 100, 56, 200, 340, 2), WHITE),
+            ("polygon", (22, 48, 36, 48, 34, 60, 24, 60), scenes.ORANGE),
+            ("ellipse", (18, 32, 40, 50), scenes.LEAF),
+            ("polygon", (56, 46, 70, 48, 66, 60, 56, 58), scenes.ORANGE),
+            ("ellipse", (52, 30, 72, 48), scenes.LIGHT_LEAF),
+            ("arc", (72, 20, 100, 44, 200, 340, 2), scenes.WHITE),
+            ("arc", (74, 34, 100, 56, 200, 340, 2), scenes.WHITE),
         ],
     ),
     "垃圾分类点气味大,希望每天清运两次": (
-        SKY,
-        _ground(80, CONCRETE)
+        scenes.SKY,
+        scenes.ground(80, scenes.CONCRETE)
         + _bins(90)
-        + _stink(30, 50)
-        + _stink(62, 48)
+        + scenes.stink(30, 50)
+        + scenes.stink(62, 48)
         + _fly(44, 40)
         + _fly(80, 34)
         + _fly(20, 30),
     ),
     "小区绿化带被占用种菜": (
-        SKY,
-        _ground(44, "#8a6a48")
+        scenes.SKY,
+        scenes.ground(44, "#8a6a48")
         + [("rect", (0, 40, 100, 46), "#6b9e4f")]
-        + [("line", (x, 34, x, 96, 1.5), WOOD) for x in (6, 94)]
-        + [("line", (6, 40, 94, 40, 1.5), WOOD)]
+        + [("line", (x, 34, x, 96, 1.5), scenes.WOOD) for x in (6, 94)]
+        + [("line", (6, 40, 94, 40, 1.5), scenes.WOOD)]
         + [
             shape
             for row, y in enumerate((58, 74, 90))
             for x in range(14 + row % 2 * 6, 92, 14)
             for shape in (
-                ("ellipse", (x - 5, y - 8, x + 5, y + 2), LEAF if row != 1 else LIGHT_LEAF),
+                (
+                    "ellipse",
+                    (x - 5, y - 8, x + 5, y + 2),
+                    scenes.LEAF if row != 1 else scenes.LIGHT_LEAF,
+                ),
             )
         ],
     ),
@@ -389,7 +297,7 @@ NEEDS: dict[str, tuple[str, list[Shape]]] = {
         + _box(4, 66, 30, 100)
         + _box(8, 44, 28, 66)
         + [("round", (30, 78, 50, 100, 4), "#5b6f8a"), ("rect", (34, 72, 46, 78), "#5b6f8a")]
-        + [("ellipse", (50, 86, 62, 100), RED)],
+        + [("ellipse", (50, 86, 62, 100), scenes.RED)],
     ),
     "楼道灯坏了很久没人修": (
         DARK_WALL,
@@ -401,58 +309,58 @@ NEEDS: dict[str, tuple[str, list[Shape]]] = {
         ],
     ),
     "雨天地下室漏水": (
-        CONCRETE,
+        scenes.CONCRETE,
         [
             ("rect", (0, 0, 100, 10), "#8e9196"),
             ("rect", (0, 14, 100, 20), "#7d8b99"),
             ("rect", (0, 80, 100, 100), "#a8a49b"),
-            ("ellipse", (20, 84, 86, 96), WATER),
+            ("ellipse", (20, 84, 86, 96), scenes.WATER),
             ("ellipse", (30, 87, 50, 91), "#8ec5e6"),
             ("ellipse", (30, 20, 62, 40), "#b4b0a6"),
             ("ellipse", (52, 22, 74, 52), "#b4b0a6"),
-            *_drop(44, 28),
-            *_drop(56, 48),
-            *_drop(40, 62),
+            *scenes.drop(44, 28),
+            *scenes.drop(56, 48),
+            *scenes.drop(40, 62),
         ],
     ),
     "单元门禁经常坏": (
-        FACADE,
+        scenes.FACADE,
         [
             *_door(16, 62, 100, "#8c3b32"),
-            ("round", (72, 40, 90, 70, 2), INK),
+            ("round", (72, 40, 90, 70, 2), scenes.INK),
             ("rect", (75, 43, 87, 50), "#6b7a8a"),
             *[
-                ("rect", (75 + c * 4.5, 53 + r * 4.5, 78 + c * 4.5, 56 + r * 4.5), STEEL)
+                ("rect", (75 + c * 4.5, 53 + r * 4.5, 78 + c * 4.5, 56 + r * 4.5), scenes.STEEL)
                 for r in range(3)
                 for c in range(3)
             ],
-            ("ellipse", (79, 34, 83, 38), RED),
+            ("ellipse", (79, 34, 83, 38), scenes.RED),
         ],
     ),
     "遛狗不牵绳,孩子被吓到": (
-        SKY,
+        scenes.SKY,
         [
-            *_ground(66, GRASS),
-            ("line", (4, 66, 16, 66, 2), INK),
-            ("line", (0, 74, 14, 74, 2), INK),
-            *_dog(26, 58),
-            ("ellipse", (80, 80, 90, 90), RED),
+            *scenes.ground(66, scenes.GRASS),
+            ("line", (4, 66, 16, 66, 2), scenes.INK),
+            ("line", (0, 74, 14, 74, 2), scenes.INK),
+            *scenes.dog(26, 58),
+            ("ellipse", (80, 80, 90, 90), scenes.RED),
         ],
     ),
     "狗粪没人清理,希望文明养犬": (
-        SKY,
+        scenes.SKY,
         [
-            *_ground(56, GRASS),
+            *scenes.ground(56, scenes.GRASS),
             ("polygon", (30, 56, 70, 56, 100, 100, 0, 100), "#d8cdb4"),
             ("ellipse", (38, 78, 60, 88), "#6b4a2b"),
             ("ellipse", (41, 72, 57, 81), "#7a5535"),
             ("ellipse", (44, 67, 54, 75), "#6b4a2b"),
-            *_stink(40, 62),
-            *_stink(58, 60),
+            *scenes.stink(40, 62),
+            *scenes.stink(58, 60),
         ],
     ),
     "夜里狗叫影响休息": (
-        NIGHT,
+        scenes.NIGHT,
         [
             *_moon(20, 16, 9),
             ("rect", (56, 8, 100, 100), "#59627a"),
@@ -460,8 +368,8 @@ NEEDS: dict[str, tuple[str, list[Shape]]] = {
             ("rect", (84, 18, 98, 30), "#f6e7a8"),
             ("rect", (64, 40, 78, 52), "#f6e7a8"),
             ("rect", (84, 40, 98, 52), "#5d6882"),
-            *_ground(80, "#43506a"),
-            *_dog(8, 62, coat="#d9b27c"),
+            *scenes.ground(80, "#43506a"),
+            *scenes.dog(8, 62, coat="#d9b27c"),
             ("arc", (46, 48, 58, 66, 300, 60, 2), "#f6e7a8"),
             ("arc", (46, 42, 66, 72, 300, 60, 2), "#f6e7a8"),
         ],

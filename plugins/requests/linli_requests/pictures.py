@@ -10,7 +10,7 @@ those taken on the phone) and stores them the way an uploaded photo is stored.
 
 from __future__ import annotations
 
-from linli.kit import illustration
+from linli.kit import illustration, scenes
 
 Shape = tuple[str, tuple[float, ...], str]
 
@@ -18,26 +18,9 @@ Shape = tuple[str, tuple[float, ...], str]
 #: it at its own size).
 SIZE = 128
 
-INK = "#3b3f45"
-WHITE = "#fbfaf6"
-SKY = "#dcecf7"
-NIGHT = "#2c3650"
-FACADE = "#e9dcc6"
-WINDOW = "#9cc3e4"
 WALL = "#ece4d6"
 CEILING = "#f7f3ea"
-CONCRETE = "#c9c6bf"
-ASPHALT = "#9a9ea3"
-GRASS = "#a9d18e"
-LEAF = "#4f9a3c"
-WOOD = "#b57a3e"
-RED = "#d9412b"
-YELLOW = "#f2c94c"
 LAMP_LIGHT = "#f6e7a8"
-BLUE = "#5b8fd1"
-ORANGE = "#e07b39"
-STEEL = "#aab4bf"
-WATER = "#5aa7d6"
 STAIN = "#c8b48e"
 BAG = "#3d4a3f"
 
@@ -45,38 +28,12 @@ BAG = "#3d4a3f"
 # -- places
 
 
-def _facade(x0: float = 8, x1: float = 92) -> list[Shape]:
-    """The face of a residential block: rows of windows with balconies."""
-    shapes: list[Shape] = [("rect", (x0, 0, x1, 100), FACADE)]
-    for row in range(3):
-        top = 6 + row * 26
-        for left in (x0 + 8, (x0 + x1) / 2 + 4):
-            right = left + (x1 - x0) / 2 - 12
-            shapes += [
-                ("rect", (left, top, right, top + 14), WINDOW),
-                ("rect", (left - 2, top + 14, right + 2, top + 18), "#b9ab94"),
-            ]
-    return shapes
-
-
 def _room(floor: str = "#cdbb9c") -> list[Shape]:
     """A room: the ceiling above, the floor below (the tile is the wall)."""
     return [("rect", (0, 0, 100, 12), CEILING), ("rect", (0, 84, 100, 100), floor)]
 
 
-def _ground(top: float, colour: str = ASPHALT) -> list[Shape]:
-    return [("rect", (0, top, 100, 100), colour)]
-
-
 # -- things
-
-
-def _drop(x: float, y: float) -> list[Shape]:
-    """A drop of water, its top at ``(x, y)``."""
-    return [
-        ("polygon", (x, y, x - 3, y + 6, x + 3, y + 6), WATER),
-        ("ellipse", (x - 3, y + 3, x + 3, y + 9), WATER),
-    ]
 
 
 def _bag(x: float, ground: float, size: float = 16, colour: str = BAG) -> list[Shape]:
@@ -91,14 +48,6 @@ def _bag(x: float, ground: float, size: float = 16, colour: str = BAG) -> list[S
     ]
 
 
-def _stink(x: float, y: float) -> list[Shape]:
-    """Wavy lines of a bad smell rising from ``(x, y)``."""
-    return [
-        ("arc", (x - 4, y - 10, x + 4, y, 90, 270, 1.5), "#7d8b4a"),
-        ("arc", (x - 4, y - 20, x + 4, y - 10, 270, 450, 1.5), "#7d8b4a"),
-    ]
-
-
 def _lamp_post(x: float, ground: float, head: str) -> list[Shape]:
     """A street light, its post at ``x``, its head in ``head`` (lit or dead)."""
     return [
@@ -110,49 +59,14 @@ def _lamp_post(x: float, ground: float, head: str) -> list[Shape]:
     ]
 
 
-def _ebike(x: float, ground: float, colour: str) -> list[Shape]:
-    """An electric bicycle seen from the side, its rear wheel's centre at ``x``."""
-    r = 7
-    hub = ground - r
-    return [
-        ("ellipse", (x - r, hub - r, x + r, hub + r), INK),
-        ("ellipse", (x + 30 - r, hub - r, x + 30 + r, hub + r), INK),
-        ("ellipse", (x - 3, hub - 3, x + 3, hub + 3), STEEL),
-        ("ellipse", (x + 27, hub - 3, x + 33, hub + 3), STEEL),
-        (
-            "polygon",
-            (
-                x - 4,
-                hub - 10,
-                x + 14,
-                hub - 10,
-                x + 20,
-                hub - 2,
-                x + 26,
-                hub - 2,
-                x + 26,
-                hub + 1,
-                x + 8,
-                hub + 1,
-                x,
-                hub - 4,
-            ),
-            colour,
-        ),
-        ("round", (x - 2, hub - 15, x + 12, hub - 10, 2), INK),
-        ("line", (x + 30, hub, x + 24, hub - 22, 2.5), colour),
-        ("line", (x + 20, hub - 22, x + 28, hub - 22, 2.5), INK),
-    ]
-
-
 def _lift_inside(light: str) -> list[Shape]:
     """The inside of a lift: its ceiling light, steel walls, closed doors."""
     return [
         ("rect", (0, 0, 100, 10), "#6b7385"),
         ("rect", (30, 3, 70, 8), light),
         ("rect", (0, 88, 100, 100), "#5d6473"),
-        ("rect", (24, 18, 49.5, 88), STEEL),
-        ("rect", (50.5, 18, 76, 88), STEEL),
+        ("rect", (24, 18, 49.5, 88), scenes.STEEL),
+        ("rect", (50.5, 18, 76, 88), scenes.STEEL),
         ("rect", (80, 40, 88, 62), "#8e9196"),
     ]
 
@@ -168,8 +82,8 @@ def _stray(x: float, y: float) -> list[Shape]:
         ("ellipse", (x + 25, y - 9, x + 39, y + 5), coat),
         ("ellipse", (x + 34, y - 2, x + 44, y + 5), coat),
         ("polygon", (x + 27, y - 7, x + 29, y - 15, x + 33, y - 6), dark),
-        ("ellipse", (x + 41, y - 2, x + 45, y + 2), INK),
-        ("ellipse", (x + 33, y - 4, x + 36, y - 1), INK),
+        ("ellipse", (x + 41, y - 2, x + 45, y + 2), scenes.INK),
+        ("ellipse", (x + 33, y - 4, x + 36, y - 1), scenes.INK),
     ]
 
 
@@ -182,12 +96,12 @@ REQUESTS: dict[str, tuple[str, list[Shape]]] = {
         [
             *_room(),
             ("ellipse", (34, 8, 66, 18), STAIN),
-            *_drop(50, 22),
-            *_drop(46, 44),
-            ("polygon", (34, 66, 66, 66, 62, 88, 38, 88), BLUE),
+            *scenes.drop(50, 22),
+            *scenes.drop(46, 44),
+            ("polygon", (34, 66, 66, 66, 62, 88, 38, 88), scenes.BLUE),
             ("ellipse", (34, 62, 66, 70), "#2f6fb0"),
-            ("ellipse", (38, 64, 62, 69), WATER),
-            ("ellipse", (14, 88, 30, 93), WATER),
+            ("ellipse", (38, 64, 62, 69), scenes.WATER),
+            ("ellipse", (14, 88, 30, 93), scenes.WATER),
         ],
     ),
     "卫生间天花板渗水,楼上漏下来的": (
@@ -196,14 +110,14 @@ REQUESTS: dict[str, tuple[str, list[Shape]]] = {
         + [("line", (0, y, 100, y, 1), "#bcd2de") for y in range(26, 100, 14)]
         + [("line", (x, 14, x, 100, 1), "#bcd2de") for x in range(14, 100, 14)]
         + [("ellipse", (22, 6, 58, 20), STAIN), ("ellipse", (48, 8, 72, 18), STAIN)]
-        + _drop(36, 24)
-        + _drop(58, 36)
-        + _drop(40, 54),
+        + scenes.drop(36, 24)
+        + scenes.drop(58, 36)
+        + scenes.drop(40, 54),
     ),
     "外墙渗水,墙皮脱落": (
-        FACADE,
+        scenes.FACADE,
         [
-            ("rect", (30, 10, 70, 34), WINDOW),
+            ("rect", (30, 10, 70, 34), scenes.WINDOW),
             ("rect", (28, 34, 72, 38), "#b9ab94"),
             # the damp below the window, and where the paint has come off
             ("ellipse", (24, 36, 56, 62), "#d6c4a4"),
@@ -221,12 +135,12 @@ REQUESTS: dict[str, tuple[str, list[Shape]]] = {
             ("rect", (44, 0, 54, 100), "#8e9196"),
             ("rect", (42, 40, 56, 46), "#6b7385"),
             ("rect", (0, 84, 100, 100), "#bdb3a3"),
-            ("ellipse", (10, 84, 90, 98), WATER),
-            ("arc", (54, 30, 90, 62, 250, 330, 3), WATER),
-            ("arc", (58, 38, 96, 72, 250, 330, 3), WATER),
-            ("arc", (8, 30, 44, 62, 210, 290, 3), WATER),
-            *_drop(76, 58),
-            *_drop(22, 60),
+            ("ellipse", (10, 84, 90, 98), scenes.WATER),
+            ("arc", (54, 30, 90, 62, 250, 330, 3), scenes.WATER),
+            ("arc", (58, 38, 96, 72, 250, 330, 3), scenes.WATER),
+            ("arc", (8, 30, 44, 62, 210, 290, 3), scenes.WATER),
+            *scenes.drop(76, 58),
+            *scenes.drop(22, 60),
         ],
     ),
     # rubbish
@@ -235,7 +149,7 @@ REQUESTS: dict[str, tuple[str, list[Shape]]] = {
         [
             *_room("#bdb3a3"),
             ("rect", (60, 20, 88, 84), "#8c3b32"),
-            ("rect", (82, 50, 85, 58), STEEL),
+            ("rect", (82, 50, 85, 58), scenes.STEEL),
             *_bag(22, 92, 22),
             *_bag(42, 94, 18, "#4d5b50"),
             *_bag(30, 76, 16, "#2f3a33"),
@@ -243,25 +157,25 @@ REQUESTS: dict[str, tuple[str, list[Shape]]] = {
         ],
     ),
     "垃圾桶站满了,气味很大": (
-        SKY,
+        scenes.SKY,
         [
-            *_ground(82, CONCRETE),
+            *scenes.ground(82, scenes.CONCRETE),
             ("polygon", (28, 44, 72, 44, 68, 90, 32, 90), "#4f9a3c"),
             ("polygon", (26, 44, 74, 44, 80, 22, 34, 30), "#3f7f30"),
             *_bag(44, 46, 18),
             *_bag(58, 44, 14, "#4d5b50"),
             *_bag(16, 94, 16),
             *_bag(84, 94, 14, "#4d5b50"),
-            *_stink(20, 60),
-            *_stink(86, 56),
+            *scenes.stink(20, 60),
+            *scenes.stink(86, 56),
         ],
     ),
     "绿化带里有建筑垃圾": (
-        SKY,
+        scenes.SKY,
         [
-            *_ground(60, GRASS),
-            ("ellipse", (0, 44, 30, 66), LEAF),
-            ("ellipse", (70, 42, 100, 66), LEAF),
+            *scenes.ground(60, scenes.GRASS),
+            ("ellipse", (0, 44, 30, 66), scenes.LEAF),
+            ("ellipse", (70, 42, 100, 66), scenes.LEAF),
             ("polygon", (24, 94, 40, 70, 58, 66, 78, 94), "#b9b3aa"),
             ("polygon", (34, 78, 46, 74, 48, 82, 36, 86), "#b5533c"),
             ("polygon", (50, 70, 62, 72, 60, 80, 48, 78), "#b5533c"),
@@ -272,13 +186,17 @@ REQUESTS: dict[str, tuple[str, list[Shape]]] = {
     # lifts
     "电梯按钮失灵": (
         "#c5ccd3",
-        [("round", (28, 10, 72, 90, 4), STEEL), ("round", (32, 14, 68, 86, 3), "#d9dee3")]
+        [("round", (28, 10, 72, 90, 4), scenes.STEEL), ("round", (32, 14, 68, 86, 3), "#d9dee3")]
         + [
-            ("ring", (x - 6, y - 6, x + 6, y + 6, 2), INK if (x, y) == (58, 50) else "#8e9196")
+            (
+                "ring",
+                (x - 6, y - 6, x + 6, y + 6, 2),
+                scenes.INK if (x, y) == (58, 50) else "#8e9196",
+            )
             for x in (42, 58)
             for y in (30, 50, 70)
         ]
-        + [("ellipse", (54, 46, 62, 54), RED), ("line", (50, 44, 66, 56, 1.5), INK)],
+        + [("ellipse", (54, 46, 62, 54), scenes.RED), ("line", (50, 44, 66, 56, 1.5), scenes.INK)],
     ),
     "电梯里的灯坏了,晚上很黑": ("#4a5163", _lift_inside("#8e9196")),
     "电梯经常停在半层,老人害怕": (
@@ -290,37 +208,37 @@ REQUESTS: dict[str, tuple[str, list[Shape]]] = {
             ("rect", (30, 16, 70, 22), LAMP_LIGHT),
             ("rect", (22, 50, 78, 56), "#6b7385"),
             ("rect", (0, 82, 100, 100), "#bdb3a3"),
-            ("rect", (18, 80, 82, 84), YELLOW),
+            ("rect", (18, 80, 82, 84), scenes.YELLOW),
         ],
     ),
     # street lights
     "小区门口路灯不亮": (
-        NIGHT,
+        scenes.NIGHT,
         [
-            *_ground(84, "#43506a"),
+            *scenes.ground(84, "#43506a"),
             ("rect", (4, 40, 14, 90), "#8a7f70"),
             ("rect", (50, 40, 60, 90), "#8a7f70"),
             ("rect", (14, 60, 50, 64), "#c9c6bf"),
-            *[("rect", (x, 60, x + 4, 64), RED) for x in (16, 26, 36, 46)],
+            *[("rect", (x, 60, x + 4, 64), scenes.RED) for x in (16, 26, 36, 46)],
             *_lamp_post(70, 88, "#5d6473"),
         ],
     ),
     "10栋后面的路灯坏了,晚上看不见路": (
-        NIGHT,
+        scenes.NIGHT,
         [
             ("rect", (0, 10, 40, 100), "#3b4150"),
             ("rect", (8, 20, 18, 30), "#4a5163"),
-            *_ground(78, "#43506a"),
+            *scenes.ground(78, "#43506a"),
             ("polygon", (40, 78, 60, 78, 90, 100, 20, 100), "#56607a"),
             *_lamp_post(58, 82, "#5d6473"),
-            ("polygon", (64, 84, 68, 82, 67, 86), STEEL),
-            ("polygon", (72, 88, 77, 87, 74, 91), STEEL),
+            ("polygon", (64, 84, 68, 82, 67, 86), scenes.STEEL),
+            ("polygon", (72, 88, 77, 87, 74, 91), scenes.STEEL),
         ],
     ),
     "路灯一直闪": (
-        NIGHT,
+        scenes.NIGHT,
         [
-            *_ground(84, "#43506a"),
+            *scenes.ground(84, "#43506a"),
             ("polygon", (60, 26, 74, 26, 90, 84, 44, 84), "#4e5a72"),
             *_lamp_post(50, 88, LAMP_LIGHT),
             ("line", (40, 14, 46, 18, 2), LAMP_LIGHT),
@@ -331,41 +249,41 @@ REQUESTS: dict[str, tuple[str, list[Shape]]] = {
     ),
     # things thrown from above
     "有人从楼上扔烟头下来": (
-        SKY,
-        _facade()
-        + _ground(86)
+        scenes.SKY,
+        scenes.facade()
+        + scenes.ground(86)
         + [
-            ("line", (48, 54, 54, 60, 2.5), WHITE),
-            ("line", (46, 52, 48, 54, 2.5), ORANGE),
+            ("line", (48, 54, 54, 60, 2.5), scenes.WHITE),
+            ("line", (46, 52, 48, 54, 2.5), scenes.ORANGE),
             ("arc", (40, 40, 48, 50, 90, 270, 1), "#8e9196"),
             ("ellipse", (30, 90, 46, 96), "#5d5a55"),
         ],
     ),
     "高空抛物,砸到了楼下的电动车": (
-        SKY,
-        _ground(80)
-        + _ebike(22, 94, BLUE)
+        scenes.SKY,
+        scenes.ground(80)
+        + scenes.ebike(22, 94, scenes.BLUE)
         + [
-            ("polygon", (26, 70, 34, 64, 38, 72), ORANGE),
-            ("polygon", (36, 66, 44, 62, 44, 72), ORANGE),
+            ("polygon", (26, 70, 34, 64, 38, 72), scenes.ORANGE),
+            ("polygon", (36, 66, 44, 62, 44, 72), scenes.ORANGE),
             ("ellipse", (20, 62, 34, 70), "#7a5535"),
-            ("line", (62, 30, 56, 40, 1.5), INK),
-            ("line", (70, 32, 66, 42, 1.5), INK),
-            ("ellipse", (70, 84, 78, 88), ORANGE),
-            ("ellipse", (12, 86, 18, 90), ORANGE),
+            ("line", (62, 30, 56, 40, 1.5), scenes.INK),
+            ("line", (70, 32, 66, 42, 1.5), scenes.INK),
+            ("ellipse", (70, 84, 78, 88), scenes.ORANGE),
+            ("ellipse", (12, 86, 18, 90), scenes.ORANGE),
         ],
     ),
     "楼上往下泼水": (
-        SKY,
-        _facade()
-        + _ground(88)
+        scenes.SKY,
+        scenes.facade()
+        + scenes.ground(88)
         + [
-            ("polygon", (32, 24, 46, 24, 52, 40, 50, 62, 42, 70, 38, 52), WATER),
-            ("ellipse", (36, 88, 66, 96), WATER),
+            ("polygon", (32, 24, 46, 24, 52, 40, 50, 62, 42, 70, 38, 52), scenes.WATER),
+            ("ellipse", (36, 88, 66, 96), scenes.WATER),
         ]
-        + _drop(56, 52)
-        + _drop(30, 62)
-        + _drop(54, 72),
+        + scenes.drop(56, 52)
+        + scenes.drop(30, 62)
+        + scenes.drop(54, 72),
     ),
     # neighbours
     "邻居在楼道堆放杂物,协商不成": (
@@ -374,42 +292,42 @@ REQUESTS: dict[str, tuple[str, list[Shape]]] = {
             *_room("#bdb3a3"),
             ("rect", (8, 28, 34, 90), "#e6e8eb"),
             ("rect", (8, 52, 34, 54), "#c5ccd3"),
-            ("rect", (28, 34, 30, 46), STEEL),
+            ("rect", (28, 34, 30, 46), scenes.STEEL),
             ("rect", (38, 62, 60, 90), "#c99a5b"),
             ("rect", (47, 62, 51, 90), "#e3c48f"),
             ("rect", (42, 46, 58, 62), "#c99a5b"),
-            ("rect", (64, 70, 92, 90), WOOD),
+            ("rect", (64, 70, 92, 90), scenes.WOOD),
             ("rect", (66, 74, 90, 78), "#8a5a2b"),
             ("rect", (66, 82, 90, 86), "#8a5a2b"),
         ],
     ),
     # other
     "单元门禁坏了": (
-        FACADE,
+        scenes.FACADE,
         [
             ("rect", (12, 14, 60, 100), "#8e9196"),
             ("rect", (16, 18, 56, 100), "#8c3b32"),
-            ("rect", (20, 24, 52, 48), WINDOW),
-            ("round", (68, 36, 90, 74, 2), INK),
+            ("rect", (20, 24, 52, 48), scenes.WINDOW),
+            ("round", (68, 36, 90, 74, 2), scenes.INK),
             ("rect", (72, 40, 86, 50), "#1e2229"),
             *[
-                ("rect", (72 + c * 5, 54 + r * 5, 75 + c * 5, 57 + r * 5), STEEL)
+                ("rect", (72 + c * 5, 54 + r * 5, 75 + c * 5, 57 + r * 5), scenes.STEEL)
                 for r in range(3)
                 for c in range(3)
             ],
-            ("line", (74, 74, 70, 86, 1.5), RED),
-            ("line", (80, 74, 84, 88, 1.5), BLUE),
+            ("line", (74, 74, 70, 86, 1.5), scenes.RED),
+            ("line", (80, 74, 84, 88, 1.5), scenes.BLUE),
         ],
     ),
     "健身器材松动,有安全隐患": (
-        SKY,
+        scenes.SKY,
         [
-            *_ground(80, "#c9b9a0"),
-            ("line", (20, 84, 26, 24, 4), YELLOW),
-            ("line", (72, 84, 82, 28, 4), YELLOW),
-            ("line", (26, 24, 82, 28, 4), BLUE),
-            ("line", (40, 26, 34, 64, 2.5), BLUE),
-            ("line", (62, 27, 70, 62, 2.5), BLUE),
+            *scenes.ground(80, "#c9b9a0"),
+            ("line", (20, 84, 26, 24, 4), scenes.YELLOW),
+            ("line", (72, 84, 82, 28, 4), scenes.YELLOW),
+            ("line", (26, 24, 82, 28, 4), scenes.BLUE),
+            ("line", (40, 26, 34, 64, 2.5), scenes.BLUE),
+            ("line", (62, 27, 70, 62, 2.5), scenes.BLUE),
             ("rect", (26, 62, 42, 68), "#8e9196"),
             ("rect", (62, 60, 78, 66), "#8e9196"),
             ("ellipse", (17, 80, 29, 88), "#6b7385"),
@@ -418,9 +336,9 @@ REQUESTS: dict[str, tuple[str, list[Shape]]] = {
         ],
     ),
     "小区里有流浪狗,担心咬人": (
-        SKY,
+        scenes.SKY,
         [
-            *_ground(66, GRASS),
+            *scenes.ground(66, scenes.GRASS),
             ("polygon", (66, 40, 92, 40, 90, 82, 68, 82), "#8e9196"),
             ("rect", (64, 36, 94, 42), "#6b7385"),
             *_stray(14, 60),
@@ -428,7 +346,7 @@ REQUESTS: dict[str, tuple[str, list[Shape]]] = {
     ),
     # the demo resident's own light, out at the building's door
     "单元门口的灯不亮": (
-        NIGHT,
+        scenes.NIGHT,
         [
             ("rect", (14, 16, 86, 100), "#59627a"),
             ("rect", (30, 40, 70, 100), "#3b4150"),
