@@ -18,7 +18,7 @@ database; one ``AddIndexes`` per app takes a second.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from tortoise import Model
@@ -84,6 +84,13 @@ class AddIndexes(TortoiseOperation):
             options["indexes"] = (*(options.get("indexes") or ()), *added)
         state.reload_models((app_label, model_name) for model_name in self.indexes)
 
+    def _each(self, app_label: str, state: State) -> Iterator[tuple[type[Model], Index]]:
+        """Every index with the model it belongs to, as ``state`` knows the model."""
+        for model_name, added in self.indexes.items():
+            model = state.apps.get_model(f"{app_label}.{model_name}")
+            for index in added:
+                yield model, index
+
     async def database_forward(
         self,
         app_label: str,
@@ -93,10 +100,8 @@ class AddIndexes(TortoiseOperation):
     ) -> None:
         if state_editor is None:
             return
-        for model_name, added in self.indexes.items():
-            model = new_state.apps.get_model(f"{app_label}.{model_name}")
-            for index in added:
-                await state_editor.add_index(model, index)
+        for model, index in self._each(app_label, new_state):
+            await state_editor.add_index(model, index)
 
     async def database_backward(
         self,
@@ -107,10 +112,8 @@ class AddIndexes(TortoiseOperation):
     ) -> None:
         if state_editor is None:
             return
-        for model_name, added in self.indexes.items():
-            model = old_state.apps.get_model(f"{app_label}.{model_name}")
-            for index in added:
-                await state_editor.remove_index(model, index)
+        for model, index in self._each(app_label, old_state):
+            await state_editor.remove_index(model, index)
 
 
 def sqlite_repair(table: str, column: str, *, unique: bool = False) -> ops.RunPython:

@@ -1,7 +1,4 @@
-"""Every foreign key gets an index: PostgreSQL and SQLite index none by themselves, so
-a page that follows a relation from its other end (an entry's postings, a person's
-memberships, a node's children) read the whole table once the community had years of
-data (linli's convention, checked by ``linli plugins check``)."""
+"""Every foreign key gets an index (see ``linli.domain.indexes``)."""
 
 from tortoise import migrations
 
