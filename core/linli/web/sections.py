@@ -94,7 +94,21 @@ def nav_links(request: AnyRequest, community: Community, enabled: list[str]) -> 
 def nav_items(request: AnyRequest) -> list[dict[str, Any]]:
     """Navigation of the current community: the enabled plugins' items (``label``,
     ``href``, ``plugin``, ``icon``), in order, the one holding the current page marked
-    ``current``. The same list is the community's services on its home."""
+    ``current``. The same list is the community's services on its home. Worked out
+    once per request (the home's route and the layout's menu both ask)."""
+    # the scope's own dict, as in linli.web.site.language_of
+    state = request.scope.setdefault("state", {})
+    known: list[dict[str, Any]] | None = state.get(_NAV_ITEMS)
+    if known is None:
+        known = state[_NAV_ITEMS] = _nav_items(request)
+    return known
+
+
+#: Where a request keeps its navigation (:func:`nav_items`).
+_NAV_ITEMS = "linli_nav_items"
+
+
+def _nav_items(request: AnyRequest) -> list[dict[str, Any]]:
     community = community_of(request)
     if community is None:
         return []
