@@ -210,8 +210,8 @@ watchPictures(document);
 
 // Most used services (常用服务): a page of a service (<main data-linli-service="canteen">)
 // counts one visit to it in the cookie linli_use, "canteen.12|streetbank.3", kept on
-// the visitor's own device; the elder home reads it to show their most used services
-// first (linli.web.often_used). Twelve services at most, each counted up to 99 (then
+// the visitor's own device; the elder home reads it to choose its tiles, the visitor's
+// most used services (linli.web.often_used). Twelve services at most, each counted up to 99 (then
 // every count is halved, so what is used now comes first again), under 300 bytes; no
 // personal data, nothing written on the server.
 const USE_COOKIE = "linli_use";
