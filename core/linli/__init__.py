@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 #: Version of the plugin API that this core offers (``docs/plugins/changes.md``).
-PLUGIN_API_VERSION = "2.3"
+PLUGIN_API_VERSION = "2.4"
 
 #: Names importable from the package as in its first releases (new code uses linli.kit).
 _FORMER: dict[str, str] = {

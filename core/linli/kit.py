@@ -116,6 +116,8 @@ _HOMES: dict[str, str] = {
     "change_settings": "linli.domain.community_settings",
     "settings_path": "linli.kernel.settings_schema",
     "stamp_tables": "linli.domain.stamps",
+    "one_time_key": "linli.domain.reads",
+    "NO_PAGE_CACHE": "linli.web.page_cache",
     "AddIndexes": "linli.domain.indexes",
     "sqlite_repair": "linli.domain.indexes",
     "SETTINGS_PERMISSION": "linli.kernel.settings_schema",
@@ -217,6 +219,7 @@ if TYPE_CHECKING:
         grant_role,
         load_actor,
     )
+    from linli.domain.reads import one_time_key
     from linli.domain.stamps import stamp_tables
     from linli.domain.uploads import Upload, UploadRefused, file_response, save_file, save_image
     from linli.kernel.contracts import (
@@ -271,5 +274,6 @@ if TYPE_CHECKING:
         refusal_response,
     )
     from linli.web.forms import as_list, parse_date, parse_float, parse_int
+    from linli.web.page_cache import NO_PAGE_CACHE
     from linli.web.people import find_person, need_person, own_person
     from linli.web.site import language_of, site_of, today_of, translate, zone_of

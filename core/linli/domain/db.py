@@ -24,6 +24,7 @@ from tortoise.migrations.executor import MigrationExecutor, PlanStep
 from tortoise.migrations.writer import MigrationWriter
 from tortoise.queryset import CountQuery, ValuesListQuery
 
+from linli.domain import reads
 from linli.domain.identity import passwords
 from linli.domain.migration_state import shared_field_filters
 from linli.kernel.registry import PluginRegistry
@@ -81,6 +82,7 @@ async def _execute_query(
 
 
 SqliteClient.execute_query = _execute_query  # type: ignore[method-assign]
+reads.install()
 
 
 class NotMigratedError(RuntimeError):

@@ -22,6 +22,7 @@ from typing import Any
 
 from tortoise import connections
 
+from linli.domain import reads
 from linli.domain.stamps import SITE
 
 _READ = "SELECT name, version FROM core_stamp"
@@ -43,6 +44,11 @@ class SiteCache:
         self._versions: dict[str, int] = {}
         self._entries: dict[str, dict[Hashable, tuple[Any, datetime | None]]] = {}
         self._loading: dict[tuple[str, Hashable], asyncio.Lock] = {}
+
+    @property
+    def versions(self) -> Versions:
+        """The newest stamps a request of this worker has read."""
+        return self._versions
 
     async def refresh(self) -> Versions:
         """Read the stamps and forget what was kept under those that moved (everything
@@ -67,6 +73,7 @@ class SiteCache:
         if expires is not None and (now is None or now >= expires):
             del self._entries[stamp][key]
             return None
+        reads.depend(stamp, expires)
         return value
 
     def put(
@@ -83,6 +90,7 @@ class SiteCache:
         began before the stamps last moved (what it read may be stale)."""
         if stamp not in versions or SITE not in versions:
             return
+        reads.depend(stamp, expires)
         if any(versions.get(name) != self._versions.get(name) for name in (SITE, stamp)):
             return
         self._entries.setdefault(stamp, {})[key] = (value, expires)

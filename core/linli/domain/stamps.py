@@ -94,3 +94,50 @@ def stamp_tables(stamp: str, tables: Sequence[str] | Mapping[str, str]) -> ops.R
         await drop_stamp(schema_editor.client, stamp, names)
 
     return ops.RunPython(forward, backward)
+
+
+#: Tables whose changes never make a page stale: the stamps themselves.
+UNSTAMPED_READS = frozenset({"core_stamp"})
+
+
+async def coverage(client: Any) -> dict[str, frozenset[str]]:
+    """Every table of the database, with the stamps that every insert, update and
+    delete of it raises (a stamp raised only by some columns' updates does not count):
+    read from the database's own catalogue, so it says what the migrations made."""
+    dialect = client.capabilities.dialect
+    full: dict[str, set[str]] = {}
+    if dialect == "postgres":
+        _, tables = await client.execute_query(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        )
+        _, triggers = await client.execute_query(
+            "SELECT t.tgname, c.relname, t.tgattr::text = '' FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
+        )
+        names = [str(row[0]) for row in tables]
+        for name, table, whole in triggers:
+            stamp = _stamp_of(str(name), str(table))
+            if stamp and whole:
+                full.setdefault(str(table), set()).add(stamp)
+    else:
+        _, tables = await client.execute_query(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+        _, triggers = await client.execute_query(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"
+        )
+        names = [str(row[0]) for row in tables]
+        events: dict[tuple[str, str], set[str]] = {}
+        for name, table, sql in triggers:
+            stamp, _, event = (_stamp_of(str(name), str(table)) or "").rpartition("_")
+            if stamp and (event != "update" or "UPDATE OF" not in str(sql).upper()):
+                events.setdefault((str(table), stamp), set()).add(event)
+        for (table, stamp), seen in events.items():
+            if seen == {"insert", "delete", "update"}:
+                full.setdefault(table, set()).add(stamp)
+    return {table: frozenset(full.get(table, ())) for table in names}
+
+
+def _stamp_of(trigger: str, table: str) -> str | None:
+    prefix = f"{table}_stamp_"
+    return trigger[len(prefix) :] if trigger.startswith(prefix) else None

@@ -69,6 +69,9 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     jobs_in_web: bool = True
     #: Seconds between sweeps for due jobs and messages.
     job_poll_seconds: float = 15.0
+    #: Megabytes of rendered pages each web worker keeps (:mod:`linli.web.page_cache`);
+    #: 0 renders every page afresh.
+    page_cache_mb: int = 64
 
     @property
     def zone(self) -> ZoneInfo:
@@ -95,6 +98,7 @@ _ENV_FIELDS: dict[str, str] = {
     "LINLI_EVENT_POLL_SECONDS": "event_poll_seconds",
     "LINLI_JOBS_IN_WEB": "jobs_in_web",
     "LINLI_JOB_POLL_SECONDS": "job_poll_seconds",
+    "LINLI_PAGE_CACHE_MB": "page_cache_mb",
 }
 _LIST_FIELDS = {"load_plugins", "block_plugins", "trusted_proxies"}
 
@@ -191,6 +195,11 @@ def _validated(settings: Settings) -> Settings:
         raise SettingsError(
             f"setting event_poll_seconds: {settings.event_poll_seconds} must be above 0; "
             "use a number of seconds such as 5"
+        )
+    if settings.page_cache_mb < 0:
+        raise SettingsError(
+            f"setting page_cache_mb: {settings.page_cache_mb} must be 0 or more; "
+            "use 0 to keep no pages"
         )
     if not settings.secret_key:
         # Demo and test instances get a throwaway key for this process only.

@@ -94,6 +94,7 @@ class TestApps:
         vars(site).clear()
         vars(site).update(shared.site, settings=settings)
         site.cache.clear()  # what it cached came from another test's database
+        site.pages.clear()
         return app
 
     def check_in(self, settings: Settings, registry: PluginRegistry) -> None:

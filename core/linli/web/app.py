@@ -16,6 +16,8 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
+from litestar.middleware.base import DefineMiddleware
+from litestar.middleware.compression import CompressionMiddleware
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -47,6 +49,7 @@ from linli.web.errors import http_error, login_required, password_change_require
 from linli.web.feedback import refusal_response
 from linli.web.guards import PLUGIN_OPT, community_guard, current_community
 from linli.web.headers import add_security_headers, is_https
+from linli.web.page_cache import PageCacheMiddleware, PageStore
 from linli.web.pages import CORE_ROUTES, NO_CSRF_COOKIE, SITE_ICONS
 from linli.web.people import own_person
 from linli.web.site import Site, today_of
@@ -133,6 +136,7 @@ def create_app(
         theme=theme,
         notifier=background.notifier,
         background=background,
+        pages=PageStore(settings.page_cache_mb * 1024 * 1024),
     )
 
     @asynccontextmanager
@@ -219,22 +223,28 @@ def create_app(
                     cookie_httponly=False,
                 )
             ),
+            # Pages and static files go gzipped: a cheap phone on a slow network gets a
+            # third of the bytes (htmx: 51 KB becomes 16 KB). The CSRF token a page
+            # carries is masked afresh on every answer (linli.web.csrf), so a compressed
+            # page's size gives nothing away about it (BREACH); a handler can still opt
+            # out. Compressed outside the page cache, which keeps pages as they are
+            # rendered and writes a new token into each answer.
+            DefineMiddleware(
+                CompressionMiddleware,
+                config=CompressionConfig(
+                    backend="gzip",
+                    minimum_size=COMPRESS_FROM_BYTES,
+                    gzip_compress_level=6,
+                    exclude_opt_key=UNCOMPRESSED,
+                ),
+            ),
+            DefineMiddleware(PageCacheMiddleware),
         ],
         lifespan=[lifespan],
         after_response=after_response,
         before_send=[before_send],
         template_config=TemplateConfig(instance=engine),
         plugins=[HTMXPlugin()],
-        # Pages and static files go gzipped: a cheap phone on a slow network gets a third
-        # of the bytes (htmx: 51 KB becomes 16 KB). The CSRF token a page carries is
-        # masked afresh on every answer (linli.web.csrf), so a compressed page's size
-        # gives nothing away about it (BREACH); a handler can still opt out.
-        compression_config=CompressionConfig(
-            backend="gzip",
-            minimum_size=COMPRESS_FROM_BYTES,
-            gzip_compress_level=6,
-            exclude_opt_key=UNCOMPRESSED,
-        ),
         exception_handlers={
             LoginRequired: login_required,
             PasswordChangeRequired: password_change_required,

@@ -41,6 +41,8 @@ class Site:
     notifier: Any = None
     #: Scheduled jobs and notification sending, run in this process or by `linli worker`.
     background: Any = None
+    #: The rendered pages this worker keeps (:mod:`linli.web.page_cache`).
+    pages: Any = None
 
 
 def site_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Site:

@@ -24,7 +24,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -55,6 +54,7 @@ from linli.kit import (
     emit,
     natural_key,
     notify,
+    one_time_key,
 )
 from linli_care.models import (
     ANY_MODE,
@@ -511,7 +511,7 @@ async def remove_carer(person: Person, carer_row_id: int, *, actor: Actor) -> bo
 
 def new_token() -> str:
     """A form's token: the same form sent twice records one visit."""
-    return uuid.uuid4().hex
+    return one_time_key()
 
 
 @dataclass

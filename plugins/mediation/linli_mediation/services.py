@@ -17,7 +17,6 @@ Anyone else gets :class:`CaseNotFound`, exactly as for a case that does not exis
 
 from __future__ import annotations
 
-import secrets
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -52,6 +51,7 @@ from linli.kit import (
     emit,
     escalate,
     notify,
+    one_time_key,
     save_file,
 )
 from linli_mediation.models import (
@@ -620,7 +620,7 @@ def _key(key: str) -> str:
 
 def new_key() -> str:
     """A one-time key for a form that opens a case."""
-    return secrets.token_urlsafe(16)
+    return one_time_key()
 
 
 def _check_studio(community: Community, studio: Studio | None) -> None:

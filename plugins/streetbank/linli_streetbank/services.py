@@ -51,6 +51,7 @@ from linli.kit import (
     ensure_node_kinds,
     grant_role,
     notify,
+    one_time_key,
 )
 from linli.kit import Account as CoreAccount
 from linli.kit import settings_of as plugin_settings
@@ -223,7 +224,7 @@ def month_of(moment: datetime, zone: ZoneInfo = DEFAULT_ZONE) -> str:
 def new_request_key() -> str:
     """A fresh key for a form: rendered in a hidden field, so a form sent twice (a
     double tap, a resent POST) carries the same key and moves points once."""
-    return secrets.token_urlsafe(16)
+    return one_time_key()
 
 
 def _code() -> str:

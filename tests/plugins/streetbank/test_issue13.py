@@ -557,3 +557,19 @@ async def test_switching_off_tells_what_would_stop(linli_client, bank):
     html = _main(asked.text)
     assert "1 张已发放、尚未使用的兑换券将无法兑现。" in html  # one voucher still open
     assert "1 位居民持有的积分将无法使用。" in html  # one resident holds 10 points
+
+
+async def test_an_item_page_served_again_carries_a_new_key_and_redeems_again(linli_client, bank):
+    """The item page is kept rendered (linli.web.page_cache), but its form's one-time key
+    is new in every answer: two visits are two redemptions, one visit sent twice is one."""
+    await bank.earn(bank.resident, 3, "e")
+    await log_in(linli_client, "zhang")
+    url = f"{BASE}/catalogue/{bank.item.id}"
+    first, again = await linli_client.get(url), await linli_client.get(url)
+    assert again.headers.get("x-linli-page") == "hit"
+    keys = {_key(first.text), _key(again.text)}
+    assert len(keys) == 2 and all(re.fullmatch(r"[\w-]{22}", key) for key in keys)
+    for key in keys:
+        await form_post(linli_client, f"{url}/redeem", {"request_key": key})
+    await form_post(linli_client, f"{url}/redeem", {"request_key": _key(first.text)})
+    assert await Voucher.all().count() == 2
