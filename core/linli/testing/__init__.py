@@ -167,7 +167,8 @@ async def page_queries(
     is fetched once (the worker then holds the community, the visitor's grants and the
     cached widgets, as a busy site's workers do), then rendered once more with the
     statements counted (the rendered page the worker kept is forgotten first: what is
-    counted is the page's own work, not serving it again). ``status`` is the status both answers must have::
+    counted is the page's own work, not serving it again). ``status`` is the status
+    both answers must have::
 
         assert len(await page_queries(client, "/c/test/notes/")) <= 8
     """
