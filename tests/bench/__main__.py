@@ -65,6 +65,11 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only", default="", help="pages to measure, by key: " + ",".join(p.key for p in PAGES)
     )
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="serve linli with page_cache_mb = 0: every request renders its page",
+    )
     parser.add_argument("--json", type=Path, help="write every result to this file")
     parser.add_argument("--compare", type=Path, help="print this earlier --json run beside")
     parser.add_argument(
@@ -155,7 +160,7 @@ def measure(options: argparse.Namespace) -> dict[str, Any]:
         print(f"warning: not 200 in-process: {', '.join(broken)}", file=sys.stderr)
 
     logs = Path(tempfile.mkdtemp(prefix="linli-bench-logs-"))
-    linli = serve_linli(instance, options.workers, logs)
+    linli = serve_linli(instance, options.workers, logs, page_cache=not options.no_page_cache)
     reference = serve_reference(settings.database_url, options.workers, logs)
     results: list[dict[str, Any]] = []
     started = time.monotonic()
@@ -164,7 +169,8 @@ def measure(options: argparse.Namespace) -> dict[str, Any]:
         reference.wait_ready(REFERENCE_PATH)
         print(
             f"\nlinli at {linli.base}, reference at {reference.base}; {options.workers} worker(s), "
-            f"{options.connections} connections, {options.duration:g} s per measurement "
+            f"{options.connections} connections, {options.duration:g} s per measurement, "
+            f"page cache {'off' if options.no_page_cache else 'on'} "
             f"(server logs in {logs})\n"
         )
         print(HEADER, flush=True)
@@ -199,6 +205,7 @@ def measure(options: argparse.Namespace) -> dict[str, Any]:
         "instance": str(instance),
         "community": options.community,
         "workers": options.workers,
+        "page_cache": not options.no_page_cache,
         "connections": options.connections,
         "threads": options.threads,
         "duration": options.duration,
@@ -219,6 +226,7 @@ def _cores() -> int:
 def print_results(run: dict[str, Any]) -> None:
     print(
         f"\ncommit {run['commit']}, {run['database']}, {run['workers']} worker(s), "
+        f"page cache {'on' if run.get('page_cache', False) else 'off'}, "
         f"{run['connections']} connections, {run['duration']:g} s each, {run['when']}"
     )
     print(HEADER)

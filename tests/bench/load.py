@@ -90,12 +90,14 @@ def start(name: str, arguments: list[str], logs: Path, env: dict[str, str] | Non
     return Server(name=name, process=process, port=port, log=log)
 
 
-def serve_linli(instance: Path, workers: int, logs: Path) -> Server:
-    """`linli --instance DIR serve --workers N`, exactly as an operator starts it."""
+def serve_linli(instance: Path, workers: int, logs: Path, *, page_cache: bool = True) -> Server:
+    """`linli --instance DIR serve --workers N`, exactly as an operator starts it (with
+    ``LINLI_PAGE_CACHE_MB=0`` when ``page_cache`` is off)."""
     return start(
         "linli",
         ["-m", "linli", "--instance", str(instance), "serve", "--workers", str(workers)],
         logs,
+        env=None if page_cache else {"LINLI_PAGE_CACHE_MB": "0"},
     )
 
 

@@ -110,6 +110,7 @@ async def _probe(client: httpx.AsyncClient, url: str, cookie: str) -> Probe:
     headers = {"Cookie": cookie_header(cookie)}
     client.cookies.clear()
     await client.get(url, headers=headers)  # warm-up: templates compiled, caches filled
+    client._transport.app.state.site.pages.forget_pages()  # type: ignore[attr-defined]
     with count_queries() as queries:
         response = await client.get(url, headers=headers)
     body = response.content

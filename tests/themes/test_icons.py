@@ -194,7 +194,7 @@ def test_the_committed_logo_is_the_one_the_generator_draws():
     assert picture.getpixel((16, 22))[:3] != (255, 255, 255)  # a house, not blank
 
 
-async def test_the_style_page_shows_every_icon_and_the_logo(linli_settings):
+async def test_the_style_page_shows_every_icon_and_the_logo(linli_settings, linli_db):
     from linli.web.app import create_app
 
     demo_app = create_app(msgspec.structs.replace(linli_settings, mode="demo"))

@@ -7,7 +7,7 @@ rendered every time."""
 
 from tortoise import migrations
 
-from linli.kit import stamp_tables
+from linli.domain.stamps import stamp_tables
 
 
 class Migration(migrations.Migration):

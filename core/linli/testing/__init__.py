@@ -58,6 +58,7 @@ __all__ = [
     "emitted_events",
     "enable_plugin",
     "for_you",
+    "forget_pages",
     "form_post",
     "grant_role",
     "log_in",
@@ -174,14 +175,17 @@ async def page_queries(
     """
     first = await client.get(path, **kwargs)
     assert first.status_code == status, f"{path}: {first.status_code}"
-    _forget_pages(client)  # the page's own queries, not those of serving it kept
+    forget_pages(client)  # the page's own queries, not those of serving it kept
     with count_queries() as queries:
         again = await client.get(path, **kwargs)
     assert again.status_code == status, f"{path}: {again.status_code}"
     return queries
 
 
-def _forget_pages(client: AsyncClient) -> None:
+def forget_pages(client: AsyncClient) -> None:
+    """Make the application behind ``client`` forget the pages it keeps rendered
+    (:mod:`linli.web.page_cache`), so that the next request renders its page: for a
+    test that counts a page's own queries."""
     app = getattr(getattr(client, "_transport", None), "app", None)
     site = app.state.get("site") if app is not None else None
     if site is not None and site.pages is not None:

@@ -13,7 +13,7 @@ while nothing it was made of has changed:
   that reads a table no stamp covers, or that writes, is never kept.
 - **The same request** is the same path and query string, the same cookies (language,
   elder mode, the stylesheets' cookie…), the same session data (who is logged in, a
-  message waiting to be shown), the same htmx headers and host.
+  message waiting to be shown), the same htmx headers, host and ``Accept-Language``.
 - **The clock**: a page is kept until the end of the minute it was rendered in at most
   (pages show times to the minute, days change at midnight), or until a grant it
   depended on starts or ends.
@@ -38,7 +38,7 @@ import secrets
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
@@ -147,15 +147,19 @@ class PageStore:
         return needed
 
 
+#: Headers besides the cookies and htmx's that may change a page.
+_VARY = frozenset({b"host", b"accept-language"})
+
+
 def _key(scope: Scope) -> tuple[Any, ...]:
     """What makes two requests the same page: path, query, cookies, session data, htmx
-    headers and host."""
+    headers, host and the languages the browser asks for."""
     cookie = b""
     vary = []
     for name, value in scope["headers"]:
         if name == b"cookie":
             cookie = value
-        elif name.startswith(b"hx-") or name == b"host":
+        elif name.startswith(b"hx-") or name in _VARY:
             vary.append((name, value))
     session = scope.get("session")
     held = repr(sorted(session.items())) if isinstance(session, dict) else ""
@@ -176,8 +180,7 @@ class PageCacheMiddleware:
         state = ScopeState.from_scope(scope)
         token = state.csrf_token
         if (
-            scope["type"] != "http"
-            or scope["method"] != "GET"
+            scope.get("method") != "GET"
             or store is None
             or store.max_bytes <= 0
             or not isinstance(token, str)
@@ -199,30 +202,23 @@ class PageCacheMiddleware:
         state.csrf_token = self._placeholder.decode()
         started: dict[str, Any] = {}
         chunks: list[bytes] = []
+        streaming: list[bool] = []
 
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
                 started.update(message)
-                return
-            if message["type"] != "http.response.body":
+            elif message["type"] != "http.response.body" or streaming:
                 await send(message)
-                return
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                return
-            # a streamed answer: sent as it comes, never kept
-            if started:
-                await send(_start(started, {}))
-                started.clear()
-                started["sent"] = True
-            for chunk in chunks:
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            chunks.clear()
+            else:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body", False):  # a streamed answer: passed on, not kept
+                    streaming.append(True)
+                    await send(_start(started))
+                    await send(_body(b"".join(chunks), more=True))
 
         with reads.recording() as recorded:
             await self.app(scope, receive, capture)
-        if started.get("sent"):
-            await send({"type": "http.response.body", "body": b"".join(chunks)})
+        if streaming:
             return
         body = b"".join(chunks)
         kept = _keepable(started, body, scope, session_before) and not recorded.wrote()
@@ -272,10 +268,19 @@ def _keepable(started: dict[str, Any], body: bytes, scope: Scope, session_before
     return held == session_before
 
 
-def _start(started: dict[str, Any], extra: dict[bytes, bytes]) -> Message:
-    headers = [(k, v) for k, v in started.get("headers", ()) if k not in extra]
-    headers.extend(extra.items())
-    return {"type": "http.response.start", "status": started["status"], "headers": headers}
+def _start(started: dict[str, Any], headers: Any = None) -> Message:
+    return cast(
+        Message,
+        {
+            "type": "http.response.start",
+            "status": started["status"],
+            "headers": started.get("headers", []) if headers is None else headers,
+        },
+    )
+
+
+def _body(body: bytes, *, more: bool = False) -> Message:
+    return cast(Message, {"type": "http.response.body", "body": body, "more_body": more})
 
 
 async def _answer(
@@ -288,5 +293,5 @@ async def _answer(
     headers.append((b"content-length", str(len(body)).encode()))
     if hit is not None:
         headers.append((CACHE_HEADER, b"hit" if hit else b"miss"))
-    await send({"type": "http.response.start", "status": page.status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await send(_start({"status": page.status}, headers))
+    await send(_body(body))

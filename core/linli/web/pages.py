@@ -26,6 +26,7 @@ from linli.web.blocks import home_items, render_blocks
 from linli.web.errors import VisibleError
 from linli.web.guards import community_guard, current_community
 from linli.web.often_used import choose_tiles, read_usage
+from linli.web.page_cache import NO_PAGE_CACHE
 from linli.web.sections import nav_items
 from linli.web.site import (
     ELDER_COOKIE,
@@ -226,7 +227,8 @@ async def site_icon(request: Request[Any, Any, Any]) -> File:
     "/healthz",
     name="healthz",
     media_type="text/plain",
-    opt={**PUBLIC, **BEFORE_PASSWORD_CHANGE},
+    # a probe every few seconds: it asks the database itself, not the stamps
+    opt={**PUBLIC, **BEFORE_PASSWORD_CHANGE, NO_PAGE_CACHE: True},
 )
 async def healthz() -> Response[str]:
     """200 when the database answers, 503 when it does not (for load balancers)."""
