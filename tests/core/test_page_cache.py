@@ -88,6 +88,18 @@ async def test_visitors_never_get_each_others_page(linli_client, linli_community
     assert (await linli_client.get(REGISTER, follow_redirects=False)).status_code in (302, 303)
 
 
+@pytest.mark.linli_plugins("council")
+async def test_anonymous_visitors_share_a_page_whatever_their_token(linli_client, linli_community):
+    await linli_client.get("/c/test/council/")  # a first visit: styles inline, not kept
+    await linli_client.get("/c/test/council/")
+    first = await linli_client.get("/c/test/council/")
+    linli_client.cookies.clear()
+    linli_client.cookies.set("linli_css", "1")
+    second = await linli_client.get("/c/test/council/")
+    assert kept(first) == kept(second) == "hit"
+    assert linli_client.cookies[CSRF_COOKIE]  # a token of its own all the same
+
+
 async def test_a_revoked_grant_is_refused_though_the_page_was_kept(linli_client, linli_community):
     await _worker(linli_client, linli_community)
     await linli_client.get(REGISTER)

@@ -43,7 +43,7 @@ from linli.web.auth import (
     password_is_current,
 )
 from linli.web.bell import load_bell
-from linli.web.csrf import csrf_middleware
+from linli.web.csrf import CSRF_COOKIE, csrf_middleware
 from linli.web.edge import OUT_OF_RANGE_HANDLERS, bounded_input
 from linli.web.errors import http_error, login_required, password_change_required, server_error
 from linli.web.feedback import refusal_response
@@ -58,7 +58,6 @@ from linli.web.templating import CORE_STATIC, STATIC_PREFIX, StaticFiles, build_
 
 log = logging.getLogger("linli.web")
 
-CSRF_COOKIE = "linli_csrf"
 CSRF_HEADER = "x-csrftoken"
 
 

@@ -26,6 +26,8 @@ from litestar.types import Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
 ALPHABET = frozenset("0123456789abcdef")
+#: The cookie holding the plain token.
+CSRF_COOKIE = "linli_csrf"
 
 
 def _masks(length: int) -> tuple[int, int, int]:

@@ -46,6 +46,8 @@ from tortoise import connections
 
 from linli.domain import reads, stamps
 from linli.domain.site_cache import Versions
+from linli.web.auth import SESSION_COOKIE
+from linli.web.csrf import CSRF_COOKIE
 from linli.web.site import cache_versions
 from linli.web.styles import inline_sources
 
@@ -151,6 +153,19 @@ class PageStore:
 _VARY = frozenset({b"host", b"accept-language"})
 
 
+#: Cookies a page is not made of: the session's (its data is part of the key instead:
+#: two visitors with the same data see the same page) and the CSRF token's (written
+#: into each answer afresh). Without them, anonymous visitors share their pages.
+_UNSEEN_COOKIES = (f"{SESSION_COOKIE}=".encode(), f"{CSRF_COOKIE}=".encode())
+
+
+def _cookies(header: bytes) -> bytes:
+    if not any(cookie in header for cookie in _UNSEEN_COOKIES):
+        return header
+    parts = (part.strip() for part in header.split(b";"))
+    return b"; ".join(part for part in parts if part and not part.startswith(_UNSEEN_COOKIES))
+
+
 def _key(scope: Scope) -> tuple[Any, ...]:
     """What makes two requests the same page: path, query, cookies, session data, htmx
     headers, host and the languages the browser asks for."""
@@ -158,7 +173,7 @@ def _key(scope: Scope) -> tuple[Any, ...]:
     vary = []
     for name, value in scope["headers"]:
         if name == b"cookie":
-            cookie = value
+            cookie = _cookies(value)
         elif name.startswith(b"hx-") or name in _VARY:
             vary.append((name, value))
     session = scope.get("session")
