@@ -223,4 +223,5 @@ async def test_every_table_of_the_core_and_the_bundled_plugins_raises_a_stamp(
 ) -> None:
     tables = await coverage(connections.get("default"))
     bare = {table for table, stamps in tables.items() if not stamps}
-    assert bare - {"sample_note"} == UNSTAMPED
+    # the sample plugin's notes; PostgreSQL's queue of stamps to raise at the commit
+    assert bare - {"sample_note", "core_stamp_pending"} == UNSTAMPED

@@ -121,3 +121,46 @@ async def test_every_stamped_table_keeps_its_triggers_after_all_migrations(linli
     names = {row[0] for row in rows}
     for table in ("core_community", "core_plugin_state", "core_grant", "core_account"):
         assert any(name.startswith(f"{table}_stamp_{SITE}") for name in names), table
+
+
+async def test_two_writers_of_one_stamps_tables_never_wait_for_each_other(
+    linli_community, linli_settings
+):
+    """Two transactions write two tables of one stamp (``people``): each waits for a row
+    the other holds only if a trigger locked the stamp's row as it wrote — then they wait
+    for each other ("deadlock detected" on PostgreSQL). Stamps are raised at the commit."""
+    import asyncio
+
+    from linli.domain.identity.models import Person, PersonTag
+
+    if not linli_settings.database_url.startswith("postgres"):
+        pytest.skip("SQLite has one writer at a time: nothing to lock against")
+    import asyncpg
+
+    one = await Person.create(community=linli_community, name="甲")
+    two = await Person.create(community=linli_community, name="乙")
+    before = (await read_stamps())["people"]
+    first = await asyncpg.connect(linli_settings.database_url)
+    second = await asyncpg.connect(linli_settings.database_url)
+    for connection in (first, second):  # a wait past this is an error, not a hang
+        await connection.execute("SET lock_timeout = '5s'")
+    tag = "INSERT INTO core_person_tag (person_id, tag) VALUES ($1, $2)"
+    rename = "UPDATE core_person SET name = $2 WHERE id = $1"
+    try:
+        started = first.transaction(), second.transaction()
+        for transaction in started:
+            await transaction.start()
+        await first.execute(tag, one.id, "独居")
+        await second.execute(rename, two.id, "乙二")
+        waiting = asyncio.create_task(first.execute(rename, two.id, "乙三"))
+        await asyncio.sleep(0.3)  # the first now waits for the second's row
+        await asyncio.wait_for(second.execute(tag, two.id, "高龄"), timeout=10)
+        await started[1].commit()
+        await asyncio.wait_for(waiting, timeout=10)
+        await started[0].commit()
+    finally:
+        first.terminate()  # at once, even with a statement still waiting
+        second.terminate()
+    assert (await Person.get(id=two.id)).name == "乙三"
+    assert await PersonTag.filter(person_id__in=[one.id, two.id]).count() == 2
+    assert (await read_stamps())["people"] == before + 2
