@@ -3,6 +3,7 @@ of has changed (:mod:`linli.web.page_cache`). What a visitor must never notice: 
 that is out of date, someone else's page, a token that repeats, a message shown twice
 or not at all, a permission that outlives its grant."""
 
+import asyncio
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -14,7 +15,14 @@ from linli.domain import reads
 from linli.domain.identity.models import Person
 from linli.domain.permissions.models import Grant
 from linli.domain.stamps import coverage
-from linli.testing import count_queries, form_post, log_in, make_account, without_tokens
+from linli.testing import (
+    count_queries,
+    forget_pages,
+    form_post,
+    log_in,
+    make_account,
+    without_tokens,
+)
 from linli.web.app import CSRF_COOKIE
 from linli.web.csrf import unmask
 from linli.web.page_cache import Page, PageStore
@@ -52,6 +60,24 @@ async def test_a_page_is_served_again_with_a_new_token_and_one_query_or_two(
     cookie = linli_client.cookies[CSRF_COOKIE]
     assert unmask(token, len(cookie)) == unmask(other, len(cookie)) == cookie
     assert without_tokens(first.text) == without_tokens(again.text)
+
+
+async def test_a_crowd_asking_for_one_page_waits_for_one_rendering(linli_client, linli_community):
+    await _worker(linli_client, linli_community)
+    await linli_client.get(REGISTER)
+    forget_pages(linli_client)
+    with count_queries() as alone:
+        await linli_client.get(REGISTER)
+    forget_pages(linli_client)
+    with count_queries() as crowd:
+        pages = await asyncio.gather(*(linli_client.get(REGISTER) for _ in range(8)))
+    assert [kept(page) for page in pages].count("miss") == 1
+    assert {page.status_code for page in pages} == {200}
+
+    def renderings(queries: list[str]) -> int:
+        return sum('FROM "core_person"' in query for query in queries)
+
+    assert renderings(crowd) == renderings(alone) > 0
 
 
 async def test_a_change_made_anywhere_shows_on_the_next_visit(

@@ -33,6 +33,7 @@ again only to the same session while its grants stand unchanged. A handler opts 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import time
@@ -87,6 +88,8 @@ class PageStore:
         self.max_bytes = max_bytes
         self._pages: OrderedDict[tuple[Any, ...], Page] = OrderedDict()
         self._bytes = 0
+        #: The pages being rendered now: a crowd asking for one waits for one rendering.
+        self.rendering: dict[tuple[Any, ...], asyncio.Event] = {}
         #: Every table of the database and the stamps covering it (read once).
         self.coverage: dict[str, frozenset[str]] | None = None
         self.tables: frozenset[str] = frozenset()
@@ -209,9 +212,35 @@ class PageCacheMiddleware:
         key = _key(scope)
         now = time.time()
         page = store.get(key, versions, now)
+        busy = store.rendering.get(key) if page is None else None
+        if busy is not None:  # the same page is being rendered: serve what it keeps
+            await busy.wait()
+            page = store.get(key, versions, now)
         if page is not None:
             await _answer(send, page, token.encode(), self._placeholder, hit=True)
             return
+        done = asyncio.Event()
+        mine = store.rendering.setdefault(key, done) is done
+        try:
+            await self._render(scope, receive, send, store, key, versions, now, token)
+        finally:
+            if mine:
+                del store.rendering[key]
+                done.set()
+
+    async def _render(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        store: PageStore,
+        key: tuple[Any, ...],
+        versions: Versions,
+        now: float,
+        token: str,
+    ) -> None:
+        state = ScopeState.from_scope(scope)
+        site = scope["litestar_app"].state.site
         await store.load_coverage()
         session_before = key[4]
         state.csrf_token = self._placeholder.decode()
