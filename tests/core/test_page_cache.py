@@ -126,6 +126,22 @@ async def test_anonymous_visitors_share_a_page_whatever_their_token(linli_client
     assert linli_client.cookies[CSRF_COOKIE]  # a token of its own all the same
 
 
+@pytest.mark.linli_plugins("council")
+async def test_the_visit_counts_make_a_page_of_their_own_only_on_the_elder_home(
+    linli_client, linli_community
+):
+    await linli_client.get("/c/test/council/")  # a first visit: styles inline, not kept
+    linli_client.cookies.set("linli_use", "council.3")
+    await linli_client.get("/c/test/council/")
+    linli_client.cookies.set("linli_use", "council.4")  # linli.js counted one more visit
+    assert kept(await linli_client.get("/c/test/council/")) == "hit"
+    linli_client.cookies.set("linli_elder", "1")
+    await linli_client.get("/c/test/")
+    assert kept(await linli_client.get("/c/test/")) == "hit"
+    linli_client.cookies.set("linli_use", "council.5")
+    assert kept(await linli_client.get("/c/test/")) == "miss"  # its tiles may change
+
+
 async def test_a_revoked_grant_is_refused_though_the_page_was_kept(linli_client, linli_community):
     await _worker(linli_client, linli_community)
     await linli_client.get(REGISTER)

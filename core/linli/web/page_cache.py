@@ -49,7 +49,7 @@ from linli.domain import reads, stamps
 from linli.domain.site_cache import Versions
 from linli.web.auth import SESSION_COOKIE
 from linli.web.csrf import CSRF_COOKIE
-from linli.web.site import cache_versions
+from linli.web.site import ELDER_COOKIE, USE_COOKIE, cache_versions
 from linli.web.styles import inline_sources
 
 log = logging.getLogger("linli.web")
@@ -160,13 +160,18 @@ _VARY = frozenset({b"host", b"accept-language"})
 #: two visitors with the same data see the same page) and the CSRF token's (written
 #: into each answer afresh). Without them, anonymous visitors share their pages.
 _UNSEEN_COOKIES = (f"{SESSION_COOKIE}=".encode(), f"{CSRF_COOKIE}=".encode())
+#: The visit counts ``linli.js`` keeps (they change on every visit to a service) shape
+#: only the elder home, and only in elder mode: outside it they are not part of the key.
+_USE = f"{USE_COOKIE}=".encode()
+_ELDER = f"{ELDER_COOKIE}=1".encode()
 
 
 def _cookies(header: bytes) -> bytes:
-    if not any(cookie in header for cookie in _UNSEEN_COOKIES):
+    unseen = _UNSEEN_COOKIES if _ELDER in header else (*_UNSEEN_COOKIES, _USE)
+    if not any(cookie in header for cookie in unseen):
         return header
     parts = (part.strip() for part in header.split(b";"))
-    return b"; ".join(part for part in parts if part and not part.startswith(_UNSEEN_COOKIES))
+    return b"; ".join(part for part in parts if part and not part.startswith(unseen))
 
 
 def _key(scope: Scope) -> tuple[Any, ...]:

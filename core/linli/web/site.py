@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 LANGUAGE_COOKIE = "linli_lang"
 ELDER_COOKIE = "linli_elder"
 #: How often the visitor opened each service, counted on their device by ``linli.js``
-#: and read by the elder home (:mod:`linli.web.often_used`).
+#: and read by the elder home (:mod:`linli.web.often_used`) — only there, and only in
+#: elder mode: the page cache (:mod:`linli.web.page_cache`) keys pages on it in elder
+#: mode alone.
 USE_COOKIE = "linli_use"
 ONE_YEAR = 365 * 24 * 3600
 
