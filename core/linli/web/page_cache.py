@@ -184,9 +184,19 @@ def _key(scope: Scope) -> tuple[Any, ...]:
             cookie = _cookies(value)
         elif name.startswith(b"hx-") or name in _VARY:
             vary.append((name, value))
+    return (
+        scope["path"],
+        scope["query_string"],
+        scope["scheme"],
+        cookie,
+        _session_data(scope),
+        tuple(vary),
+    )
+
+
+def _session_data(scope: Scope) -> str:
     session = scope.get("session")
-    held = repr(sorted(session.items())) if isinstance(session, dict) else ""
-    return (scope["path"], scope["query_string"], scope["scheme"], cookie, held, tuple(vary))
+    return repr(sorted(session.items())) if isinstance(session, dict) else ""
 
 
 class PageCacheMiddleware:
@@ -272,6 +282,7 @@ class PageCacheMiddleware:
         body = b"".join(chunks)
         kept = _keepable(started, body, scope, session_before) and not recorded.wrote()
         needed = store.stamps_of(recorded) if kept else None
+        stored = False
         if needed is not None:
             needed.add(stamps.SITE)
             fresh = site.cache.versions
@@ -288,6 +299,7 @@ class PageCacheMiddleware:
                     keys=recorded.keys > 0,
                 )
                 store.put(key, page)
+                stored = True
         answer = Page(
             status=int(started.get("status", 500)),
             headers=tuple(started.get("headers", ())),
@@ -297,7 +309,7 @@ class PageCacheMiddleware:
             keys=recorded.keys > 0,
         )
         await _answer(
-            send, answer, token.encode(), self._placeholder, hit=False if needed else None
+            send, answer, token.encode(), self._placeholder, hit=False if stored else None
         )
 
 
@@ -312,9 +324,7 @@ def _keepable(started: dict[str, Any], body: bytes, scope: Scope, session_before
             content_type = value
     if not content_type.startswith(b"text/html") or inline_sources(scope):
         return False  # a first visit's page: its styles inline, a cookie to say so
-    session = scope.get("session")
-    held = repr(sorted(session.items())) if isinstance(session, dict) else ""
-    return held == session_before
+    return _session_data(scope) == session_before  # a page that took a message is not kept
 
 
 def _start(started: dict[str, Any], headers: Any = None) -> Message:
